@@ -1,0 +1,176 @@
+package io.cachepipe.core.cache;
+
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.KeyGroup;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewDefinition;
+import io.lettuce.core.Range;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.random.RandomGenerator;
+
+/**
+ * The one door to cache entries in Redis. Every write is version-guarded by a script: a value is
+ * accepted only if nothing newer is cached and no newer invalidation was seen for the key or its
+ * group, so an older value can never replace a newer one, whichever process writes it and however late.
+ *
+ * <p>Before a value is written, its key (or its group) is added to the view's registry, so that a
+ * whole-view invalidation, the fallback when a change cannot name its keys, reaches every value.
+ */
+public final class CacheStore {
+    private final RedisClusterAsyncCommands<byte[], byte[]> redis;
+    private final KeySpace keys;
+    private final CacheConfig config;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public CacheStore(RedisConnector connector, KeySpace keys, CacheConfig config, Clock clock, RandomGenerator random) {
+        this.redis = connector.commands();
+        this.keys = keys;
+        this.config = config;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public KeySpace keySpace() {
+        return keys;
+    }
+
+    /** Reads a key, or takes the lease to fill it. */
+    public CompletionStage<ReadResult> read(CacheKey key) {
+        String token = UUID.randomUUID().toString();
+        long graceMs = key.view().onChange() == ViewDefinition.ChangeMode.REFRESH ? key.view().staleGrace().toMillis() : 0;
+        return RedisScript.READ.<List<Object>>run(redis, keysOf(key),
+                        bytes(token), bytes(config.leaseTtl().toMillis()), bytes(graceMs))
+                .thenApply(reply -> switch (text(reply.get(0))) {
+                    case "hit" -> new ReadResult.Hit((byte[]) reply.get(1), Version.parse(text(reply.get(2))));
+                    case "stale" -> new ReadResult.Stale((byte[]) reply.get(1), Version.parse(text(reply.get(2))));
+                    case "busy" -> new ReadResult.Busy();
+                    case "lease" -> new ReadResult.Leased(token, Version.parse(text(reply.get(1))));
+                    default -> throw new IllegalStateException("unexpected reply from read.lua: " + reply);
+                });
+    }
+
+    /** Writes what a lease holder loaded; false if an invalidation voided the lease meanwhile. */
+    public CompletionStage<Boolean> fill(CacheKey key, ReadResult.Leased lease, byte[] value) {
+        Duration ttl = ttl(key.view(), value);
+        return register(key, ttl).thenCompose(ignored -> RedisScript.FILL.<Long>run(redis, keysOf(key),
+                        bytes(lease.token()), bytes(lease.fillVersion().hex()), value, bytes(ttl.toMillis())))
+                .thenApply(written -> written == 1L);
+    }
+
+    /** Version-guarded write of a value loaded because of the change with this version. */
+    public CompletionStage<Boolean> write(CacheKey key, Version version, byte[] value) {
+        Duration ttl = ttl(key.view(), value);
+        return register(key, ttl).thenCompose(ignored -> RedisScript.WRITE.<Long>run(redis, keysOf(key),
+                        bytes(version.hex()), value, bytes(ttl.toMillis())))
+                .thenApply(written -> written == 1L);
+    }
+
+    /** What an invalidation did to one key. */
+    public record Invalidation(CacheKey key, boolean applied, boolean warm) {
+    }
+
+    public CompletionStage<Invalidation> invalidate(CacheKey key, Version version) {
+        ViewDefinition view = key.view();
+        return RedisScript.INVALIDATE.<List<Object>>run(redis, new byte[][] {bytes(key.redisKey())},
+                        bytes(version.hex()), mode(view), bytes(config.tombstoneTtl().toMillis()), policy(view))
+                .thenApply(reply -> new Invalidation(key, (Long) reply.get(0) == 1L, (Long) reply.get(1) == 1L));
+    }
+
+    /** Invalidates every member of a group; answers the members to re-warm. */
+    public CompletionStage<List<CacheKey>> invalidateGroup(ViewDefinition view, KeyGroup group, Version version) {
+        return RedisScript.INVALIDATE_GROUP.<List<Object>>run(redis,
+                        new byte[][] {bytes(group.indexKey()), bytes(group.versionKey())},
+                        bytes(version.hex()), mode(view), bytes(config.tombstoneTtl().toMillis()), policy(view))
+                .thenApply(this::parseKeys);
+    }
+
+    /**
+     * Invalidates every key of a view, through its registry: the safe, wider fallback. Costs in
+     * proportion to the view's cached keys, never to the whole keyspace.
+     */
+    public CompletionStage<List<CacheKey>> invalidateView(ViewDefinition view, Version version) {
+        byte[] registry = bytes(keys.registry(view));
+        long now = clock.millis();
+        return redis.zrangebyscore(registry, Range.create((double) now, Double.POSITIVE_INFINITY))
+                .thenCompose(members -> {
+                    List<CompletableFuture<List<CacheKey>>> parts = new ArrayList<>(members.size());
+                    for (byte[] member : members) {
+                        String name = new String(member, StandardCharsets.UTF_8);
+                        if (view.hasPatternSources()) {
+                            parts.add(invalidateGroup(view, new KeyGroup(name, name + ":#version"), version).toCompletableFuture());
+                        } else {
+                            parts.add(keys.parse(name)
+                                    .map(key -> invalidate(key, version)
+                                            .thenApply(result -> result.warm() ? List.of(key) : List.<CacheKey>of()))
+                                    .orElse(CompletableFuture.completedStage(List.of())).toCompletableFuture());
+                        }
+                    }
+                    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                        List<CacheKey> toWarm = new ArrayList<>();
+                        parts.forEach(part -> toWarm.addAll(part.join()));
+                        return toWarm;
+                    });
+                })
+                .thenCompose(toWarm -> redis.zremrangebyscore(registry, Range.create(Double.NEGATIVE_INFINITY, (double) now))
+                        .thenApply(pruned -> toWarm));
+    }
+
+    /** The TTL of a value: the view's, spread by its jitter; a cached "not found" lives for the negative TTL. */
+    public Duration ttl(ViewDefinition view, byte[] value) {
+        Duration base = value.length == 0 ? view.negativeTtl() : view.ttl();
+        long jitter = (long) (base.toMillis() * view.ttlJitter() * random.nextDouble());
+        return base.plusMillis(jitter);
+    }
+
+    private CompletionStage<Long> register(CacheKey key, Duration ttl) {
+        String member = key.group() == null ? key.redisKey() : key.group().indexKey();
+        double expiresAt = clock.millis() + ttl.toMillis() + config.tombstoneTtl().toMillis();
+        return redis.zadd(bytes(keys.registry(key.view())), expiresAt, bytes(member));
+    }
+
+    private List<CacheKey> parseKeys(List<Object> reply) {
+        List<CacheKey> out = new ArrayList<>(reply.size());
+        for (Object item : reply) {
+            keys.parse(text(item)).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static byte[][] keysOf(CacheKey key) {
+        KeyGroup group = key.group();
+        return group == null
+                ? new byte[][] {bytes(key.redisKey())}
+                : new byte[][] {bytes(key.redisKey()), bytes(group.indexKey()), bytes(group.versionKey())};
+    }
+
+    private static byte[] mode(ViewDefinition view) {
+        return bytes(view.onChange() == ViewDefinition.ChangeMode.REFRESH ? "refresh" : "invalidate");
+    }
+
+    private static byte[] policy(ViewDefinition view) {
+        return bytes(view.warm().name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] bytes(long number) {
+        return Long.toString(number).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(Object reply) {
+        return reply instanceof byte[] raw ? new String(raw, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+}

@@ -1,0 +1,100 @@
+package io.cachepipe.core.cache;
+
+import io.cachepipe.core.config.RedisConfig;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One auto-reconnecting Lettuce connection to Redis, standalone or cluster, shared by every thread
+ * (Lettuce pipelines concurrent commands over it). Commands are bounded by {@link RedisConfig#timeout()}
+ * and rejected at once while disconnected, so callers fall back to PostgreSQL instead of queueing.
+ */
+public final class RedisConnector implements AutoCloseable {
+    private final ClientResources resources;
+    private final AutoCloseable client;
+    private final StatefulConnection<byte[], byte[]> connection;
+    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+    private final String description;
+
+    private RedisConnector(ClientResources resources, AutoCloseable client, StatefulConnection<byte[], byte[]> connection,
+                           RedisClusterAsyncCommands<byte[], byte[]> commands, String description) {
+        this.resources = resources;
+        this.client = client;
+        this.connection = connection;
+        this.commands = commands;
+        this.description = description;
+    }
+
+    /** Connects, failing fast with a message naming the address if Redis cannot be reached now. */
+    public static RedisConnector connect(RedisConfig config) {
+        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        var timeouts = TimeoutOptions.enabled(config.timeout());
+        var socket = SocketOptions.builder().connectTimeout(config.timeout().multipliedBy(4)).keepAlive(true).build();
+        try {
+            if (config.isCluster()) {
+                List<RedisURI> seeds = config.clusterNodes().stream().map(uri -> RedisURI.create(uri.toString())).toList();
+                RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+                client.setOptions(ClusterClientOptions.builder()
+                        .timeoutOptions(timeouts).socketOptions(socket)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                        .build());
+                StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+                return new RedisConnector(resources, client::shutdown, connection, connection.async(),
+                        "Redis Cluster " + config.clusterNodes());
+            }
+            RedisClient client = RedisClient.create(resources, RedisURI.create(config.url().toString()));
+            client.setOptions(ClientOptions.builder()
+                    .timeoutOptions(timeouts).socketOptions(socket)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .build());
+            StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+            return new RedisConnector(resources, client::shutdown, connection, connection.async(), "Redis " + config.url());
+        } catch (RuntimeException e) {
+            resources.shutdown();
+            throw new IllegalStateException("cannot connect to " + (config.isCluster() ? config.clusterNodes() : config.url())
+                    + " within " + config.timeout().multipliedBy(4).toMillis() + " ms: " + e.getMessage()
+                    + ". Is Redis running there? (set redis.url / CACHEPIPE_REDIS_URL)", e);
+        }
+    }
+
+    public RedisClusterAsyncCommands<byte[], byte[]> commands() {
+        return commands;
+    }
+
+    public boolean isConnected() {
+        return connection.isOpen();
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        try {
+            client.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the Redis client failed", e);
+        } finally {
+            resources.shutdown();
+        }
+    }
+}

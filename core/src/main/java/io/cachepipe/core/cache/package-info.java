@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.core.cache;
+
+import org.jspecify.annotations.NullMarked;

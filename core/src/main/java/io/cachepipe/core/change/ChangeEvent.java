@@ -1,0 +1,30 @@
+package io.cachepipe.core.change;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.core.view.TableName;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One row change as captured from the WAL.
+ *
+ * @param key          the row's primary key columns (the Kafka record key)
+ * @param before       the row before the change; null for inserts, and for updates of tables whose
+ *                     REPLICA IDENTITY is not FULL (then only key columns may be known)
+ * @param after        the row after the change; null for deletes
+ * @param version      commit-ordered version, see {@link Version}
+ * @param lsn          WAL position of this change ({@code source.lsn})
+ * @param commitTimeMs commit time ({@code source.ts_ms}), the start of the freshness clock
+ */
+public record ChangeEvent(
+        TableName table,
+        ChangeOp op,
+        @Nullable ObjectNode key,
+        @Nullable ObjectNode before,
+        @Nullable ObjectNode after,
+        Version version,
+        long lsn,
+        long commitTimeMs) {
+
+    /** Debezium's stand-in for an unchanged TOASTed column it did not receive. */
+    public static final String UNAVAILABLE_VALUE = "__debezium_unavailable_value";
+}

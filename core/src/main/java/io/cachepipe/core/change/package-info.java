@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.core.change;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,56 @@
+package io.cachepipe.core.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How to reach Redis, standalone or cluster, and where cachepipe's keys live.
+ *
+ * @param clusterNodes seed nodes of a Redis Cluster; empty for a standalone server at {@code url}
+ * @param namespace    prefix of every key cachepipe writes
+ * @param timeout      bound on every Redis command; past it the caller falls back to PostgreSQL
+ */
+public record RedisConfig(URI url, List<URI> clusterNodes, String namespace, Duration timeout) {
+    public static final Setting<URI> URL = Setting.optional("redis.url", "redis://127.0.0.1:6379",
+            Parsers.uri("redis", "rediss"), "Redis server URL (standalone)");
+    public static final Setting<List<String>> CLUSTER_NODES = Setting.optional("redis.cluster-nodes", "",
+            Parsers.list(), "comma-separated redis:// URLs of Redis Cluster seed nodes; when set, redis.url is ignored");
+    public static final Setting<String> NAMESPACE = Setting.optional("redis.namespace", "cp:", Parsers.nonBlank(),
+            "prefix of every cache key");
+    public static final Setting<Duration> TIMEOUT = Setting.optional("redis.timeout", "500ms",
+            Parsers.duration(Duration.ofMillis(1), Duration.ofMinutes(1)), "timeout of each Redis command");
+
+    public RedisConfig {
+        clusterNodes = List.copyOf(clusterNodes);
+        var problems = new Problems();
+        for (URI node : clusterNodes) {
+            problems.check("redis".equals(node.getScheme()) || "rediss".equals(node.getScheme()),
+                    "redis.cluster-nodes: '" + node + "' is not a redis:// URL");
+        }
+        problems.check(!namespace.contains("{") && !namespace.contains("}") && !namespace.contains("*"),
+                "redis.namespace = '" + namespace + "': must not contain '{', '}' or '*' (hash tags and patterns are cachepipe's)");
+        problems.throwIfAny();
+    }
+
+    public static RedisConfig read(Settings settings) {
+        List<String> nodes = settings.get(CLUSTER_NODES);
+        List<URI> uris = new java.util.ArrayList<>();
+        for (String node : nodes == null ? List.<String>of() : nodes) {
+            try {
+                uris.add(URI.create(node));
+            } catch (IllegalArgumentException e) {
+                settings.addProblem("redis.cluster-nodes: '" + node + "' is not a valid URI");
+            }
+        }
+        return new RedisConfig(settings.get(URL), uris, settings.get(NAMESPACE), settings.get(TIMEOUT));
+    }
+
+    public static List<Setting<?>> settings() {
+        return List.of(URL, CLUSTER_NODES, NAMESPACE, TIMEOUT);
+    }
+
+    public boolean isCluster() {
+        return !clusterNodes.isEmpty();
+    }
+}

@@ -1,0 +1,162 @@
+package io.cachepipe.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one reader of raw configuration text. Looks a {@link Setting} up in, from strongest to
+ * weakest: explicit overrides, system properties ({@code cachepipe.<key>}), environment variables,
+ * the optional settings file (YAML, nested maps flattened to dotted keys), then the default.
+ *
+ * <p>Every problem is recorded rather than thrown, so that {@link #validate()} reports all of them in
+ * one {@link ConfigException}. Beyond this class configuration is typed records; no other code
+ * handles {@code Map<String,String>} except where it is handed to Kafka or Debezium.
+ */
+public final class Settings {
+    /** Names the settings file; read from the environment or a system property. */
+    public static final String CONFIG_FILE_ENV = "CACHEPIPE_CONFIG";
+
+    private final Map<String, String> overrides;
+    private final Properties systemProperties;
+    private final Map<String, String> environment;
+    private final Map<String, String> file;
+    private final String fileName;
+    private final Problems problems = new Problems();
+    private final Map<String, String> resolved = new LinkedHashMap<>();
+
+    private Settings(Map<String, String> overrides, Properties systemProperties, Map<String, String> environment,
+                     Map<String, String> file, String fileName) {
+        this.overrides = Map.copyOf(overrides);
+        this.systemProperties = systemProperties;
+        this.environment = Map.copyOf(environment);
+        this.file = Map.copyOf(file);
+        this.fileName = fileName;
+    }
+
+    /** Settings of this process: system properties, environment, and the file named by {@value #CONFIG_FILE_ENV}. */
+    public static Settings fromProcess(Map<String, String> overrides) {
+        Map<String, String> env = System.getenv();
+        String configFile = System.getProperty("cachepipe.config", env.get(CONFIG_FILE_ENV));
+        var settings = new Settings(overrides, System.getProperties(), env, Map.of(), "");
+        return configFile == null ? settings : settings.withFile(Path.of(configFile));
+    }
+
+    /** Settings from explicit values only: for tests and for the in-process demo. */
+    public static Settings of(Map<String, String> values) {
+        return new Settings(values, new Properties(), Map.of(), Map.of(), "");
+    }
+
+    /** Adds a settings file. A file that cannot be read is a recorded problem, not an exception. */
+    public Settings withFile(Path path) {
+        Map<String, String> flat = new HashMap<>();
+        Settings result;
+        try {
+            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(path));
+            if (root != null && !root.isMissingNode() && !root.isNull()) {
+                flatten("", root, flat);
+            }
+            result = new Settings(overrides, systemProperties, environment, flat, path.toString());
+        } catch (IOException e) {
+            result = new Settings(overrides, systemProperties, environment, Map.of(), path.toString());
+            result.problems.add("settings file " + path + " cannot be read: " + e.getMessage());
+        }
+        return result;
+    }
+
+    /** Returns the value, or {@code null} after recording a problem when it is missing or malformed. */
+    public <T> @Nullable T get(Setting<T> setting) {
+        String text = raw(setting);
+        if (text == null) {
+            problems.add(setting.key() + " is required: set " + setting.env() + " (" + setting.description() + ")");
+            return null;
+        }
+        resolved.put(setting.key(), setting.mask(text));
+        try {
+            return setting.parser().parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(setting.key() + " = '" + setting.mask(text) + "' (from " + origin(setting) + "): " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The value text as given (not parsed), or null when absent everywhere and without default. */
+    public @Nullable String raw(Setting<?> setting) {
+        String value = overrides.get(setting.key());
+        if (value == null) value = systemProperties.getProperty("cachepipe." + setting.key());
+        if (value == null) value = environment.get(setting.env());
+        if (value == null) value = file.get(setting.key());
+        if (value == null) value = setting.defaultValue();
+        return value;
+    }
+
+    /**
+     * Builds one section of the configuration. Returns null if reading its settings recorded a problem
+     * or its compact constructor rejected the values; either way the problems are kept for {@link #validate()}.
+     */
+    public <T> @Nullable T read(Function<Settings, T> section) {
+        int before = problems.size();
+        try {
+            T value = section.apply(this);
+            return problems.size() == before ? value : null;
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            return null;
+        } catch (NullPointerException e) {
+            if (problems.size() == before) {
+                throw e;
+            }
+            return null;
+        }
+    }
+
+    public void addProblem(String problem) {
+        problems.add(problem);
+    }
+
+    /** Throws one {@link ConfigException} listing every problem recorded so far. */
+    public void validate() {
+        problems.throwIfAny();
+    }
+
+    /** The settings read so far, secrets masked, in reading order: for the one start-up log line. */
+    public Map<String, String> resolved() {
+        return Map.copyOf(resolved);
+    }
+
+    public String describeResolved() {
+        var text = new StringBuilder();
+        resolved.forEach((key, value) -> text.append(text.isEmpty() ? "" : ", ").append(key).append('=').append(value));
+        return text.toString();
+    }
+
+    private String origin(Setting<?> setting) {
+        if (overrides.containsKey(setting.key())) return "explicit value";
+        if (systemProperties.getProperty("cachepipe." + setting.key()) != null) return "system property cachepipe." + setting.key();
+        if (environment.containsKey(setting.env())) return "environment " + setting.env();
+        if (file.containsKey(setting.key())) return "file " + fileName;
+        return "default";
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            node.properties().forEach(entry ->
+                    flatten(prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey(), entry.getValue(), out));
+        } else if (node.isArray()) {
+            var joined = new StringBuilder();
+            node.forEach(item -> joined.append(joined.isEmpty() ? "" : ",").append(item.asText()));
+            out.put(prefix, joined.toString());
+        } else if (!node.isNull()) {
+            out.put(prefix, node.asText());
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.core.config;
+
+import org.jspecify.annotations.NullMarked;

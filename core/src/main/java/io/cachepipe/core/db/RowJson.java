@@ -1,0 +1,82 @@
+package io.cachepipe.core.db;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Renders result rows as JSON by column type: numbers stay numbers (NUMERIC exactly, as BigDecimal),
+ * timestamps become ISO-8601 (with time zone: UTC), json/jsonb are embedded as JSON, bytea is base64.
+ */
+final class RowJson {
+    private RowJson() {
+    }
+
+    static void writeRow(JsonGenerator out, ResultSet row, ResultSetMetaData meta) throws SQLException, IOException {
+        out.writeStartObject();
+        for (int column = 1; column <= meta.getColumnCount(); column++) {
+            out.writeFieldName(meta.getColumnLabel(column));
+            writeValue(out, row, meta, column);
+        }
+        out.writeEndObject();
+    }
+
+    private static void writeValue(JsonGenerator out, ResultSet row, ResultSetMetaData meta, int column)
+            throws SQLException, IOException {
+        int type = meta.getColumnType(column);
+        String typeName = meta.getColumnTypeName(column);
+        switch (type) {
+            case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> {
+                long value = row.getLong(column);
+                if (row.wasNull()) out.writeNull(); else out.writeNumber(value);
+            }
+            case Types.NUMERIC, Types.DECIMAL -> {
+                var value = row.getBigDecimal(column);
+                if (value == null) out.writeNull(); else out.writeNumber(value);
+            }
+            case Types.REAL, Types.FLOAT, Types.DOUBLE -> {
+                double value = row.getDouble(column);
+                if (row.wasNull()) out.writeNull(); else out.writeNumber(value);
+            }
+            case Types.BOOLEAN, Types.BIT -> {
+                boolean value = row.getBoolean(column);
+                if (row.wasNull()) out.writeNull(); else out.writeBoolean(value);
+            }
+            case Types.TIMESTAMP_WITH_TIMEZONE -> {
+                var value = row.getObject(column, OffsetDateTime.class);
+                if (value == null) out.writeNull();
+                else out.writeString(value.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+            }
+            case Types.TIMESTAMP -> {
+                if ("timestamptz".equals(typeName)) {
+                    var value = row.getObject(column, OffsetDateTime.class);
+                    if (value == null) out.writeNull();
+                    else out.writeString(value.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+                } else {
+                    var value = row.getObject(column, java.time.LocalDateTime.class);
+                    if (value == null) out.writeNull(); else out.writeString(value.toString());
+                }
+            }
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> {
+                byte[] value = row.getBytes(column);
+                if (value == null) out.writeNull(); else out.writeBinary(value);
+            }
+            default -> {
+                String value = row.getString(column);
+                if (value == null) {
+                    out.writeNull();
+                } else if ("json".equals(typeName) || "jsonb".equals(typeName)) {
+                    out.writeRawValue(value);
+                } else {
+                    out.writeString(value);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.cachepipe.core.db;
+
+import io.cachepipe.core.config.ConfigException;
+import io.cachepipe.core.config.Problems;
+import io.cachepipe.core.view.SourceMapping;
+import io.cachepipe.core.view.TableName;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewDefinition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * Checks a view catalog against the database at start-up: every source table exists, every bound
+ * column exists, and every view's SQL parses and plans (PostgreSQL prepares it without running it).
+ * Reports every problem at once.
+ */
+public final class ViewSchemaCheck {
+    private ViewSchemaCheck() {
+    }
+
+    public static void check(ViewCatalog catalog, DataSource dataSource) {
+        var problems = new Problems();
+        try (Connection connection = dataSource.getConnection()) {
+            for (ViewDefinition view : catalog.views()) {
+                for (SourceMapping source : view.sources()) {
+                    Set<String> columns = columns(connection, source.table());
+                    if (columns.isEmpty()) {
+                        problems.add("view '" + view.name() + "': source table " + source.table() + " does not exist");
+                        continue;
+                    }
+                    source.bind().forEach((param, column) -> problems.check(columns.contains(column),
+                            "view '" + view.name() + "': bind." + param + ": table " + source.table() + " has no column '" + column
+                                    + "' (columns: " + columns.stream().sorted().toList() + ")"));
+                }
+                checkSql(connection, view, problems);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot check views against the database: " + e.getMessage(), e);
+        }
+        problems.throwIfAny();
+    }
+
+    private static Set<String> columns(Connection connection, TableName table) throws SQLException {
+        Set<String> columns = new HashSet<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?")) {
+            query.setString(1, table.schema());
+            query.setString(2, table.table());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static void checkSql(Connection connection, ViewDefinition view, Problems problems) {
+        NamedSql sql = NamedSql.parse(view.sql());
+        try (PreparedStatement statement = connection.prepareStatement(sql.jdbcSql())) {
+            statement.getMetaData();
+        } catch (SQLException e) {
+            problems.add("view '" + view.name() + "': sql does not prepare on the database: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** Convenience for callers that want the problems rather than the exception. */
+    public static java.util.List<String> problems(ViewCatalog catalog, DataSource dataSource) {
+        try {
+            check(catalog, dataSource);
+            return java.util.List.of();
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.core.db;
+
+import org.jspecify.annotations.NullMarked;

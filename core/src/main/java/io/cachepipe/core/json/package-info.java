@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.core.json;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.core.kafka;
+
+import org.jspecify.annotations.NullMarked;

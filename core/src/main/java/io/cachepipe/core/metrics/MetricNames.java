@@ -1,0 +1,35 @@
+package io.cachepipe.core.metrics;
+
+/**
+ * Every metric cachepipe publishes, named once. Micrometer's dotted names become Prometheus
+ * names with underscores ({@code cachepipe.cache.requests} → {@code cachepipe_cache_requests_total}).
+ */
+public final class MetricNames {
+    /** Cache reads by view and result: hit, stale, miss, fallback. */
+    public static final String CACHE_REQUESTS = "cachepipe.cache.requests";
+    /** Read-path fills by view and result: written, refused (a change voided the lease). */
+    public static final String CACHE_FILLS = "cachepipe.cache.fills";
+    /** Reads answered from PostgreSQL without the cache, by reason: redis-unavailable, busy, disabled. */
+    public static final String CACHE_FALLBACKS = "cachepipe.cache.fallbacks";
+    /** Commit (source.ts_ms) to the invalidation applied in Redis. */
+    public static final String FRESHNESS_INVALIDATED = "cachepipe.freshness.invalidated";
+    /** Commit to the re-warmed value written to Redis. */
+    public static final String FRESHNESS_WARMED = "cachepipe.freshness.warmed";
+    /** Change events captured by cdc-capture, by table. */
+    public static final String CDC_EVENTS = "cachepipe.cdc.events";
+    /** Bytes of WAL the replication slot retains behind the current position. */
+    public static final String CDC_SLOT_LAG_BYTES = "cachepipe.cdc.slot.lag.bytes";
+    /** Change events the invalidator processed, by table and operation. */
+    public static final String INVALIDATOR_CHANGES = "cachepipe.invalidator.changes";
+    /** Invalidations applied, by view and kind: key, group, view. */
+    public static final String INVALIDATOR_TARGETS = "cachepipe.invalidator.targets";
+    /** Changes that could not name their keys and invalidated the whole view instead, by view. */
+    public static final String INVALIDATOR_WIDENED = "cachepipe.invalidator.widened";
+    /** Records sent to the dead-letter topic, by stage. */
+    public static final String DEAD_LETTERS = "cachepipe.dead.letters";
+    /** Warm requests handled by the warmer, by view and result: written, refused, failed. */
+    public static final String WARMER_LOADS = "cachepipe.warmer.loads";
+
+    private MetricNames() {
+    }
+}

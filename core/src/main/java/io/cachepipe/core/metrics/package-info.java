@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.core.metrics;
+
+import org.jspecify.annotations.NullMarked;

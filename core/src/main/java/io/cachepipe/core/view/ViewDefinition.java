@@ -1,0 +1,80 @@
+package io.cachepipe.core.view;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One declared cache view: what a key holds, how it is loaded and which changes affect it.
+ *
+ * @param params      declared parameters in declaration order; every one appears in the key template
+ * @param sql         the loading query with {@code :name} parameters, always bound, never concatenated
+ * @param ttl         life of a cached value; {@code ttlJitter} spreads expiry by up to this fraction
+ * @param negativeTtl life of a cached "no such row" answer (row views only)
+ * @param staleGrace  refresh mode: how long a superseded value may still be served while its re-warm runs
+ * @param route       friendly HTTP route, e.g. {@code /products/{id}}; parameters not in the path come from the query
+ * @param groupSize   how many leading template parameters the pattern sources bind (they form the
+ *                    Redis hash tag, so a group of keys shares one slot); -1 when no source is a pattern
+ */
+public record ViewDefinition(
+        String name,
+        KeyTemplate key,
+        Map<String, ParamSpec> params,
+        String sql,
+        ResultShape result,
+        Duration ttl,
+        double ttlJitter,
+        Duration negativeTtl,
+        ChangeMode onChange,
+        Duration staleGrace,
+        WarmPolicy warm,
+        @Nullable String route,
+        List<SourceMapping> sources,
+        int groupSize) {
+
+    /** What a view's query result becomes in the cache. */
+    public enum ResultShape {
+        /** The first row as a JSON object; no row is a cached "not found". */
+        ROW,
+        /** All rows as a JSON array, possibly empty. */
+        LIST
+    }
+
+    /** What a change does to a cached value. */
+    public enum ChangeMode {
+        /** Delete at once, then re-warm: readers miss (and fill) until the new value is in. */
+        INVALIDATE,
+        /** Keep serving the old value for up to {@code staleGrace} while the re-warmed one replaces it. */
+        REFRESH
+    }
+
+    /** Which invalidated keys are reloaded by the warmer. */
+    public enum WarmPolicy {
+        /** Only keys that were cached (or had a re-warm pending) when the change arrived. */
+        CACHED,
+        /** Every affected exact key, cached or not. */
+        ALWAYS,
+        /** None: the next read fills. */
+        NEVER
+    }
+
+    public ViewDefinition {
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+        sources = List.copyOf(sources);
+    }
+
+    /** True if this source binds fewer parameters than the key has, so a change hits a group of keys. */
+    public boolean isPattern(SourceMapping source) {
+        return source.bind().size() < params.size();
+    }
+
+    public boolean hasPatternSources() {
+        return groupSize >= 0;
+    }
+
+    /** The template parameters that form the group (hash tag) of a key, in template order. */
+    public List<String> groupParams() {
+        return groupSize < 0 ? List.of() : key.paramNames().subList(0, groupSize);
+    }
+}

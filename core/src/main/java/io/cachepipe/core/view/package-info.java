@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.core.view;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,17 @@
+-- Read a key, or take the lease to fill it (single flight across every API instance).
+-- KEYS[1] = cache key, optional KEYS[2] = group index, KEYS[3] = group version key
+-- ARGV: lease token, lease ms, stale grace ms (0 = never serve stale)
+-- Returns {'hit', d, v} | {'stale', d, v} | {'busy'} | {'lease', fill version}
+local key, index, version_key = KEYS[1], KEYS[2], KEYS[3]
+local token, lease_ms, grace_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local now = now_ms()
+local f = redis.call('HMGET', key, 'd', 'v', 't', 'it', 'l', 'le')
+local d, v, t, it, l, le = f[1], f[2], f[3] or ZERO, f[4], f[5], f[6]
+local newest = vmax(t, group_version(version_key))
+if d and v >= newest then return {'hit', d, v} end
+if d and grace_ms > 0 and it and now - tonumber(it) <= grace_ms then return {'stale', d, v} end
+if l and tonumber(le) > now then return {'busy'} end
+redis.call('HSET', key, 'l', token, 'le', now + lease_ms)
+if redis.call('PTTL', key) < lease_ms then redis.call('PEXPIRE', key, lease_ms) end
+register(index, key, now + lease_ms, now)
+return {'lease', newest}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.cachepipe.examples;
+
+import org.jspecify.annotations.NullMarked;
