@@ -37,7 +37,10 @@ public final class ViewSchemaCheck {
                             "view '" + view.name() + "': bind." + param + ": table " + source.table() + " has no column '" + column
                                     + "' (columns: " + columns.stream().sorted().toList() + ")"));
                 }
-                checkSql(connection, view, problems);
+                checkSql(connection, "view '" + view.name() + "'", view.sql(), problems);
+            }
+            for (var write : catalog.writes()) {
+                checkSql(connection, "write '" + write.name() + "'", write.sql(), problems);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check views against the database: " + e.getMessage(), e);
@@ -60,12 +63,13 @@ public final class ViewSchemaCheck {
         return columns;
     }
 
-    private static void checkSql(Connection connection, ViewDefinition view, Problems problems) {
-        NamedSql sql = NamedSql.parse(view.sql());
+    private static void checkSql(Connection connection, String what, String text, Problems problems) {
+        NamedSql sql = NamedSql.parse(text);
         try (PreparedStatement statement = connection.prepareStatement(sql.jdbcSql())) {
+            statement.getParameterMetaData();
             statement.getMetaData();
         } catch (SQLException e) {
-            problems.add("view '" + view.name() + "': sql does not prepare on the database: " + firstLine(e.getMessage()));
+            problems.add(what + ": sql does not prepare on the database: " + firstLine(e.getMessage()));
         }
     }
 

@@ -69,6 +69,33 @@ public enum ParamType {
             statement.setString(index, (String) value);
         }
     },
+    DECIMAL {
+        @Override
+        public Object parse(String text) {
+            try {
+                return new java.math.BigDecimal(text.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a decimal number");
+            }
+        }
+
+        @Override
+        public Object fromJson(JsonNode value) {
+            if (value.isNumber()) return value.decimalValue();
+            if (value.isTextual()) return parse(value.textValue());
+            throw new IllegalArgumentException("expected a decimal number, found " + value.getNodeType());
+        }
+
+        @Override
+        public void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+            statement.setBigDecimal(index, (java.math.BigDecimal) value);
+        }
+
+        @Override
+        public String render(Object value) {
+            return ((java.math.BigDecimal) value).toPlainString();
+        }
+    },
     UUID {
         @Override
         public Object parse(String text) {
@@ -99,6 +126,17 @@ public enum ParamType {
 
     public abstract void bind(PreparedStatement statement, int index, Object value) throws SQLException;
 
+    /** Binds SQL NULL of this type (for optional parameters of writes). */
+    public void bindNull(PreparedStatement statement, int index) throws SQLException {
+        statement.setNull(index, switch (this) {
+            case LONG -> java.sql.Types.BIGINT;
+            case INT -> java.sql.Types.INTEGER;
+            case DECIMAL -> java.sql.Types.NUMERIC;
+            case STRING -> java.sql.Types.VARCHAR;
+            case UUID -> java.sql.Types.OTHER;
+        });
+    }
+
     /** The canonical text of a value, as it appears in cache keys. */
     public String render(Object value) {
         return value.toString();
@@ -109,13 +147,14 @@ public enum ParamType {
             case "long", "bigint", "int8" -> LONG;
             case "int", "integer", "int4" -> INT;
             case "string", "text" -> STRING;
+            case "decimal", "numeric" -> DECIMAL;
             case "uuid" -> UUID;
-            default -> throw new IllegalArgumentException("unknown parameter type '" + name + "' (use long, int, string or uuid)");
+            default -> throw new IllegalArgumentException("unknown parameter type '" + name + "' (use long, int, decimal, string or uuid)");
         };
     }
 
     public boolean isNumeric() {
-        return this == LONG || this == INT;
+        return this == LONG || this == INT || this == DECIMAL;
     }
 
 }

@@ -16,8 +16,14 @@ public final class ViewCatalog {
 
     private final Map<String, ViewDefinition> views;
     private final Map<TableName, List<Source>> byTable;
+    private final List<WriteDefinition> writes;
 
     public ViewCatalog(List<ViewDefinition> views) {
+        this(views, List.of());
+    }
+
+    public ViewCatalog(List<ViewDefinition> views, List<WriteDefinition> writes) {
+        this.writes = List.copyOf(writes);
         var byName = new LinkedHashMap<String, ViewDefinition>();
         var index = new LinkedHashMap<TableName, List<Source>>();
         for (ViewDefinition view : views) {
@@ -32,6 +38,11 @@ public final class ViewCatalog {
 
     public List<ViewDefinition> views() {
         return List.copyOf(views.values());
+    }
+
+    /** The declared write endpoints. */
+    public List<WriteDefinition> writes() {
+        return writes;
     }
 
     public Optional<ViewDefinition> view(String name) {

@@ -39,7 +39,9 @@ public final class ViewsFile {
     private static final Duration MAX_TTL = Duration.ofDays(30);
     private static final Set<String> VIEW_FIELDS = Set.of("key", "params", "sql", "result", "ttl", "ttl-jitter",
             "negative-ttl", "on-change", "stale-grace", "warm", "route", "sources", "description");
-    private static final Set<String> PARAM_FIELDS = Set.of("type", "min", "max", "default");
+    private static final Set<String> PARAM_FIELDS = Set.of("type", "min", "max", "default", "optional");
+    private static final Set<String> WRITE_FIELDS = Set.of("route", "params", "sql", "description");
+    private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> SOURCE_FIELDS = Set.of("table", "bind");
 
     private final String origin;
@@ -93,9 +95,59 @@ public final class ViewsFile {
                 definitions.add(view);
             }
         });
+        List<WriteDefinition> writes = new ArrayList<>();
+        JsonNode writesNode = root.get("writes");
+        if (writesNode != null && !writesNode.isObject()) {
+            problems.add(origin + ": 'writes' must be a map of write name to {route, params, sql}");
+        } else if (writesNode != null) {
+            writesNode.properties().forEach(entry -> {
+                WriteDefinition write = write(entry.getKey(), entry.getValue());
+                if (write != null) {
+                    writes.add(write);
+                }
+            });
+        }
+        root.fieldNames().forEachRemaining(name -> {
+            if (!name.equals("views") && !name.equals("writes")) {
+                problems.add(origin + ": unknown top-level field '" + name + "' (known: views, writes)");
+            }
+        });
         checkAcrossViews(definitions);
         problems.throwIfAny();
-        return new ViewCatalog(definitions);
+        return new ViewCatalog(definitions, writes);
+    }
+
+    private @Nullable WriteDefinition write(String name, JsonNode node) {
+        String where = origin + ": write '" + name + "'";
+        int before = problems.size();
+        if (!node.isObject()) {
+            problems.add(where + ": expected a map with route, params and sql");
+            return null;
+        }
+        unknownFields(where, node, WRITE_FIELDS);
+        String route = field(where, node, "route", true, text -> text, null);
+        Map<String, ParamSpec> params = params(where, node.get("params"), true);
+        String sql = field(where, node, "sql", true, text -> text, null);
+        String method = null;
+        String path = null;
+        if (route != null) {
+            String[] parts = route.strip().split("\\s+");
+            if (parts.length != 2 || !WRITE_METHODS.contains(parts[0].toUpperCase(Locale.ROOT))) {
+                problems.add(where + ": route '" + route + "' must be a method and a path, e.g. 'POST /products' (methods: "
+                        + String.join(", ", sorted(WRITE_METHODS)) + ")");
+            } else {
+                method = parts[0].toUpperCase(Locale.ROOT);
+                path = parts[1];
+                checkRoute(where, path, params);
+            }
+        }
+        if (sql != null) {
+            checkSqlParams(where, NamedSql.parse(sql), params);
+        }
+        if (problems.size() > before || method == null || sql == null) {
+            return null;
+        }
+        return new WriteDefinition(name, method, path, params, sql);
     }
 
     private @Nullable ViewDefinition view(String name, JsonNode node) {
@@ -111,7 +163,7 @@ public final class ViewsFile {
         unknownFields(where, node, VIEW_FIELDS);
 
         KeyTemplate key = field(where, node, "key", true, KeyTemplate::parse, null);
-        Map<String, ParamSpec> params = params(where, node.get("params"));
+        Map<String, ParamSpec> params = params(where, node.get("params"), false);
         String sql = field(where, node, "sql", true, text -> text, null);
         ResultShape result = field(where, node, "result", false, text -> named(ResultShape.class, text), ResultShape.ROW);
         Duration ttl = field(where, node, "ttl", false, ViewsFile::ttl, DEFAULT_TTL);
@@ -140,7 +192,7 @@ public final class ViewsFile {
                 route, sources, groupSize);
     }
 
-    private Map<String, ParamSpec> params(String where, @Nullable JsonNode node) {
+    private Map<String, ParamSpec> params(String where, @Nullable JsonNode node, boolean allowOptional) {
         Map<String, ParamSpec> params = new LinkedHashMap<>();
         if (node == null) {
             return params;
@@ -167,7 +219,11 @@ public final class ViewsFile {
                 Long min = bound(at, spec, "min", type);
                 Long max = bound(at, spec, "max", type);
                 Object defaultValue = spec.has("default") ? type.fromJson(spec.get("default")) : null;
-                var param = new ParamSpec(name, type, defaultValue, min, max);
+                boolean optional = spec.path("optional").asBoolean(false);
+                if (optional && !allowOptional) {
+                    problems.add(at + ": optional applies to writes only; a view needs every parameter for its key");
+                }
+                var param = new ParamSpec(name, type, defaultValue, min, max, optional);
                 if (defaultValue != null) {
                     param.check(defaultValue);
                 }

@@ -1,0 +1,50 @@
+package io.cachepipe.api;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.db.DataSources;
+import io.cachepipe.core.db.ViewSchemaCheck;
+import io.cachepipe.core.metrics.Metrics;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import java.time.Clock;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the API on its own, configured by environment variables (see docs/configuration.md). */
+public final class ApiMain {
+    private static final Logger log = LoggerFactory.getLogger(ApiMain.class);
+
+    private ApiMain() {
+    }
+
+    public static void main(String[] args) {
+        Settings settings = Settings.fromProcess(Map.of());
+        PostgresConfig postgres = settings.read(PostgresConfig::read);
+        RedisConfig redis = settings.read(RedisConfig::read);
+        CacheConfig cache = settings.read(CacheConfig::read);
+        ApiConfig config = settings.read(ApiConfig::read);
+        settings.validate();
+        log.info("api configuration: {}", settings.describeResolved());
+
+        ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
+        var pool = DataSources.pool(postgres, "api");
+        ViewSchemaCheck.check(catalog, pool);
+        var connector = RedisConnector.connect(redis);
+        var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
+        var api = new ApiServer(config, cache, redis, catalog, store, pool, Metrics.prometheus("api"), Clock.systemUTC());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            api.close();
+            connector.close();
+            pool.close();
+        }, "cachepipe-api-shutdown"));
+        api.start();
+    }
+}

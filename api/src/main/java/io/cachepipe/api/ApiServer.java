@@ -1,0 +1,150 @@
+package io.cachepipe.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.core.db.WriteRunner;
+import io.cachepipe.core.json.Json;
+import io.cachepipe.core.view.ViewCatalog;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API process: declared view and write routes, {@code /cache/stats}, {@code /metrics} and
+ * health. Handlers block on virtual threads, so a request waiting on Redis or PostgreSQL costs no
+ * platform thread.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+    private static final String STARTED_AT = "cachepipe.startedAt";
+
+    private final ApiConfig config;
+    private final ViewCatalog catalog;
+    private final DataSource dataSource;
+    private final PrometheusMeterRegistry metrics;
+    private final ObjectMapper json = Json.mapper();
+    private final CacheStatistics statistics;
+    private final ViewReader reader;
+    private final WriteRunner writes;
+    private final AtomicReference<@Nullable Javalin> app = new AtomicReference<>();
+
+    public ApiServer(ApiConfig config, CacheConfig cache, RedisConfig redis, ViewCatalog catalog, CacheStore store,
+                     DataSource dataSource, PrometheusMeterRegistry metrics, Clock clock) {
+        this.config = config;
+        this.catalog = catalog;
+        this.dataSource = dataSource;
+        this.metrics = metrics;
+        this.statistics = new CacheStatistics(metrics);
+        this.reader = new ViewReader(store, new ViewLoader(dataSource), cache.enabled(), config.busyWait(), redis.timeout(),
+                new CircuitBreaker(5, Duration.ofSeconds(1), clock), metrics);
+        this.writes = new WriteRunner(dataSource);
+        if (!cache.enabled()) {
+            log.warn("Cache disabled (CACHE_ENABLED=false): every read goes to PostgreSQL");
+        }
+    }
+
+    public void start() {
+        Javalin javalin = Javalin.create(this::configure);
+        if (!app.compareAndSet(null, javalin)) {
+            throw new IllegalStateException("the API can start once");
+        }
+        javalin.start(config.host(), config.port());
+        log.info("API listening on http://{}:{}/", config.host(), javalin.port());
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        Javalin current = app.get();
+        if (current == null) {
+            throw new IllegalStateException("the API is not started");
+        }
+        return current.port();
+    }
+
+    private void configure(JavalinConfig javalin) {
+        javalin.concurrency.useVirtualThreads = true;
+        javalin.startup.showJavalinBanner = false;
+        ProblemResponses.register(javalin, json);
+        javalin.routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
+        javalin.routes.after(this::recordRequest);
+        new ViewRoutes(catalog, reader, statistics).register(javalin);
+        new WriteRoutes(catalog, writes, json).register(javalin);
+        javalin.routes.get("/cache/stats", this::stats);
+        javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        javalin.routes.get("/health/live", ctx -> ctx.json(Map.of("live", true)));
+        javalin.routes.get("/health/ready", this::ready);
+    }
+
+    private void recordRequest(Context ctx) {
+        Long started = ctx.attribute(STARTED_AT);
+        if (started == null) {
+            return;
+        }
+        long nanos = System.nanoTime() - started;
+        ctx.header("X-Response-Time", String.format(java.util.Locale.ROOT, "%.3fms", nanos / 1e6));
+        var endpoint = ctx.endpoints().lastHttpEndpoint();
+        Timer.builder("http.server.requests")
+                .tag("method", ctx.method().name())
+                .tag("route", endpoint == null ? "unmatched" : endpoint.path)
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .publishPercentileHistogram()
+                .register(metrics)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    private void stats(Context ctx) {
+        ObjectNode body = json.createObjectNode();
+        ObjectNode views = body.putObject("views");
+        var total = new CacheStatistics.Figures(0, 0, 0, 0, 0);
+        for (var entry : statistics.byView().entrySet()) {
+            write(views.putObject(entry.getKey()), entry.getValue());
+            total = total.plus(entry.getValue());
+        }
+        write(body.putObject("total"), total);
+        body.put("redisAvailable", reader.redisAvailable());
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private static void write(ObjectNode node, CacheStatistics.Figures figures) {
+        node.put("requests", figures.requests());
+        node.put("hits", figures.hits());
+        node.put("stale", figures.stale());
+        node.put("coalesced", figures.coalesced());
+        node.put("misses", figures.misses());
+        node.put("fallbacks", figures.fallbacks());
+        node.put("hitRate", Math.round(figures.hitRate() * 10_000) / 10_000.0);
+    }
+
+    private void ready(Context ctx) {
+        boolean database;
+        try (Connection connection = dataSource.getConnection()) {
+            database = connection.isValid(1);
+        } catch (Exception e) {
+            database = false;
+        }
+        ctx.status(database ? 200 : 503).json(Map.of("ready", database, "database", database, "redis", reader.redisAvailable()));
+    }
+
+    @Override
+    public void close() {
+        Javalin current = app.getAndSet(null);
+        if (current != null) {
+            current.stop();
+        }
+    }
+}

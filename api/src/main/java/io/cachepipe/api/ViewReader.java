@@ -1,0 +1,167 @@
+package io.cachepipe.api;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.ReadResult;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.ViewDefinition;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read path. Redis first; on a miss the reader takes the key's lease and fills it from
+ * PostgreSQL, and an invalidation landing in between voids the lease so the fill's write is
+ * refused (the stale-set race of Facebook's memcache). One fill per key at a time: concurrent
+ * readers in this process share one read, readers in other processes see the lease and wait
+ * briefly, then read PostgreSQL without writing. When Redis fails the circuit breaker opens and
+ * every read goes straight to PostgreSQL until a probe succeeds.
+ */
+final class ViewReader {
+    private static final Logger log = LoggerFactory.getLogger(ViewReader.class);
+    private static final Duration POLL = Duration.ofMillis(5);
+
+    /** A read's answer: {@code body} empty means "no such row" for row views. */
+    record Answer(byte[] body, CacheStatistics.Outcome outcome, @Nullable Version version) {
+        boolean found() {
+            return body.length > 0;
+        }
+    }
+
+    private final CacheStore store;
+    private final ViewLoader loader;
+    private final boolean enabled;
+    private final Duration busyWait;
+    private final Duration redisTimeout;
+    private final CircuitBreaker breaker;
+    private final MeterRegistry metrics;
+    private final Map<String, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
+
+    ViewReader(CacheStore store, ViewLoader loader, boolean enabled, Duration busyWait, Duration redisTimeout,
+               CircuitBreaker breaker, MeterRegistry metrics) {
+        this.store = store;
+        this.loader = loader;
+        this.enabled = enabled;
+        this.busyWait = busyWait;
+        this.redisTimeout = redisTimeout;
+        this.breaker = breaker;
+        this.metrics = metrics;
+    }
+
+    Answer read(ViewDefinition view, Map<String, Object> params) throws SQLException {
+        if (!enabled) {
+            return fallback(view, params, "disabled");
+        }
+        CacheKey key = store.keySpace().key(view, params);
+        var mine = new CompletableFuture<Answer>();
+        CompletableFuture<Answer> leader = inFlight.putIfAbsent(key.redisKey(), mine);
+        if (leader != null) {
+            return follow(leader, view, params);
+        }
+        try {
+            Answer answer = readThrough(key);
+            mine.complete(answer);
+            return answer;
+        } catch (SQLException | RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key.redisKey(), mine);
+        }
+    }
+
+    boolean redisAvailable() {
+        return !breaker.isOpen();
+    }
+
+    private Answer follow(CompletableFuture<Answer> leader, ViewDefinition view, Map<String, Object> params) throws SQLException {
+        try {
+            Answer shared = leader.get(busyWait.plus(redisTimeout).toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            var outcome = switch (shared.outcome()) {
+                case HIT, STALE -> shared.outcome();
+                case MISS, COALESCED, FALLBACK -> CacheStatistics.Outcome.COALESCED;
+            };
+            return new Answer(shared.body(), outcome, shared.version());
+        } catch (ExecutionException | TimeoutException e) {
+            return fallback(view, params, "shared-read-failed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fallback(view, params, "interrupted");
+        }
+    }
+
+    private Answer readThrough(CacheKey key) throws SQLException {
+        ViewDefinition view = key.view();
+        long deadline = System.nanoTime() + busyWait.toNanos();
+        while (true) {
+            if (!breaker.allows()) {
+                return fallback(view, key.params(), "redis-unavailable");
+            }
+            ReadResult result = redis(store.read(key).toCompletableFuture());
+            if (result == null) {
+                return fallback(view, key.params(), "redis-unavailable");
+            }
+            switch (result) {
+                case ReadResult.Hit hit -> {
+                    return new Answer(hit.value(), CacheStatistics.Outcome.HIT, hit.version());
+                }
+                case ReadResult.Stale stale -> {
+                    return new Answer(stale.value(), CacheStatistics.Outcome.STALE, stale.version());
+                }
+                case ReadResult.Leased lease -> {
+                    byte[] value = loader.load(view, key.params());
+                    Boolean written = redis(store.fill(key, lease, value).toCompletableFuture());
+                    metrics.counter(MetricNames.CACHE_FILLS, "view", view.name(),
+                            "result", Boolean.TRUE.equals(written) ? "written" : "refused").increment();
+                    return new Answer(value, CacheStatistics.Outcome.MISS, lease.fillVersion());
+                }
+                case ReadResult.Busy busy -> {
+                    if (System.nanoTime() > deadline) {
+                        return fallback(view, key.params(), "busy");
+                    }
+                    pause();
+                }
+            }
+        }
+    }
+
+    /** Waits for one Redis call; null (and a breaker failure) when Redis does not answer in time. */
+    private <T> @Nullable T redis(CompletableFuture<T> call) {
+        try {
+            T value = call.get(redisTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            breaker.success();
+            return value;
+        } catch (ExecutionException | TimeoutException e) {
+            breaker.failure();
+            log.debug("Redis call failed: {}", e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private Answer fallback(ViewDefinition view, Map<String, Object> params, String reason) throws SQLException {
+        metrics.counter(MetricNames.CACHE_FALLBACKS, "reason", reason).increment();
+        return new Answer(loader.load(view, params), CacheStatistics.Outcome.FALLBACK, null);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.cachepipe.api;
+
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewDefinition;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * GET routes of the declared views: each view's friendly route (e.g. {@code /products/{id}}, path
+ * parameters from the path, the rest from the query) and the generic {@code /views/{view}?param=value}.
+ */
+final class ViewRoutes {
+    private final ViewCatalog catalog;
+    private final ViewReader reader;
+    private final CacheStatistics statistics;
+
+    ViewRoutes(ViewCatalog catalog, ViewReader reader, CacheStatistics statistics) {
+        this.catalog = catalog;
+        this.reader = reader;
+        this.statistics = statistics;
+    }
+
+    void register(JavalinConfig config) {
+        for (ViewDefinition view : catalog.views()) {
+            if (view.route() != null) {
+                config.routes.get(view.route(), ctx -> serve(ctx, view, ctx.pathParamMap()));
+            }
+        }
+        config.routes.get("/views/{view}", ctx -> {
+            ViewDefinition view = catalog.view(ctx.pathParam("view")).orElseThrow(() -> ApiException.notFound(
+                    "no view '" + ctx.pathParam("view") + "' (declared: " + catalog.views().stream()
+                            .map(ViewDefinition::name).collect(Collectors.joining(", ")) + ")"));
+            serve(ctx, view, Map.of());
+        });
+    }
+
+    private void serve(Context ctx, ViewDefinition view, Map<String, String> path) throws Exception {
+        Map<String, Object> params = RequestParams.fromText(view.params(),
+                name -> path.containsKey(name) ? path.get(name) : ctx.queryParam(name), ctx.queryParamMap().keySet());
+        ViewReader.Answer answer = reader.read(view, params);
+        statistics.record(view.name(), answer.outcome());
+        ctx.header("X-Cache", answer.outcome().name());
+        if (answer.version() != null) {
+            ctx.header("X-Cache-Version", answer.version().pgLsn());
+        }
+        if (!answer.found()) {
+            throw ApiException.notFound("no " + view.name() + " with " + params.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+        }
+        ctx.contentType("application/json").result(answer.body());
+    }
+}

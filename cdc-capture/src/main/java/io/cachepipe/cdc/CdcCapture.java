@@ -1,0 +1,234 @@
+package io.cachepipe.cdc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.db.DataSources;
+import io.cachepipe.core.kafka.TopicAdmin;
+import io.cachepipe.core.kafka.Topics;
+import io.cachepipe.core.view.TableName;
+import io.cachepipe.core.view.ViewCatalog;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cdc-capture process: runs Debezium's embedded PostgreSQL connector and publishes every change
+ * of the captured tables to its change topic. A supervisor restarts the engine with back-off when it
+ * fails (database restarted, network cut); the saved position makes each restart resume where the
+ * last one stopped.
+ */
+public final class CdcCapture implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CdcCapture.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** Change rows can be large: allow messages up to this size on change topics. */
+    static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    /** Lifecycle, changed only by compare-and-set. */
+    public enum State { CREATED, RUNNING, STOPPING, STOPPED }
+
+    private final PostgresConfig postgres;
+    private final KafkaConfig kafka;
+    private final CdcConfig cdc;
+    private final ViewCatalog catalog;
+    private final MeterRegistry metrics;
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+    private final AtomicReference<@Nullable DebeziumEngine<ChangeEvent<String, String>>> engine = new AtomicReference<>();
+    private volatile CountDownLatch started = new CountDownLatch(1);
+    private volatile boolean taskRunning;
+    private @Nullable Producer<byte[], byte[]> producer;
+    private @Nullable HikariDataSource pool;
+    private @Nullable ScheduledExecutorService scheduler;
+    private @Nullable Thread supervisor;
+    private @Nullable ChangePublisher publisher;
+
+    public CdcCapture(PostgresConfig postgres, KafkaConfig kafka, CdcConfig cdc, ViewCatalog catalog, MeterRegistry metrics) {
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.cdc = cdc;
+        this.catalog = catalog;
+        this.metrics = metrics;
+    }
+
+    /** Checks the tables, creates the topics, and starts capturing in the background. */
+    public void start() {
+        if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+            throw new IllegalStateException("cdc-capture can start once; it is " + state.get());
+        }
+        pool = DataSources.pool(new PostgresConfig(postgres.jdbcUrl(), postgres.user(), postgres.password(), 2), "cdc");
+        try (Connection connection = pool.getConnection()) {
+            ReplicaIdentityCheck.run(connection, catalog, cdc.replicaIdentity());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot check REPLICA IDENTITY of the captured tables: " + e.getMessage(), e);
+        }
+        TopicAdmin.ensure(kafka, topics());
+        producer = new KafkaProducer<>(producerProperties());
+        publisher = new ChangePublisher(producer, () -> state.get() != State.RUNNING, metrics);
+        var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
+        scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);
+        supervisor = daemon(this::superviseEngine, "cachepipe-cdc-engine");
+        supervisor.start();
+        log.info("cdc-capture started: slot {}, publication {}, tables {}, topics {}.*", cdc.slot(), cdc.publication(),
+                catalog.capturedTables(), kafka.topicPrefix());
+    }
+
+    /** True while Debezium's task runs, i.e. changes are being captured. */
+    public boolean isReady() {
+        return state.get() == State.RUNNING && taskRunning;
+    }
+
+    /** Waits until the connector task has started (slot and publication exist, streaming begins). */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && isReady();
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    private List<NewTopic> topics() {
+        var topics = new Topics(kafka.topicPrefix());
+        List<NewTopic> all = new ArrayList<>();
+        for (TableName table : catalog.capturedTables()) {
+            all.add(TopicAdmin.changeTopic(kafka, topics.change(table))
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
+        }
+        all.add(new NewTopic(topics.heartbeat(), 1, kafka.replicationFactor())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
+        return all;
+    }
+
+    private Properties producerProperties() {
+        var props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.topicPrefix() + "-cdc");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
+        // Kafka down is a wait, not a failure: the producer retries, the slot keeps the WAL.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return props;
+    }
+
+    private void superviseEngine() {
+        Duration backoff = Duration.ofMillis(250);
+        while (state.get() == State.RUNNING) {
+            var failure = new AtomicReference<@Nullable Throwable>();
+            DebeziumEngine<ChangeEvent<String, String>> current = DebeziumEngine.create(Json.class)
+                    .using(DebeziumProperties.of(postgres, kafka, cdc, catalog.capturedTables()))
+                    .using(new DebeziumEngine.ConnectorCallback() {
+                        @Override
+                        public void taskStarted() {
+                            taskRunning = true;
+                            started.countDown();
+                        }
+
+                        @Override
+                        public void taskStopped() {
+                            taskRunning = false;
+                        }
+                    })
+                    .using((success, message, error) -> {
+                        if (!success) {
+                            failure.set(error == null ? new IllegalStateException(message) : error);
+                        }
+                    })
+                    .notifying(publisher)
+                    .build();
+            engine.set(current);
+            long ranFrom = System.nanoTime();
+            current.run();
+            taskRunning = false;
+            if (state.get() != State.RUNNING) {
+                return;
+            }
+            if (Duration.ofNanos(System.nanoTime() - ranFrom).compareTo(Duration.ofMinutes(1)) > 0) {
+                backoff = Duration.ofMillis(250);
+            }
+            Throwable cause = failure.get();
+            log.warn("Debezium engine stopped{}; restarting in {} ms", cause == null ? "" : ": " + rootMessage(cause), backoff.toMillis());
+            started = new CountDownLatch(1);
+            try {
+                Thread.sleep(backoff.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+            state.compareAndSet(State.CREATED, State.STOPPED);
+            return;
+        }
+        DebeziumEngine<ChangeEvent<String, String>> current = engine.get();
+        if (current != null) {
+            quietlyClose(current);
+        }
+        if (supervisor != null) {
+            try {
+                supervisor.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (scheduler != null) scheduler.shutdownNow();
+        if (producer != null) producer.close(Duration.ofSeconds(5));
+        if (pool != null) pool.close();
+        state.set(State.STOPPED);
+        log.info("cdc-capture stopped");
+    }
+
+    private static void quietlyClose(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("Closing the Debezium engine failed: {}", e.getMessage());
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

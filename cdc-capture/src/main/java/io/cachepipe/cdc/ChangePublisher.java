@@ -1,0 +1,111 @@
+package io.cachepipe.cdc;
+
+import io.cachepipe.core.metrics.MetricNames;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Forwards Debezium's batches to Kafka, at least once: a record is marked processed (so its
+ * position may be saved and confirmed to the replication slot) only after Kafka acknowledged it.
+ * While Kafka is unreachable it keeps retrying and Debezium waits; the slot keeps the WAL meanwhile,
+ * so nothing is lost, only delayed.
+ */
+final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
+    private static final Logger log = LoggerFactory.getLogger(ChangePublisher.class);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
+
+    private final Producer<byte[], byte[]> producer;
+    private final BooleanSupplier stopping;
+    private final MeterRegistry metrics;
+    private final Map<String, Counter> eventsByTopic = new ConcurrentHashMap<>();
+    private volatile long lastBatchAtMs;
+
+    ChangePublisher(Producer<byte[], byte[]> producer, BooleanSupplier stopping, MeterRegistry metrics) {
+        this.producer = producer;
+        this.stopping = stopping;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handleBatch(List<ChangeEvent<String, String>> records,
+                            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        for (ChangeEvent<String, String> record : records) {
+            acks.add(send(record));
+        }
+        for (int i = 0; i < records.size(); i++) {
+            awaitAck(records.get(i), acks.get(i));
+            committer.markProcessed(records.get(i));
+            eventsByTopic.computeIfAbsent(records.get(i).destination(),
+                    topic -> Counter.builder(MetricNames.CDC_EVENTS).tag("topic", topic).register(metrics)).increment();
+        }
+        committer.markBatchFinished();
+        lastBatchAtMs = System.currentTimeMillis();
+    }
+
+    long lastBatchAtMs() {
+        return lastBatchAtMs;
+    }
+
+    private Future<RecordMetadata> send(ChangeEvent<String, String> record) throws InterruptedException {
+        var message = new ProducerRecord<>(record.destination(), bytes(record.key()), bytes(record.value()));
+        while (true) {
+            try {
+                return producer.send(message);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                pauseBeforeRetry("sending to " + record.destination(), e);
+            }
+        }
+    }
+
+    private void awaitAck(ChangeEvent<String, String> record, Future<RecordMetadata> ack) throws InterruptedException {
+        Future<RecordMetadata> pending = ack;
+        while (true) {
+            try {
+                pending.get(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (stopping.getAsBoolean()) {
+                    throw new InterruptedException("stopping before Kafka acknowledged " + record.destination());
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException)) {
+                    throw new IllegalStateException("Kafka refused a change for " + record.destination() + ": " + e.getCause(), e.getCause());
+                }
+                pauseBeforeRetry("acknowledgement from " + record.destination(), e.getCause());
+                pending = send(record);
+            }
+        }
+    }
+
+    private void pauseBeforeRetry(String what, Throwable cause) throws InterruptedException {
+        if (stopping.getAsBoolean()) {
+            throw new InterruptedException("stopping while waiting for Kafka");
+        }
+        log.warn("Kafka unavailable ({}): {}; retrying, the replication slot keeps the WAL meanwhile", what, cause.getMessage());
+        Thread.sleep(RETRY_PAUSE.toMillis());
+    }
+
+    private static byte[] bytes(String text) {
+        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
+    }
+}

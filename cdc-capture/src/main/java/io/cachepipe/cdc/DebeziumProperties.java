@@ -1,0 +1,68 @@
+package io.cachepipe.cdc;
+
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.kafka.Topics;
+import io.cachepipe.core.view.TableName;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/** The Debezium engine configuration cachepipe runs with: the one place Debezium's keys appear. */
+final class DebeziumProperties {
+    private DebeziumProperties() {
+    }
+
+    static Properties of(PostgresConfig postgres, KafkaConfig kafka, CdcConfig cdc, Collection<TableName> tables) {
+        var database = postgres.parts();
+        var topics = new Topics(kafka.topicPrefix());
+        var props = new Properties();
+        props.setProperty("name", "cachepipe-cdc-" + kafka.topicPrefix());
+        props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        props.setProperty("topic.prefix", kafka.topicPrefix());
+
+        // Durable position: offsets in a Kafka topic, flushed often so a crash re-sends little.
+        props.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        props.setProperty("offset.storage.topic", topics.cdcOffsets());
+        props.setProperty("offset.storage.partitions", "1");
+        props.setProperty("offset.storage.replication.factor", Short.toString(kafka.replicationFactor()));
+        props.setProperty("offset.flush.interval.ms", Long.toString(cdc.offsetFlush().toMillis()));
+        props.setProperty("offset.flush.timeout.ms", "10000");
+        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
+
+        props.setProperty("database.hostname", database.host());
+        props.setProperty("database.port", Integer.toString(database.port()));
+        props.setProperty("database.dbname", database.database());
+        props.setProperty("database.user", postgres.user());
+        props.setProperty("database.password", postgres.password());
+
+        props.setProperty("plugin.name", "pgoutput");
+        props.setProperty("slot.name", cdc.slot());
+        props.setProperty("publication.name", cdc.publication());
+        props.setProperty("publication.autocreate.mode", "filtered");
+        props.setProperty("table.include.list", tables.stream()
+                .map(table -> quote(table.schema()) + "\\." + quote(table.table())).collect(Collectors.joining(",")));
+        props.setProperty("snapshot.mode", cdc.snapshot().name().toLowerCase(Locale.ROOT));
+
+        // Latency: hand batches over as soon as WAL arrives (stack-facts.md).
+        props.setProperty("poll.interval.ms", Long.toString(cdc.pollInterval().toMillis()));
+        props.setProperty("max.batch.size", "2048");
+        props.setProperty("max.queue.size", "8192");
+        props.setProperty("status.update.interval.ms", "1000");
+        props.setProperty("heartbeat.interval.ms", Long.toString(cdc.heartbeatInterval().toMillis()));
+
+        // Envelope: plain JSON, exact decimals, deletes followed by compaction tombstones, truncates kept.
+        props.setProperty("converter.schemas.enable", "false");
+        props.setProperty("decimal.handling.mode", "string");
+        props.setProperty("tombstones.on.delete", "true");
+        props.setProperty("skipped.operations", "none");
+        props.setProperty("errors.max.retries", "-1");
+        return props;
+    }
+
+    /** Debezium's include list is a list of regular expressions: escape what identifiers may contain. */
+    private static String quote(String identifier) {
+        return identifier.replaceAll("([\\\\.$^*+?()\\[\\]{}|])", "\\\\$1");
+    }
+}

@@ -1,0 +1,114 @@
+package io.cachepipe.cdc;
+
+import io.cachepipe.core.view.SourceMapping;
+import io.cachepipe.core.view.TableName;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewDefinition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds captured tables whose views bind columns outside the primary key while REPLICA IDENTITY is
+ * not FULL: their updates arrive without the old row, so the keys the old values mapped to cannot be
+ * named and the invalidator must fall back to whole-view invalidation. Warns with the exact fix, or
+ * applies it when configured to.
+ */
+final class ReplicaIdentityCheck {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaIdentityCheck.class);
+
+    /** A table that needs FULL identity and does not have it. */
+    record Finding(TableName table, String identity, Set<String> columns) {
+        String fix() {
+            return "ALTER TABLE " + table + " REPLICA IDENTITY FULL";
+        }
+    }
+
+    private ReplicaIdentityCheck() {
+    }
+
+    static List<Finding> run(Connection connection, ViewCatalog catalog, CdcConfig.ReplicaIdentityPolicy policy) throws SQLException {
+        List<Finding> findings = new ArrayList<>();
+        for (Map.Entry<TableName, Set<String>> entry : boundColumns(catalog).entrySet()) {
+            TableName table = entry.getKey();
+            String identity = identity(connection, table);
+            if (identity == null || "f".equals(identity)) {
+                continue;
+            }
+            Set<String> outsideKey = new LinkedHashSet<>(entry.getValue());
+            outsideKey.removeAll(primaryKey(connection, table));
+            if (outsideKey.isEmpty()) {
+                continue;
+            }
+            var finding = new Finding(table, describe(identity), outsideKey);
+            if (policy == CdcConfig.ReplicaIdentityPolicy.SET) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(finding.fix());
+                }
+                log.info("Set REPLICA IDENTITY FULL on {} (views bind {} outside its primary key)", table, outsideKey);
+            } else {
+                log.warn("Table {} has REPLICA IDENTITY {} but views bind {} outside its primary key: updates there cannot"
+                        + " name the keys of the old values and will invalidate whole views. Fix: {}; or set"
+                        + " cdc.replica-identity=set", table, finding.identity(), outsideKey, finding.fix());
+                findings.add(finding);
+            }
+        }
+        return findings;
+    }
+
+    private static Map<TableName, Set<String>> boundColumns(ViewCatalog catalog) {
+        Map<TableName, Set<String>> columns = new LinkedHashMap<>();
+        for (ViewDefinition view : catalog.views()) {
+            for (SourceMapping source : view.sources()) {
+                columns.computeIfAbsent(source.table(), t -> new LinkedHashSet<>()).addAll(source.bind().values());
+            }
+        }
+        return columns;
+    }
+
+    private static String identity(Connection connection, TableName table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT c.relreplident FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE n.nspname = ? AND c.relname = ?")) {
+            query.setString(1, table.schema());
+            query.setString(2, table.table());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
+    }
+
+    private static Set<String> primaryKey(Connection connection, TableName table) throws SQLException {
+        Set<String> columns = new LinkedHashSet<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+                        + " WHERE i.indrelid = ?::regclass AND i.indisprimary")) {
+            query.setString(1, table.toString());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static String describe(String code) {
+        return switch (code) {
+            case "d" -> "DEFAULT";
+            case "n" -> "NOTHING";
+            case "i" -> "USING INDEX";
+            default -> code;
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package io.cachepipe.cli;
+
+import io.cachepipe.devstack.DevStack;
+
+/** What the demo prints once everything is ready: where each server is and what to try. */
+final class DemoBanner {
+    private DemoBanner() {
+    }
+
+    static String text(DevStack stack, int apiPort, long readyMillis) {
+        var postgres = stack.postgres();
+        String api = "http://127.0.0.1:" + apiPort;
+        String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
+                + postgres.port() + "/" + postgres.database();
+        return """
+
+                cachepipe demo is ready (%.1f s).
+
+                  API         %s/products/1
+                              %s/categories/3/products?page=1
+                              %s/cache/stats    %s/metrics
+                  PostgreSQL  %s
+                  Kafka       kcat -b %s -L
+                  Redis       redis-cli -h %s -p %d
+
+                Try it: read a product, change it behind the API's back, read it again.
+                  curl -i %s/products/1
+                  %s -c "UPDATE products SET price = price + 1 WHERE id = 1"
+                  curl -i %s/products/1        # new price, X-Cache: HIT once re-warmed
+
+                Press Ctrl-C to stop.
+                """.formatted(readyMillis / 1000.0, api, api, api, api, psql, stack.kafka().bootstrapServers(),
+                stack.redis().host(), stack.redis().port(), api, psql, api);
+    }
+}

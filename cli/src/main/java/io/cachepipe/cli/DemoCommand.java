@@ -1,0 +1,134 @@
+package io.cachepipe.cli;
+
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.devstack.DevStack;
+import io.cachepipe.devstack.DevStackOptions;
+import io.cachepipe.examples.CatalogSeeder;
+import io.cachepipe.examples.ExampleSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cachepipe demo}: real PostgreSQL, Kafka and Redis (no Docker needed), the demo catalog
+ * seeded, and all four processes in this JVM. Prints where everything is, then runs until Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start PostgreSQL, Kafka and Redis, seed the demo catalog, and run the whole pipeline in this JVM.")
+final class DemoCommand implements Callable<Integer> {
+    private static volatile boolean running;
+
+    @Option(names = "--data-dir", description = "where the servers keep binaries and data (default: ${DEFAULT-VALUE})")
+    Path dataDir = Path.of(".cachepipe");
+
+    @Option(names = "--fresh", description = "delete the data directory first")
+    boolean fresh;
+
+    @Option(names = "--products", description = "products to seed on first start (default: ${DEFAULT-VALUE})")
+    int products = CatalogSeeder.DEFAULT_PRODUCTS;
+
+    @Option(names = "--categories", description = "categories to seed on first start (default: ${DEFAULT-VALUE})")
+    int categories = CatalogSeeder.DEFAULT_CATEGORIES;
+
+    @Option(names = "--api-port", description = "port of the HTTP API (default: ${DEFAULT-VALUE})")
+    int apiPort = 8080;
+
+    @Option(names = "--postgres-port", description = "PostgreSQL port (default: a free port)")
+    int postgresPort;
+
+    @Option(names = "--kafka-port", description = "Kafka port (default: a free port)")
+    int kafkaPort;
+
+    @Option(names = "--redis-port", description = "Redis port (default: a free port)")
+    int redisPort;
+
+    @Option(names = "--provider", description = "where the servers come from: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    DevStackOptions.Provider provider = DevStackOptions.Provider.AUTO;
+
+    static boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        if (fresh) {
+            deleteRecursively(dataDir);
+        }
+        Files.createDirectories(dataDir);
+        var environment = DevStackOptions.fromEnvironment(dataDir);
+        var options = new DevStackOptions(dataDir.toAbsolutePath(), provider, postgresPort, kafkaPort, redisPort,
+                environment.externalPostgresUrl(), environment.externalPostgresUser(), environment.externalPostgresPassword(),
+                environment.externalKafkaBootstrap(), environment.externalRedisUrl());
+        System.out.println("Starting PostgreSQL, Kafka and Redis under " + dataDir.toAbsolutePath() + " ...");
+        DevStack stack = DevStack.start(options);
+        Pipeline pipeline = null;
+        try {
+            CatalogSeeder.Summary seeded = seed(stack);
+            pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings(stack))));
+        } catch (Exception e) {
+            if (pipeline != null) {
+                pipeline.close();
+            }
+            stack.close();
+            throw e;
+        }
+        Pipeline running = pipeline;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping cachepipe demo ...");
+            running.close();
+            stack.close();
+        }, "cachepipe-demo-shutdown"));
+        DemoCommand.running = true;
+        System.out.println(DemoBanner.text(stack, running.apiPort(), (System.nanoTime() - started) / 1_000_000));
+        return 0;
+    }
+
+    private CatalogSeeder.Summary seed(DevStack stack) throws SQLException {
+        var postgres = stack.postgres();
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
+            ExampleSchema.CATALOG.create(connection);
+            CatalogSeeder.Summary summary = CatalogSeeder.seed(connection, products, categories, 42);
+            System.out.println(summary.alreadySeeded()
+                    ? "Catalog already seeded: " + summary.products() + " products in " + summary.categories() + " categories"
+                    : "Seeded " + summary.products() + " products, " + summary.reviews() + " reviews in " + summary.categories() + " categories");
+            return summary;
+        }
+    }
+
+    private Map<String, String> settings(DevStack stack) {
+        var postgres = stack.postgres();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("postgres.url", postgres.jdbcUrl());
+        values.put("postgres.user", postgres.user());
+        values.put("postgres.password", postgres.password());
+        values.put("kafka.bootstrap", stack.kafka().bootstrapServers());
+        values.put("redis.url", stack.redis().uri());
+        values.put("views.file", ExampleSchema.CATALOG.viewsLocation());
+        values.put("api.host", "127.0.0.1");
+        values.put("api.port", Integer.toString(apiPort));
+        values.put("invalidator.state-dir", dataDir.resolve("streams").toAbsolutePath().toString());
+        return values;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

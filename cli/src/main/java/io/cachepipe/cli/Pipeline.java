@@ -1,0 +1,204 @@
+package io.cachepipe.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.api.ApiConfig;
+import io.cachepipe.api.ApiServer;
+import io.cachepipe.cdc.CdcCapture;
+import io.cachepipe.cdc.CdcConfig;
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.db.DataSources;
+import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.core.db.ViewSchemaCheck;
+import io.cachepipe.core.metrics.Metrics;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.invalidator.Invalidator;
+import io.cachepipe.invalidator.InvalidatorConfig;
+import io.cachepipe.warmer.Warmer;
+import io.cachepipe.warmer.WarmerConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All four processes (cdc-capture, invalidator, warmer, api) in one JVM, for the demo and for
+ * end-to-end tests. They share one metrics registry (all of it on the API's {@code /metrics}), one
+ * Redis connection and one connection pool, but talk to each other only through PostgreSQL, Kafka
+ * and Redis, exactly as separate processes do. Each part can be restarted on its own.
+ */
+public final class Pipeline implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+
+    /** The validated configuration of every part. */
+    public record Config(PostgresConfig postgres, KafkaConfig kafka, RedisConfig redis, CacheConfig cache, CdcConfig cdc,
+                         InvalidatorConfig invalidator, WarmerConfig warmer, ApiConfig api) {
+        /** Reads every section, reporting every problem of every section in one exception. */
+        public static Config read(Settings settings) {
+            PostgresConfig postgres = settings.read(PostgresConfig::read);
+            KafkaConfig kafka = settings.read(KafkaConfig::read);
+            String prefix = kafka == null ? "cachepipe" : kafka.topicPrefix();
+            var config = new Config(postgres, kafka, settings.read(RedisConfig::read), settings.read(CacheConfig::read),
+                    settings.read(CdcConfig::read), settings.read(s -> InvalidatorConfig.read(s, prefix)),
+                    settings.read(s -> WarmerConfig.read(s, prefix)), settings.read(ApiConfig::read));
+            settings.validate();
+            return config;
+        }
+    }
+
+    private final Config config;
+    private final ViewCatalog catalog;
+    private final PrometheusMeterRegistry metrics;
+    private final HikariDataSource pool;
+    private final RedisConnector redis;
+    private final CacheStore store;
+    private final Clock clock = Clock.systemUTC();
+    private CdcCapture cdc;
+    private Invalidator invalidator;
+    private Warmer warmer;
+    private ApiServer api;
+
+    private Pipeline(Config config, ViewCatalog catalog) {
+        this.config = config;
+        this.catalog = catalog;
+        this.metrics = Metrics.prometheus("cachepipe");
+        this.pool = DataSources.pool(config.postgres(), "pipeline");
+        this.redis = RedisConnector.connect(config.redis());
+        this.store = new CacheStore(redis, new KeySpace(config.redis().namespace(), catalog), config.cache(), clock,
+                RandomGenerator.getDefault());
+    }
+
+    /** Checks the views against the database, starts every part and waits until each is ready. */
+    public static Pipeline start(Config config) {
+        ViewCatalog catalog = ViewsFile.load(config.cache().viewsFile());
+        var pipeline = new Pipeline(config, catalog);
+        try {
+            ViewSchemaCheck.check(catalog, pipeline.pool);
+            pipeline.cdc = pipeline.startCdc();
+            pipeline.invalidator = pipeline.startInvalidator();
+            pipeline.warmer = pipeline.startWarmer();
+            pipeline.api = pipeline.startApi();
+            pipeline.awaitReady();
+            return pipeline;
+        } catch (RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public ViewCatalog catalog() {
+        return catalog;
+    }
+
+    public CacheStore store() {
+        return store;
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    /** Stops cdc-capture and starts a new one, which resumes from the saved position. */
+    public void restartCdc() {
+        cdc.close();
+        cdc = startCdc();
+        await("cdc-capture", () -> cdc.isReady());
+    }
+
+    public void restartInvalidator() {
+        invalidator.close();
+        invalidator = startInvalidator();
+        await("invalidator", () -> invalidator.isReady());
+    }
+
+    public void restartWarmer() {
+        warmer.close();
+        warmer = startWarmer();
+        await("warmer", () -> warmer.isReady());
+    }
+
+    private CdcCapture startCdc() {
+        var part = new CdcCapture(config.postgres(), config.kafka(), config.cdc(), catalog, metrics);
+        part.start();
+        return part;
+    }
+
+    private Invalidator startInvalidator() {
+        var part = new Invalidator(config.kafka(), config.invalidator(), catalog, store, metrics, clock);
+        part.start();
+        return part;
+    }
+
+    private Warmer startWarmer() {
+        var part = new Warmer(config.kafka(), config.warmer(), config.cache(), catalog, store, new ViewLoader(pool), metrics, clock);
+        part.start();
+        return part;
+    }
+
+    private ApiServer startApi() {
+        var part = new ApiServer(config.api(), config.cache(), config.redis(), catalog, store, pool, metrics, clock);
+        part.start();
+        return part;
+    }
+
+    private void awaitReady() {
+        await("cdc-capture", () -> cdc.isReady());
+        await("invalidator", () -> invalidator.isReady());
+        await("warmer", () -> warmer.isReady());
+    }
+
+    private static void await(String part, java.util.function.BooleanSupplier ready) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!ready.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(part + " did not become ready within " + READY_TIMEOUT.toSeconds() + " s; see its log");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + part, e);
+            }
+        }
+        log.debug("{} ready", part);
+    }
+
+    @Override
+    public void close() {
+        quietlyClose(api);
+        quietlyClose(warmer);
+        quietlyClose(invalidator);
+        quietlyClose(cdc);
+        quietlyClose(redis);
+        quietlyClose(pool);
+    }
+
+    private static void quietlyClose(AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            part.close();
+        } catch (Exception e) {
+            log.warn("Stopping {} failed: {}", part.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+}

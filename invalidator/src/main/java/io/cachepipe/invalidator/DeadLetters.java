@@ -1,0 +1,31 @@
+package io.cachepipe.invalidator;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Headers of a dead-letter record: the original key and value are kept as they were, and these
+ * say where the record came from and why it could not be processed, so an operator can replay it.
+ */
+public final class DeadLetters {
+    public static final String REASON = "cachepipe.error.reason";
+    public static final String STAGE = "cachepipe.error.stage";
+    public static final String SOURCE_TOPIC = "cachepipe.source.topic";
+    public static final String SOURCE_PARTITION = "cachepipe.source.partition";
+    public static final String SOURCE_OFFSET = "cachepipe.source.offset";
+
+    private DeadLetters() {
+    }
+
+    static void describe(Headers headers, String stage, String reason, String topic, int partition, long offset) {
+        headers.add(STAGE, bytes(stage));
+        headers.add(REASON, bytes(reason));
+        headers.add(SOURCE_TOPIC, bytes(topic));
+        headers.add(SOURCE_PARTITION, bytes(Integer.toString(partition)));
+        headers.add(SOURCE_OFFSET, bytes(Long.toString(offset)));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

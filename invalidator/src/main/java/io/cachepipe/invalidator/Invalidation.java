@@ -1,0 +1,16 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.change.ChangeEvent;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.CacheTarget;
+import java.util.List;
+
+/**
+ * Where the topology's side effect goes: applies a change's invalidations and answers which keys
+ * to re-warm. Must be idempotent (a change can be applied twice after a crash) and must not return
+ * before the effect is durable in the cache, because the change's offset is committed after it.
+ */
+@FunctionalInterface
+public interface Invalidation {
+    List<CacheKey> apply(ChangeEvent event, List<CacheTarget> targets);
+}

@@ -1,0 +1,123 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.change.ChangeEnvelopes;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.json.Json;
+import io.cachepipe.core.kafka.Topic;
+import io.cachepipe.core.kafka.TopicAdmin;
+import io.cachepipe.core.kafka.Topics;
+import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.kafka.WarmRequestSerde;
+import io.cachepipe.core.view.ChangeMapper;
+import io.cachepipe.core.view.TableName;
+import io.cachepipe.core.view.ViewCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The invalidator process: runs {@link InvalidationTopology} on Kafka Streams. At least once: a
+ * change's offset is committed only after its invalidations were applied, and every effect is
+ * idempotent. A failing stream thread is replaced and resumes from the last committed offset.
+ */
+public final class Invalidator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Invalidator.class);
+    /** How long one change waits for Redis before its stream thread gives up and is replaced. */
+    static final Duration REDIS_RETRY = Duration.ofSeconds(20);
+
+    private final KafkaConfig kafka;
+    private final InvalidatorConfig config;
+    private final ViewCatalog catalog;
+    private final CacheStore store;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final AtomicReference<@Nullable KafkaStreams> streams = new AtomicReference<>();
+
+    public Invalidator(KafkaConfig kafka, InvalidatorConfig config, ViewCatalog catalog, CacheStore store,
+                       MeterRegistry metrics, Clock clock) {
+        this.kafka = kafka;
+        this.config = config;
+        this.catalog = catalog;
+        this.store = store;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public void start() {
+        var topics = new Topics(kafka.topicPrefix());
+        List<String> changeTopics = catalog.capturedTables().stream().map(topics::change).toList();
+        TopicAdmin.ensure(kafka, topicsToEnsure(topics, changeTopics));
+        var json = Json.mapper();
+        Topology topology = InvalidationTopology.build(changeTopics,
+                new Topic<>(topics.warm(), Serdes.String(), new WarmRequestSerde(json)), topics.deadLetter(),
+                new ChangeEnvelopes(json), new ChangeMapper(catalog), new RedisInvalidation(store, REDIS_RETRY), metrics, clock);
+        var kafkaStreams = new KafkaStreams(topology, properties());
+        kafkaStreams.setUncaughtExceptionHandler(error -> {
+            log.error("Stream thread failed; replacing it, it resumes from the last committed offset", error);
+            metrics.counter("cachepipe.invalidator.thread.replacements").increment();
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        kafkaStreams.setStateListener((now, before) -> log.info("Invalidator streams {} -> {}", before, now));
+        if (!streams.compareAndSet(null, kafkaStreams)) {
+            throw new IllegalStateException("the invalidator can start once");
+        }
+        kafkaStreams.start();
+        log.info("Invalidator started: application {}, {} change topics, warm requests to {}", config.applicationId(),
+                changeTopics.size(), topics.warm());
+    }
+
+    public boolean isReady() {
+        KafkaStreams current = streams.get();
+        return current != null && current.state() == KafkaStreams.State.RUNNING;
+    }
+
+    private List<NewTopic> topicsToEnsure(Topics topics, List<String> changeTopics) {
+        List<NewTopic> all = new ArrayList<>();
+        changeTopics.forEach(name -> all.add(TopicAdmin.changeTopic(kafka, name)));
+        all.add(TopicAdmin.warmTopic(kafka, topics.warm()));
+        all.add(TopicAdmin.deadLetterTopic(kafka, topics.deadLetter()));
+        return all;
+    }
+
+    private Properties properties() {
+        var props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
+                (int) REDIS_RETRY.multipliedBy(6).toMillis());
+        return props;
+    }
+
+    @Override
+    public void close() {
+        KafkaStreams current = streams.getAndSet(null);
+        if (current != null) {
+            current.close(Duration.ofSeconds(30));
+            log.info("Invalidator stopped");
+        }
+    }
+}

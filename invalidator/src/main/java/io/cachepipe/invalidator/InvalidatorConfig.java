@@ -1,0 +1,40 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.config.Parsers;
+import io.cachepipe.core.config.Setting;
+import io.cachepipe.core.config.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The invalidator's own settings.
+ *
+ * @param applicationId Kafka Streams application id; instances sharing it share the partitions
+ * @param commitInterval how often processed positions are committed; a crash repeats at most this much
+ *                       (every effect is idempotent, so repeating is harmless)
+ */
+public record InvalidatorConfig(String applicationId, Duration commitInterval, int threads, Path stateDir, int adminPort) {
+    public static final Setting<String> APPLICATION_ID = Setting.optional("invalidator.application-id", "",
+            Parsers.text(), "Kafka Streams application id (default <topic-prefix>-invalidator)");
+    public static final Setting<Duration> COMMIT_INTERVAL = Setting.optional("invalidator.commit-interval", "1s",
+            Parsers.duration(Duration.ofMillis(10), Duration.ofMinutes(5)), "Kafka Streams commit.interval.ms");
+    public static final Setting<Integer> THREADS = Setting.optional("invalidator.threads", "1", Parsers.integer(1, 64),
+            "stream threads in this instance");
+    public static final Setting<String> STATE_DIR = Setting.optional("invalidator.state-dir",
+            System.getProperty("java.io.tmpdir") + "/cachepipe-streams", Parsers.nonBlank(), "Kafka Streams state directory");
+    public static final Setting<Integer> ADMIN_PORT = Setting.optional("invalidator.admin-port", "9402", Parsers.port(),
+            "port of /metrics and /health/ready (0 picks a free port)");
+
+    public static InvalidatorConfig read(Settings settings, String topicPrefix) {
+        String id = settings.get(APPLICATION_ID);
+        String stateDir = settings.get(STATE_DIR);
+        return new InvalidatorConfig(id == null || id.isBlank() ? topicPrefix + "-invalidator" : id,
+                settings.get(COMMIT_INTERVAL), settings.get(THREADS), stateDir == null ? null : Path.of(stateDir),
+                settings.get(ADMIN_PORT));
+    }
+
+    public static List<Setting<?>> settings() {
+        return List.of(APPLICATION_ID, COMMIT_INTERVAL, THREADS, STATE_DIR, ADMIN_PORT);
+    }
+}

@@ -1,0 +1,49 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.metrics.AdminServer;
+import io.cachepipe.core.metrics.Metrics;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import java.time.Clock;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the invalidator on its own, configured by environment variables (see docs/configuration.md). */
+public final class InvalidatorMain {
+    private static final Logger log = LoggerFactory.getLogger(InvalidatorMain.class);
+
+    private InvalidatorMain() {
+    }
+
+    public static void main(String[] args) {
+        Settings settings = Settings.fromProcess(Map.of());
+        KafkaConfig kafka = settings.read(KafkaConfig::read);
+        RedisConfig redis = settings.read(RedisConfig::read);
+        CacheConfig cache = settings.read(CacheConfig::read);
+        InvalidatorConfig config = settings.read(s -> InvalidatorConfig.read(s, kafka == null ? "cachepipe" : kafka.topicPrefix()));
+        settings.validate();
+        log.info("invalidator configuration: {}", settings.describeResolved());
+
+        ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
+        var metrics = Metrics.prometheus("invalidator");
+        var connector = RedisConnector.connect(redis);
+        var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
+        var invalidator = new Invalidator(kafka, config, catalog, store, metrics, Clock.systemUTC());
+        var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, invalidator::isReady);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            invalidator.close();
+            connector.close();
+            admin.close();
+        }, "cachepipe-invalidator-shutdown"));
+        invalidator.start();
+    }
+}

@@ -1,0 +1,95 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.change.ChangeEvent;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.CacheTarget;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies invalidations to Redis through {@link CacheStore}'s versioned scripts, all targets of a
+ * change in parallel. While Redis is unreachable it retries for {@code retryFor}, then throws: the
+ * stream thread is replaced and resumes from the last committed offset, so the change is applied
+ * later rather than lost.
+ */
+final class RedisInvalidation implements Invalidation {
+    private static final Logger log = LoggerFactory.getLogger(RedisInvalidation.class);
+    private static final Duration PAUSE = Duration.ofMillis(200);
+
+    private final CacheStore store;
+    private final Duration retryFor;
+
+    RedisInvalidation(CacheStore store, Duration retryFor) {
+        this.store = store;
+        this.retryFor = retryFor;
+    }
+
+    @Override
+    public List<CacheKey> apply(ChangeEvent event, List<CacheTarget> targets) {
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        while (true) {
+            try {
+                return applyOnce(event.version(), targets);
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot apply invalidations of " + event.table() + " at " + event.version()
+                            + " to Redis for " + retryFor.toSeconds() + " s: " + e.getMessage(), e);
+                }
+                log.warn("Redis unavailable while invalidating {} at {}: {}; retrying", event.table(), event.version(), e.getMessage());
+                pause();
+            }
+        }
+    }
+
+    private List<CacheKey> applyOnce(Version version, List<CacheTarget> targets) {
+        List<CompletableFuture<List<CacheKey>>> parts = new ArrayList<>(targets.size());
+        for (CacheTarget target : targets) {
+            parts.add(switch (target) {
+                case CacheTarget.Key key -> {
+                    CacheKey cacheKey = store.keySpace().key(key.view(), key.params());
+                    yield store.invalidate(cacheKey, version)
+                            .thenApply(result -> result.warm() ? List.of(cacheKey) : List.<CacheKey>of()).toCompletableFuture();
+                }
+                case CacheTarget.Group group ->
+                        store.invalidateGroup(group.view(), store.keySpace().group(group.view(), group.bound()), version).toCompletableFuture();
+                case CacheTarget.WholeView whole -> store.invalidateView(whole.view(), version).toCompletableFuture();
+            });
+        }
+        List<CacheKey> toWarm = new ArrayList<>();
+        for (CompletableFuture<List<CacheKey>> part : parts) {
+            toWarm.addAll(await(part));
+        }
+        return toWarm;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Redis did not answer within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while invalidating", e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.cachepipe.warmer;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.core.json.Json;
+import io.cachepipe.core.kafka.TopicAdmin;
+import io.cachepipe.core.kafka.Topics;
+import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.kafka.WarmRequestSerde;
+import io.cachepipe.core.view.ViewCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The warmer process: consumes warm requests and reloads their keys. Offsets are committed only
+ * after a batch's writes are done, so a crash repeats warms (harmless: they are version-guarded)
+ * and never skips one. Instances in one consumer group share the warm topic's partitions.
+ */
+public final class Warmer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Warmer.class);
+
+    /** Lifecycle, changed only by compare-and-set. */
+    public enum State { CREATED, RUNNING, STOPPING, STOPPED }
+
+    private final KafkaConfig kafka;
+    private final WarmerConfig config;
+    private final KeyWarmer keyWarmer;
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+    private volatile boolean assigned;
+    private @Nullable KafkaConsumer<String, WarmRequest> consumer;
+    private @Nullable ExecutorService loaders;
+    private @Nullable Thread poller;
+
+    public Warmer(KafkaConfig kafka, WarmerConfig config, CacheConfig cache, ViewCatalog catalog, CacheStore store,
+                  ViewLoader loader, MeterRegistry metrics, Clock clock) {
+        this.kafka = kafka;
+        this.config = config;
+        this.keyWarmer = new KeyWarmer(catalog, store, loader, metrics, clock, cache.tombstoneTtl().dividedBy(2));
+    }
+
+    public void start() {
+        if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
+            throw new IllegalStateException("the warmer can start once; it is " + state.get());
+        }
+        var topics = new Topics(kafka.topicPrefix());
+        TopicAdmin.ensure(kafka, List.of(TopicAdmin.warmTopic(kafka, topics.warm())));
+        loaders = Executors.newFixedThreadPool(config.loaders(), runnable -> daemon(runnable, "cachepipe-warmer-load"));
+        consumer = new KafkaConsumer<>(properties(), new StringDeserializer(), new WarmRequestSerde(Json.mapper()).deserializer());
+        consumer.subscribe(List.of(topics.warm()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                assigned = true;
+                log.info("Warmer assigned {}", partitions);
+            }
+        });
+        poller = daemon(this::pollLoop, "cachepipe-warmer-poll");
+        poller.start();
+        log.info("Warmer started: group {}, topic {}, {} loaders", config.groupId(), topics.warm(), config.loaders());
+    }
+
+    /** True once the warmer has joined its group and owns partitions to consume. */
+    public boolean isReady() {
+        return state.get() == State.RUNNING && assigned;
+    }
+
+    private void pollLoop() {
+        KafkaConsumer<String, WarmRequest> consumer = this.consumer;
+        try {
+            while (state.get() == State.RUNNING) {
+                ConsumerRecords<String, WarmRequest> records = consumer.poll(Duration.ofMillis(100));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                warmAll(WarmBatch.newestPerKey(records));
+                consumer.commitSync();
+            }
+        } catch (WakeupException e) {
+            if (state.get() == State.RUNNING) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("Warmer poll loop failed; uncommitted warm requests will be consumed again after restart", e);
+            state.set(State.STOPPED);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void warmAll(Map<String, WarmRequest> requests) {
+        List<CompletableFuture<KeyWarmer.Outcome>> outcomes = new ArrayList<>(requests.size());
+        requests.forEach((key, request) -> outcomes.add(CompletableFuture.supplyAsync(() -> keyWarmer.warm(key, request), loaders)));
+        CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private Properties properties() {
+        var props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
+    }
+
+    @Override
+    public void close() {
+        if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+            return;
+        }
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        if (poller != null) {
+            try {
+                poller.join(Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (loaders != null) {
+            loaders.shutdownNow();
+        }
+        state.set(State.STOPPED);
+        log.info("Warmer stopped");
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}

@@ -1,0 +1,55 @@
+package io.cachepipe.warmer;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.db.DataSources;
+import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.core.metrics.AdminServer;
+import io.cachepipe.core.metrics.Metrics;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import java.time.Clock;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the warmer on its own, configured by environment variables (see docs/configuration.md). */
+public final class WarmerMain {
+    private static final Logger log = LoggerFactory.getLogger(WarmerMain.class);
+
+    private WarmerMain() {
+    }
+
+    public static void main(String[] args) {
+        Settings settings = Settings.fromProcess(Map.of());
+        PostgresConfig postgres = settings.read(PostgresConfig::read);
+        KafkaConfig kafka = settings.read(KafkaConfig::read);
+        RedisConfig redis = settings.read(RedisConfig::read);
+        CacheConfig cache = settings.read(CacheConfig::read);
+        WarmerConfig config = settings.read(s -> WarmerConfig.read(s, kafka == null ? "cachepipe" : kafka.topicPrefix()));
+        settings.validate();
+        log.info("warmer configuration: {}", settings.describeResolved());
+
+        ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
+        var metrics = Metrics.prometheus("warmer");
+        var pool = DataSources.pool(postgres, "warmer");
+        var connector = RedisConnector.connect(redis);
+        var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
+        var warmer = new Warmer(kafka, config, cache, catalog, store, new ViewLoader(pool), metrics, Clock.systemUTC());
+        var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, warmer::isReady);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            warmer.close();
+            connector.close();
+            pool.close();
+            admin.close();
+        }, "cachepipe-warmer-shutdown"));
+        warmer.start();
+    }
+}
