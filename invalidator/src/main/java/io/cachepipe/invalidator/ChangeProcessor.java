@@ -73,7 +73,7 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
             return;
         }
         List<CacheKey> toWarm = invalidation.apply(event, targets);
-        if (event.commitTimeMs() > 0) {
+        if (event.commitTimeMs() > 0 && event.op() != io.cachepipe.core.change.ChangeOp.SNAPSHOT_READ) {
             freshness.record(Duration.ofMillis(Math.max(0, clock.millis() - event.commitTimeMs())));
         }
         for (CacheKey key : toWarm) {

@@ -56,7 +56,7 @@ final class RedisInvalidation implements Invalidation {
             parts.add(switch (target) {
                 case CacheTarget.Key key -> {
                     CacheKey cacheKey = store.keySpace().key(key.view(), key.params());
-                    yield store.invalidate(cacheKey, version)
+                    yield store.invalidate(cacheKey, version, key.warm())
                             .thenApply(result -> result.warm() ? List.of(cacheKey) : List.<CacheKey>of()).toCompletableFuture();
                 }
                 case CacheTarget.Group group ->

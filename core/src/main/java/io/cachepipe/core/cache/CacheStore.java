@@ -81,9 +81,15 @@ public final class CacheStore {
     }
 
     public CompletionStage<Invalidation> invalidate(CacheKey key, Version version) {
+        return invalidate(key, version, true);
+    }
+
+    /** Invalidates one key; {@code mayWarm} false never asks for a re-warm, whatever the view's policy. */
+    public CompletionStage<Invalidation> invalidate(CacheKey key, Version version, boolean mayWarm) {
         ViewDefinition view = key.view();
         return RedisScript.INVALIDATE.<List<Object>>run(redis, new byte[][] {bytes(key.redisKey())},
-                        bytes(version.hex()), mode(view), bytes(config.tombstoneTtl().toMillis()), policy(view))
+                        bytes(version.hex()), mode(view), bytes(config.tombstoneTtl().toMillis()),
+                        mayWarm ? policy(view) : bytes("never"))
                 .thenApply(reply -> new Invalidation(key, (Long) reply.get(0) == 1L, (Long) reply.get(1) == 1L));
     }
 

@@ -29,6 +29,7 @@ public final class Metrics {
                 if (id.getType() == Meter.Type.TIMER && id.getName().startsWith("cachepipe.")) {
                     return DistributionStatisticConfig.builder()
                             .percentilesHistogram(true)
+                            .percentiles(0.5, 0.95, 0.99)
                             .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
                             .maximumExpectedValue((double) Duration.ofSeconds(30).toNanos())
                             .build().merge(config);

@@ -6,10 +6,18 @@ import java.util.Map;
 public sealed interface CacheTarget {
     ViewDefinition view();
 
-    /** Exactly one key: every parameter bound. */
-    record Key(ViewDefinition view, Map<String, Object> params) implements CacheTarget {
+    /**
+     * Exactly one key: every parameter bound.
+     *
+     * @param warm false when the key names a row that was just deleted: a re-warm could only load "not found"
+     */
+    record Key(ViewDefinition view, Map<String, Object> params, boolean warm) implements CacheTarget {
         public Key {
             params = Map.copyOf(params);
+        }
+
+        public Key(ViewDefinition view, Map<String, Object> params) {
+            this(view, params, true);
         }
     }
 

@@ -46,14 +46,15 @@ public final class ChangeMapper {
             if (before.widenReason != null) {
                 return List.of(new CacheTarget.WholeView(view, before.widenReason));
             }
-            before.target(view, mapping).ifPresent(out::add);
+            boolean rowGone = event.op() == ChangeOp.DELETE && keyColumnsCover(event.key(), mapping);
+            before.target(view, mapping, !rowGone).ifPresent(out::add);
         }
         if (event.after() != null) {
             Bound after = bind(event, view, mapping, event.after(), false);
             if (after.widenReason != null) {
                 return List.of(new CacheTarget.WholeView(view, after.widenReason));
             }
-            after.target(view, mapping).ifPresent(target -> {
+            after.target(view, mapping, true).ifPresent(target -> {
                 if (!out.contains(target)) {
                     out.add(target);
                 }
@@ -68,13 +69,13 @@ public final class ChangeMapper {
         boolean absent;
         @Nullable String widenReason;
 
-        java.util.Optional<CacheTarget> target(ViewDefinition view, SourceMapping mapping) {
+        java.util.Optional<CacheTarget> target(ViewDefinition view, SourceMapping mapping, boolean warm) {
             if (absent) {
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of(view.isPattern(mapping)
                     ? new CacheTarget.Group(view, values)
-                    : new CacheTarget.Key(view, values));
+                    : new CacheTarget.Key(view, values, warm));
         }
     }
 

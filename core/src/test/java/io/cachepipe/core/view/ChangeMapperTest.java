@@ -48,9 +48,12 @@ class ChangeMapperTest {
     }
 
     @Test
-    void delete_usesTheBeforeImage() throws Exception {
+    void delete_usesTheBeforeImage_andDoesNotRewarmTheDeletedRowsOwnKey() throws Exception {
         List<CacheTarget> targets = mapper.targets(event(ChangeOp.DELETE, "{\"id\":1,\"category_id\":3,\"sku\":\"A\"}", null));
-        assertThat(targets).contains(new CacheTarget.Group(listing, Map.of("category_id", 3L)));
+        assertThat(targets).containsExactly(
+                new CacheTarget.Key(product, Map.of("id", 1L), false),
+                new CacheTarget.Group(listing, Map.of("category_id", 3L)),
+                new CacheTarget.Key(bySku, Map.of("sku", "A"), true));
     }
 
     @Test
@@ -64,7 +67,7 @@ class ChangeMapperTest {
     @Test
     void keyOnlyBeforeImageOfADelete_widens() throws Exception {
         List<CacheTarget> targets = mapper.targets(event(ChangeOp.DELETE, "{\"id\":1,\"category_id\":null,\"sku\":null}", null));
-        assertThat(targets).contains(new CacheTarget.Key(product, Map.of("id", 1L)));
+        assertThat(targets).contains(new CacheTarget.Key(product, Map.of("id", 1L), false));
         assertThat(targets).filteredOn(t -> t instanceof CacheTarget.WholeView).hasSize(2);
     }
 

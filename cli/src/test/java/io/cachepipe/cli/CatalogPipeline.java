@@ -1,0 +1,120 @@
+package io.cachepipe.cli;
+
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.devstack.DevStack;
+import io.cachepipe.examples.CatalogSeeder;
+import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.testsupport.Jdbc;
+import io.cachepipe.testsupport.TestNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The whole pipeline on the demo catalog, in its own database, topic prefix and key namespace, with
+ * the clients a test needs: HTTP to the API, JDBC to the database, and a separate Redis connection
+ * to look at what the cache holds.
+ */
+final class CatalogPipeline implements AutoCloseable {
+    private final Pipeline pipeline;
+    private final TestNamespace namespace;
+    private final RedisConnector redis;
+    private final ViewLoader loader;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private CatalogPipeline(Pipeline pipeline, TestNamespace namespace, RedisConnector redis, ViewLoader loader) {
+        this.pipeline = pipeline;
+        this.namespace = namespace;
+        this.redis = redis;
+        this.loader = loader;
+    }
+
+    static CatalogPipeline start(DevStack stack, TestNamespace namespace, int products, int categories) throws Exception {
+        try (Connection connection = namespace.jdbc().connect()) {
+            ExampleSchema.CATALOG.create(connection);
+            CatalogSeeder.seed(connection, products, categories, 7);
+        }
+        Map<String, String> settings = new HashMap<>();
+        settings.put("postgres.url", namespace.jdbcUrl());
+        settings.put("postgres.user", stack.postgres().user());
+        settings.put("postgres.password", stack.postgres().password());
+        settings.put("kafka.bootstrap", stack.kafka().bootstrapServers());
+        settings.put("kafka.topic-prefix", namespace.topicPrefix());
+        settings.put("redis.url", stack.redis().uri());
+        settings.put("redis.namespace", namespace.keyPrefix());
+        settings.put("views.file", ExampleSchema.CATALOG.viewsLocation());
+        settings.put("cdc.slot", namespace.name());
+        settings.put("cdc.publication", namespace.name());
+        settings.put("api.host", "127.0.0.1");
+        settings.put("api.port", "0");
+        settings.put("invalidator.state-dir", Path.of("target", "streams", namespace.name()).toAbsolutePath().toString());
+        settings.put("invalidator.commit-interval", "200ms");
+        Pipeline pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings)));
+        var redisConfig = new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(), Duration.ofSeconds(2));
+        var dataSource = new PGSimpleDataSource();
+        dataSource.setURL(namespace.jdbcUrl());
+        dataSource.setUser(stack.postgres().user());
+        dataSource.setPassword(stack.postgres().password());
+        return new CatalogPipeline(pipeline, namespace, RedisConnector.connect(redisConfig), new ViewLoader(dataSource));
+    }
+
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
+    Jdbc jdbc() {
+        return namespace.jdbc();
+    }
+
+    ViewDefinition view(String name) {
+        return pipeline.catalog().view(name).orElseThrow();
+    }
+
+    CacheKey key(String view, Map<String, Object> params) {
+        return pipeline.store().keySpace().key(view(view), params);
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> send(String method, String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value Redis holds for a key, or null when it holds none (absent, or only a tombstone). */
+    @Nullable String cached(CacheKey key) throws Exception {
+        byte[] value = redis.commands().hget(key.redisKey().getBytes(StandardCharsets.UTF_8), "d".getBytes(StandardCharsets.UTF_8))
+                .get();
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** What the database says the key should hold now, rendered exactly as the cache renders it. */
+    String expected(CacheKey key) throws Exception {
+        return new String(loader.load(key.view(), key.params()), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        pipeline.close();
+        redis.close();
+    }
+}
