@@ -1,0 +1,87 @@
+package io.cachepipe.devstack;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One redis-server process bound to 127.0.0.1 with persistence off (so a restart empties it),
+ * its pid file, log and any files it writes in one working directory. Ready = PING answers PONG.
+ */
+final class RedisProcess {
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    static final String PID_FILE = "redis.pid";
+    static final String LOG_FILE = "redis.log";
+
+    private final Process process;
+    private final int port;
+    private final Path workDir;
+
+    private RedisProcess(Process process, int port, Path workDir) {
+        this.process = process;
+        this.port = port;
+        this.workDir = workDir;
+    }
+
+    /** @param extraArguments more {@code --name value} settings, such as cluster mode */
+    static RedisProcess start(Path binary, Path workDir, int port, List<String> extraArguments) throws IOException {
+        Files.createDirectories(workDir);
+        StaleProcess.stopIfRunning(workDir.resolve(PID_FILE), binary.getFileName().toString());
+        List<String> command = new ArrayList<>(List.of(binary.toString(),
+                "--port", Integer.toString(port),
+                "--bind", Ports.LOOPBACK,
+                "--save", "",
+                "--appendonly", "no",
+                "--daemonize", "no",
+                "--dir", workDir.toString(),
+                "--pidfile", workDir.resolve(PID_FILE).toString()));
+        command.addAll(extraArguments);
+        Path log = workDir.resolve(LOG_FILE);
+        Process process = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        RedisProcess redis = new RedisProcess(process, port, workDir);
+        try {
+            Poll.until("Redis to answer PING on " + Ports.LOOPBACK + ":" + port, READY_TIMEOUT, redis::answersPing,
+                    () -> process.isAlive() ? "" : "redis-server exited with code " + process.exitValue() + "; "
+                            + LogFiles.tail(log, 10));
+        } catch (DevStackException e) {
+            redis.stop();
+            throw e;
+        }
+        return redis;
+    }
+
+    int port() {
+        return port;
+    }
+
+    Path workDir() {
+        return workDir;
+    }
+
+    boolean answersPing() throws IOException {
+        try (Resp resp = Resp.connect(Ports.LOOPBACK, port, Duration.ofSeconds(1))) {
+            return "PONG".equals(resp.call("PING"));
+        }
+    }
+
+    /** SIGTERM, which Redis answers with a clean shutdown (no save: persistence is off). */
+    void stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
