@@ -85,7 +85,10 @@ public final class CdcCapture implements AutoCloseable {
         }
         TopicAdmin.ensure(kafka, topics());
         producer = new KafkaProducer<>(producerProperties());
-        publisher = new ChangePublisher(producer, () -> state.get() != State.RUNNING, metrics);
+        var topics = new Topics(kafka.topicPrefix());
+        var fanout = new WatermarkFanout(topics.message(), catalog.capturedTables().stream().map(topics::change).toList(),
+                io.cachepipe.core.json.Json.mapper());
+        publisher = new ChangePublisher(producer, fanout, () -> state.get() != State.RUNNING, metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
         scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);

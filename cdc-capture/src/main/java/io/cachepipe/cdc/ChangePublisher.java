@@ -34,13 +34,15 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
     private final Producer<byte[], byte[]> producer;
+    private final WatermarkFanout watermarks;
     private final BooleanSupplier stopping;
     private final MeterRegistry metrics;
     private final Map<String, Counter> eventsByTopic = new ConcurrentHashMap<>();
     private volatile long lastBatchAtMs;
 
-    ChangePublisher(Producer<byte[], byte[]> producer, BooleanSupplier stopping, MeterRegistry metrics) {
+    ChangePublisher(Producer<byte[], byte[]> producer, WatermarkFanout watermarks, BooleanSupplier stopping, MeterRegistry metrics) {
         this.producer = producer;
+        this.watermarks = watermarks;
         this.stopping = stopping;
         this.metrics = metrics;
     }
@@ -48,12 +50,16 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     @Override
     public void handleBatch(List<ChangeEvent<String, String>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        List<List<Future<RecordMetadata>>> acks = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {
-            acks.add(send(record));
+            acks.add(watermarks.isWatermark(record.destination())
+                    ? watermarks.fanOut(producer, record.value())
+                    : List.of(send(record)));
         }
         for (int i = 0; i < records.size(); i++) {
-            awaitAck(records.get(i), acks.get(i));
+            for (Future<RecordMetadata> ack : acks.get(i)) {
+                awaitAck(records.get(i), ack);
+            }
             committer.markProcessed(records.get(i));
             eventsByTopic.computeIfAbsent(records.get(i).destination(),
                     topic -> Counter.builder(MetricNames.CDC_EVENTS).tag("topic", topic).register(metrics)).increment();

@@ -1,6 +1,7 @@
 package io.cachepipe.cdc;
 
 import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.change.Watermarks;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.kafka.Topics;
 import io.cachepipe.core.view.TableName;
@@ -51,6 +52,8 @@ final class DebeziumProperties {
         props.setProperty("max.queue.size", "8192");
         props.setProperty("status.update.interval.ms", "1000");
         props.setProperty("heartbeat.interval.ms", Long.toString(cdc.heartbeatInterval().toMillis()));
+        // Logical decoding messages: only cachepipe's watermarks (see Watermarks), on <prefix>.message.
+        props.setProperty("message.prefix.include.list", quote(Watermarks.MESSAGE_PREFIX));
 
         // Envelope: plain JSON, exact decimals, deletes followed by compaction tombstones, truncates kept.
         props.setProperty("converter.schemas.enable", "false");

@@ -6,6 +6,14 @@ import io.cachepipe.api.ApiServer;
 import io.cachepipe.cdc.CdcCapture;
 import io.cachepipe.cdc.CdcConfig;
 import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.core.kafka.ConsumerLag;
+import io.cachepipe.core.kafka.TopicAdmin;
+import io.cachepipe.core.metrics.MetricNames;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.apache.kafka.clients.admin.Admin;
 import io.cachepipe.core.cache.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
@@ -165,19 +173,51 @@ public final class Pipeline implements AutoCloseable {
         await("warmer", () -> warmer.isReady());
     }
 
-    private static void await(String part, java.util.function.BooleanSupplier ready) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (!ready.getAsBoolean()) {
+    /**
+     * Waits until every change committed before this call is in the cache: a watermark passes
+     * through the whole log (see {@link Watermarks}), held warm requests are sent, and the warmer's
+     * consumer group has no lag left.
+     */
+    public Version awaitCaughtUp(Duration timeout) {
+        Version watermark;
+        try (Connection connection = pool.getConnection()) {
+            watermark = Watermarks.emit(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write a watermark: " + e.getMessage(), e);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitUntil("the invalidator to pass watermark " + watermark, deadline, () -> store.appliedPosition().toCompletableFuture()
+                .join().filter(applied -> applied.compareTo(watermark) >= 0).isPresent());
+        awaitUntil("held warm requests to be sent", deadline, () -> counted(MetricNames.WARM_REQUESTS, "received")
+                == counted(MetricNames.WARM_REQUESTS, "sent"));
+        try (Admin admin = TopicAdmin.admin(config.kafka())) {
+            awaitUntil("the warmer to consume every warm request", deadline,
+                    () -> ConsumerLag.total(admin, config.warmer().groupId()) == 0);
+        }
+        return watermark;
+    }
+
+    private double counted(String name, String stage) {
+        var counter = metrics.find(name).tag("stage", stage).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static void awaitUntil(String what, long deadline, java.util.function.BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(part + " did not become ready within " + READY_TIMEOUT.toSeconds() + " s; see its log");
+                throw new IllegalStateException("timed out waiting for " + what);
             }
             try {
-                Thread.sleep(20);
+                Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for " + part, e);
+                throw new IllegalStateException("interrupted waiting for " + what, e);
             }
         }
+    }
+
+    private static void await(String part, java.util.function.BooleanSupplier ready) {
+        awaitUntil(part + " to become ready (see its log)", System.nanoTime() + READY_TIMEOUT.toNanos(), ready);
         log.debug("{} ready", part);
     }
 

@@ -26,28 +26,41 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The whole pipeline on the demo catalog, in its own database, topic prefix and key namespace, with
- * the clients a test needs: HTTP to the API, JDBC to the database, and a separate Redis connection
- * to look at what the cache holds.
+ * The whole pipeline on one of the shipped examples, in its own database, topic prefix and key
+ * namespace, with the clients a test needs: HTTP to the API, JDBC to the database, and a separate
+ * Redis connection to look at what the cache holds.
  */
-final class CatalogPipeline implements AutoCloseable {
+final class ExamplePipeline implements AutoCloseable {
+    /** Creates and fills an example's tables. */
+    @FunctionalInterface
+    interface Seed {
+        void into(Connection connection) throws Exception;
+    }
+
     private final Pipeline pipeline;
     private final TestNamespace namespace;
     private final RedisConnector redis;
     private final ViewLoader loader;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private CatalogPipeline(Pipeline pipeline, TestNamespace namespace, RedisConnector redis, ViewLoader loader) {
+    private ExamplePipeline(Pipeline pipeline, TestNamespace namespace, RedisConnector redis, ViewLoader loader) {
         this.pipeline = pipeline;
         this.namespace = namespace;
         this.redis = redis;
         this.loader = loader;
     }
 
-    static CatalogPipeline start(DevStack stack, TestNamespace namespace, int products, int categories) throws Exception {
+    /** The demo catalog with {@code products} products in {@code categories} categories. */
+    static ExamplePipeline catalog(DevStack stack, TestNamespace namespace, int products, int categories) throws Exception {
+        return start(stack, namespace, ExampleSchema.CATALOG, connection -> CatalogSeeder.seed(connection, products, categories, 7),
+                Map.of());
+    }
+
+    static ExamplePipeline start(DevStack stack, TestNamespace namespace, ExampleSchema example, Seed seed,
+                                 Map<String, String> overrides) throws Exception {
         try (Connection connection = namespace.jdbc().connect()) {
-            ExampleSchema.CATALOG.create(connection);
-            CatalogSeeder.seed(connection, products, categories, 7);
+            example.create(connection);
+            seed.into(connection);
         }
         Map<String, String> settings = new HashMap<>();
         settings.put("postgres.url", namespace.jdbcUrl());
@@ -57,20 +70,22 @@ final class CatalogPipeline implements AutoCloseable {
         settings.put("kafka.topic-prefix", namespace.topicPrefix());
         settings.put("redis.url", stack.redis().uri());
         settings.put("redis.namespace", namespace.keyPrefix());
-        settings.put("views.file", ExampleSchema.CATALOG.viewsLocation());
+        settings.put("views.file", example.viewsLocation());
         settings.put("cdc.slot", namespace.name());
         settings.put("cdc.publication", namespace.name());
         settings.put("api.host", "127.0.0.1");
         settings.put("api.port", "0");
         settings.put("invalidator.state-dir", Path.of("target", "streams", namespace.name()).toAbsolutePath().toString());
         settings.put("invalidator.commit-interval", "200ms");
+        settings.putAll(overrides);
         Pipeline pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings)));
+        pipeline.awaitCaughtUp(Duration.ofSeconds(60));
         var redisConfig = new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(), Duration.ofSeconds(2));
         var dataSource = new PGSimpleDataSource();
         dataSource.setURL(namespace.jdbcUrl());
         dataSource.setUser(stack.postgres().user());
         dataSource.setPassword(stack.postgres().password());
-        return new CatalogPipeline(pipeline, namespace, RedisConnector.connect(redisConfig), new ViewLoader(dataSource));
+        return new ExamplePipeline(pipeline, namespace, RedisConnector.connect(redisConfig), new ViewLoader(dataSource));
     }
 
     Pipeline pipeline() {

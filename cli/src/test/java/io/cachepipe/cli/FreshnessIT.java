@@ -28,7 +28,7 @@ class FreshnessIT {
 
     @Test
     void everySpacedUpdateIsInvalidatedAndRewarmed_andTheLatenciesArePrinted(DevStack stack, TestNamespace namespace) throws Exception {
-        try (var catalog = CatalogPipeline.start(stack, namespace, 300, 10)) {
+        try (var catalog = ExamplePipeline.catalog(stack, namespace, 300, 10)) {
             List<CacheKey> keys = new ArrayList<>();
             for (long id = 1; id <= 50; id++) {
                 keys.add(catalog.key("product", Map.of("id", id)));
@@ -56,7 +56,7 @@ class FreshnessIT {
         }
     }
 
-    private static String cachedOrNull(CatalogPipeline catalog, CacheKey key) {
+    private static String cachedOrNull(ExamplePipeline catalog, CacheKey key) {
         try {
             return catalog.cached(key);
         } catch (Exception e) {

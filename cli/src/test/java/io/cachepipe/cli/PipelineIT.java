@@ -27,11 +27,11 @@ import org.junit.jupiter.api.TestInstance;
 class PipelineIT {
     private static final int PRODUCTS = 400;
     private static final int CATEGORIES = 10;
-    private CatalogPipeline catalog;
+    private ExamplePipeline catalog;
 
     @BeforeAll
     void startPipeline(DevStack stack, TestNamespace namespace) throws Exception {
-        catalog = CatalogPipeline.start(stack, namespace, PRODUCTS, CATEGORIES);
+        catalog = ExamplePipeline.catalog(stack, namespace, PRODUCTS, CATEGORIES);
     }
 
     @AfterAll

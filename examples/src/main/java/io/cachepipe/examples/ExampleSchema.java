@@ -10,7 +10,8 @@ import java.sql.Statement;
 
 /** One shipped example: its schema script and its views declaration, both on the classpath. */
 public enum ExampleSchema {
-    CATALOG("catalog");
+    CATALOG("catalog"),
+    PLANS("plans");
 
     private final String folder;
 

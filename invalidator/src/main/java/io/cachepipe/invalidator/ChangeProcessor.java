@@ -3,6 +3,8 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.MalformedChangeException;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.change.Watermarks;
 import io.cachepipe.core.kafka.WarmRequest;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
@@ -37,10 +39,14 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
     private final Clock clock;
     private final Timer freshness;
     private final Counter deadLetters;
+    private final String warmChild;
     private @Nullable ProcessorContext<Object, Object> context;
 
-    ChangeProcessor(ChangeEnvelopes envelopes, ChangeMapper mapper, Invalidation invalidation, MeterRegistry metrics, Clock clock) {
+    /** @param warmChild the processor or sink that receives warm requests */
+    ChangeProcessor(ChangeEnvelopes envelopes, ChangeMapper mapper, Invalidation invalidation, String warmChild,
+                    MeterRegistry metrics, Clock clock) {
         this.envelopes = envelopes;
+        this.warmChild = warmChild;
         this.mapper = mapper;
         this.invalidation = invalidation;
         this.metrics = metrics;
@@ -55,8 +61,15 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
         this.context = context;
     }
 
+
     @Override
     public void process(Record<byte[], byte[]> record) {
+        Version watermark = Watermarks.of(record.headers());
+        if (watermark != null) {
+            RecordMetadata source = context().recordMetadata().orElseThrow();
+            invalidation.applied(source.topic(), source.partition(), watermark, Watermarks.fanout(record.headers()));
+            return;
+        }
         ChangeEvent event;
         try {
             event = envelopes.parse(record.key(), record.value());
@@ -78,7 +91,7 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
         }
         for (CacheKey key : toWarm) {
             var request = new WarmRequest(key.view().name(), key.params(), event.version(), event.commitTimeMs());
-            context().forward(new Record<Object, Object>(key.redisKey(), request, record.timestamp()), InvalidationTopology.WARM_SINK);
+            context().forward(new Record<Object, Object>(key.redisKey(), request, record.timestamp()), warmChild);
         }
     }
 

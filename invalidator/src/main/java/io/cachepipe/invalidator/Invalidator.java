@@ -66,7 +66,8 @@ public final class Invalidator implements AutoCloseable {
         var json = Json.mapper();
         Topology topology = InvalidationTopology.build(changeTopics,
                 new Topic<>(topics.warm(), Serdes.String(), new WarmRequestSerde(json)), topics.deadLetter(),
-                new ChangeEnvelopes(json), new ChangeMapper(catalog), new RedisInvalidation(store, REDIS_RETRY), metrics, clock);
+                new ChangeEnvelopes(json), new ChangeMapper(catalog), new RedisInvalidation(store, REDIS_RETRY),
+                config.coalesceWindow(), metrics, clock);
         var kafkaStreams = new KafkaStreams(topology, properties());
         kafkaStreams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; replacing it, it resumes from the last committed offset", error);

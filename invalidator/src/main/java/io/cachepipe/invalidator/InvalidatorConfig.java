@@ -13,12 +13,17 @@ import java.util.List;
  * @param applicationId Kafka Streams application id; instances sharing it share the partitions
  * @param commitInterval how often processed positions are committed; a crash repeats at most this much
  *                       (every effect is idempotent, so repeating is harmless)
+ * @param coalesceWindow warm requests for one key within this window become one reload; it adds at most
+ *                       this much to commit-to-re-warmed latency. Zero sends every request at once.
  */
-public record InvalidatorConfig(String applicationId, Duration commitInterval, int threads, Path stateDir, int adminPort) {
+public record InvalidatorConfig(String applicationId, Duration commitInterval, Duration coalesceWindow, int threads,
+                                Path stateDir, int adminPort) {
     public static final Setting<String> APPLICATION_ID = Setting.optional("invalidator.application-id", "",
             Parsers.text(), "Kafka Streams application id (default <topic-prefix>-invalidator)");
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.optional("invalidator.commit-interval", "1s",
             Parsers.duration(Duration.ofMillis(10), Duration.ofMinutes(5)), "Kafka Streams commit.interval.ms");
+    public static final Setting<Duration> COALESCE_WINDOW = Setting.optional("invalidator.coalesce-window", "20ms",
+            Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "one warm request per key per window (0: no coalescing)");
     public static final Setting<Integer> THREADS = Setting.optional("invalidator.threads", "1", Parsers.integer(1, 64),
             "stream threads in this instance");
     public static final Setting<String> STATE_DIR = Setting.optional("invalidator.state-dir",
@@ -30,11 +35,11 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, i
         String id = settings.get(APPLICATION_ID);
         String stateDir = settings.get(STATE_DIR);
         return new InvalidatorConfig(id == null || id.isBlank() ? topicPrefix + "-invalidator" : id,
-                settings.get(COMMIT_INTERVAL), settings.get(THREADS), stateDir == null ? null : Path.of(stateDir),
+                settings.get(COMMIT_INTERVAL), settings.get(COALESCE_WINDOW), settings.get(THREADS), stateDir == null ? null : Path.of(stateDir),
                 settings.get(ADMIN_PORT));
     }
 
     public static List<Setting<?>> settings() {
-        return List.of(APPLICATION_ID, COMMIT_INTERVAL, THREADS, STATE_DIR, ADMIN_PORT);
+        return List.of(APPLICATION_ID, COMMIT_INTERVAL, COALESCE_WINDOW, THREADS, STATE_DIR, ADMIN_PORT);
     }
 }

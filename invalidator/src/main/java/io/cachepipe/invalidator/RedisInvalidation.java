@@ -50,6 +50,22 @@ final class RedisInvalidation implements Invalidation {
         }
     }
 
+    @Override
+    public void applied(String topic, int partition, Version watermark, int fanout) {
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        while (true) {
+            try {
+                await(store.markApplied(topic, partition, watermark, fanout).toCompletableFuture());
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot record watermark " + watermark + " of " + topic + "-" + partition, e);
+                }
+                pause();
+            }
+        }
+    }
+
     private List<CacheKey> applyOnce(Version version, List<CacheTarget> targets) {
         List<CompletableFuture<List<CacheKey>>> parts = new ArrayList<>(targets.size());
         for (CacheTarget target : targets) {

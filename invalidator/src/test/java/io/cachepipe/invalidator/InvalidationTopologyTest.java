@@ -18,6 +18,7 @@ import io.cachepipe.core.view.ViewsFile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,8 @@ class InvalidationTopologyTest {
     private final KeySpace keys = new KeySpace("cp:", catalog);
     private final List<List<CacheTarget>> applied = new ArrayList<>();
     private final List<Version> versions = new ArrayList<>();
+    private final List<String> watermarks = new ArrayList<>();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> products;
     private TestInputTopic<byte[], byte[]> orders;
@@ -77,10 +80,27 @@ class InvalidationTopologyTest {
 
     @BeforeEach
     void startDriver() {
+        startDriver(Duration.ZERO);
+    }
+
+    private void startDriver(Duration coalesceWindow) {
+        if (driver != null) {
+            driver.close();
+        }
         var json = Json.mapper();
         var topology = InvalidationTopology.build(List.of("cp.public.products", "cp.public.orders"),
                 new Topic<>("cp.warm", Serdes.String(), new WarmRequestSerde(json)), "cp.dead-letter",
-                new ChangeEnvelopes(json), new ChangeMapper(catalog), this::recordAndAnswer, new SimpleMeterRegistry(), Clock.systemUTC());
+                new ChangeEnvelopes(json), new ChangeMapper(catalog), new Invalidation() {
+                    @Override
+                    public List<CacheKey> apply(ChangeEvent event, List<CacheTarget> targets) {
+                        return recordAndAnswer(event, targets);
+                    }
+
+                    @Override
+                    public void applied(String topic, int partition, Version watermark, int fanout) {
+                        watermarks.add(topic + "-" + partition + "@" + watermark.hex() + "/" + fanout);
+                    }
+                }, coalesceWindow, metrics, Clock.systemUTC());
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -97,9 +117,14 @@ class InvalidationTopologyTest {
     }
 
     private static byte[] change(String table, String op, String before, String after) {
+        return change(table, op, before, after, 900);
+    }
+
+    private static byte[] change(String table, String op, String before, String after, long version) {
         return """
                 {"before":%s,"after":%s,"source":{"ts_ms":1700000000000,"schema":"public","table":"%s","lsn":500,
-                 "sequence":"[\\"900\\",\\"500\\"]"},"op":"%s"}""".formatted(before, after, table, op).getBytes(StandardCharsets.UTF_8);
+                 "sequence":"[\\"%d\\",\\"500\\"]"},"op":"%s"}""".formatted(before, after, table, version, op)
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] key(long id) {
@@ -133,6 +158,40 @@ class InvalidationTopologyTest {
                 .isEqualTo("cp.public.products");
         assertThat(applied).hasSize(1);
         assertThat(warm.readKeyValuesToList()).isNotEmpty();
+    }
+
+    @Test
+    void aHotKeyChangedManyTimesInOneWindow_isWarmedOnce_atTheNewestVersion() {
+        startDriver(Duration.ofMillis(50));
+        for (int i = 1; i <= 100; i++) {
+            products.pipeInput(key(1), change("products", "u", "{\"id\":1,\"category_id\":null}",
+                    "{\"id\":1,\"category_id\":null}", 1000 + i));
+        }
+        assertThat(applied).as("every change is still invalidated at once").hasSize(100);
+        assertThat(warm.isEmpty()).as("held until the window ends").isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+
+        List<TestRecord<String, WarmRequest>> requests = warm.readRecordsToList();
+        assertThat(requests).hasSize(1);
+        assertThat(requests.getFirst().value().version()).isEqualTo(new Version(1100));
+        assertThat(metrics.get(io.cachepipe.core.metrics.MetricNames.WARM_REQUESTS).tag("stage", "sent").counter().count())
+                .isEqualTo(1);
+        assertThat(metrics.get(io.cachepipe.core.metrics.MetricNames.WARM_REQUESTS).tag("stage", "received").counter().count())
+                .isEqualTo(100);
+    }
+
+    @Test
+    void aWatermarkRecordsItsPartitionsAppliedPosition_andIsNotAChange() {
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(io.cachepipe.core.change.Watermarks.HEADER, new Version(0xABC).hex().getBytes(StandardCharsets.UTF_8));
+        headers.add(io.cachepipe.core.change.Watermarks.FANOUT_HEADER, "6".getBytes(StandardCharsets.UTF_8));
+        products.pipeInput(new TestRecord<>(io.cachepipe.core.change.Watermarks.key(0),
+                "{\"watermark\":\"0000000000000abc\"}".getBytes(StandardCharsets.UTF_8), headers, 0L));
+
+        assertThat(watermarks).containsExactly("cp.public.products-0@0000000000000abc/6");
+        assertThat(applied).isEmpty();
+        assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test

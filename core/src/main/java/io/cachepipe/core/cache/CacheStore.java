@@ -132,6 +132,40 @@ public final class CacheStore {
                         .thenApply(pruned -> toWarm));
     }
 
+    /** Records that a change-topic partition is applied up to {@code watermark}; see {@link io.cachepipe.core.change.Watermarks}. */
+    public CompletionStage<Void> markApplied(String topic, int partition, Version watermark, int fanout) {
+        return RedisScript.APPLIED.<Long>run(redis, new byte[][] {bytes(appliedKey())},
+                bytes(topic + ":" + partition), bytes(watermark.hex()), bytes(fanout)).thenApply(done -> null);
+    }
+
+    /**
+     * The pipeline's applied position: the lowest watermark over every change-topic partition, once
+     * every partition has reported one; empty before that (or after Redis lost its data).
+     */
+    public CompletionStage<java.util.Optional<Version>> appliedPosition() {
+        return redis.hgetall(bytes(appliedKey())).thenApply(fields -> {
+            byte[] fanout = null;
+            Version lowest = null;
+            int partitions = 0;
+            for (var entry : fields.entrySet()) {
+                String field = new String(entry.getKey(), StandardCharsets.UTF_8);
+                if (field.equals("#fanout")) {
+                    fanout = entry.getValue();
+                    continue;
+                }
+                partitions++;
+                Version version = Version.parse(new String(entry.getValue(), StandardCharsets.UTF_8));
+                lowest = lowest == null || version.compareTo(lowest) < 0 ? version : lowest;
+            }
+            boolean complete = fanout != null && partitions >= Integer.parseInt(new String(fanout, StandardCharsets.UTF_8));
+            return complete ? java.util.Optional.ofNullable(lowest) : java.util.Optional.<Version>empty();
+        });
+    }
+
+    private String appliedKey() {
+        return keys.namespace() + "#applied";
+    }
+
     /** The TTL of a value: the view's, spread by its jitter; a cached "not found" lives for the negative TTL. */
     public Duration ttl(ViewDefinition view, byte[] value) {
         Duration base = value.length == 0 ? view.negativeTtl() : view.ttl();

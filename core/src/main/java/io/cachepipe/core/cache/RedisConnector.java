@@ -49,9 +49,10 @@ public final class RedisConnector implements AutoCloseable {
             if (config.isCluster()) {
                 List<RedisURI> seeds = config.clusterNodes().stream().map(uri -> RedisURI.create(uri.toString())).toList();
                 RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+                // Cluster node connections open lazily on first use, so rejecting commands while "disconnected"
+                // would refuse the first command to every node; the command timeout bounds waiting instead.
                 client.setOptions(ClusterClientOptions.builder()
                         .timeoutOptions(timeouts).socketOptions(socket)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                         .build());

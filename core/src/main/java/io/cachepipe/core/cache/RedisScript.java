@@ -22,7 +22,8 @@ public enum RedisScript {
     FILL("fill.lua", ScriptOutputType.INTEGER),
     WRITE("write.lua", ScriptOutputType.INTEGER),
     INVALIDATE("invalidate.lua", ScriptOutputType.MULTI),
-    INVALIDATE_GROUP("invalidate_group.lua", ScriptOutputType.MULTI);
+    INVALIDATE_GROUP("invalidate_group.lua", ScriptOutputType.MULTI),
+    APPLIED("applied.lua", ScriptOutputType.INTEGER);
 
     private final byte[] text;
     private final String sha;

@@ -25,6 +25,11 @@ public record Topics(String prefix) {
         return prefix + ".cdc-offsets";
     }
 
+    /** Where Debezium puts logical decoding messages (watermarks); cdc-capture fans them out instead of publishing. */
+    public String message() {
+        return prefix + ".message";
+    }
+
     public String heartbeat() {
         return "__debezium-heartbeat." + prefix;
     }

@@ -27,6 +27,11 @@ public final class MetricNames {
     public static final String INVALIDATOR_WIDENED = "cachepipe.invalidator.widened";
     /** Records sent to the dead-letter topic, by stage. */
     public static final String DEAD_LETTERS = "cachepipe.dead.letters";
+    /**
+     * Warm requests in the invalidator, by stage: received (one per invalidated cached key) and sent
+     * (after coalescing per key and window). sent / received is the reload ratio of hot keys.
+     */
+    public static final String WARM_REQUESTS = "cachepipe.invalidator.warm.requests";
     /** Warm requests handled by the warmer, by view and result: written, refused, failed. */
     public static final String WARMER_LOADS = "cachepipe.warmer.loads";
 

@@ -1,0 +1,65 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.metrics.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Holds warm requests for one window and sends one per key: a row updated hundreds of times a
+ * second causes one reload per window, not hundreds. Of several requests for a key the newest
+ * version wins, since the warmer's write is guarded by it. The store is changelogged, so a crash
+ * between holding and sending loses nothing.
+ */
+final class WarmCoalescer implements Processor<String, WarmRequest, String, WarmRequest> {
+    static final String STORE = "pending-warm-requests";
+
+    private final Duration window;
+    private final Counter received;
+    private final Counter sent;
+    private @Nullable KeyValueStore<String, WarmRequest> pending;
+    private @Nullable ProcessorContext<String, WarmRequest> context;
+
+    WarmCoalescer(Duration window, MeterRegistry metrics) {
+        this.window = window;
+        this.received = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "received").register(metrics);
+        this.sent = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "sent").register(metrics);
+    }
+
+    @Override
+    public void init(ProcessorContext<String, WarmRequest> context) {
+        this.context = context;
+        this.pending = context.getStateStore(STORE);
+        context.schedule(window, PunctuationType.WALL_CLOCK_TIME, now -> flush(now));
+    }
+
+    @Override
+    public void process(Record<String, WarmRequest> record) {
+        received.increment();
+        WarmRequest held = pending.get(record.key());
+        pending.put(record.key(), held == null ? record.value() : held.newer(record.value()));
+    }
+
+    private void flush(long now) {
+        List<KeyValue<String, WarmRequest>> due = new ArrayList<>();
+        try (KeyValueIterator<String, WarmRequest> all = pending.all()) {
+            all.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, WarmRequest> request : due) {
+            context.forward(new Record<>(request.key, request.value, now));
+            pending.delete(request.key);
+            sent.increment();
+        }
+    }
+}
