@@ -84,11 +84,10 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         Pipeline running = pipeline;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stack.closeFirst(() -> {
             System.out.println("\nStopping cachepipe demo ...");
             running.close();
-            stack.close();
-        }, "cachepipe-demo-shutdown"));
+        });
         DemoCommand.running = true;
         System.out.println(DemoBanner.text(stack, running.apiPort(), (System.nanoTime() - started) / 1_000_000));
         return 0;

@@ -30,6 +30,7 @@ public final class DevStack implements AutoCloseable {
     private final Provider provider;
     private final Servers servers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.Deque<AutoCloseable> dependents = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final ShutdownHook shutdownHook;
 
     private DevStack(DevStackOptions options, Provider provider, Servers servers) {
@@ -135,6 +136,15 @@ public final class DevStack implements AutoCloseable {
                         redis().host(), redis().port(), redis().host(), redis().port());
     }
 
+    /**
+     * Closes {@code dependent} (something that uses these servers, like the demo's pipeline) before
+     * the servers, both on {@link #close()} and when the JVM exits; the last registered closes first.
+     * One hook does both, since the JVM runs separate shutdown hooks at the same time.
+     */
+    public void closeFirst(AutoCloseable dependent) {
+        dependents.push(dependent);
+    }
+
     /** Stops every server; safe to call more than once. */
     @Override
     public void close() {
@@ -149,9 +159,20 @@ public final class DevStack implements AutoCloseable {
      * slower shutdown, nothing is left running.
      */
     private void stopAll() {
+        for (AutoCloseable dependent = dependents.poll(); dependent != null; dependent = dependents.poll()) {
+            quietlyClose(dependent);
+        }
         long started = System.nanoTime();
         servers.lifecycles().forEach(ServerLifecycle::close);
         LOG.info("Dev stack ({}) stopped in {} ms", provider, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private static void quietlyClose(AutoCloseable dependent) {
+        try {
+            dependent.close();
+        } catch (Exception e) {
+            LOG.warn("Closing {} before the dev stack failed: {}", dependent, e.getMessage());
+        }
     }
 
     @Override
