@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
     private static final String STARTED_AT = "cachepipe.startedAt";
+    private static final byte[] NOOP_BODY = ("{\"id\":1,\"sku\":\"SKU-00000001\",\"name\":\"Classic Backpack 1\","
+            + "\"price\":488.31,\"stock\":172,\"category_id\":1,\"updated_at\":\"2026-11-22T01:34:36.948935Z\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private final ApiConfig config;
     private final ViewCatalog catalog;
@@ -85,6 +88,8 @@ public final class ApiServer implements AutoCloseable {
         new ViewRoutes(catalog, reader, statistics).register(javalin);
         new WriteRoutes(catalog, writes, json).register(javalin);
         javalin.routes.get("/cache/stats", this::stats);
+        // The ceiling for benchmarks: same server, same middleware, no cache and no database.
+        javalin.routes.get("/noop", ctx -> ctx.contentType("application/json").result(NOOP_BODY));
         javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         javalin.routes.get("/health/live", ctx -> ctx.json(Map.of("live", true)));
         javalin.routes.get("/health/ready", this::ready);

@@ -49,6 +49,8 @@ final class ViewRoutes {
             throw ApiException.notFound("no " + view.name() + " with " + params.entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         }
-        ctx.contentType("application/json").result(answer.body());
+        if (!HttpCaching.notModified(ctx, view, answer.body(), answer.version())) {
+            ctx.contentType("application/json").result(answer.body());
+        }
     }
 }

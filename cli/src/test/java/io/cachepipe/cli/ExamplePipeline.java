@@ -104,9 +104,12 @@ final class ExamplePipeline implements AutoCloseable {
         return pipeline.store().keySpace().key(view(view), params);
     }
 
-    HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + path)).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> send(String method, String path, String json) throws Exception {

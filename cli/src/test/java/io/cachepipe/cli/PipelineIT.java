@@ -150,6 +150,23 @@ class PipelineIT {
         assertThat(catalog.send("PATCH", "/products/" + id, "{\"price\":1}").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void etagRoundTrip_is304WhileUnchanged_then200AfterAWrite() throws Exception {
+        var first = catalog.get("/products/20");
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertThat(first.headers().firstValue("Cache-Control")).contains("no-cache");
+        assertThat(catalog.get("/products/20", "If-None-Match", etag).statusCode()).isEqualTo(304);
+
+        catalog.jdbc().update("UPDATE products SET stock = stock + 5 WHERE id = 20");
+
+        await().untilAsserted(() -> {
+            var after = catalog.get("/products/20", "If-None-Match", etag);
+            assertThat(after.statusCode()).isEqualTo(200);
+            assertThat(after.headers().firstValue("ETag")).isPresent().get().isNotEqualTo(etag);
+        });
+        assertThat(catalog.get("/products/20").headers().firstValue("X-Response-Time")).isPresent();
+    }
+
     private String cached(CacheKey key) {
         try {
             return catalog.cached(key);

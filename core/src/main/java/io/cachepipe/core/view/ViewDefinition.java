@@ -13,6 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param ttl         life of a cached value; {@code ttlJitter} spreads expiry by up to this fraction
  * @param negativeTtl life of a cached "no such row" answer (row views only)
  * @param staleGrace  refresh mode: how long a superseded value may still be served while its re-warm runs
+ * @param httpMaxAge  {@code Cache-Control: max-age} for HTTP caches in front of the API; zero sends
+ *                    {@code no-cache}, so they revalidate with the ETag on every use (a positive value
+ *                    trades freshness for offload: a change can take that long to reach a browser)
  * @param route       friendly HTTP route, e.g. {@code /products/{id}}; parameters not in the path come from the query
  * @param groupSize   how many leading template parameters the pattern sources bind (they form the
  *                    Redis hash tag, so a group of keys shares one slot); -1 when no source is a pattern
@@ -29,6 +32,7 @@ public record ViewDefinition(
         ChangeMode onChange,
         Duration staleGrace,
         WarmPolicy warm,
+        Duration httpMaxAge,
         @Nullable String route,
         List<SourceMapping> sources,
         int groupSize) {

@@ -38,7 +38,7 @@ public final class ViewsFile {
     public static final Duration DEFAULT_STALE_GRACE = Duration.ofSeconds(5);
     private static final Duration MAX_TTL = Duration.ofDays(30);
     private static final Set<String> VIEW_FIELDS = Set.of("key", "params", "sql", "result", "ttl", "ttl-jitter",
-            "negative-ttl", "on-change", "stale-grace", "warm", "route", "sources", "description");
+            "negative-ttl", "on-change", "stale-grace", "warm", "http-max-age", "route", "sources", "description");
     private static final Set<String> PARAM_FIELDS = Set.of("type", "min", "max", "default", "optional");
     private static final Set<String> WRITE_FIELDS = Set.of("route", "params", "sql", "description");
     private static final Set<String> WRITE_METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
@@ -172,6 +172,7 @@ public final class ViewsFile {
         ChangeMode onChange = field(where, node, "on-change", false, text -> named(ChangeMode.class, text), ChangeMode.INVALIDATE);
         Duration staleGrace = field(where, node, "stale-grace", false, ViewsFile::ttl, DEFAULT_STALE_GRACE);
         WarmPolicy warm = field(where, node, "warm", false, text -> named(WarmPolicy.class, text), WarmPolicy.CACHED);
+        Duration httpMaxAge = field(where, node, "http-max-age", false, ViewsFile::maxAge, Duration.ZERO);
         String route = field(where, node, "route", false, text -> text, null);
         List<SourceMapping> sources = sources(where, node.get("sources"), params);
 
@@ -189,7 +190,7 @@ public final class ViewsFile {
             return null;
         }
         return new ViewDefinition(name, key, params, sql, result, ttl, jitter, negativeTtl, onChange, staleGrace, warm,
-                route, sources, groupSize);
+                httpMaxAge, route, sources, groupSize);
     }
 
     private Map<String, ParamSpec> params(String where, @Nullable JsonNode node, boolean allowOptional) {
@@ -419,6 +420,14 @@ public final class ViewsFile {
         Duration value = Parsers.parseDuration(text);
         if (value.isZero() || value.isNegative() || value.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("expected a duration above 0 and at most 30d");
+        }
+        return value;
+    }
+
+    private static Duration maxAge(String text) {
+        Duration value = Parsers.parseDuration(text);
+        if (value.isNegative() || value.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("expected a duration from 0s to 1d");
         }
         return value;
     }

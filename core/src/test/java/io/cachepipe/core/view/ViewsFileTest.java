@@ -46,7 +46,7 @@ class ViewsFileTest {
         assertThatThrownBy(() -> ViewsFile.parse("bad.yaml", yaml))
                 .isInstanceOf(ConfigException.class)
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
-                        "bad.yaml: view 'product': unknown field 'tll' (known: description, key, negative-ttl, on-change, params, result, route, sources, sql, stale-grace, ttl, ttl-jitter, warm)",
+                        "bad.yaml: view 'product': unknown field 'tll' (known: description, http-max-age, key, negative-ttl, on-change, params, result, route, sources, sql, stale-grace, ttl, ttl-jitter, warm)",
                         "bad.yaml: view 'product': ttl = 'forever': expected a duration such as 250ms, 10s, 5m, 1h or 2d",
                         "bad.yaml: view 'product': sources[0]: bind: 'nope' is not a declared parameter of the view (declared: [id])",
                         "bad.yaml: view 'product': sql uses :missing, which is not a declared parameter (declared: [id])",
