@@ -11,8 +11,10 @@ import java.util.List;
  *
  * @param busyWait how long a reader waits for another reader's fill of the same key before it
  *                 reads PostgreSQL itself (never a stampede: at most one fill per key runs)
+ * @param nearCache the in-process cache in front of Redis, kept coherent by the invalidator's messages
+ * @param nearCacheTtl a bound on any near-cache entry's life, whatever the messages say
  */
-public record ApiConfig(String host, int port, Duration busyWait) {
+public record ApiConfig(String host, int port, Duration busyWait, boolean nearCache, int nearCacheSize, Duration nearCacheTtl) {
     public static final Setting<String> HOST = Setting.optional("api.host", "0.0.0.0", Parsers.nonBlank(),
             "address the HTTP API listens on");
     public static final Setting<Integer> PORT = Setting.optional("api.port", "8080", Parsers.port(),
@@ -20,11 +22,19 @@ public record ApiConfig(String host, int port, Duration busyWait) {
     public static final Setting<Duration> BUSY_WAIT = Setting.optional("api.busy-wait", "100ms",
             Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "wait for another reader's fill before reading PostgreSQL");
 
+    public static final Setting<Boolean> NEAR_CACHE = Setting.optional("api.near-cache", "true", Parsers.bool(),
+            "in-process cache (L1) in front of Redis, coherent through the invalidator's messages");
+    public static final Setting<Integer> NEAR_CACHE_SIZE = Setting.optional("api.near-cache-size", "10000",
+            Parsers.integer(1, 10_000_000), "entries the near cache holds at most");
+    public static final Setting<Duration> NEAR_CACHE_TTL = Setting.optional("api.near-cache-ttl", "30s",
+            Parsers.duration(Duration.ofMillis(100), Duration.ofHours(1)), "longest life of a near-cache entry");
+
     public static ApiConfig read(Settings settings) {
-        return new ApiConfig(settings.get(HOST), settings.get(PORT), settings.get(BUSY_WAIT));
+        return new ApiConfig(settings.get(HOST), settings.get(PORT), settings.get(BUSY_WAIT), settings.get(NEAR_CACHE),
+                settings.get(NEAR_CACHE_SIZE), settings.get(NEAR_CACHE_TTL));
     }
 
     public static List<Setting<?>> settings() {
-        return List.of(HOST, PORT, BUSY_WAIT);
+        return List.of(HOST, PORT, BUSY_WAIT, NEAR_CACHE, NEAR_CACHE_SIZE, NEAR_CACHE_TTL);
     }
 }

@@ -44,6 +44,8 @@ public final class ApiServer implements AutoCloseable {
     private final CacheStatistics statistics;
     private final ViewReader reader;
     private final WriteRunner writes;
+    private final @Nullable NearCache nearCache;
+    private final CacheStore store;
     private final AtomicReference<@Nullable Javalin> app = new AtomicReference<>();
 
     public ApiServer(ApiConfig config, CacheConfig cache, RedisConfig redis, ViewCatalog catalog, CacheStore store,
@@ -53,8 +55,10 @@ public final class ApiServer implements AutoCloseable {
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.statistics = new CacheStatistics(metrics);
+        this.store = store;
+        this.nearCache = cache.enabled() && config.nearCache() ? new NearCache(config.nearCacheSize(), config.nearCacheTtl()) : null;
         this.reader = new ViewReader(store, new ViewLoader(dataSource), cache.enabled(), config.busyWait(), redis.timeout(),
-                new CircuitBreaker(5, Duration.ofSeconds(1), clock), metrics);
+                new CircuitBreaker(5, Duration.ofSeconds(1), clock), nearCache, metrics);
         this.writes = new WriteRunner(dataSource);
         if (!cache.enabled()) {
             log.warn("Cache disabled (CACHE_ENABLED=false): every read goes to PostgreSQL");
@@ -65,6 +69,9 @@ public final class ApiServer implements AutoCloseable {
         Javalin javalin = Javalin.create(this::configure);
         if (!app.compareAndSet(null, javalin)) {
             throw new IllegalStateException("the API can start once");
+        }
+        if (nearCache != null) {
+            nearCache.start(store);
         }
         javalin.start(config.host(), config.port());
         log.info("API listening on http://{}:{}/", config.host(), javalin.port());
@@ -115,18 +122,26 @@ public final class ApiServer implements AutoCloseable {
     private void stats(Context ctx) {
         ObjectNode body = json.createObjectNode();
         ObjectNode views = body.putObject("views");
-        var total = new CacheStatistics.Figures(0, 0, 0, 0, 0);
+        var total = CacheStatistics.Figures.NONE;
         for (var entry : statistics.byView().entrySet()) {
             write(views.putObject(entry.getKey()), entry.getValue());
             total = total.plus(entry.getValue());
         }
         write(body.putObject("total"), total);
         body.put("redisAvailable", reader.redisAvailable());
+        ObjectNode near = body.putObject("nearCache");
+        near.put("enabled", nearCache != null);
+        if (nearCache != null) {
+            near.put("live", nearCache.isLive());
+            near.put("size", nearCache.size());
+            near.put("drops", nearCache.drops());
+        }
         ctx.contentType("application/json").result(body.toString());
     }
 
     private static void write(ObjectNode node, CacheStatistics.Figures figures) {
         node.put("requests", figures.requests());
+        node.put("nearHits", figures.near());
         node.put("hits", figures.hits());
         node.put("stale", figures.stale());
         node.put("coalesced", figures.coalesced());
@@ -150,6 +165,13 @@ public final class ApiServer implements AutoCloseable {
         Javalin current = app.getAndSet(null);
         if (current != null) {
             current.stop();
+        }
+        if (nearCache != null) {
+            try {
+                nearCache.close();
+            } catch (Exception e) {
+                log.warn("Closing the near cache's subscription failed: {}", e.getMessage());
+            }
         }
     }
 }

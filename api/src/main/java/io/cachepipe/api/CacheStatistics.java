@@ -11,11 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Counts how each read was answered, per view, as Micrometer counters (for {@code /metrics}) that
  * {@code /cache/stats} also reads. The hit rate is the share of reads answered without a database
- * query of their own: hits, stale-within-grace answers, and reads that shared another reader's fill.
+ * query of their own: near-cache and Redis hits, stale-within-grace answers, and reads that shared
+ * another reader's fill.
  */
 final class CacheStatistics {
     /** How one read was answered. */
-    enum Outcome { HIT, STALE, COALESCED, MISS, FALLBACK }
+    enum Outcome { NEAR, HIT, STALE, COALESCED, MISS, FALLBACK }
 
     private final MeterRegistry metrics;
     private final Map<String, Map<Outcome, Counter>> counters = new ConcurrentHashMap<>();
@@ -32,25 +33,28 @@ final class CacheStatistics {
     }
 
     /** One view's (or the total's) figures. */
-    record Figures(long hits, long stale, long coalesced, long misses, long fallbacks) {
+    record Figures(long near, long hits, long stale, long coalesced, long misses, long fallbacks) {
+        static final Figures NONE = new Figures(0, 0, 0, 0, 0, 0);
+
         long requests() {
-            return hits + stale + coalesced + misses + fallbacks;
+            return near + hits + stale + coalesced + misses + fallbacks;
         }
 
         double hitRate() {
             long requests = requests();
-            return requests == 0 ? 0 : (double) (hits + stale + coalesced) / requests;
+            return requests == 0 ? 0 : (double) (near + hits + stale + coalesced) / requests;
         }
 
         Figures plus(Figures other) {
-            return new Figures(hits + other.hits, stale + other.stale, coalesced + other.coalesced,
+            return new Figures(near + other.near, hits + other.hits, stale + other.stale, coalesced + other.coalesced,
                     misses + other.misses, fallbacks + other.fallbacks);
         }
     }
 
     Map<String, Figures> byView() {
         Map<String, Figures> out = new TreeMap<>();
-        counters.forEach((view, byOutcome) -> out.put(view, new Figures(count(byOutcome, Outcome.HIT), count(byOutcome, Outcome.STALE),
+        counters.forEach((view, byOutcome) -> out.put(view, new Figures(count(byOutcome, Outcome.NEAR),
+                count(byOutcome, Outcome.HIT), count(byOutcome, Outcome.STALE),
                 count(byOutcome, Outcome.COALESCED), count(byOutcome, Outcome.MISS), count(byOutcome, Outcome.FALLBACK))));
         return out;
     }

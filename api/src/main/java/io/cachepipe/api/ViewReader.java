@@ -46,10 +46,12 @@ final class ViewReader {
     private final Duration redisTimeout;
     private final CircuitBreaker breaker;
     private final MeterRegistry metrics;
+    private final @Nullable NearCache nearCache;
     private final Map<String, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
 
     ViewReader(CacheStore store, ViewLoader loader, boolean enabled, Duration busyWait, Duration redisTimeout,
-               CircuitBreaker breaker, MeterRegistry metrics) {
+               CircuitBreaker breaker, @Nullable NearCache nearCache, MeterRegistry metrics) {
+        this.nearCache = nearCache;
         this.store = store;
         this.loader = loader;
         this.enabled = enabled;
@@ -64,6 +66,10 @@ final class ViewReader {
             return fallback(view, params, "disabled");
         }
         CacheKey key = store.keySpace().key(view, params);
+        NearCache.Entry near = nearCache == null ? null : nearCache.get(key);
+        if (near != null) {
+            return new Answer(near.body(), CacheStatistics.Outcome.NEAR, near.version());
+        }
         var mine = new CompletableFuture<Answer>();
         CompletableFuture<Answer> leader = inFlight.putIfAbsent(key.redisKey(), mine);
         if (leader != null) {
@@ -89,7 +95,7 @@ final class ViewReader {
         try {
             Answer shared = leader.get(busyWait.plus(redisTimeout).toMillis() + 5_000, TimeUnit.MILLISECONDS);
             var outcome = switch (shared.outcome()) {
-                case HIT, STALE -> shared.outcome();
+                case NEAR, HIT, STALE -> shared.outcome();
                 case MISS, COALESCED, FALLBACK -> CacheStatistics.Outcome.COALESCED;
             };
             return new Answer(shared.body(), outcome, shared.version());
@@ -108,12 +114,16 @@ final class ViewReader {
             if (!breaker.allows()) {
                 return fallback(view, key.params(), "redis-unavailable");
             }
+            NearCache.Ticket ticket = nearCache == null ? null : nearCache.beforeRead();
             ReadResult result = redis(store.read(key).toCompletableFuture());
             if (result == null) {
                 return fallback(view, key.params(), "redis-unavailable");
             }
             switch (result) {
                 case ReadResult.Hit hit -> {
+                    if (nearCache != null) {
+                        nearCache.put(key, new NearCache.Entry(hit.value(), hit.version()), ticket);
+                    }
                     return new Answer(hit.value(), CacheStatistics.Outcome.HIT, hit.version());
                 }
                 case ReadResult.Stale stale -> {

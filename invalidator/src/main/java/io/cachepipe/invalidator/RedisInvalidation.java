@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,7 +85,27 @@ final class RedisInvalidation implements Invalidation {
         for (CompletableFuture<List<CacheKey>> part : parts) {
             toWarm.addAll(await(part));
         }
+        await(publishToNearCaches(targets).toCompletableFuture());
         return toWarm;
+    }
+
+    /**
+     * Every target, whether or not this run changed anything in Redis: after a crash between the
+     * invalidation and this message, the replayed change finds nothing left to invalidate, yet an
+     * API's near cache may still hold the old value.
+     */
+    private CompletionStage<Long> publishToNearCaches(List<CacheTarget> targets) {
+        List<String> keys = new ArrayList<>();
+        List<String> groups = new ArrayList<>();
+        boolean everything = false;
+        for (CacheTarget target : targets) {
+            switch (target) {
+                case CacheTarget.Key key -> keys.add(store.keySpace().key(key.view(), key.params()).redisKey());
+                case CacheTarget.Group group -> groups.add(store.keySpace().group(group.view(), group.bound()).indexKey());
+                case CacheTarget.WholeView whole -> everything = true;
+            }
+        }
+        return store.publishNearCacheInvalidation(keys, groups, everything);
     }
 
     private static <T> T await(CompletableFuture<T> future) {

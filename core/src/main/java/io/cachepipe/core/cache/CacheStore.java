@@ -27,6 +27,7 @@ import java.util.random.RandomGenerator;
  * whole-view invalidation, the fallback when a change cannot name its keys, reaches every value.
  */
 public final class CacheStore {
+    private final RedisConnector connector;
     private final RedisClusterAsyncCommands<byte[], byte[]> redis;
     private final KeySpace keys;
     private final CacheConfig config;
@@ -34,6 +35,7 @@ public final class CacheStore {
     private final RandomGenerator random;
 
     public CacheStore(RedisConnector connector, KeySpace keys, CacheConfig config, Clock clock, RandomGenerator random) {
+        this.connector = connector;
         this.redis = connector.commands();
         this.keys = keys;
         this.config = config;
@@ -164,6 +166,18 @@ public final class CacheStore {
 
     private String appliedKey() {
         return keys.namespace() + "#applied";
+    }
+
+    /** Listens to the near-cache invalidation channel of this key space. */
+    public AutoCloseable subscribeToNearCacheInvalidations(RedisConnector.Subscriber subscriber) {
+        return connector.subscribe(NearCacheMessages.channel(keys.namespace()), subscriber);
+    }
+
+    /** Tells every API's near cache what a change touched; see {@link NearCacheMessages}. */
+    public CompletionStage<Long> publishNearCacheInvalidation(List<String> keys, List<String> groups, boolean everything) {
+        String namespace = this.keys.namespace();
+        return RedisScript.PUBLISH.<Long>run(redis, new byte[][] {bytes(NearCacheMessages.sequenceKey(namespace))},
+                bytes(NearCacheMessages.channel(namespace)), bytes(NearCacheMessages.payload(keys, groups, everything)));
     }
 
     /** The TTL of a value: the view's, spread by its jitter; a cached "not found" lives for the negative TTL. */

@@ -2,7 +2,9 @@ package io.cachepipe.core.cache;
 
 import io.cachepipe.core.config.RedisConfig;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -14,10 +16,14 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One auto-reconnecting Lettuce connection to Redis, standalone or cluster, shared by every thread
@@ -27,14 +33,18 @@ import java.util.List;
 public final class RedisConnector implements AutoCloseable {
     private final ClientResources resources;
     private final AutoCloseable client;
+    private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final String description;
 
-    private RedisConnector(ClientResources resources, AutoCloseable client, StatefulConnection<byte[], byte[]> connection,
+    private RedisConnector(ClientResources resources, AutoCloseable client,
+                           Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub,
+                           StatefulConnection<byte[], byte[]> connection,
                            RedisClusterAsyncCommands<byte[], byte[]> commands, String description) {
         this.resources = resources;
         this.client = client;
+        this.pubSub = pubSub;
         this.connection = connection;
         this.commands = commands;
         this.description = description;
@@ -57,8 +67,8 @@ public final class RedisConnector implements AutoCloseable {
                                 .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                         .build());
                 StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-                return new RedisConnector(resources, client::shutdown, connection, connection.async(),
-                        "Redis Cluster " + config.clusterNodes());
+                return new RedisConnector(resources, client::shutdown, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
+                        connection, connection.async(), "Redis Cluster " + config.clusterNodes());
             }
             RedisClient client = RedisClient.create(resources, RedisURI.create(config.url().toString()));
             client.setOptions(ClientOptions.builder()
@@ -66,7 +76,8 @@ public final class RedisConnector implements AutoCloseable {
                     .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .build());
             StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-            return new RedisConnector(resources, client::shutdown, connection, connection.async(), "Redis " + config.url());
+            return new RedisConnector(resources, client::shutdown, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
+                    connection, connection.async(), "Redis " + config.url());
         } catch (RuntimeException e) {
             resources.shutdown();
             throw new IllegalStateException("cannot connect to " + (config.isCluster() ? config.clusterNodes() : config.url())
@@ -77,6 +88,45 @@ public final class RedisConnector implements AutoCloseable {
 
     public RedisClusterAsyncCommands<byte[], byte[]> commands() {
         return commands;
+    }
+
+    /** What a subscriber hears: messages, and the subscription being lost and (after reconnecting) back. */
+    public interface Subscriber {
+        void message(byte[] message);
+
+        /** The connection dropped: messages may be missed until {@link #subscribed()}. */
+        void lost();
+
+        /** The subscription is (again) active; no message is missed from now on. */
+        void subscribed();
+    }
+
+    /**
+     * Subscribes to a channel on a connection of its own, which Lettuce reconnects and re-subscribes
+     * by itself. Close the returned handle to unsubscribe.
+     */
+    public AutoCloseable subscribe(String channel, Subscriber subscriber) {
+        var connection = pubSub.get();
+        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] from, byte[] message) {
+                subscriber.message(message);
+            }
+
+            @Override
+            public void subscribed(byte[] from, long count) {
+                subscriber.subscribed();
+            }
+        });
+        connection.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                subscriber.lost();
+            }
+        });
+        connection.sync().subscribe(name);
+        return connection::close;
     }
 
     public boolean isConnected() {

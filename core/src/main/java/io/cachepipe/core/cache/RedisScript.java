@@ -23,7 +23,8 @@ public enum RedisScript {
     WRITE("write.lua", ScriptOutputType.INTEGER),
     INVALIDATE("invalidate.lua", ScriptOutputType.MULTI),
     INVALIDATE_GROUP("invalidate_group.lua", ScriptOutputType.MULTI),
-    APPLIED("applied.lua", ScriptOutputType.INTEGER);
+    APPLIED("applied.lua", ScriptOutputType.INTEGER),
+    PUBLISH("publish.lua", ScriptOutputType.INTEGER);
 
     private final byte[] text;
     private final String sha;

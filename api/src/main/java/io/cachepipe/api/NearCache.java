@@ -1,0 +1,189 @@
+package io.cachepipe.api;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.NearCacheMessages;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.view.CacheKey;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API's in-process cache (L1) in front of Redis, kept coherent by the invalidator's messages on
+ * the near-cache channel ({@link NearCacheMessages}). Its rules:
+ * <ul>
+ *   <li>only current Redis hits enter it, and an entry whose key was invalidated after the Redis read
+ *       began is not inserted (the read-then-insert race);</li>
+ *   <li>a message drops the keys and groups it names;</li>
+ *   <li>a sequence gap, a lost subscription or a whole-view message drops everything, since the
+ *       messages that would have said what changed can no longer be trusted;</li>
+ *   <li>until the subscription is active nothing is served or inserted.</li>
+ * </ul>
+ */
+final class NearCache implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NearCache.class);
+    /** How long an invalidation is remembered to refuse a racing insert; far above any Redis read. */
+    private static final Duration REMEMBER_INVALIDATIONS = Duration.ofSeconds(30);
+
+    /** A cached answer. */
+    record Entry(byte[] body, Version version) {
+    }
+
+    private final Cache<String, Entry> entries;
+    private final Cache<String, Long> invalidatedAt;
+    private final Map<String, Set<String>> groupMembers = new ConcurrentHashMap<>();
+    private final Map<String, String> groupOf = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong(-1);
+    private final AtomicLong generation = new AtomicLong();
+    private final AtomicLong stamps = new AtomicLong();
+    private final AtomicLong drops = new AtomicLong();
+    private volatile boolean live;
+    private @Nullable AutoCloseable subscription;
+
+    NearCache(long maximumSize, Duration ttl) {
+        this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl)
+                .removalListener((String key, Entry entry, RemovalCause cause) -> forget(key))
+                .build();
+        this.invalidatedAt = Caffeine.newBuilder().expireAfterWrite(REMEMBER_INVALIDATIONS).build();
+    }
+
+    /** Subscribes to the invalidation channel; the cache serves nothing until the subscription is active. */
+    void start(CacheStore store) {
+        subscription = store.subscribeToNearCacheInvalidations(new RedisConnector.Subscriber() {
+            @Override
+            public void message(byte[] message) {
+                apply(NearCacheMessages.parse(message));
+            }
+
+            @Override
+            public void lost() {
+                live = false;
+                dropAll("lost the invalidation channel");
+            }
+
+            @Override
+            public void subscribed() {
+                sequence.set(-1);
+                dropAll("(re)subscribed to the invalidation channel");
+                live = true;
+            }
+        });
+    }
+
+    /** Taken before reading Redis: an insert is refused if the key, or everything, was invalidated since. */
+    record Ticket(long generation, long stamp) {
+    }
+
+    Ticket beforeRead() {
+        return new Ticket(generation.get(), stamps.get());
+    }
+
+    @Nullable Entry get(CacheKey key) {
+        return live ? entries.getIfPresent(key.redisKey()) : null;
+    }
+
+    /** Inserts a value read from Redis unless the key, or everything, was invalidated since {@code before}. */
+    void put(CacheKey key, Entry entry, Ticket before) {
+        if (!live || invalidatedSince(key, before)) {
+            return;
+        }
+        if (key.group() != null) {
+            groupMembers.computeIfAbsent(key.group().indexKey(), group -> ConcurrentHashMap.newKeySet()).add(key.redisKey());
+            groupOf.put(key.redisKey(), key.group().indexKey());
+        }
+        entries.put(key.redisKey(), entry);
+        // A message may have landed between the check and the put: check again, and undo if so.
+        if (invalidatedSince(key, before)) {
+            entries.invalidate(key.redisKey());
+        }
+    }
+
+    /** The key, its group (which may have been dropped before the key joined it here) or everything. */
+    private boolean invalidatedSince(CacheKey key, Ticket before) {
+        return generation.get() != before.generation()
+                || invalidatedSince(key.redisKey(), before)
+                || key.group() != null && invalidatedSince(key.group().indexKey(), before);
+    }
+
+    private boolean invalidatedSince(String keyOrGroup, Ticket before) {
+        Long invalidated = invalidatedAt.getIfPresent(keyOrGroup);
+        return invalidated != null && invalidated > before.stamp();
+    }
+
+    void apply(NearCacheMessages.Message message) {
+        long last = sequence.getAndSet(message.sequence());
+        if (last >= 0 && message.sequence() != last + 1) {
+            dropAll("missed messages " + (last + 1) + ".." + (message.sequence() - 1));
+            return;
+        }
+        if (message.everything()) {
+            dropAll("whole-view invalidation");
+            return;
+        }
+        long stamp = stamps.incrementAndGet();
+        for (String key : message.keys()) {
+            invalidatedAt.put(key, stamp);
+            entries.invalidate(key);
+        }
+        for (String group : message.groups()) {
+            invalidatedAt.put(group, stamp);
+            Set<String> members = groupMembers.remove(group);
+            if (members != null) {
+                members.forEach(member -> {
+                    invalidatedAt.put(member, stamp);
+                    entries.invalidate(member);
+                });
+            }
+        }
+    }
+
+    void dropAll(String reason) {
+        generation.incrementAndGet();
+        long size = entries.estimatedSize();
+        entries.invalidateAll();
+        groupMembers.clear();
+        groupOf.clear();
+        drops.incrementAndGet();
+        log.info("Near cache dropped ({} entries): {}", size, reason);
+    }
+
+    long size() {
+        entries.cleanUp();
+        return entries.estimatedSize();
+    }
+
+    long drops() {
+        return drops.get();
+    }
+
+    boolean isLive() {
+        return live;
+    }
+
+    private void forget(String key) {
+        String group = groupOf.remove(key);
+        if (group != null) {
+            Set<String> members = groupMembers.get(group);
+            if (members != null) {
+                members.remove(key);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        live = false;
+        if (subscription != null) {
+            subscription.close();
+        }
+    }
+}
