@@ -66,17 +66,27 @@ final class NearCache implements AutoCloseable {
 
             @Override
             public void lost() {
-                live = false;
-                dropAll("lost the invalidation channel");
+                subscriptionLost();
             }
 
             @Override
             public void subscribed() {
-                sequence.set(-1);
-                dropAll("(re)subscribed to the invalidation channel");
-                live = true;
+                subscriptionActive();
             }
         });
+    }
+
+    /** From now on no message is missed: start from an empty cache and any sequence number. */
+    void subscriptionActive() {
+        sequence.set(-1);
+        dropAll("(re)subscribed to the invalidation channel");
+        live = true;
+    }
+
+    /** Messages may be missed from now until the subscription is active again. */
+    void subscriptionLost() {
+        live = false;
+        dropAll("lost the invalidation channel");
     }
 
     /** Taken before reading Redis: an insert is refused if the key, or everything, was invalidated since. */

@@ -125,6 +125,13 @@ final class ExamplePipeline implements AutoCloseable {
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
     }
 
+    /** Disconnects every pub/sub client of the Redis server, as a network blip would; Lettuce reconnects them. */
+    void killPubSubConnections() throws Exception {
+        redis.commands().dispatch(io.lettuce.core.protocol.CommandType.CLIENT, new io.lettuce.core.output.IntegerOutput<>(
+                io.lettuce.core.codec.ByteArrayCodec.INSTANCE), new io.lettuce.core.protocol.CommandArgs<>(
+                io.lettuce.core.codec.ByteArrayCodec.INSTANCE).add("KILL").add("TYPE").add("pubsub")).get();
+    }
+
     /** What the database says the key should hold now, rendered exactly as the cache renders it. */
     String expected(CacheKey key) throws Exception {
         return new String(loader.load(key.view(), key.params()), StandardCharsets.UTF_8);

@@ -1,0 +1,139 @@
+package io.cachepipe.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cachepipe.core.cache.NearCacheMessages;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The near cache's coherence rules, driven message by message. */
+class NearCacheTest {
+    private static final ViewCatalog CATALOG = ViewsFile.parse("near-cache-test.yaml", """
+            views:
+              product:
+                key: product:{id}
+                params: {id: long}
+                sql: SELECT * FROM products WHERE id = :id
+                sources:
+                  - table: products
+                    bind: {id: id}
+              category-products:
+                key: category:{category_id}:products:page:{page}
+                params:
+                  category_id: long
+                  page: {type: int, min: 1, default: 1}
+                sql: SELECT * FROM products WHERE category_id = :category_id LIMIT 20 OFFSET (:page - 1) * 20
+                result: list
+                sources:
+                  - table: products
+                    bind: {category_id: category_id}
+            """);
+    private static final KeySpace KEYS = new KeySpace("t", CATALOG);
+    private static final CacheKey PRODUCT_1 = KEYS.key(CATALOG.view("product").orElseThrow(), Map.of("id", 1L));
+    private static final CacheKey PAGE_2 = KEYS.key(CATALOG.view("category-products").orElseThrow(),
+            Map.of("category_id", 3L, "page", 2));
+
+    private final NearCache near = new NearCache(100, Duration.ofMinutes(1));
+    private long sequence;
+
+    @BeforeEach
+    void subscribe() {
+        near.subscriptionActive();
+    }
+
+    @Test
+    void servesWhatWasInserted_untilAMessageNamesTheKey() {
+        near.put(PRODUCT_1, entry("v1"), near.beforeRead());
+        assertThat(body(near.get(PRODUCT_1))).isEqualTo("v1");
+
+        message(List.of(PRODUCT_1.redisKey()), List.of(), false);
+
+        assertThat(near.get(PRODUCT_1)).isNull();
+    }
+
+    @Test
+    void refusesAValueReadBeforeAnInvalidationThatLandedDuringTheRead() {
+        NearCache.Ticket ticket = near.beforeRead();
+        message(List.of(PRODUCT_1.redisKey()), List.of(), false);
+
+        near.put(PRODUCT_1, entry("old"), ticket);
+
+        assertThat(near.get(PRODUCT_1)).isNull();
+        near.put(PRODUCT_1, entry("new"), near.beforeRead());
+        assertThat(body(near.get(PRODUCT_1))).isEqualTo("new");
+    }
+
+    @Test
+    void groupMessage_dropsItsMembers_andRefusesAMemberReadBeforeIt() {
+        near.put(PAGE_2, entry("page 2"), near.beforeRead());
+        message(List.of(), List.of(PAGE_2.group().indexKey()), false);
+        assertThat(near.get(PAGE_2)).isNull();
+
+        NearCache.Ticket ticket = near.beforeRead();
+        message(List.of(), List.of(PAGE_2.group().indexKey()), false);
+        near.put(PAGE_2, entry("old page 2"), ticket);
+
+        assertThat(near.get(PAGE_2)).isNull();
+    }
+
+    @Test
+    void aSequenceGap_dropsEverything() {
+        near.put(PRODUCT_1, entry("v1"), near.beforeRead());
+        near.put(PAGE_2, entry("page 2"), near.beforeRead());
+        message(List.of("t:other"), List.of(), false);
+        assertThat(near.size()).isEqualTo(2);
+
+        sequence++; // one message lost
+        message(List.of("t:other"), List.of(), false);
+
+        assertThat(near.size()).isZero();
+        assertThat(near.drops()).isEqualTo(2); // the subscription's start, then the gap
+    }
+
+    @Test
+    void aWholeViewMessage_dropsEverything() {
+        near.put(PRODUCT_1, entry("v1"), near.beforeRead());
+
+        message(List.of(), List.of(), true);
+
+        assertThat(near.get(PRODUCT_1)).isNull();
+    }
+
+    @Test
+    void whileTheSubscriptionIsLost_nothingIsServedOrInserted_andItComesBackEmpty() {
+        near.put(PRODUCT_1, entry("v1"), near.beforeRead());
+        NearCache.Ticket beforeLoss = near.beforeRead();
+
+        near.subscriptionLost();
+        near.put(PRODUCT_1, entry("v1"), near.beforeRead());
+        assertThat(near.get(PRODUCT_1)).isNull();
+
+        near.subscriptionActive();
+        near.put(PRODUCT_1, entry("read before the loss"), beforeLoss);
+        assertThat(near.get(PRODUCT_1)).isNull();
+        assertThat(near.size()).isZero();
+    }
+
+    private void message(List<String> keys, List<String> groups, boolean everything) {
+        sequence++;
+        String text = sequence + "\n" + NearCacheMessages.payload(keys, groups, everything);
+        near.apply(NearCacheMessages.parse(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static NearCache.Entry entry(String body) {
+        return new NearCache.Entry(body.getBytes(StandardCharsets.UTF_8), new Version(42));
+    }
+
+    private static String body(NearCache.Entry entry) {
+        return entry == null ? null : new String(entry.body(), StandardCharsets.UTF_8);
+    }
+}
