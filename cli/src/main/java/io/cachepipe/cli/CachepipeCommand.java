@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code cachepipe} command: one subcommand per operator task. */
 @Command(name = "cachepipe", mixinStandardHelpOptions = true, versionProvider = CachepipeCommand.Version.class,
         description = "Keeps a Redis cache consistent with PostgreSQL by reading the database's change log.",
-        subcommands = {DemoCommand.class, SeedCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, SeedCommand.class, AuditCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class CachepipeCommand {
 
     public static void main(String[] args) {

@@ -2,6 +2,7 @@ package io.cachepipe.cli;
 
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.cdc.CdcConfig;
+import io.cachepipe.core.audit.AuditConfig;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
@@ -29,6 +30,7 @@ final class ConfigCommand implements Callable<Integer> {
         all.put("cdc-capture", CdcConfig.settings());
         all.put("invalidator", InvalidatorConfig.settings());
         all.put("warmer", WarmerConfig.settings());
+        all.put("audit (in the warmer process)", AuditConfig.settings());
         all.put("api", ApiConfig.settings());
         return all;
     }

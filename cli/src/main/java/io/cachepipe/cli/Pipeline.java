@@ -5,6 +5,9 @@ import io.cachepipe.api.ApiConfig;
 import io.cachepipe.api.ApiServer;
 import io.cachepipe.cdc.CdcCapture;
 import io.cachepipe.cdc.CdcConfig;
+import io.cachepipe.core.audit.AuditConfig;
+import io.cachepipe.core.audit.BackgroundAudit;
+import io.cachepipe.core.audit.CacheAudit;
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.change.Watermarks;
@@ -50,7 +53,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** The validated configuration of every part. */
     public record Config(PostgresConfig postgres, KafkaConfig kafka, RedisConfig redis, CacheConfig cache, CdcConfig cdc,
-                         InvalidatorConfig invalidator, WarmerConfig warmer, ApiConfig api) {
+                         InvalidatorConfig invalidator, WarmerConfig warmer, AuditConfig audit, ApiConfig api) {
         /** Reads every section, reporting every problem of every section in one exception. */
         public static Config read(Settings settings) {
             PostgresConfig postgres = settings.read(PostgresConfig::read);
@@ -58,7 +61,8 @@ public final class Pipeline implements AutoCloseable {
             String prefix = kafka == null ? "cachepipe" : kafka.topicPrefix();
             var config = new Config(postgres, kafka, settings.read(RedisConfig::read), settings.read(CacheConfig::read),
                     settings.read(CdcConfig::read), settings.read(s -> InvalidatorConfig.read(s, prefix)),
-                    settings.read(s -> WarmerConfig.read(s, prefix)), settings.read(ApiConfig::read));
+                    settings.read(s -> WarmerConfig.read(s, prefix)), settings.read(AuditConfig::read),
+                    settings.read(ApiConfig::read));
             settings.validate();
             return config;
         }
@@ -75,6 +79,7 @@ public final class Pipeline implements AutoCloseable {
     private Invalidator invalidator;
     private Warmer warmer;
     private ApiServer api;
+    private BackgroundAudit audit;
 
     private Pipeline(Config config, ViewCatalog catalog) {
         this.config = config;
@@ -97,6 +102,8 @@ public final class Pipeline implements AutoCloseable {
             pipeline.warmer = pipeline.startWarmer();
             pipeline.api = pipeline.startApi();
             pipeline.awaitReady();
+            pipeline.audit = new BackgroundAudit(pipeline.audit(), config.audit(), pipeline.metrics);
+            pipeline.audit.start();
             return pipeline;
         } catch (RuntimeException e) {
             pipeline.close();
@@ -118,6 +125,11 @@ public final class Pipeline implements AutoCloseable {
 
     public PrometheusMeterRegistry metrics() {
         return metrics;
+    }
+
+    /** A consistency audit of this pipeline's cache against its database. */
+    public CacheAudit audit() {
+        return new CacheAudit(store, new ViewLoader(pool), pool, clock, RandomGenerator.getDefault());
     }
 
     public int apiPort() {
@@ -223,6 +235,7 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        quietlyClose(audit);
         quietlyClose(api);
         quietlyClose(warmer);
         quietlyClose(invalidator);

@@ -41,9 +41,12 @@ final class ExamplePipeline implements AutoCloseable {
     private final TestNamespace namespace;
     private final RedisConnector redis;
     private final ViewLoader loader;
+    private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ExamplePipeline(Pipeline pipeline, TestNamespace namespace, RedisConnector redis, ViewLoader loader) {
+    private ExamplePipeline(Pipeline pipeline, TestNamespace namespace, RedisConnector redis, ViewLoader loader,
+                            Map<String, String> settings) {
+        this.settings = Map.copyOf(settings);
         this.pipeline = pipeline;
         this.namespace = namespace;
         this.redis = redis;
@@ -85,7 +88,18 @@ final class ExamplePipeline implements AutoCloseable {
         dataSource.setURL(namespace.jdbcUrl());
         dataSource.setUser(stack.postgres().user());
         dataSource.setPassword(stack.postgres().password());
-        return new ExamplePipeline(pipeline, namespace, RedisConnector.connect(redisConfig), new ViewLoader(dataSource));
+        return new ExamplePipeline(pipeline, namespace, RedisConnector.connect(redisConfig), new ViewLoader(dataSource),
+                settings);
+    }
+
+    /** The settings the pipeline runs with, for starting commands against it. */
+    Map<String, String> settings() {
+        return settings;
+    }
+
+    /** A separate connection to the pipeline's Redis. */
+    RedisConnector redis() {
+        return redis;
     }
 
     Pipeline pipeline() {

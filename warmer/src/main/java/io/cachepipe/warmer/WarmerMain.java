@@ -1,5 +1,8 @@
 package io.cachepipe.warmer;
 
+import io.cachepipe.core.audit.AuditConfig;
+import io.cachepipe.core.audit.BackgroundAudit;
+import io.cachepipe.core.audit.CacheAudit;
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.cache.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
@@ -34,6 +37,7 @@ public final class WarmerMain {
         RedisConfig redis = settings.read(RedisConfig::read);
         CacheConfig cache = settings.read(CacheConfig::read);
         WarmerConfig config = settings.read(s -> WarmerConfig.read(s, kafka == null ? "cachepipe" : kafka.topicPrefix()));
+        AuditConfig auditConfig = settings.read(AuditConfig::read);
         settings.validate();
         log.info("warmer configuration: {}", settings.describeResolved());
 
@@ -43,13 +47,17 @@ public final class WarmerMain {
         var connector = RedisConnector.connect(redis);
         var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
         var warmer = new Warmer(kafka, config, cache, catalog, store, new ViewLoader(pool), metrics, Clock.systemUTC());
+        var audit = new BackgroundAudit(new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(),
+                RandomGenerator.getDefault()), auditConfig, metrics);
         var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, warmer::isReady);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            audit.close();
             warmer.close();
             connector.close();
             pool.close();
             admin.close();
         }, "cachepipe-warmer-shutdown"));
         warmer.start();
+        audit.start();
     }
 }

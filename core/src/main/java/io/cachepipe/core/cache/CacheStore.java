@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -60,6 +61,38 @@ public final class CacheStore {
                     case "lease" -> new ReadResult.Leased(token, Version.parse(text(reply.get(1))));
                     default -> throw new IllegalStateException("unexpected reply from read.lua: " + reply);
                 });
+    }
+
+    /**
+     * The current value of a key as a read would judge it, without taking a lease: empty when the
+     * key holds no value, or only one that a newer change superseded. For inspection (the audit).
+     */
+    public CompletionStage<Optional<ReadResult.Hit>> peek(CacheKey key) {
+        return RedisScript.PEEK.<List<Object>>run(redis, keysOf(key)).thenApply(reply -> reply.isEmpty()
+                ? Optional.<ReadResult.Hit>empty()
+                : Optional.of(new ReadResult.Hit((byte[]) reply.get(0), Version.parse(text(reply.get(1))))));
+    }
+
+    /**
+     * Every key of a view that may hold a value, found through the view's registry and group
+     * indexes (never {@code KEYS}): in proportion to the view's cached keys.
+     */
+    public CompletionStage<List<CacheKey>> cachedKeys(ViewDefinition view) {
+        Range<Double> live = Range.create((double) clock.millis(), Double.POSITIVE_INFINITY);
+        return redis.zrangebyscore(bytes(keys.registry(view)), live).thenCompose(members -> {
+            if (!view.hasPatternSources()) {
+                return CompletableFuture.completedFuture(parseKeys(new ArrayList<Object>(members)));
+            }
+            List<CompletableFuture<List<byte[]>>> groups = new ArrayList<>(members.size());
+            for (byte[] index : members) {
+                groups.add(redis.zrangebyscore(index, live).toCompletableFuture());
+            }
+            return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(done -> {
+                List<CacheKey> out = new ArrayList<>();
+                groups.forEach(group -> out.addAll(parseKeys(new ArrayList<Object>(group.join()))));
+                return out;
+            });
+        });
     }
 
     /** Writes what a lease holder loaded; false if an invalidation voided the lease meanwhile. */
@@ -144,7 +177,7 @@ public final class CacheStore {
      * The pipeline's applied position: the lowest watermark over every change-topic partition, once
      * every partition has reported one; empty before that (or after Redis lost its data).
      */
-    public CompletionStage<java.util.Optional<Version>> appliedPosition() {
+    public CompletionStage<Optional<Version>> appliedPosition() {
         return redis.hgetall(bytes(appliedKey())).thenApply(fields -> {
             byte[] fanout = null;
             Version lowest = null;
@@ -160,7 +193,7 @@ public final class CacheStore {
                 lowest = lowest == null || version.compareTo(lowest) < 0 ? version : lowest;
             }
             boolean complete = fanout != null && partitions >= Integer.parseInt(new String(fanout, StandardCharsets.UTF_8));
-            return complete ? java.util.Optional.ofNullable(lowest) : java.util.Optional.<Version>empty();
+            return complete ? Optional.ofNullable(lowest) : Optional.<Version>empty();
         });
     }
 

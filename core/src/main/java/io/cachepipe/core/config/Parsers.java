@@ -42,6 +42,22 @@ public final class Parsers {
         };
     }
 
+    /** A share: more than 0, at most 1. */
+    public static Setting.Parser<Double> fraction() {
+        return text -> {
+            double value;
+            try {
+                value = Double.parseDouble(text.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected a number");
+            }
+            if (!(value > 0 && value <= 1)) {
+                throw new IllegalArgumentException("expected a share above 0 and at most 1, such as 0.01");
+            }
+            return value;
+        };
+    }
+
     public static Setting.Parser<Integer> port() {
         return integer(0, 65535);
     }

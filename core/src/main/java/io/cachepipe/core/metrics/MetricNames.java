@@ -34,6 +34,10 @@ public final class MetricNames {
     public static final String WARM_REQUESTS = "cachepipe.invalidator.warm.requests";
     /** Warm requests handled by the warmer, by view and result: written, refused, failed. */
     public static final String WARMER_LOADS = "cachepipe.warmer.loads";
+    /** Cache entries the background audit compared with the database, by view. */
+    public static final String AUDIT_CHECKS = "cachepipe.audit.checks";
+    /** Entries the audit confirmed incoherent, by view and kind: stale, missing, extra. Should stay 0. */
+    public static final String AUDIT_INCOHERENT = "cachepipe.audit.incoherent";
 
     private MetricNames() {
     }
