@@ -20,10 +20,14 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Collection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jspecify.annotations.Nullable;
@@ -45,8 +49,10 @@ public final class Warmer implements AutoCloseable {
     private final WarmerConfig config;
     private final KeyWarmer keyWarmer;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+    private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
+    private final AtomicInteger restarts = new AtomicInteger();
     private volatile boolean assigned;
-    private @Nullable KafkaConsumer<String, WarmRequest> consumer;
+    private volatile @Nullable KafkaConsumer<String, WarmRequest> consumer;
     private @Nullable ExecutorService loaders;
     private @Nullable Thread poller;
 
@@ -64,18 +70,7 @@ public final class Warmer implements AutoCloseable {
         var topics = new Topics(kafka.topicPrefix());
         TopicAdmin.ensure(kafka, List.of(TopicAdmin.warmTopic(kafka, topics.warm())));
         loaders = Executors.newFixedThreadPool(config.loaders(), runnable -> daemon(runnable, "cachepipe-warmer-load"));
-        consumer = new KafkaConsumer<>(properties(), new StringDeserializer(), new WarmRequestSerde(Json.mapper()).deserializer());
-        consumer.subscribe(List.of(topics.warm()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-            }
-
-            @Override
-            public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
-                assigned = true;
-                log.info("Warmer assigned {}", partitions);
-            }
-        });
+        consumer = subscribe(topics.warm());
         poller = daemon(this::pollLoop, "cachepipe-warmer-poll");
         poller.start();
         log.info("Warmer started: group {}, topic {}, {} loaders", config.groupId(), topics.warm(), config.loaders());
@@ -86,26 +81,78 @@ public final class Warmer implements AutoCloseable {
         return state.get() == State.RUNNING && assigned;
     }
 
+    private KafkaConsumer<String, WarmRequest> subscribe(String topic) {
+        var fresh = new KafkaConsumer<>(properties(), new StringDeserializer(), new WarmRequestSerde(Json.mapper()).deserializer());
+        fresh.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                assigned = true;
+                log.info("Warmer assigned {}", partitions);
+            }
+        });
+        return fresh;
+    }
+
+    /**
+     * Polls, warms, commits. A failure (Kafka unreachable past the client's timeouts, a rebalance
+     * that fenced the commit) does not end the warmer: the consumer is closed and a new one joins
+     * after a pause, resuming from the last committed offsets, so nothing is skipped.
+     */
     private void pollLoop() {
-        KafkaConsumer<String, WarmRequest> consumer = this.consumer;
-        try {
-            while (state.get() == State.RUNNING) {
-                ConsumerRecords<String, WarmRequest> records = consumer.poll(Duration.ofMillis(100));
-                if (records.isEmpty()) {
-                    continue;
+        String topic = new Topics(kafka.topicPrefix()).warm();
+        while (state.get() == State.RUNNING) {
+            KafkaConsumer<String, WarmRequest> current = consumer;
+            try {
+                while (state.get() == State.RUNNING) {
+                    ConsumerRecords<String, WarmRequest> records = current.poll(Duration.ofMillis(100));
+                    if (records.isEmpty()) {
+                        continue;
+                    }
+                    warmAll(WarmBatch.newestPerKey(records));
+                    current.commitSync();
                 }
-                warmAll(WarmBatch.newestPerKey(records));
-                consumer.commitSync();
+            } catch (WakeupException e) {
+                if (state.get() == State.RUNNING) {
+                    log.warn("Warmer woken up while running; rejoining");
+                }
+            } catch (RuntimeException e) {
+                log.error("Warmer poll loop failed; rejoining in {} from the last committed offsets", RESTART_PAUSE, e);
+            } finally {
+                closeQuietly(current);
             }
-        } catch (WakeupException e) {
             if (state.get() == State.RUNNING) {
-                throw e;
+                pauseBeforeRejoining();
+                if (state.get() == State.RUNNING) {
+                    assigned = false;
+                    consumer = subscribe(topic);
+                    restarts.incrementAndGet();
+                }
             }
-        } catch (RuntimeException e) {
-            log.error("Warmer poll loop failed; uncommitted warm requests will be consumed again after restart", e);
-            state.set(State.STOPPED);
-        } finally {
+        }
+    }
+
+    /** How often the poll loop had to start over with a new consumer. */
+    public int restarts() {
+        return restarts.get();
+    }
+
+    private static void closeQuietly(KafkaConsumer<String, WarmRequest> consumer) {
+        try {
             consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("Closing the warmer's consumer failed: {}", e.getMessage());
+        }
+    }
+
+    private static void pauseBeforeRejoining() {
+        try {
+            Thread.sleep(RESTART_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
