@@ -29,9 +29,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = {"Compare cached entries with the database now; report stale, missing and extra entries per view.",
-                "Exit status: 0 clean, 1 incoherent entries found, 2 the audit could not run."})
+                "Exit status: 0 clean, 1 incoherent entries found, 2 the audit could not run,",
+                "3 mismatches found but the pipeline was too far behind to confirm them."})
 final class AuditCommand implements Callable<Integer> {
     static final int INCOHERENT = 1;
+    static final int UNCONFIRMED = 3;
 
     @Option(names = "--views", split = ",", description = "views to audit (default: every declared view)")
     List<String> views = new ArrayList<>();
@@ -77,7 +79,7 @@ final class AuditCommand implements Callable<Integer> {
             var audit = new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(), RandomGenerator.getDefault());
             AuditReport report = audit.run(new CacheAudit.Options(views, sample, Parsers.parseDuration(settle), examples));
             System.out.print(report.render());
-            return report.clean() ? 0 : INCOHERENT;
+            return !report.clean() ? INCOHERENT : report.unconfirmed() > 0 ? UNCONFIRMED : 0;
         }
     }
 }

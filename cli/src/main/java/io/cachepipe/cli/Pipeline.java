@@ -13,7 +13,6 @@ import io.cachepipe.core.change.Version;
 import io.cachepipe.core.change.Watermarks;
 import io.cachepipe.core.kafka.ConsumerLag;
 import io.cachepipe.core.kafka.TopicAdmin;
-import io.cachepipe.core.metrics.MetricNames;
 import java.sql.Connection;
 import java.sql.SQLException;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration QUIET = Duration.ofMillis(100);
 
     /** The validated configuration of every part. */
     public record Config(PostgresConfig postgres, KafkaConfig kafka, RedisConfig redis, CacheConfig cache, CdcConfig cdc,
@@ -200,18 +200,29 @@ public final class Pipeline implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         awaitUntil("the invalidator to pass watermark " + watermark, deadline, () -> store.appliedPosition().toCompletableFuture()
                 .join().filter(applied -> applied.compareTo(watermark) >= 0).isPresent());
-        awaitUntil("held warm requests to be sent", deadline, () -> counted(MetricNames.WARM_REQUESTS, "received")
-                == counted(MetricNames.WARM_REQUESTS, "sent"));
+        awaitUntil("held warm requests to be sent", deadline, () -> invalidator.heldWarmRequests() == 0);
         try (Admin admin = TopicAdmin.admin(config.kafka())) {
-            awaitUntil("the warmer to consume every warm request", deadline,
-                    () -> ConsumerLag.total(admin, config.warmer().groupId()) == 0);
+            // Quiet for a moment, not just once: a request just sent may not be appended yet.
+            awaitQuiet("the warmer to consume every warm request", deadline,
+                    () -> ConsumerLag.total(admin, config.warmer().groupId()) == 0 && invalidator.heldWarmRequests() == 0);
         }
         return watermark;
     }
 
-    private double counted(String name, String stage) {
-        var counter = metrics.find(name).tag("stage", stage).counter();
-        return counter == null ? 0 : counter.count();
+    /** Waits until {@code done} has held continuously for {@link #QUIET}. */
+    private static void awaitQuiet(String what, long deadline, java.util.function.BooleanSupplier done) {
+        long[] quietSince = {-1};
+        awaitUntil(what, deadline, () -> {
+            if (!done.getAsBoolean()) {
+                quietSince[0] = -1;
+                return false;
+            }
+            long now = System.nanoTime();
+            if (quietSince[0] < 0) {
+                quietSince[0] = now;
+            }
+            return now - quietSince[0] >= QUIET.toNanos();
+        });
     }
 
     private static void awaitUntil(String what, long deadline, java.util.function.BooleanSupplier done) {

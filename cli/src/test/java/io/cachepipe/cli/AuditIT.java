@@ -57,7 +57,10 @@ class AuditIT {
         CacheAudit audit = catalog.pipeline().audit();
         AuditReport before = audit.run(CacheAudit.Options.everything());
         assertThat(before.clean()).as(before.render()).isTrue();
+        System.out.print(before.render());
         assertThat(before.checked()).isGreaterThanOrEqualTo(60);
+        assertThat(before.views()).filteredOn(view -> view.view().equals("category-products"))
+                .singleElement().satisfies(listings -> assertThat(listings.checked()).isGreaterThanOrEqualTo(9));
 
         // Behind the pipeline's back: a wrong price under a version no change will ever supersede, and
         // a row that does not exist. The pipeline cannot fix either; only the audit can see them.

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -33,10 +34,11 @@ public final class InvalidationTopology {
 
     /**
      * @param coalesceWindow how long warm requests are held to send one per key; zero sends each at once
+     * @param held           counts the warm requests held by this topology's coalescers right now
      */
     public static Topology build(List<String> changeTopics, Topic<String, WarmRequest> warm, String deadLetterTopic,
                                  ChangeEnvelopes envelopes, ChangeMapper mapper, Invalidation invalidation,
-                                 Duration coalesceWindow, MeterRegistry metrics, Clock clock) {
+                                 Duration coalesceWindow, AtomicLong held, MeterRegistry metrics, Clock clock) {
         var topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 changeTopics.toArray(String[]::new));
@@ -47,7 +49,7 @@ public final class InvalidationTopology {
         if (!coalescing) {
             topology.addSink(WARM_SINK, warm.name(), warm.keySerde().serializer(), warm.valueSerde().serializer(), PROCESSOR);
         } else {
-            topology.addProcessor(COALESCER, () -> new WarmCoalescer(coalesceWindow, metrics), PROCESSOR);
+            topology.addProcessor(COALESCER, () -> new WarmCoalescer(coalesceWindow, metrics, held), PROCESSOR);
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WarmCoalescer.STORE),
                     warm.keySerde(), warm.valueSerde()), COALESCER);
             topology.addSink(WARM_SINK, warm.name(), warm.keySerde().serializer(), warm.valueSerde().serializer(), COALESCER);

@@ -12,17 +12,21 @@ import io.cachepipe.core.kafka.WarmRequestSerde;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.TableName;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.metrics.MetricNames;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -48,6 +52,8 @@ public final class Invalidator implements AutoCloseable {
     private final MeterRegistry metrics;
     private final Clock clock;
     private final AtomicReference<@Nullable KafkaStreams> streams = new AtomicReference<>();
+    private final AtomicLong held = new AtomicLong();
+    private volatile @Nullable Gauge heldGauge;
 
     public Invalidator(KafkaConfig kafka, InvalidatorConfig config, ViewCatalog catalog, CacheStore store,
                        MeterRegistry metrics, Clock clock) {
@@ -67,7 +73,9 @@ public final class Invalidator implements AutoCloseable {
         Topology topology = InvalidationTopology.build(changeTopics,
                 new Topic<>(topics.warm(), Serdes.String(), new WarmRequestSerde(json)), topics.deadLetter(),
                 new ChangeEnvelopes(json), new ChangeMapper(catalog), new RedisInvalidation(store, REDIS_RETRY),
-                config.coalesceWindow(), metrics, clock);
+                config.coalesceWindow(), held, metrics, clock);
+        heldGauge = Gauge.builder(MetricNames.WARM_REQUESTS_HELD, held, AtomicLong::get)
+                .description("warm requests held for coalescing, not yet sent").register(metrics);
         var kafkaStreams = new KafkaStreams(topology, properties());
         kafkaStreams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; replacing it, it resumes from the last committed offset", error);
@@ -81,6 +89,11 @@ public final class Invalidator implements AutoCloseable {
         kafkaStreams.start();
         log.info("Invalidator started: application {}, {} change topics, warm requests to {}", config.applicationId(),
                 changeTopics.size(), topics.warm());
+    }
+
+    /** Warm requests held for coalescing right now; zero once every request received has been sent. */
+    public long heldWarmRequests() {
+        return held.get();
     }
 
     public boolean isReady() {
@@ -120,8 +133,14 @@ public final class Invalidator implements AutoCloseable {
     public void close() {
         KafkaStreams current = streams.getAndSet(null);
         if (current != null) {
-            current.close(Duration.ofSeconds(30));
+            // Leave the group now: otherwise a replacement waits out session.timeout.ms (45 s) for
+            // the partitions this instance held.
+            current.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
             log.info("Invalidator stopped");
+        }
+        if (heldGauge != null) {
+            metrics.remove(heldGauge);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,11 +29,15 @@ final class WarmCoalescer implements Processor<String, WarmRequest, String, Warm
     private final Duration window;
     private final Counter received;
     private final Counter sent;
+    private final AtomicLong heldByAll;
+    private long held;
     private @Nullable KeyValueStore<String, WarmRequest> pending;
     private @Nullable ProcessorContext<String, WarmRequest> context;
 
-    WarmCoalescer(Duration window, MeterRegistry metrics) {
+    /** @param heldByAll requests held by every coalescer of the process, for the {@code held} gauge */
+    WarmCoalescer(Duration window, MeterRegistry metrics, AtomicLong heldByAll) {
         this.window = window;
+        this.heldByAll = heldByAll;
         this.received = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "received").register(metrics);
         this.sent = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "sent").register(metrics);
     }
@@ -41,14 +46,20 @@ final class WarmCoalescer implements Processor<String, WarmRequest, String, Warm
     public void init(ProcessorContext<String, WarmRequest> context) {
         this.context = context;
         this.pending = context.getStateStore(STORE);
+        try (KeyValueIterator<String, WarmRequest> restored = pending.all()) {
+            restored.forEachRemaining(request -> hold(1));
+        }
         context.schedule(window, PunctuationType.WALL_CLOCK_TIME, now -> flush(now));
     }
 
     @Override
     public void process(Record<String, WarmRequest> record) {
         received.increment();
-        WarmRequest held = pending.get(record.key());
-        pending.put(record.key(), held == null ? record.value() : held.newer(record.value()));
+        WarmRequest earlier = pending.get(record.key());
+        pending.put(record.key(), earlier == null ? record.value() : earlier.newer(record.value()));
+        if (earlier == null) {
+            hold(1);
+        }
     }
 
     private void flush(long now) {
@@ -60,6 +71,18 @@ final class WarmCoalescer implements Processor<String, WarmRequest, String, Warm
             context.forward(new Record<>(request.key, request.value, now));
             pending.delete(request.key);
             sent.increment();
+            hold(-1);
         }
+    }
+
+    /** The task moves elsewhere (or stops): what it held is no longer this process's to send. */
+    @Override
+    public void close() {
+        hold(-held);
+    }
+
+    private void hold(long change) {
+        held += change;
+        heldByAll.addAndGet(change);
     }
 }

@@ -83,6 +83,8 @@ class InvalidationTopologyTest {
         startDriver(Duration.ZERO);
     }
 
+    private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+
     private void startDriver(Duration coalesceWindow) {
         if (driver != null) {
             driver.close();
@@ -100,7 +102,7 @@ class InvalidationTopologyTest {
                     public void applied(String topic, int partition, Version watermark, int fanout) {
                         watermarks.add(topic + "-" + partition + "@" + watermark.hex() + "/" + fanout);
                     }
-                }, coalesceWindow, metrics, Clock.systemUTC());
+                }, coalesceWindow, held, metrics, Clock.systemUTC());
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -169,12 +171,14 @@ class InvalidationTopologyTest {
         }
         assertThat(applied).as("every change is still invalidated at once").hasSize(100);
         assertThat(warm.isEmpty()).as("held until the window ends").isTrue();
+        assertThat(held.get()).as("one key held").isEqualTo(1);
 
         driver.advanceWallClockTime(Duration.ofMillis(50));
 
         List<TestRecord<String, WarmRequest>> requests = warm.readRecordsToList();
         assertThat(requests).hasSize(1);
         assertThat(requests.getFirst().value().version()).isEqualTo(new Version(1100));
+        assertThat(held.get()).as("nothing held after the window").isZero();
         assertThat(metrics.get(io.cachepipe.core.metrics.MetricNames.WARM_REQUESTS).tag("stage", "sent").counter().count())
                 .isEqualTo(1);
         assertThat(metrics.get(io.cachepipe.core.metrics.MetricNames.WARM_REQUESTS).tag("stage", "received").counter().count())

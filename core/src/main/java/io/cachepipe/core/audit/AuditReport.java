@@ -9,7 +9,7 @@ import java.util.Locale;
  * What one audit found, per view.
  *
  * @param caughtUp whether the pipeline passed the audit's watermark before mismatches were
- *                 confirmed; false means a reported entry may still have been on its way
+ *                 rechecked; if not, mismatches that remain are counted as unconfirmed, not incoherent
  */
 public record AuditReport(List<ViewFindings> views, Duration took, boolean caughtUp) {
     /** How a cached value disagrees with the database. */
@@ -31,9 +31,10 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
      *
      * @param cachedKeys keys the view's registry names
      * @param checked    keys holding a current value that were compared with the database
+     * @param unconfirmed mismatches that could not be confirmed because the pipeline had not caught up
      */
     public record ViewFindings(String view, long cachedKeys, long checked, long stale, long missing, long extra,
-                               List<Finding> examples) {
+                               long unconfirmed, List<Finding> examples) {
         public long incoherent() {
             return stale + missing + extra;
         }
@@ -47,6 +48,11 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
         return views.stream().mapToLong(ViewFindings::incoherent).sum();
     }
 
+    public long unconfirmed() {
+        return views.stream().mapToLong(ViewFindings::unconfirmed).sum();
+    }
+
+    /** No incoherent entry; there may be unconfirmed ones if the pipeline was behind. */
     public boolean clean() {
         return incoherent() == 0;
     }
@@ -54,11 +60,11 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
     /** A table per view, then the examples. */
     public String render() {
         var out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-24s %10s %9s %7s %8s %7s%n", "view", "cached", "checked", "stale", "missing",
-                "extra"));
+        out.append(String.format(Locale.ROOT, "%-24s %10s %9s %7s %8s %7s %12s%n", "view", "cached", "checked", "stale",
+                "missing", "extra", "unconfirmed"));
         for (ViewFindings view : views) {
-            out.append(String.format(Locale.ROOT, "%-24s %10d %9d %7d %8d %7d%n", view.view(), view.cachedKeys(), view.checked(),
-                    view.stale(), view.missing(), view.extra()));
+            out.append(String.format(Locale.ROOT, "%-24s %10d %9d %7d %8d %7d %12d%n", view.view(), view.cachedKeys(),
+                    view.checked(), view.stale(), view.missing(), view.extra(), view.unconfirmed()));
         }
         for (ViewFindings view : views) {
             for (Finding finding : view.examples()) {
@@ -67,8 +73,9 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
             }
         }
         out.append(String.format(Locale.ROOT, "%s: %d of %d checked entries incoherent, in %.1f s%s%n",
-                clean() ? "CLEAN" : "INCOHERENT", incoherent(), checked(), took.toMillis() / 1000.0,
-                caughtUp ? "" : " (the pipeline did not catch up in time: findings may include changes in flight)"));
+                !clean() ? "INCOHERENT" : unconfirmed() > 0 ? "UNCONFIRMED" : "CLEAN", incoherent(), checked(),
+                took.toMillis() / 1000.0, caughtUp ? "" : "; the pipeline did not catch up within the settle time, so "
+                        + unconfirmed() + " mismatches may be changes in flight: audit again"));
         return out.toString();
     }
 }

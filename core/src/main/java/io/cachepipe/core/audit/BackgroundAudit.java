@@ -53,6 +53,8 @@ public final class BackgroundAudit implements AutoCloseable {
             }
             if (!report.clean()) {
                 log.error("Audit found incoherent cache entries:\n{}", report.render());
+            } else if (report.unconfirmed() > 0) {
+                log.warn("Audit could not confirm {} mismatches: the pipeline is behind", report.unconfirmed());
             } else {
                 log.debug("Audit clean: {} entries checked in {} ms", report.checked(), report.took().toMillis());
             }

@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  *       loader renders, so any difference is a disagreement.</li>
  *   <li>Confirm disagreements: write a watermark into the WAL and wait (up to {@code settle}) until
  *       the pipeline has applied every change before it, then peek and load again. An entry that
- *       still disagrees was not merely behind: it is incoherent.</li>
+ *       still disagrees, at the same cached version, was not merely behind: it is incoherent. If the
+ *       pipeline does not catch up in time the audit cannot tell, and says so (unconfirmed).</li>
  * </ol>
  */
 public final class CacheAudit {
@@ -91,13 +92,15 @@ public final class CacheAudit {
             counts.add(new long[] {keys.size(), checked});
         }
         boolean caughtUp = mismatches.isEmpty() || awaitPipeline(options.settle());
-        List<Mismatch> confirmed = mismatches.stream().map(this::recheck).filter(m -> m != null).toList();
+        List<Mismatch> remaining = mismatches.stream().map(this::recheck).filter(m -> m != null).toList();
+        List<Mismatch> confirmed = caughtUp ? remaining : List.of();
         List<ViewFindings> findings = new ArrayList<>();
         for (int i = 0; i < views.size(); i++) {
             String name = views.get(i).name();
             List<Mismatch> mine = confirmed.stream().filter(m -> m.key().view().name().equals(name)).toList();
+            long unconfirmed = caughtUp ? 0 : remaining.stream().filter(m -> m.key().view().name().equals(name)).count();
             findings.add(new ViewFindings(name, counts.get(i)[0], counts.get(i)[1], count(mine, Kind.STALE),
-                    count(mine, Kind.MISSING), count(mine, Kind.EXTRA),
+                    count(mine, Kind.MISSING), count(mine, Kind.EXTRA), unconfirmed,
                     mine.stream().limit(options.examplesPerView())
                             .map(m -> new Finding(m.kind(), m.key().redisKey(), m.cached().version())).toList()));
         }

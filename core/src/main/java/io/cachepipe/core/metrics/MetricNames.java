@@ -32,6 +32,8 @@ public final class MetricNames {
      * (after coalescing per key and window). sent / received is the reload ratio of hot keys.
      */
     public static final String WARM_REQUESTS = "cachepipe.invalidator.warm.requests";
+    /** Warm requests the invalidator holds for coalescing and has not sent yet (a gauge). */
+    public static final String WARM_REQUESTS_HELD = "cachepipe.invalidator.warm.held";
     /** Warm requests handled by the warmer, by view and result: written, refused, failed. */
     public static final String WARMER_LOADS = "cachepipe.warmer.loads";
     /** Cache entries the background audit compared with the database, by view. */
