@@ -58,7 +58,8 @@ public final class ApiServer implements AutoCloseable {
         this.store = store;
         this.nearCache = cache.enabled() && config.nearCache() ? new NearCache(config.nearCacheSize(), config.nearCacheTtl()) : null;
         this.reader = new ViewReader(store, new ViewLoader(dataSource), cache.enabled(), config.busyWait(), redis.timeout(),
-                new CircuitBreaker(5, Duration.ofSeconds(1), clock), nearCache, metrics);
+                new CircuitBreaker(5, Duration.ofSeconds(1), clock), nearCache,
+                new ReadYourWrites(store, dataSource, config.readYourWritesWait()), metrics);
         this.writes = new WriteRunner(dataSource);
         if (!cache.enabled()) {
             log.warn("Cache disabled (CACHE_ENABLED=false): every read goes to PostgreSQL");

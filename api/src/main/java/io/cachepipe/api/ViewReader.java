@@ -47,11 +47,14 @@ final class ViewReader {
     private final CircuitBreaker breaker;
     private final MeterRegistry metrics;
     private final @Nullable NearCache nearCache;
+    private final @Nullable ReadYourWrites readYourWrites;
     private final Map<String, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
 
     ViewReader(CacheStore store, ViewLoader loader, boolean enabled, Duration busyWait, Duration redisTimeout,
-               CircuitBreaker breaker, @Nullable NearCache nearCache, MeterRegistry metrics) {
+               CircuitBreaker breaker, @Nullable NearCache nearCache, @Nullable ReadYourWrites readYourWrites,
+               MeterRegistry metrics) {
         this.nearCache = nearCache;
+        this.readYourWrites = readYourWrites;
         this.store = store;
         this.loader = loader;
         this.enabled = enabled;
@@ -62,8 +65,19 @@ final class ViewReader {
     }
 
     Answer read(ViewDefinition view, Map<String, Object> params) throws SQLException {
+        return read(view, params, null);
+    }
+
+    /**
+     * @param after a WAL position the answer must be at least as new as (a write's, for
+     *              read-your-writes); null when any current answer will do
+     */
+    Answer read(ViewDefinition view, Map<String, Object> params, @Nullable Version after) throws SQLException {
         if (!enabled) {
             return fallback(view, params, "disabled");
+        }
+        if (after != null) {
+            return readAfter(view, params, after);
         }
         CacheKey key = store.keySpace().key(view, params);
         NearCache.Entry near = nearCache == null ? null : nearCache.get(key);
@@ -85,6 +99,18 @@ final class ViewReader {
         } finally {
             inFlight.remove(key.redisKey(), mine);
         }
+    }
+
+    /**
+     * Only a cache state that has applied {@code after} may answer: not the near cache (its messages
+     * may still be on their way), not another reader's read that began earlier, not a stale value.
+     */
+    private Answer readAfter(ViewDefinition view, Map<String, Object> params, Version after) throws SQLException {
+        if (readYourWrites == null || !breaker.allows() || !readYourWrites.caughtUpTo(after)) {
+            return fallback(view, params, "read-your-writes");
+        }
+        Answer answer = readThrough(store.keySpace().key(view, params));
+        return answer.outcome() == CacheStatistics.Outcome.STALE ? fallback(view, params, "read-your-writes") : answer;
     }
 
     boolean redisAvailable() {

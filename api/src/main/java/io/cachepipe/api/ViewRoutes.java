@@ -39,7 +39,7 @@ final class ViewRoutes {
     private void serve(Context ctx, ViewDefinition view, Map<String, String> path) throws Exception {
         Map<String, Object> params = RequestParams.fromText(view.params(),
                 name -> path.containsKey(name) ? path.get(name) : ctx.queryParam(name), ctx.queryParamMap().keySet());
-        ViewReader.Answer answer = reader.read(view, params);
+        ViewReader.Answer answer = reader.read(view, params, ReadYourWritesHeader.parse(ctx.header(ReadYourWritesHeader.NAME)));
         statistics.record(view.name(), answer.outcome());
         ctx.header("X-Cache", answer.outcome().name());
         if (answer.version() != null) {

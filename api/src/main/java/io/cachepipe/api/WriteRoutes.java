@@ -35,6 +35,7 @@ final class WriteRoutes {
     private void serve(Context ctx, WriteDefinition write) throws Exception {
         var params = RequestParams.fromBody(write.params(), ctx.pathParamMap(), body(ctx));
         WriteRunner.Result result = runner.run(write, params);
+        ctx.header(ReadYourWritesHeader.NAME, result.committedBy().pgLsn());
         if (result.rows() == 0) {
             throw ApiException.notFound("nothing matched " + write.name() + " with " + ctx.pathParamMap().entrySet().stream()
                     .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));

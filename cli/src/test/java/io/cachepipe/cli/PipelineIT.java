@@ -167,6 +167,31 @@ class PipelineIT {
         assertThat(catalog.get("/products/20").headers().firstValue("X-Response-Time")).isPresent();
     }
 
+    @Test
+    void readYourWrites_aReadPresentingTheWritesLsn_neverSeesAnOlderValue() throws Exception {
+        for (long id = 60; id < 65; id++) {
+            catalog.get("/products/" + id);
+            catalog.get("/products/" + id); // cached, and in the near cache
+        }
+        var outcomes = new java.util.TreeMap<String, Integer>();
+        for (int round = 1; round <= 20; round++) {
+            long id = 60 + round % 5;
+            String price = round + "00.25";
+            var written = catalog.send("PATCH", "/products/" + id, "{\"price\":" + price + "}");
+            assertThat(written.statusCode()).isEqualTo(200);
+            String lsn = written.headers().firstValue("X-Commit-LSN").orElseThrow();
+
+            var read = catalog.get("/products/" + id, "X-Commit-LSN", lsn);
+
+            assertThat(read.body()).as("round %d", round).contains("\"price\":" + price);
+            outcomes.merge(read.headers().firstValue("X-Cache").orElse("?"), 1, Integer::sum);
+        }
+        System.out.println("read-your-writes: 20 reads right after their writes, answered " + outcomes);
+        var bad = catalog.get("/products/60", "X-Commit-LSN", "yesterday");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("X-Commit-LSN must be a PostgreSQL LSN");
+    }
+
     private String cached(CacheKey key) {
         try {
             return catalog.cached(key);

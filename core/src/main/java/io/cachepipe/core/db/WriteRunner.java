@@ -2,6 +2,7 @@ package io.cachepipe.core.db;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.WriteDefinition;
 import java.io.ByteArrayOutputStream;
@@ -28,8 +29,12 @@ public final class WriteRunner {
         this.dataSource = dataSource;
     }
 
-    /** What a write did: the first returned row as JSON (empty when none), and rows affected. */
-    public record Result(byte[] firstRow, int rows) {
+    /**
+     * What a write did: the first returned row as JSON (empty when none), rows affected, and a WAL
+     * position at or after its commit: once the pipeline has applied this position, the cache
+     * reflects the write (read-your-writes).
+     */
+    public record Result(byte[] firstRow, int rows, Version committedBy) {
     }
 
     public Result run(WriteDefinition write, Map<String, Object> params) throws SQLException {
@@ -46,7 +51,7 @@ public final class WriteRunner {
                 }
             }
             if (!statement.execute()) {
-                return new Result(new byte[0], statement.getUpdateCount());
+                return new Result(new byte[0], statement.getUpdateCount(), walPosition(connection));
             }
             try (ResultSet rows = statement.getResultSet()) {
                 var bytes = new ByteArrayOutputStream(256);
@@ -60,8 +65,17 @@ public final class WriteRunner {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-                return new Result(count == 0 ? new byte[0] : bytes.toByteArray(), count);
+                return new Result(count == 0 ? new byte[0] : bytes.toByteArray(), count, walPosition(connection));
             }
+        }
+    }
+
+    /** The WAL position now, on the connection that just committed (auto-commit): at or after the commit. */
+    private static Version walPosition(Connection connection) throws SQLException {
+        try (var statement = connection.createStatement();
+             ResultSet position = statement.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            position.next();
+            return Version.ofPgLsn(position.getString(1));
         }
     }
 }

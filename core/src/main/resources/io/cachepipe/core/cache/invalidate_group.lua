@@ -11,8 +11,11 @@ local to_warm = {}
 local members = redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')
 for _, member in ipairs(members) do
   local r = invalidate_key(member, version, mode, tomb_ms, policy, now)
-  if r[2] == 1 then table.insert(to_warm, member) end
-  if mode ~= 'refresh' and redis.call('HEXISTS', member, 'd') == 0 then
+  if r[2] == 1 then
+    table.insert(to_warm, member)
+  elseif mode ~= 'refresh' and redis.call('HEXISTS', member, 'd') == 0 then
+    -- A member with a re-warm pending stays: the next invalidation of the group must ask for it
+    -- again at its own version, or a page emptied by one change would never be re-warmed.
     redis.call('ZREM', KEYS[1], member)
   end
 end

@@ -6,6 +6,7 @@ import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.KeyGroup;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.TestViews;
 import io.cachepipe.core.view.ViewCatalog;
@@ -117,6 +118,21 @@ class CacheStoreIT {
         assertThat(store.write(page9, V1, json("[]")).toCompletableFuture().join())
                 .as("a load from before the group's invalidation").isFalse();
         assertThat(store.write(page9, V2, json("[]")).toCompletableFuture().join()).isTrue();
+    }
+
+    @Test
+    void aGroupChangedAgainBeforeItsPagesWereReWarmed_asksForThemAgain_atTheNewerVersion() {
+        CacheKey page1 = keys.key(listing, Map.of("category_id", 5L, "page", 1));
+        store.write(page1, V1, json("[]")).toCompletableFuture().join();
+        KeyGroup group = keys.group(listing, Map.of("category_id", 5L));
+        assertThat(store.invalidateGroup(listing, group, V2).toCompletableFuture().join()).containsExactly(page1);
+
+        // The re-warm for V2 has not happened (or was refused) when the next change lands.
+        assertThat(store.invalidateGroup(listing, group, V3).toCompletableFuture().join())
+                .as("still pending, so asked for again").containsExactly(page1);
+        assertThat(store.write(page1, V2, json("[]")).toCompletableFuture().join()).as("the V2 warm, late").isFalse();
+        assertThat(store.write(page1, V3, json("[1]")).toCompletableFuture().join()).isTrue();
+        assertThat(store.invalidateGroup(listing, group, new Version(0x400)).toCompletableFuture().join()).containsExactly(page1);
     }
 
     @Test
