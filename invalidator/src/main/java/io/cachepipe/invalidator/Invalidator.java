@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -54,6 +57,7 @@ public final class Invalidator implements AutoCloseable {
     private final AtomicReference<@Nullable KafkaStreams> streams = new AtomicReference<>();
     private final AtomicLong held = new AtomicLong();
     private volatile @Nullable Gauge heldGauge;
+    private volatile @Nullable ScheduledExecutorService restartGuard;
 
     public Invalidator(KafkaConfig kafka, InvalidatorConfig config, ViewCatalog catalog, CacheStore store,
                        MeterRegistry metrics, Clock clock) {
@@ -70,9 +74,15 @@ public final class Invalidator implements AutoCloseable {
         List<String> changeTopics = catalog.capturedTables().stream().map(topics::change).toList();
         TopicAdmin.ensure(kafka, topicsToEnsure(topics, changeTopics));
         var json = Json.mapper();
+        var invalidation = new RedisInvalidation(store, REDIS_RETRY);
+        var guard = new RedisRestartGuard(store, invalidation::newest, metrics);
+        guard.check();
+        restartGuard = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().daemon()
+                .name("cachepipe-redis-restart-guard").unstarted(runnable));
+        restartGuard.scheduleWithFixedDelay(guard::check, 1, 1, TimeUnit.SECONDS);
         Topology topology = InvalidationTopology.build(changeTopics,
                 new Topic<>(topics.warm(), Serdes.String(), new WarmRequestSerde(json)), topics.deadLetter(),
-                new ChangeEnvelopes(json), new ChangeMapper(catalog), new RedisInvalidation(store, REDIS_RETRY),
+                new ChangeEnvelopes(json), new ChangeMapper(catalog), invalidation,
                 config.coalesceWindow(), held, metrics, clock);
         heldGauge = Gauge.builder(MetricNames.WARM_REQUESTS_HELD, held, AtomicLong::get)
                 .description("warm requests held for coalescing, not yet sent").register(metrics);
@@ -131,6 +141,9 @@ public final class Invalidator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (restartGuard != null) {
+            restartGuard.shutdownNow();
+        }
         KafkaStreams current = streams.getAndSet(null);
         if (current != null) {
             // Leave the group now: otherwise a replacement waits out session.timeout.ms (45 s) for

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +30,8 @@ final class RedisInvalidation implements Invalidation {
     private final CacheStore store;
     private final Duration retryFor;
 
+    private final AtomicReference<Version> newest = new AtomicReference<>(Version.ZERO);
+
     RedisInvalidation(CacheStore store, Duration retryFor) {
         this.store = store;
         this.retryFor = retryFor;
@@ -36,6 +39,7 @@ final class RedisInvalidation implements Invalidation {
 
     @Override
     public List<CacheKey> apply(ChangeEvent event, List<CacheTarget> targets) {
+        newest.accumulateAndGet(event.version(), Version::max);
         long deadline = System.nanoTime() + retryFor.toNanos();
         while (true) {
             try {
@@ -53,6 +57,7 @@ final class RedisInvalidation implements Invalidation {
 
     @Override
     public void applied(String topic, int partition, Version watermark, int fanout) {
+        newest.accumulateAndGet(watermark, Version::max);
         long deadline = System.nanoTime() + retryFor.toNanos();
         while (true) {
             try {
@@ -87,6 +92,11 @@ final class RedisInvalidation implements Invalidation {
         }
         await(publishToNearCaches(targets).toCompletableFuture());
         return toWarm;
+    }
+
+    /** The newest change or watermark this process has applied (or is applying). */
+    Version newest() {
+        return newest.get();
     }
 
     /**

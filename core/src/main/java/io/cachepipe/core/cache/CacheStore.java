@@ -201,6 +201,29 @@ public final class CacheStore {
         return keys.namespace() + "#applied";
     }
 
+    /**
+     * The Redis server's run id, which changes whenever the server restarts; empty on Redis Cluster,
+     * where each node has its own.
+     */
+    public CompletionStage<Optional<String>> serverRunId() {
+        if (connector.isCluster()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return redis.info("server").thenApply(info -> info.lines()
+                .filter(line -> line.startsWith("run_id:"))
+                .map(line -> line.substring("run_id:".length()).strip())
+                .findFirst());
+    }
+
+    /** Whether any view's registry names a key: false when Redis came back empty. */
+    public CompletionStage<Boolean> holdsEntries() {
+        List<CompletableFuture<Long>> sizes = keys.catalog().views().stream()
+                .map(view -> redis.zcard(bytes(keys.registry(view))).toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(sizes.toArray(CompletableFuture[]::new))
+                .thenApply(done -> sizes.stream().anyMatch(size -> size.join() > 0));
+    }
+
     /** Listens to the near-cache invalidation channel of this key space. */
     public AutoCloseable subscribeToNearCacheInvalidations(RedisConnector.Subscriber subscriber) {
         return connector.subscribe(NearCacheMessages.channel(keys.namespace()), subscriber);

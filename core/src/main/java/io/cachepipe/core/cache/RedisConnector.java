@@ -37,6 +37,7 @@ public final class RedisConnector implements AutoCloseable {
     private final StatefulConnection<byte[], byte[]> connection;
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final String description;
+    private final boolean cluster;
 
     private RedisConnector(ClientResources resources, AutoCloseable client,
                            Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub,
@@ -48,6 +49,7 @@ public final class RedisConnector implements AutoCloseable {
         this.connection = connection;
         this.commands = commands;
         this.description = description;
+        this.cluster = description.startsWith("Redis Cluster");
     }
 
     /** Connects, failing fast with a message naming the address if Redis cannot be reached now. */
@@ -127,6 +129,10 @@ public final class RedisConnector implements AutoCloseable {
         });
         connection.sync().subscribe(name);
         return connection::close;
+    }
+
+    public boolean isCluster() {
+        return cluster;
     }
 
     public boolean isConnected() {
