@@ -192,6 +192,16 @@ class PipelineIT {
         assertThat(bad.body()).contains("X-Commit-LSN must be a PostgreSQL LSN");
     }
 
+    @Test
+    void replicationSlotLag_isExportedInBytesAndSeconds() {
+        var metrics = catalog.pipeline().metrics();
+        await().untilAsserted(() -> {
+            assertThat(metrics.find("cachepipe.cdc.slot.lag.bytes").gauge().value()).isGreaterThanOrEqualTo(0);
+            assertThat(metrics.find("cachepipe.cdc.slot.lag.seconds").gauge().value()).isGreaterThanOrEqualTo(0);
+        });
+        assertThat(metrics.scrape()).contains("cachepipe_cdc_slot_lag_seconds{");
+    }
+
     private String cached(CacheKey key) {
         try {
             return catalog.cached(key);

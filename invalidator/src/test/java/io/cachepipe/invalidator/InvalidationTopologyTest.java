@@ -63,14 +63,18 @@ class InvalidationTopologyTest {
     private TestOutputTopic<String, WarmRequest> warm;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
-    /** Answers every exact key as "was cached, re-warm it", and every group as one cached page 1. */
+    /** Answers every exact key the mapper allows as "was cached, re-warm it", and every group as one cached page 1. */
     private List<CacheKey> recordAndAnswer(ChangeEvent event, List<CacheTarget> targets) {
         applied.add(targets);
         versions.add(event.version());
         List<CacheKey> toWarm = new ArrayList<>();
         for (CacheTarget target : targets) {
             switch (target) {
-                case CacheTarget.Key key -> toWarm.add(keys.key(key.view(), key.params()));
+                case CacheTarget.Key key -> {
+                    if (key.warm()) {
+                        toWarm.add(keys.key(key.view(), key.params()));
+                    }
+                }
                 case CacheTarget.Group group -> toWarm.add(keys.key(group.view(), Map.of("category_id", group.bound().get("category_id"), "page", 1)));
                 case CacheTarget.WholeView whole -> { }
             }
@@ -206,5 +210,61 @@ class InvalidationTopologyTest {
         assertThat(applied).isEmpty();
         assertThat(warm.isEmpty()).isTrue();
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    /** What one change invalidated, as readable lines: "key product {id=1}", "group category-products {category_id=3}", "view X". */
+    private List<String> invalidated() {
+        assertThat(applied).hasSize(1);
+        return applied.getFirst().stream().map(target -> switch (target) {
+            case CacheTarget.Key key -> "key " + key.view().name() + " " + new java.util.TreeMap<>(key.params());
+            case CacheTarget.Group group -> "group " + group.view().name() + " " + new java.util.TreeMap<>(group.bound());
+            case CacheTarget.WholeView whole -> "view " + whole.view().name();
+        }).toList();
+    }
+
+    @Test
+    void insert_invalidatesTheNewRowsKeyAndItsListingGroup() {
+        products.pipeInput(key(5), change("products", "c", "null", "{\"id\":5,\"category_id\":3}"));
+
+        assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "group category-products {category_id=3}");
+    }
+
+    @Test
+    void updateThatChangesThePrimaryKey_invalidatesTheOldAndTheNewRowsKeys() {
+        products.pipeInput(key(6), change("products", "u", "{\"id\":5,\"category_id\":3}", "{\"id\":6,\"category_id\":3}"));
+
+        assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "key product {id=6}",
+                "group category-products {category_id=3}");
+        assertThat(warm.readRecordsToList()).extracting(TestRecord::key).contains("cp:product:6");
+    }
+
+    @Test
+    void delete_invalidatesThroughTheBeforeImage_andDoesNotRewarmTheDeletedRow() {
+        products.pipeInput(key(5), change("products", "d", "{\"id\":5,\"category_id\":3}", "null"));
+
+        assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "group category-products {category_id=3}");
+        assertThat(warm.readRecordsToList()).extracting(TestRecord::key).doesNotContain("cp:product:5");
+    }
+
+    @Test
+    void toastPlaceholder_takesTheBeforeImagesValue_orWidensWhenThereIsNone() {
+        String placeholder = "\"" + ChangeEvent.UNAVAILABLE_VALUE + "\"";
+        products.pipeInput(key(5), change("products", "u", "{\"id\":5,\"category_id\":3}", "{\"id\":5,\"category_id\":" + placeholder + "}"));
+        assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "group category-products {category_id=3}");
+
+        applied.clear();
+        products.pipeInput(key(5), change("products", "u", "{\"id\":5,\"category_id\":" + placeholder + "}",
+                "{\"id\":5,\"category_id\":" + placeholder + "}"));
+        assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "view category-products");
+    }
+
+    @Test
+    void missingBeforeImage_widensToTheWholeListingView_andCountsIt() {
+        products.pipeInput(key(5), change("products", "u", "null", "{\"id\":5,\"category_id\":3}"));
+
+        assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "view category-products");
+        assertThat(metrics.find(io.cachepipe.core.metrics.MetricNames.INVALIDATOR_WIDENED).counters())
+                .as("the widening is counted").isNotEmpty()
+                .allSatisfy(counter -> assertThat(counter.count()).isEqualTo(1));
     }
 }

@@ -19,6 +19,8 @@ public final class MetricNames {
     public static final String CDC_EVENTS = "cachepipe.cdc.events";
     /** Bytes of WAL the replication slot retains behind the current position. */
     public static final String CDC_SLOT_LAG_BYTES = "cachepipe.cdc.slot.lag.bytes";
+    /** Flush lag of the replication slot's consumer as PostgreSQL measures it; -1 with no consumer attached. */
+    public static final String CDC_SLOT_LAG_SECONDS = "cachepipe.cdc.slot.lag.seconds";
     /** Change events the invalidator processed, by table and operation. */
     public static final String INVALIDATOR_CHANGES = "cachepipe.invalidator.changes";
     /** Invalidations applied, by view and kind: key, group, view. */

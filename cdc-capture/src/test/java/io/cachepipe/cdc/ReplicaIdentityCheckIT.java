@@ -1,0 +1,61 @@
+package io.cachepipe.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.testsupport.TestNamespace;
+import io.cachepipe.testsupport.WithDevStack;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The start-up check of REPLICA IDENTITY on a real PostgreSQL: warn with the fix, or apply it. */
+@WithDevStack
+class ReplicaIdentityCheckIT {
+    private static final ViewCatalog CATALOG = ViewsFile.parse("identity-it.yaml", """
+            views:
+              product:
+                key: product:{id}
+                params: {id: long}
+                sql: SELECT * FROM products WHERE id = :id
+                sources: [{table: products, bind: {id: id}}]
+              category-products:
+                key: category:{category_id}:products:page:{page}
+                params: {category_id: long, page: int}
+                sql: SELECT * FROM products WHERE category_id = :category_id OFFSET :page
+                result: list
+                sources: [{table: products, bind: {category_id: category_id}}]
+              tag:
+                key: tag:{id}
+                params: {id: long}
+                sql: SELECT * FROM tags WHERE id = :id
+                sources: [{table: tags, bind: {id: id}}]
+            """);
+
+    @Test
+    void warnsAboutTablesWhoseViewsBindColumnsOutsideTheKey_andSetsFullIdentityWhenTold(TestNamespace namespace) throws Exception {
+        namespace.jdbc().execute("CREATE TABLE products (id bigint PRIMARY KEY, category_id bigint)");
+        namespace.jdbc().execute("CREATE TABLE tags (id bigint PRIMARY KEY, name text)");
+        try (Connection connection = namespace.jdbc().connect()) {
+            List<ReplicaIdentityCheck.Finding> findings = ReplicaIdentityCheck.run(connection, CATALOG, CdcConfig.ReplicaIdentityPolicy.WARN);
+
+            assertThat(findings).singleElement().satisfies(finding -> {
+                assertThat(finding.table().toString()).isEqualTo("public.products");
+                assertThat(finding.identity()).isEqualTo("DEFAULT");
+                assertThat(finding.columns()).containsExactly("category_id");
+                assertThat(finding.fix()).isEqualTo("ALTER TABLE public.products REPLICA IDENTITY FULL");
+            });
+            assertThat(identity(namespace, "products")).as("warn changes nothing").isEqualTo("d");
+
+            assertThat(ReplicaIdentityCheck.run(connection, CATALOG, CdcConfig.ReplicaIdentityPolicy.SET)).isEmpty();
+            assertThat(identity(namespace, "products")).isEqualTo("f");
+            assertThat(identity(namespace, "tags")).as("keys only: DEFAULT is enough").isEqualTo("d");
+            assertThat(ReplicaIdentityCheck.run(connection, CATALOG, CdcConfig.ReplicaIdentityPolicy.WARN)).isEmpty();
+        }
+    }
+
+    private static String identity(TestNamespace namespace, String table) {
+        return namespace.jdbc().queryValue(String.class, "SELECT relreplident::text FROM pg_class WHERE relname = ?", table);
+    }
+}
