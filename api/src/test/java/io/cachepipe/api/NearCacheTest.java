@@ -7,7 +7,7 @@ import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
-import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.core.view.TestViews;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -17,26 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** The near cache's coherence rules, driven message by message. */
 class NearCacheTest {
-    private static final ViewCatalog CATALOG = ViewsFile.parse("near-cache-test.yaml", """
-            views:
-              product:
-                key: product:{id}
-                params: {id: long}
-                sql: SELECT * FROM products WHERE id = :id
-                sources:
-                  - table: products
-                    bind: {id: id}
-              category-products:
-                key: category:{category_id}:products:page:{page}
-                params:
-                  category_id: long
-                  page: {type: int, min: 1, default: 1}
-                sql: SELECT * FROM products WHERE category_id = :category_id LIMIT 20 OFFSET (:page - 1) * 20
-                result: list
-                sources:
-                  - table: products
-                    bind: {category_id: category_id}
-            """);
+    private static final ViewCatalog CATALOG = TestViews.catalog();
     private static final KeySpace KEYS = new KeySpace("t", CATALOG);
     private static final CacheKey PRODUCT_1 = KEYS.key(CATALOG.view("product").orElseThrow(), Map.of("id", 1L));
     private static final CacheKey PAGE_2 = KEYS.key(CATALOG.view("category-products").orElseThrow(),

@@ -11,7 +11,7 @@ import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
-import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.core.view.TestViews;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
@@ -31,23 +31,14 @@ import org.junit.jupiter.api.Test;
  */
 @WithDevStack
 class RedisRestartGuardIT {
-    private static final ViewCatalog CATALOG = ViewsFile.parse("guard-it.yaml", """
-            views:
-              product:
-                key: product:{id}
-                params: {id: long}
-                sql: SELECT * FROM products WHERE id = :id
-                sources:
-                  - table: products
-                    bind: {id: id}
-            """);
+    private static final ViewCatalog CATALOG = TestViews.catalog();
 
     @Test
     void aRestartThatBringsEntriesBack_invalidatesEveryView_anEmptyOneDoesNothing(DevStack stack, TestNamespace namespace) {
         try (var redis = RedisConnector.connect(new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(),
                 Duration.ofSeconds(2)))) {
             var store = new CacheStore(redis, new KeySpace(namespace.keyPrefix(), CATALOG),
-                    CacheConfig.read(Settings.of(Map.of("views.file", "guard-it.yaml"))), Clock.systemUTC(), RandomGenerator.getDefault());
+                    CacheConfig.read(Settings.of(Map.of("views.file", "test-views.yaml"))), Clock.systemUTC(), RandomGenerator.getDefault());
             Version newest = new Version(0x5000);
             var guard = new RedisRestartGuard(store, () -> newest, new SimpleMeterRegistry());
             CacheKey key = store.keySpace().key(CATALOG.view("product").orElseThrow(), Map.of("id", 1L));
