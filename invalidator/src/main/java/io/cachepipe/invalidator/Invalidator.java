@@ -45,6 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Invalidator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Invalidator.class);
+    static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     /** How long one change waits for Redis before its stream thread gives up and is replaced. */
     static final Duration REDIS_RETRY = Duration.ofSeconds(20);
 
@@ -134,6 +135,8 @@ public final class Invalidator implements AutoCloseable {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A crashed instance's partitions move after 10 s, not the default 45 s.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) SESSION_TIMEOUT.toMillis());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
                 (int) REDIS_RETRY.multipliedBy(6).toMillis());
         return props;

@@ -50,6 +50,7 @@ public final class Warmer implements AutoCloseable {
     private final KeyWarmer keyWarmer;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
     private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
+    private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
     private final AtomicInteger restarts = new AtomicInteger();
     private volatile boolean assigned;
     private volatile @Nullable KafkaConsumer<String, WarmRequest> consumer;
@@ -171,6 +172,8 @@ public final class Warmer implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batchSize());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A crashed instance's partitions move after 10 s, not the default 45 s.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) SESSION_TIMEOUT.toMillis());
         return props;
     }
 
