@@ -134,6 +134,15 @@ public final class CacheStore {
                         .thenApply(pruned -> toWarm));
     }
 
+    /**
+     * An operator's flush of one key (see {@code flush.lua}): drops the value without ever letting an
+     * older one back in. Answers whether a value was dropped.
+     */
+    public CompletionStage<Boolean> flush(String redisKey) {
+        return RedisScript.FLUSH.<Long>run(redis, new byte[][] {bytes(redisKey)}, bytes(config.tombstoneTtl().toMillis()))
+                .thenApply(dropped -> dropped == 1L);
+    }
+
     /** Records that a change-topic partition is applied up to {@code watermark}; see {@link io.cachepipe.core.change.Watermarks}. */
     public CompletionStage<Void> markApplied(String topic, int partition, Version watermark, int fanout) {
         return RedisScript.APPLIED.<Long>run(redis, new byte[][] {bytes(appliedKey())},

@@ -24,7 +24,8 @@ public enum RedisScript {
     INVALIDATE("invalidate.lua", ScriptOutputType.MULTI),
     INVALIDATE_GROUP("invalidate_group.lua", ScriptOutputType.MULTI),
     APPLIED("applied.lua", ScriptOutputType.INTEGER),
-    PUBLISH("publish.lua", ScriptOutputType.INTEGER);
+    PUBLISH("publish.lua", ScriptOutputType.INTEGER),
+    FLUSH("flush.lua", ScriptOutputType.INTEGER);
 
     private final byte[] text;
     private final String sha;
