@@ -95,7 +95,14 @@ public final class Warmer implements AutoCloseable {
                     continue;
                 }
                 warmAll(WarmBatch.newestPerKey(records));
-                consumer.commitSync();
+                try {
+                    consumer.commitSync();
+                } catch (org.apache.kafka.clients.consumer.CommitFailedException e) {
+                    // The group moved on without us (a rebalance, or `cachepipe replay --stop-consumers`
+                    // removed the members): the next poll rejoins and resumes from the group's committed
+                    // offsets; this batch's warm requests are consumed again, which is harmless.
+                    log.warn("Warm batch not committed, rejoining the group: {}", e.getMessage());
+                }
             }
         } catch (WakeupException e) {
             if (state.get() == State.RUNNING) {

@@ -47,6 +47,14 @@ public final class CacheStore {
         return keys;
     }
 
+    /**
+     * The connection, for operator tools that read registries and keep their own bookkeeping keys
+     * (rebuild checkpoints, hot keys). Cache entries are still written only through this class.
+     */
+    public RedisConnector connector() {
+        return connector;
+    }
+
     /** Reads a key, or takes the lease to fill it. */
     public CompletionStage<ReadResult> read(CacheKey key) {
         String token = UUID.randomUUID().toString();
