@@ -183,6 +183,9 @@ public final class Rebuilder {
                         continue;
                     }
                     counted++;
+                    if (io.cachepipe.core.change.Watermarks.of(record.headers()) != null) {
+                        continue;
+                    }
                     ChangeEvent event;
                     try {
                         event = envelopes.parse(record.key(), record.value());
