@@ -120,7 +120,10 @@ public final class Invalidator implements AutoCloseable {
     public void close() {
         KafkaStreams current = streams.getAndSet(null);
         if (current != null) {
-            current.close(Duration.ofSeconds(30));
+            // Leave the group at once rather than after the session timeout: a stopped invalidator must
+            // leave an empty group, so that `cachepipe replay` can move its offsets right away.
+            current.close(org.apache.kafka.streams.CloseOptions.timeout(Duration.ofSeconds(30))
+                    .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             log.info("Invalidator stopped");
         }
     }
