@@ -34,7 +34,7 @@ public record ApiConfig(String host, int port, Duration busyWait, boolean nearCa
     public static final Setting<Duration> NEAR_CACHE_TTL = Setting.optional("api.near-cache-ttl", "30s",
             Parsers.duration(Duration.ofMillis(100), Duration.ofHours(1)), "longest life of a near-cache entry");
 
-    public static final Setting<String> ADMIN_TOKEN = Setting.optional("api.admin-token", "", Parsers.text(),
+    public static final Setting<String> ADMIN_TOKEN = Setting.optional("api.admin-token", "", ApiConfig::token,
             "bearer token of the /admin/* routes (warm, flush, hot keys, replay status); empty disables them").asSecret();
     public static final Setting<Integer> HOT_KEYS = Setting.optional("api.hot-keys", "1000", Parsers.integer(0, 1_000_000),
             "hot keys tracked per instance and kept in <namespace>#hot for `cachepipe warm --hot` (0: none)");
@@ -43,11 +43,13 @@ public record ApiConfig(String host, int port, Duration busyWait, boolean nearCa
     public static final Setting<Integer> SLOT_LAG_ALARM_MB = Setting.optional("api.slot-lag-alarm-mb", "256",
             Parsers.integer(1, 1_000_000), "replication slot lag in MiB above which /cache/summary raises an alarm");
 
-    public ApiConfig {
-        if (!adminToken.isEmpty() && adminToken.length() < 16) {
-            throw new io.cachepipe.core.config.ConfigException(List.of(ADMIN_TOKEN.key()
-                    + " is too short: use at least 16 characters (e.g. openssl rand -hex 24)"));
+    /** Empty (admin routes disabled) or a token long enough not to be guessed. */
+    private static String token(String text) {
+        if (!text.isEmpty() && text.strip().length() < 16) {
+            throw new IllegalArgumentException("too short: use at least 16 characters (e.g. openssl rand -hex 24), or leave it "
+                    + "empty to disable the admin routes");
         }
+        return text.strip();
     }
 
     public static ApiConfig read(Settings settings) {
