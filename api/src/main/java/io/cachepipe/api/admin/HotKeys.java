@@ -35,6 +35,9 @@ public final class HotKeys implements AutoCloseable {
 
     private final int capacity;
     private final Map<String, Counter> counters;
+    /** Keys that held the least count when last looked at; stale entries are skipped. Makes eviction amortized O(1). */
+    private final java.util.ArrayDeque<String> leastCounted = new java.util.ArrayDeque<>();
+    private long least;
     private @Nullable ScheduledExecutorService reporter;
 
     public HotKeys(int capacity) {
@@ -51,17 +54,37 @@ public final class HotKeys implements AutoCloseable {
             if (counters.size() < capacity) {
                 counter = new Counter();
             } else {
-                Map.Entry<String, Counter> least = counters.entrySet().stream()
-                        .min(Comparator.comparingLong(entry -> entry.getValue().count)).orElseThrow();
-                counters.remove(least.getKey());
+                Counter evicted = counters.remove(leastCountedKey());
                 counter = new Counter();
-                counter.count = least.getValue().count;
-                counter.error = least.getValue().count;
-                counter.reported = least.getValue().count;
+                counter.count = evicted.count;
+                counter.error = evicted.count;
+                counter.reported = evicted.count;
             }
             counters.put(key, counter);
         }
         counter.count++;
+    }
+
+    private String leastCountedKey() {
+        while (true) {
+            String key = leastCounted.poll();
+            if (key == null) {
+                least = Long.MAX_VALUE;
+                for (Counter counter : counters.values()) {
+                    least = Math.min(least, counter.count);
+                }
+                counters.forEach((name, counter) -> {
+                    if (counter.count == least) {
+                        leastCounted.add(name);
+                    }
+                });
+                continue;
+            }
+            Counter counter = counters.get(key);
+            if (counter != null && counter.count == least) {
+                return key;
+            }
+        }
     }
 
     /** The hottest keys, hottest first, with their (over-)estimated counts. */

@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
                         + "behind the database. (Changes after T were applied before; re-applying them is idempotent.)"})
 public final class ReplayCommand extends OpsCommand {
     static final class Start {
-        @Option(names = "--from-beginning", required = true, description = "replay everything the topics hold")
+        @Option(names = "--from-beginning", required = true, description = "replay everything the topics hold (the default "
+                + "when only --to is given)")
         boolean beginning;
 
         @Option(names = "--from", required = true, paramLabel = "<ISO time>",
@@ -56,8 +57,8 @@ public final class ReplayCommand extends OpsCommand {
         @Nullable String from;
     }
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Start start;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    @Nullable Start start;
 
     @Option(names = "--to", paramLabel = "<ISO time>", description = "count the replay done once the group passed this time")
     @Nullable String to;
@@ -93,12 +94,16 @@ public final class ReplayCommand extends OpsCommand {
         WarmerConfig warmer = settings.read(s -> WarmerConfig.read(s, prefix));
         CacheConfig cache = settings.read(CacheConfig::read);
         RedisConfig redis = settings.read(RedisConfig::read);
-        Instant from = start.beginning ? null : time("--from", start.from);
+        if (start == null && to == null) {
+            settings.addProblem("say where the replay starts: --from-beginning or --from <ISO time> (or --to <ISO time> alone, "
+                    + "from the beginning up to then)");
+        }
+        Instant from = start == null || start.beginning ? null : time("--from", start.from);
         Instant until = to == null ? null : time("--to", to);
         Duration wait = io.cachepipe.core.config.Parsers.parseDuration(timeout);
         settings.validate();
         if (from != null && until != null && !until.isAfter(from)) {
-            throw new IllegalArgumentException("--to " + to + " is not after --from " + start.from);
+            throw new IllegalArgumentException("--to " + to + " is not after --from " + from);
         }
 
         ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
