@@ -179,6 +179,37 @@ class OperationsIT {
         // category (12 keys), category-products page 1 (12 keys), product-reviews (products with reviews): batches of 100.
         assertThat(queries).isPositive().isLessThanOrEqualTo(1 + 1 + (PRODUCTS + 99) / 100);
 
+        assertEveryViewEqualsTheDatabase();
+        assertThat(catalog.get("/categories/3").headers().firstValue("X-Cache")).hasValueSatisfying(
+                outcome -> assertThat(outcome).isIn("HIT", "NEAR"));
+    }
+
+    @Test
+    @Order(4)
+    void rebuildInterrupted_resumesFromItsCheckpoint_withoutRereadingTheTopics() throws Exception {
+        wipeNamespace();
+        var pipeline = catalog.pipeline();
+        var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(namespace.jdbcUrl());
+        dataSource.setUser(stack.postgres().user());
+        dataSource.setPassword(stack.postgres().password());
+        var rebuilder = new io.cachepipe.core.rebuild.Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(),
+                pipeline.store().connector().commands(), dataSource);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilder.run(
+                new io.cachepipe.core.rebuild.Rebuilder.Options(java.util.Set.of(), 5, false), (phase, done, total) -> {
+                    if (phase.equals("view product-reviews") && done >= 10) {
+                        throw new IllegalStateException("stopped on purpose");
+                    }
+                })).hasMessageContaining("stopped on purpose");
+
+        Result resumed = cli("rebuild", "--progress", "lines", "--batch-size", "5");
+        assertThat(resumed.exit).as(resumed.text()).isZero();
+        System.out.println("resumed rebuild:\n" + resumed.out);
+        assertThat(number(resumed.out, "change records read\\s+([\\d,]+)")).as("records read again").isZero();
+        assertEveryViewEqualsTheDatabase();
+    }
+
+    private void assertEveryViewEqualsTheDatabase() throws Exception {
         List<CacheKey> keys = new ArrayList<>();
         try (var connection = catalog.jdbc().connect(); var statement = connection.createStatement()) {
             try (ResultSet rows = statement.executeQuery("SELECT id FROM products")) {
@@ -203,12 +234,10 @@ class OperationsIT {
             }
         }
         assertThat(differing).as("keys whose cached value differs from the database").isEmpty();
-        assertThat(catalog.get("/categories/3").headers().firstValue("X-Cache")).hasValueSatisfying(
-                outcome -> assertThat(outcome).isIn("HIT", "NEAR"));
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void replayFromATime_movesTheCommittedOffsetsToTheFirstRecordAfterIt_andReappliesExactlyThoseChanges() throws Exception {
         String group = namespace.topicPrefix() + "-invalidator";
         String products = namespace.topicPrefix() + ".public.products";
@@ -260,7 +289,7 @@ class OperationsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void replayWithStopConsumers_removesTheActiveMembers_andReportsCaughtUp() throws Exception {
         Result result = cli("replay", "--from-beginning", "--stop-consumers", "--timeout", "90s", "--progress", "lines");
         assertThat(result.exit).as(result.text()).isZero();
@@ -272,7 +301,7 @@ class OperationsIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void summary_scoresHealth_andSaysWhatToDo() throws Exception {
         HttpResponse<String> response = catalog.get("/cache/summary");
         assertThat(response.statusCode()).isEqualTo(200);
