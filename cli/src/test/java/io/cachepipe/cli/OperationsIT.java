@@ -318,7 +318,7 @@ class OperationsIT {
                 "--metrics-url", "http://127.0.0.1:" + catalog.pipeline().apiPort() + "/metrics");
         assertThat(stats.exit).as(stats.text()).isZero();
         assertThat(stats.out).contains("redis memory used").contains("invalidator").contains("warmer").contains("product")
-                .contains("Replication slot");
+                .contains("Replication slot").containsPattern("cachepipe_freshness_invalidated\\s+p50");
         System.out.println("stats:\n" + stats.out);
     }
 

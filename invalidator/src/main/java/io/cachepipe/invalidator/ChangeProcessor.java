@@ -52,7 +52,7 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
         this.metrics = metrics;
         this.clock = clock;
         this.freshness = Timer.builder(MetricNames.FRESHNESS_INVALIDATED)
-                .description("commit to invalidation applied in Redis").publishPercentiles(0.5, 0.95, 0.99).register(metrics);
+                .description("commit to invalidation applied in Redis").register(metrics);
         this.deadLetters = Counter.builder(MetricNames.DEAD_LETTERS).tag("stage", "invalidator").register(metrics);
     }
 

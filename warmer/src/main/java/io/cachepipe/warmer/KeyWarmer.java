@@ -45,7 +45,7 @@ final class KeyWarmer {
         this.metrics = metrics;
         this.clock = clock;
         this.maxLoad = maxLoad;
-        this.freshness = Timer.builder(MetricNames.FRESHNESS_WARMED).description("commit to re-warmed value in Redis").publishPercentiles(0.5, 0.95, 0.99).register(metrics);
+        this.freshness = Timer.builder(MetricNames.FRESHNESS_WARMED).description("commit to re-warmed value in Redis").register(metrics);
     }
 
     Outcome warm(String redisKey, WarmRequest request) {

@@ -27,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -121,26 +123,59 @@ public final class StatsCommand extends OpsCommand {
         }
     }
 
+    /**
+     * Freshness percentiles from the processes' histograms ({@code _bucket} lines, summed over instances
+     * and labels), interpolated within a bucket as Prometheus' {@code histogram_quantile} does.
+     */
     private void freshnessSection() {
-        out().println("Freshness (commit to Redis, ms)");
-        boolean any = false;
+        out().println("Freshness (commit to Redis, ms; from /metrics histograms)");
+        java.util.Map<String, java.util.TreeMap<Double, Double>> buckets = new java.util.TreeMap<>();
+        Pattern bucket = Pattern.compile("^(cachepipe_freshness_\\w+)_seconds_bucket\\{.*le=\"([^\"]+)\".*\\}\\s+(\\S+)$");
         for (String url : metricsUrls) {
             String text = get(url);
             if (text == null) {
                 continue;
             }
             for (String line : text.split("\n")) {
-                if (line.startsWith("cachepipe_freshness_") && line.contains("quantile=")) {
-                    int space = line.lastIndexOf(' ');
-                    double seconds = Double.parseDouble(line.substring(space + 1));
-                    out().printf(Locale.ROOT, "  %-70s %10.1f%n", line.substring(0, space), seconds * 1000);
-                    any = true;
+                Matcher matcher = bucket.matcher(line);
+                if (matcher.matches()) {
+                    double le = "+Inf".equals(matcher.group(2)) ? Double.POSITIVE_INFINITY : Double.parseDouble(matcher.group(2));
+                    buckets.computeIfAbsent(matcher.group(1), name -> new java.util.TreeMap<>())
+                            .merge(le, Double.parseDouble(matcher.group(3)), Double::sum);
                 }
             }
         }
-        if (!any) {
-            out().println("  unknown: no freshness percentiles at " + String.join(", ", metricsUrls));
+        if (buckets.isEmpty()) {
+            out().println("  unknown: no freshness histograms at " + String.join(", ", metricsUrls));
+            return;
         }
+        buckets.forEach((name, cumulative) -> {
+            double count = cumulative.lastEntry().getValue();
+            if (count == 0) {
+                out().printf("  %-40s no samples yet%n", name);
+                return;
+            }
+            out().printf(Locale.ROOT, "  %-40s p50 %8.1f  p95 %8.1f  p99 %8.1f  (%,.0f samples)%n", name,
+                    quantile(cumulative, 0.5) * 1000, quantile(cumulative, 0.95) * 1000, quantile(cumulative, 0.99) * 1000, count);
+        });
+    }
+
+    static double quantile(java.util.TreeMap<Double, Double> cumulative, double q) {
+        double rank = q * cumulative.lastEntry().getValue();
+        double lowerBound = 0;
+        double lowerCount = 0;
+        for (var entry : cumulative.entrySet()) {
+            if (entry.getValue() >= rank) {
+                if (entry.getKey().isInfinite()) {
+                    return lowerBound;
+                }
+                double inBucket = entry.getValue() - lowerCount;
+                return inBucket <= 0 ? entry.getKey() : lowerBound + (entry.getKey() - lowerBound) * (rank - lowerCount) / inBucket;
+            }
+            lowerBound = entry.getKey();
+            lowerCount = entry.getValue();
+        }
+        return lowerBound;
     }
 
     private void slotSection(CacheClients clients, CdcConfig cdc) throws Exception {
