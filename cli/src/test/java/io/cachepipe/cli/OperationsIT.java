@@ -314,6 +314,8 @@ class OperationsIT {
         assertThat(summary.path("replicationSlots")).isNotEmpty();
         System.out.println("summary: " + summary.toPrettyString());
 
+        catalog.jdbc().update("UPDATE products SET stock = stock + 1 WHERE id = 40");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
         Result stats = cli("stats", "--api-url", "http://127.0.0.1:" + catalog.pipeline().apiPort(),
                 "--metrics-url", "http://127.0.0.1:" + catalog.pipeline().apiPort() + "/metrics");
         assertThat(stats.exit).as(stats.text()).isZero();
