@@ -95,6 +95,9 @@ class OperationsIT {
         assertThat(wrong.body()).doesNotContain(TOKEN);
         assertThat(admin("GET", "/admin/hot-keys", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
         assertThat(admin("GET", "/admin/replay/status", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(admin("GET", "/admin/replay/status", null).statusCode()).as("nested admin routes are guarded too").isEqualTo(401);
+        assertThat(admin("GET", "/admin/replay/status", "Bearer wrong-token-of-some-length").statusCode()).isEqualTo(403);
+        assertThat(admin("POST", "/admin/warm?dry-run=true", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
         assertThat(admin("POST", "/admin/flush", null).statusCode()).isEqualTo(401);
         HttpResponse<String> noView = admin("POST", "/admin/flush", "Bearer " + TOKEN);
         assertThat(noView.statusCode()).isEqualTo(400);
