@@ -174,6 +174,12 @@ public final class Rebuilder {
             progress.update("change topics", 0, total);
             Set<TopicPartition> open = new LinkedHashSet<>(partitions);
             open.removeIf(partition -> consumer.position(partition) >= ends.get(partition));
+            // One batch's writes are in flight while the next is read and rendered; a batch's position is
+            // checkpointed only once its own writes are acknowledged. Two batches racing on one key is
+            // harmless: the version guard keeps the newer value whichever lands last.
+            CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+            Map<byte[], byte[]> previousPositions = null;
+            long previousRecords = 0;
             while (!open.isEmpty()) {
                 var batch = new Batch();
                 int counted = 0;
@@ -201,7 +207,7 @@ public final class Rebuilder {
                     collect(event, views, plain, modes, batch);
                 }
                 records += counted;
-                batch.apply(namespace);
+                CompletableFuture<Void> current = batch.apply(namespace);
                 Map<byte[], byte[]> positions = new LinkedHashMap<>();
                 for (TopicPartition partition : List.copyOf(open)) {
                     long position = consumer.position(partition);
@@ -211,8 +217,19 @@ public final class Rebuilder {
                     }
                 }
                 positions.put(bytes(MAX_VERSION), bytes(maxVersion.hex()));
-                join(redis.hset(checkpointKey, positions));
-                progress.update("change topics", records, total);
+                previous.join();
+                if (previousPositions != null) {
+                    join(redis.hset(checkpointKey, previousPositions));
+                    progress.update("change topics", previousRecords, total);
+                }
+                previous = current;
+                previousPositions = positions;
+                previousRecords = records;
+            }
+            previous.join();
+            if (previousPositions != null) {
+                join(redis.hset(checkpointKey, previousPositions));
+                progress.update("change topics", previousRecords, total);
             }
         }
 
@@ -241,7 +258,7 @@ public final class Rebuilder {
         private final Map<String, Pending> writes = new LinkedHashMap<>();
         private final Map<String, Set<String>> params = new HashMap<>();
 
-        void apply(String namespace) {
+        CompletableFuture<Void> apply(String namespace) {
             List<CompletableFuture<?>> inFlight = new ArrayList<>(writes.size() + params.size());
             for (Pending pending : writes.values()) {
                 if (pending.value == null) {
@@ -254,7 +271,7 @@ public final class Rebuilder {
             }
             params.forEach((view, sets) -> inFlight.add(redis.sadd(bytes(OpsKeys.rebuildParams(namespace, view)),
                     sets.stream().map(Rebuilder::bytes).toArray(byte[][]::new)).toCompletableFuture()));
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+            return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
         }
     }
 
