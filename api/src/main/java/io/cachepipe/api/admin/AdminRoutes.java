@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /admin/warm?views=a,b&limit=N&hot=true&dry-run=true}: loads keys (the hottest, or the
- *       views' registered keys) in batches and writes them version-guarded.</li>
+ *       views' registered keys) in batches and fills them under the read path's leases.</li>
  *   <li>{@code POST /admin/flush?view=V&pattern=P&scan=false&dry-run=false}: drops a view's values through
  *       its registry (SCAN only when asked), then clears every near cache.</li>
  *   <li>{@code GET /admin/hot-keys?limit=N}: this instance's sketch and the shared hot-key set.</li>
@@ -90,8 +90,9 @@ public final class AdminRoutes {
         KeyWarming.Result result = warming.warm(keys, 500, dryRun);
         ObjectNode body = json.createObjectNode();
         body.put("source", hot ? "hot keys" : "view registries");
-        body.put("keys", result.keys()).put("written", result.written()).put("refused", result.refused())
-                .put("databaseQueries", result.queries()).put("version", result.version().pgLsn()).put("dryRun", dryRun);
+        body.put("keys", result.keys()).put("written", result.written()).put("alreadyCached", result.alreadyCached())
+                .put("busy", result.busy()).put("refused", result.refused()).put("databaseQueries", result.queries())
+                .put("dryRun", dryRun);
         if (dryRun) {
             ArrayNode list = body.putArray("wouldWarm");
             keys.stream().limit(100).forEach(key -> list.add(key.redisKey()));

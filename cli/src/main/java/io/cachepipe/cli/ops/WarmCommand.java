@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "warm", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Load keys into the cache before traffic needs them: the hottest keys the API instances have "
                 + "seen (--hot, from <namespace>#hot), or the keys the views' registries know (recently cached keys).",
-                "Loads are batched (many keys per query) and written version-guarded."},
+                "Loads are batched (many keys per query) and written under the read path's leases: a key that holds a "
+                        + "current value is left alone, and a change landing during the load voids the write."},
         footer = {"", "Exit codes: 0 done, 1 failed, 2 bad arguments or settings."})
 public final class WarmCommand extends OpsCommand {
     @Option(names = "--views", split = ",", paramLabel = "<view>", description = "only keys of these views (default: all)")
@@ -84,8 +85,9 @@ public final class WarmCommand extends OpsCommand {
                 out().println("dry run: " + keys.size() + " keys, nothing loaded");
                 return 0;
             }
-            out().printf("warmed %d keys: %d written, %d already held something as new or newer, %d database queries "
-                    + "(version %s)%n", result.keys(), result.written(), result.refused(), result.queries(), result.version());
+            out().printf("warmed %d keys: %d written, %d already cached, %d being filled by a reader, %d refused (changed "
+                    + "meanwhile), %d database queries%n", result.keys(), result.written(), result.alreadyCached(), result.busy(),
+                    result.refused(), result.queries());
             return 0;
         }
     }
