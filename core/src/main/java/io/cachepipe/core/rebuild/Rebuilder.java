@@ -52,9 +52,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>Every other view (aggregates, listings) learns its keys from the row images (the sources'
  *       bindings; parameters no source binds take their declared default, so listings get their
  *       first page) and loads them from PostgreSQL with {@link BatchLoader}, many keys per query.
- *       Those values are written with the highest version read from the topics: every change not in
- *       the topics' snapshot committed after the load began and has a higher version, so it still
- *       invalidates what the rebuild wrote.</li>
+ *       Those values are written just below the highest version read from the topics: every change
+ *       the load did not see committed later and has a version at least that high, so it still
+ *       invalidates what the rebuild wrote ({@link #belowAll}).</li>
  * </ul>
  *
  * Every write goes through {@link CacheStore#write}, so a value the live pipeline wrote meanwhile is
@@ -240,12 +240,22 @@ public final class Rebuilder {
             if (modes.get(view.name()).startsWith("skipped") || checkpoint.containsKey(DONE + view.name())) {
                 continue;
             }
-            loadFromDatabase(view, maxVersion, namespace, options.batchSize(), progress);
+            loadFromDatabase(view, belowAll(maxVersion), namespace, options.batchSize(), progress);
             join(redis.hset(checkpointKey, bytes(DONE + view.name()), bytes("1")));
         }
         clear(views);
         return new RebuildReport(records, rowWrites.get(), loadedWrites.get(), refused.get(), deletes.get(), loader.queries(),
                 schemaLookups, modes, notes, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /**
+     * The version database-loaded values are written with: one below the highest version read. Every
+     * change the load did not see committed after every change read, so its version is at least the
+     * highest read (equal only at the edge where the first change streamed after a snapshot carries the
+     * snapshot's position); one below keeps its invalidation effective even there.
+     */
+    static Version belowAll(Version highestRead) {
+        return highestRead.lsn() > 0 ? new Version(highestRead.lsn() - 1) : Version.ZERO;
     }
 
     /** Rows of plain views that could not be rendered (TOAST placeholders, odd keys) wait in the same set. */
