@@ -76,6 +76,7 @@ public final class Rebuilder {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final String MAX_VERSION = "#max-version";
     private static final String DONE = "#done:";
+    private static final String VIEWS = "#views";
 
     private final KafkaConfig kafka;
     private final ViewCatalog catalog;
@@ -124,9 +125,17 @@ public final class Rebuilder {
         }
         Map<String, String> checkpoint = new HashMap<>();
         join(redis.hgetall(checkpointKey)).forEach((field, value) -> checkpoint.put(text(field), text(value)));
+        String selection = String.join(",", views.stream().map(ViewDefinition::name).sorted().toList());
+        List<String> notes = new ArrayList<>();
+        if (!checkpoint.isEmpty() && !selection.equals(checkpoint.get(VIEWS))) {
+            // A checkpoint of another selection of views skipped records these views need: start over.
+            notes.add("a checkpoint of an interrupted rebuild of other views (" + checkpoint.get(VIEWS) + ") was discarded");
+            clear(catalog.views());
+            checkpoint.clear();
+        }
+        join(redis.hset(checkpointKey, bytes(VIEWS), bytes(selection)));
 
         Map<String, String> modes = new LinkedHashMap<>();
-        List<String> notes = new ArrayList<>();
         Map<String, PlainRowView> plain = new LinkedHashMap<>();
         long schemaLookups = 0;
         try (Connection connection = dataSource.getConnection()) {
