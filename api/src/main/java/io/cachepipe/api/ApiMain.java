@@ -31,6 +31,8 @@ public final class ApiMain {
         RedisConfig redis = settings.read(RedisConfig::read);
         CacheConfig cache = settings.read(CacheConfig::read);
         ApiConfig config = settings.read(ApiConfig::read);
+        io.cachepipe.core.config.KafkaConfig kafka = settings.raw(io.cachepipe.core.config.KafkaConfig.BOOTSTRAP) == null
+                ? null : settings.read(io.cachepipe.core.config.KafkaConfig::read);
         settings.validate();
         log.info("api configuration: {}", settings.describeResolved());
 
@@ -40,6 +42,11 @@ public final class ApiMain {
         var connector = RedisConnector.connect(redis);
         var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
         var api = new ApiServer(config, cache, redis, catalog, store, pool, Metrics.prometheus("api"), Clock.systemUTC());
+        if (kafka != null) {
+            // The summary's lag figures assume the default group names (<prefix>-invalidator, <prefix>-warmer).
+            api.withPipelineProbe(new io.cachepipe.api.admin.PipelineProbe(kafka, Map.of(
+                    "invalidator", kafka.topicPrefix() + "-invalidator", "warmer", kafka.topicPrefix() + "-warmer")));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             api.close();
             connector.close();

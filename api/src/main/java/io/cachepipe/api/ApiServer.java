@@ -2,7 +2,13 @@ package io.cachepipe.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.api.admin.AdminAuth;
+import io.cachepipe.api.admin.AdminRoutes;
+import io.cachepipe.api.admin.CacheSummary;
+import io.cachepipe.api.admin.HotKeys;
+import io.cachepipe.api.admin.PipelineProbe;
 import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.rebuild.HotKeyStore;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.db.ViewLoader;
@@ -47,6 +53,9 @@ public final class ApiServer implements AutoCloseable {
     private final @Nullable NearCache nearCache;
     private final CacheStore store;
     private final AtomicReference<@Nullable Javalin> app = new AtomicReference<>();
+    private final HotKeys hotKeys;
+    private @Nullable PipelineProbe probe;
+    private static final Duration HOT_KEY_REPORTS = Duration.ofSeconds(2);
 
     public ApiServer(ApiConfig config, CacheConfig cache, RedisConfig redis, ViewCatalog catalog, CacheStore store,
                      DataSource dataSource, PrometheusMeterRegistry metrics, Clock clock) {
@@ -61,9 +70,19 @@ public final class ApiServer implements AutoCloseable {
                 new CircuitBreaker(5, Duration.ofSeconds(1), clock), nearCache,
                 new ReadYourWrites(store, dataSource, config.readYourWritesWait()), metrics);
         this.writes = new WriteRunner(dataSource);
+        this.hotKeys = new HotKeys(config.hotKeys());
         if (!cache.enabled()) {
             log.warn("Cache disabled (CACHE_ENABLED=false): every read goes to PostgreSQL");
         }
+    }
+
+    /**
+     * Gives {@code /cache/summary} the Kafka side (lag per stage, dead letters); without it the summary
+     * says those are unknown. Call before {@link #start()}; the server closes it.
+     */
+    public ApiServer withPipelineProbe(PipelineProbe probe) {
+        this.probe = probe;
+        return this;
     }
 
     public void start() {
@@ -74,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
         if (nearCache != null) {
             nearCache.start(store);
         }
+        hotKeys.startReporting(new HotKeyStore(store.connector().commands(), store.keySpace().namespace()), HOT_KEY_REPORTS);
         javalin.start(config.host(), config.port());
         log.info("API listening on http://{}:{}/", config.host(), javalin.port());
     }
@@ -93,7 +113,12 @@ public final class ApiServer implements AutoCloseable {
         ProblemResponses.register(javalin, json);
         javalin.routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
         javalin.routes.after(this::recordRequest);
-        new ViewRoutes(catalog, reader, statistics).register(javalin);
+        new ViewRoutes(catalog, reader, statistics, config.hotKeys() == 0 ? (view, params) -> { }
+                : (view, params) -> hotKeys.record(store.keySpace().key(view, params).redisKey())).register(javalin);
+        new AdminRoutes(new AdminAuth(config.adminToken()), catalog, store, dataSource, hotKeys, json).register(javalin);
+        var summary = new CacheSummary(this::figures, reader::redisAvailable, dataSource, metrics, config.hitRateTarget(),
+                config.slotLagAlarmMb(), probe);
+        javalin.routes.get("/cache/summary", ctx -> ctx.contentType("application/json").result(summary.render(json).toString()));
         new WriteRoutes(catalog, writes, json).register(javalin);
         javalin.routes.get("/cache/stats", this::stats);
         // The ceiling for benchmarks: same server, same middleware, no cache and no database.
@@ -140,6 +165,12 @@ public final class ApiServer implements AutoCloseable {
         ctx.contentType("application/json").result(body.toString());
     }
 
+    private Map<String, CacheSummary.ViewFigures> figures() {
+        Map<String, CacheSummary.ViewFigures> out = new java.util.TreeMap<>();
+        statistics.byView().forEach((view, figures) -> out.put(view, new CacheSummary.ViewFigures(figures.requests(), figures.hitRate())));
+        return out;
+    }
+
     private static void write(ObjectNode node, CacheStatistics.Figures figures) {
         node.put("requests", figures.requests());
         node.put("nearHits", figures.near());
@@ -166,6 +197,10 @@ public final class ApiServer implements AutoCloseable {
         Javalin current = app.getAndSet(null);
         if (current != null) {
             current.stop();
+        }
+        hotKeys.close();
+        if (probe != null) {
+            probe.close();
         }
         if (nearCache != null) {
             try {

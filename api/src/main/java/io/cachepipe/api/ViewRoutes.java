@@ -15,11 +15,15 @@ final class ViewRoutes {
     private final ViewCatalog catalog;
     private final ViewReader reader;
     private final CacheStatistics statistics;
+    private final java.util.function.BiConsumer<ViewDefinition, Map<String, Object>> reads;
 
-    ViewRoutes(ViewCatalog catalog, ViewReader reader, CacheStatistics statistics) {
+    /** {@code reads} sees every valid read (the hot-key sketch). */
+    ViewRoutes(ViewCatalog catalog, ViewReader reader, CacheStatistics statistics,
+               java.util.function.BiConsumer<ViewDefinition, Map<String, Object>> reads) {
         this.catalog = catalog;
         this.reader = reader;
         this.statistics = statistics;
+        this.reads = reads;
     }
 
     void register(JavalinConfig config) {
@@ -39,6 +43,7 @@ final class ViewRoutes {
     private void serve(Context ctx, ViewDefinition view, Map<String, String> path) throws Exception {
         Map<String, Object> params = RequestParams.fromText(view.params(),
                 name -> path.containsKey(name) ? path.get(name) : ctx.queryParam(name), ctx.queryParamMap().keySet());
+        reads.accept(view, params);
         ViewReader.Answer answer = reader.read(view, params, ReadYourWritesHeader.parse(ctx.header(ReadYourWritesHeader.NAME)));
         statistics.record(view.name(), answer.outcome());
         ctx.header("X-Cache", answer.outcome().name());

@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
 /** Prints every setting with its environment variable and default: the source of docs/configuration.md. */
 @Command(name = "config", description = "Print every setting, its environment variable and its default, as Markdown.")
 final class ConfigCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     /** Every setting, grouped by the part that reads it. */
     static Map<String, List<Setting<?>>> allSettings() {
@@ -54,7 +56,8 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.print(markdown());
+        spec.commandLine().getOut().print(markdown());
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package io.cachepipe.cli;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.api.ApiServer;
+import io.cachepipe.api.admin.PipelineProbe;
 import io.cachepipe.cdc.CdcCapture;
 import io.cachepipe.cdc.CdcConfig;
 import io.cachepipe.core.audit.AuditConfig;
@@ -155,6 +156,22 @@ public final class Pipeline implements AutoCloseable {
         await("warmer", () -> warmer.isReady());
     }
 
+    /**
+     * Stops the invalidator and the warmer, so their groups are empty (an operator's "scale to zero"
+     * before {@code cachepipe replay}); {@link #startConsumers()} starts them again.
+     */
+    public void stopConsumers() {
+        invalidator.close();
+        warmer.close();
+    }
+
+    public void startConsumers() {
+        invalidator = startInvalidator();
+        warmer = startWarmer();
+        await("invalidator", () -> invalidator.isReady());
+        await("warmer", () -> warmer.isReady());
+    }
+
     private CdcCapture startCdc() {
         var part = new CdcCapture(config.postgres(), config.kafka(), config.cdc(), catalog, metrics);
         part.start();
@@ -174,7 +191,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private ApiServer startApi() {
-        var part = new ApiServer(config.api(), config.cache(), config.redis(), catalog, store, pool, metrics, clock);
+        var part = new ApiServer(config.api(), config.cache(), config.redis(), catalog, store, pool, metrics, clock)
+                .withPipelineProbe(new PipelineProbe(config.kafka(), java.util.Map.of(
+                        "invalidator", config.invalidator().applicationId(), "warmer", config.warmer().groupId())));
         part.start();
         return part;
     }

@@ -149,8 +149,8 @@ public final class Invalidator implements AutoCloseable {
         }
         KafkaStreams current = streams.getAndSet(null);
         if (current != null) {
-            // Leave the group now: otherwise a replacement waits out session.timeout.ms (45 s) for
-            // the partitions this instance held.
+            // Leave the group now: otherwise a replacement waits out the session timeout for the
+            // partitions this instance held, and `cachepipe replay` finds the group still active.
             current.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(30)));
             log.info("Invalidator stopped");

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Collection;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -114,7 +115,14 @@ public final class Warmer implements AutoCloseable {
                         continue;
                     }
                     warmAll(WarmBatch.newestPerKey(records));
-                    current.commitSync();
+                    try {
+                        current.commitSync();
+                    } catch (CommitFailedException e) {
+                        // The group moved on without us (a rebalance, or `cachepipe replay --stop-consumers`
+                        // removed the members): the next poll rejoins and resumes from the group's committed
+                        // offsets; this batch's warm requests are consumed again, which is harmless.
+                        log.warn("Warm batch not committed, rejoining the group: {}", e.getMessage());
+                    }
                 }
             } catch (WakeupException e) {
                 if (state.get() == State.RUNNING) {

@@ -48,6 +48,14 @@ public final class CacheStore {
         return keys;
     }
 
+    /**
+     * The connection, for operator tools that read registries and keep their own bookkeeping keys
+     * (rebuild checkpoints, hot keys). Cache entries are still written only through this class.
+     */
+    public RedisConnector connector() {
+        return connector;
+    }
+
     /** Reads a key, or takes the lease to fill it. */
     public CompletionStage<ReadResult> read(CacheKey key) {
         String token = UUID.randomUUID().toString();
@@ -165,6 +173,15 @@ public final class CacheStore {
                 })
                 .thenCompose(toWarm -> redis.zremrangebyscore(registry, Range.create(Double.NEGATIVE_INFINITY, (double) now))
                         .thenApply(pruned -> toWarm));
+    }
+
+    /**
+     * An operator's flush of one key (see {@code flush.lua}): drops the value without ever letting an
+     * older one back in. Answers whether a value was dropped.
+     */
+    public CompletionStage<Boolean> flush(String redisKey) {
+        return RedisScript.FLUSH.<Long>run(redis, new byte[][] {bytes(redisKey)}, bytes(config.tombstoneTtl().toMillis()))
+                .thenApply(dropped -> dropped == 1L);
     }
 
     /** Records that a change-topic partition is applied up to {@code watermark}; see {@link io.cachepipe.core.change.Watermarks}. */

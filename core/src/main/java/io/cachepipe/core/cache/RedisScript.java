@@ -25,7 +25,8 @@ public enum RedisScript {
     INVALIDATE_GROUP("invalidate_group.lua", ScriptOutputType.MULTI),
     APPLIED("applied.lua", ScriptOutputType.INTEGER),
     PUBLISH("publish.lua", ScriptOutputType.INTEGER),
-    PEEK("peek.lua", ScriptOutputType.MULTI);
+    PEEK("peek.lua", ScriptOutputType.MULTI),
+    FLUSH("flush.lua", ScriptOutputType.INTEGER);
 
     private final byte[] text;
     private final String sha;

@@ -14,13 +14,19 @@ import java.time.format.DateTimeFormatter;
  * Renders result rows as JSON by column type: numbers stay numbers (NUMERIC exactly, as BigDecimal),
  * timestamps become ISO-8601 (with time zone: UTC), json/jsonb are embedded as JSON, bytea is base64.
  */
-final class RowJson {
+public final class RowJson {
     private RowJson() {
     }
 
     static void writeRow(JsonGenerator out, ResultSet row, ResultSetMetaData meta) throws SQLException, IOException {
+        writeRow(out, row, meta, 1, meta.getColumnCount());
+    }
+
+    /** Renders columns {@code first..last} (1-based, inclusive) only: for batched loads that add bookkeeping columns. */
+    public static void writeRow(JsonGenerator out, ResultSet row, ResultSetMetaData meta, int first, int last)
+            throws SQLException, IOException {
         out.writeStartObject();
-        for (int column = 1; column <= meta.getColumnCount(); column++) {
+        for (int column = first; column <= last; column++) {
             out.writeFieldName(meta.getColumnLabel(column));
             writeValue(out, row, meta, column);
         }

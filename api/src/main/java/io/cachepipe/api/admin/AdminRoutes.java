@@ -1,0 +1,220 @@
+package io.cachepipe.api.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.api.ApiException;
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.rebuild.BatchLoader;
+import io.cachepipe.core.rebuild.Flusher;
+import io.cachepipe.core.rebuild.HotKeyStore;
+import io.cachepipe.core.rebuild.KeyWarming;
+import io.cachepipe.core.rebuild.OpsKeys;
+import io.cachepipe.core.rebuild.ViewKeys;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewDefinition;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /admin/*}: the operator's cache controls over HTTP, each behind {@link AdminAuth}.
+ *
+ * <ul>
+ *   <li>{@code POST /admin/warm?views=a,b&limit=N&hot=true&dry-run=true}: loads keys (the hottest, or the
+ *       views' registered keys) in batches and fills them under the read path's leases.</li>
+ *   <li>{@code POST /admin/flush?view=V&pattern=P&scan=false&dry-run=false}: drops a view's values through
+ *       its registry (SCAN only when asked), then clears every near cache.</li>
+ *   <li>{@code GET /admin/hot-keys?limit=N}: this instance's sketch and the shared hot-key set.</li>
+ *   <li>{@code GET /admin/replay/status}: what the last {@code cachepipe replay} recorded.</li>
+ * </ul>
+ */
+public final class AdminRoutes {
+    private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
+    private static final int MAX_LIMIT = 100_000;
+
+    private final AdminAuth auth;
+    private final ViewCatalog catalog;
+    private final CacheStore store;
+    private final HotKeys hotKeys;
+    private final HotKeyStore hotKeyStore;
+    private final ViewKeys viewKeys;
+    private final Flusher flusher;
+    private final KeyWarming warming;
+    private final ObjectMapper json;
+
+    public AdminRoutes(AdminAuth auth, ViewCatalog catalog, CacheStore store, DataSource dataSource, HotKeys hotKeys, ObjectMapper json) {
+        this.auth = auth;
+        this.catalog = catalog;
+        this.store = store;
+        this.hotKeys = hotKeys;
+        var redis = store.connector().commands();
+        this.hotKeyStore = new HotKeyStore(redis, store.keySpace().namespace());
+        this.viewKeys = new ViewKeys(store, redis);
+        this.flusher = new Flusher(store, viewKeys);
+        this.warming = new KeyWarming(store, new BatchLoader(dataSource));
+        this.json = json;
+    }
+
+    public void register(JavalinConfig config) {
+        config.routes.before("/admin/*", auth::check);
+        config.routes.post("/admin/warm", this::warm);
+        config.routes.post("/admin/flush", this::flush);
+        config.routes.get("/admin/hot-keys", this::hotKeys);
+        config.routes.get("/admin/replay/status", this::replayStatus);
+        if (auth.enabled()) {
+            log.info("Admin routes enabled under /admin (bearer token {})", io.cachepipe.api.ApiConfig.ADMIN_TOKEN.mask("set"));
+        } else {
+            log.info("Admin routes disabled: api.admin-token is not set");
+        }
+    }
+
+    private void warm(Context ctx) throws Exception {
+        Set<String> views = names(ctx.queryParam("views"));
+        int limit = intParam(ctx, "limit", 1000);
+        boolean hot = boolParam(ctx, "hot", true);
+        boolean dryRun = boolParam(ctx, "dry-run", false);
+        List<CacheKey> keys = chooseKeys(views, limit, hot);
+        KeyWarming.Result result = warming.warm(keys, 500, dryRun);
+        ObjectNode body = json.createObjectNode();
+        body.put("source", hot ? "hot keys" : "view registries");
+        body.put("keys", result.keys()).put("written", result.written()).put("alreadyCached", result.alreadyCached())
+                .put("busy", result.busy()).put("refused", result.refused()).put("databaseQueries", result.queries())
+                .put("dryRun", dryRun);
+        if (dryRun) {
+            ArrayNode list = body.putArray("wouldWarm");
+            keys.stream().limit(100).forEach(key -> list.add(key.redisKey()));
+        }
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    /** The keys a warm covers: the hottest (of these views), or the views' registered keys. */
+    private List<CacheKey> chooseKeys(Set<String> views, int limit, boolean hot) {
+        List<ViewDefinition> selected = selected(views);
+        Set<String> names = selected.stream().map(ViewDefinition::name).collect(Collectors.toSet());
+        List<CacheKey> keys = new ArrayList<>();
+        if (hot) {
+            Set<String> candidates = new LinkedHashSet<>(hotKeyStore.top(Math.min(MAX_LIMIT, limit * 4)).keySet());
+            candidates.addAll(hotKeys.top(limit).keySet());
+            for (CacheKey key : viewKeys.parse(new ArrayList<>(candidates))) {
+                if (names.contains(key.view().name()) && keys.size() < limit) {
+                    keys.add(key);
+                }
+            }
+            return keys;
+        }
+        for (ViewDefinition view : selected) {
+            for (CacheKey key : viewKeys.parse(viewKeys.registered(view, null))) {
+                if (keys.size() >= limit) {
+                    return keys;
+                }
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
+    private void flush(Context ctx) {
+        String name = ctx.queryParam("view");
+        if (name == null || name.isBlank()) {
+            throw ApiException.badRequest("flush needs ?view=<view> (declared: " + declared() + ")");
+        }
+        ViewDefinition view = selected(Set.of(name)).get(0);
+        String pattern = ctx.queryParam("pattern");
+        Flusher.Result result = flusher.flush(view, pattern == null || pattern.isBlank() ? null : pattern,
+                boolParam(ctx, "scan", false), boolParam(ctx, "dry-run", false));
+        log.info("Admin flush of view {} (pattern {}): {} keys examined, {} values dropped", view.name(), pattern,
+                result.examined(), result.flushed());
+        ctx.contentType("application/json").result(json.valueToTree(result).toString());
+    }
+
+    private void hotKeys(Context ctx) {
+        int limit = intParam(ctx, "limit", 50);
+        ObjectNode body = json.createObjectNode();
+        ObjectNode local = body.putObject("thisInstance");
+        hotKeys.top(limit).forEach(local::put);
+        ObjectNode shared = body.putObject("shared");
+        hotKeyStore.top(limit).forEach(shared::put);
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private void replayStatus(Context ctx) {
+        byte[] key = OpsKeys.replayStatus(store.keySpace().namespace()).getBytes(StandardCharsets.UTF_8);
+        Map<byte[], byte[]> fields = store.connector().commands().hgetall(key).toCompletableFuture().join();
+        ObjectNode body = json.createObjectNode();
+        Map<String, String> sorted = new TreeMap<>();
+        fields.forEach((field, value) -> sorted.put(new String(field, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8)));
+        if (sorted.isEmpty()) {
+            body.put("state", "none").put("detail", "no replay has run against this namespace");
+        }
+        sorted.forEach(body::put);
+        ctx.contentType("application/json").result(body.toString());
+    }
+
+    private List<ViewDefinition> selected(Set<String> names) {
+        if (names.isEmpty()) {
+            return catalog.views();
+        }
+        List<String> unknown = names.stream().filter(name -> catalog.view(name).isEmpty()).sorted().toList();
+        if (!unknown.isEmpty()) {
+            throw ApiException.badRequest("no view named " + String.join(", ", unknown) + " (declared: " + declared() + ")");
+        }
+        return catalog.views().stream().filter(view -> names.contains(view.name())).toList();
+    }
+
+    private String declared() {
+        return catalog.views().stream().map(ViewDefinition::name).collect(Collectors.joining(", "));
+    }
+
+    private static Set<String> names(@Nullable String text) {
+        Set<String> out = new LinkedHashSet<>();
+        if (text != null) {
+            for (String part : text.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int intParam(Context ctx, String name, int fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.strip());
+            if (value < 1 || value > MAX_LIMIT) {
+                throw ApiException.badRequest(name + " must be between 1 and " + MAX_LIMIT + ", was " + value);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, was '" + text + "'");
+        }
+    }
+
+    private static boolean boolParam(Context ctx, String name, boolean fallback) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            return fallback;
+        }
+        return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw ApiException.badRequest(name + " must be true or false, was '" + text + "'");
+        };
+    }
+}

@@ -1,0 +1,214 @@
+package io.cachepipe.api.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code GET /cache/summary}: a health score from 0 to 100 and what to do about each deduction, in
+ * plain words (the seeds' "performance summary with recommendations"). Each check that fails takes
+ * off a fixed number of points and adds one recommendation; the weights say what matters most:
+ * Redis down (40), database down (30), hit rate below target (up to 25), replication slot inactive
+ * (20) or lagging (15, growing 10 more), dead letters waiting (10), a stage lagging (10 each).
+ */
+public final class CacheSummary {
+    /** Reads per view and how many of them were answered from cache. */
+    public record ViewFigures(long requests, double hitRate) {
+    }
+
+    /** Hit rates are judged only over this many reads: fewer say nothing yet. */
+    static final long MIN_READS = 100;
+    /** A stage this many records behind is lagging. */
+    static final long LAG_ALARM = 1000;
+
+    private final Supplier<Map<String, ViewFigures>> figures;
+    private final BooleanSupplier redisAvailable;
+    private final DataSource dataSource;
+    private final MeterRegistry metrics;
+    private final double hitRateTarget;
+    private final long slotLagAlarmBytes;
+    private final @Nullable PipelineProbe probe;
+    private final Map<String, List<Long>> slotHistory = new HashMap<>();
+
+    public CacheSummary(Supplier<Map<String, ViewFigures>> figures, BooleanSupplier redisAvailable, DataSource dataSource,
+                        MeterRegistry metrics, int hitRateTargetPercent, int slotLagAlarmMb, @Nullable PipelineProbe probe) {
+        this.figures = figures;
+        this.redisAvailable = redisAvailable;
+        this.dataSource = dataSource;
+        this.metrics = metrics;
+        this.hitRateTarget = hitRateTargetPercent / 100.0;
+        this.slotLagAlarmBytes = slotLagAlarmMb * 1024L * 1024L;
+        this.probe = probe;
+    }
+
+    private record Finding(int points, String severity, String message) {
+    }
+
+    public ObjectNode render(ObjectMapper json) {
+        ObjectNode body = json.createObjectNode();
+        List<Finding> findings = new ArrayList<>();
+
+        boolean redis = redisAvailable.getAsBoolean();
+        body.putObject("redis").put("available", redis);
+        if (!redis) {
+            findings.add(new Finding(40, "critical", "Redis is unreachable: every read goes to PostgreSQL. Check Redis and "
+                    + "the network; reads recover on their own once the circuit breaker's probe succeeds."));
+        }
+
+        ObjectNode hit = body.putObject("hitRate");
+        hit.put("target", hitRateTarget);
+        long requests = 0;
+        double answered = 0;
+        ObjectNode byView = hit.putObject("byView");
+        for (var entry : figures.get().entrySet()) {
+            ViewFigures view = entry.getValue();
+            byView.putObject(entry.getKey()).put("requests", view.requests()).put("hitRate", round(view.hitRate()));
+            requests += view.requests();
+            answered += view.hitRate() * view.requests();
+            if (view.requests() >= MIN_READS && view.hitRate() < hitRateTarget) {
+                findings.add(new Finding(0, "warning", String.format(Locale.ROOT, "View %s: hit rate %.0f%% is below the target "
+                        + "%.0f%%. Warm it before traffic (cachepipe warm --views %s --hot), or raise its ttl if its data changes "
+                        + "rarely.", entry.getKey(), view.hitRate() * 100, hitRateTarget * 100, entry.getKey())));
+            }
+        }
+        double total = requests == 0 ? 0 : answered / requests;
+        hit.put("requests", requests);
+        hit.put("total", round(total));
+        if (requests >= MIN_READS && total < hitRateTarget) {
+            int points = (int) Math.min(25, Math.ceil((hitRateTarget - total) * 100));
+            findings.add(new Finding(points, "warning", String.format(Locale.ROOT, "Overall hit rate %.0f%% is below the target "
+                    + "%.0f%%: most reads pay a database query. After a Redis loss run cachepipe rebuild; before a launch run "
+                    + "cachepipe warm --hot.", total * 100, hitRateTarget * 100)));
+        }
+
+        ArrayNode slots = body.putArray("replicationSlots");
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT slot_name, active, "
+                     + "pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint AS lag FROM pg_replication_slots "
+                     + "WHERE database = current_database() AND plugin = 'pgoutput'")) {
+            body.putObject("database").put("available", true);
+            while (rows.next()) {
+                String name = rows.getString(1);
+                boolean active = rows.getBoolean(2);
+                long lag = rows.getLong(3);
+                boolean growing = growing(name, lag);
+                slots.addObject().put("name", name).put("active", active).put("lagBytes", lag).put("growing", growing);
+                if (!active) {
+                    findings.add(new Finding(20, "critical", "Replication slot " + name + " is inactive: cdc-capture is not "
+                            + "reading, so changes do not reach the cache and PostgreSQL keeps WAL for it. Start cdc-capture, or drop "
+                            + "the slot if the deployment is gone (SELECT pg_drop_replication_slot('" + name + "')).") );
+                }
+                if (lag > slotLagAlarmBytes) {
+                    findings.add(new Finding(15, "warning", "Replication slot " + name + " retains " + lag / (1024 * 1024)
+                            + " MiB of WAL (alarm at " + slotLagAlarmBytes / (1024 * 1024) + " MiB): cdc-capture or Kafka is "
+                            + "behind. Check cdc-capture's log and Kafka's health before the disk fills."));
+                }
+                if (growing) {
+                    findings.add(new Finding(10, "warning", "Replication slot " + name + " lag has grown over the last "
+                            + "readings: cdc-capture is not keeping up with the write rate."));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            body.putObject("database").put("available", false).put("error", e.getMessage());
+            findings.add(new Finding(30, "critical", "PostgreSQL cannot be read (" + e.getMessage() + "): misses fail and "
+                    + "nothing is re-warmed. Check the database and postgres.url."));
+        }
+
+        ObjectNode pipeline = body.putObject("pipeline");
+        if (probe == null) {
+            pipeline.put("known", false).put("reason", "this API instance has no Kafka settings (kafka.bootstrap)");
+        } else {
+            PipelineProbe.Reading reading = probe.read();
+            if (reading.error() != null) {
+                pipeline.put("known", false).put("reason", reading.error());
+                findings.add(new Finding(10, "warning", "Kafka cannot be read (" + reading.error() + "): lag and dead letters "
+                        + "are unknown."));
+            } else {
+                pipeline.put("known", true);
+                ObjectNode lag = pipeline.putObject("lag");
+                reading.lagByStage().forEach((stage, records) -> {
+                    lag.put(stage, records);
+                    if (records > LAG_ALARM) {
+                        findings.add(new Finding(10, "warning", "The " + stage + " is " + records + " records behind: the cache "
+                                + "trails the database. Check that it runs (cachepipe stats), then add instances or partitions."));
+                    }
+                });
+                pipeline.put("deadLetters", reading.deadLetters());
+                if (reading.deadLetters() > 0) {
+                    findings.add(new Finding(10, "warning", reading.deadLetters() + " records wait in the dead-letter topic: "
+                            + "changes the pipeline could not process. Read them (each carries the reason), fix the cause, then "
+                            + "replay (cachepipe replay --from <time>)."));
+                }
+            }
+        }
+
+        ObjectNode freshness = body.putObject("freshnessMs");
+        percentiles(freshness, "invalidated", io.cachepipe.core.metrics.MetricNames.FRESHNESS_INVALIDATED);
+        percentiles(freshness, "warmed", io.cachepipe.core.metrics.MetricNames.FRESHNESS_WARMED);
+
+        int score = 100;
+        for (Finding finding : findings) {
+            score -= finding.points();
+        }
+        score = Math.max(0, score);
+        body.put("healthScore", score);
+        body.put("status", score >= 90 ? "healthy" : score >= 60 ? "degraded" : "unhealthy");
+        ArrayNode recommendations = body.putArray("recommendations");
+        if (findings.isEmpty()) {
+            recommendations.addObject().put("severity", "info").put("message", "Everything looks healthy.");
+        }
+        findings.forEach(finding -> recommendations.addObject().put("severity", finding.severity()).put("message", finding.message()));
+        return body;
+    }
+
+    /** True when the lag rose over each of the last three readings. */
+    private synchronized boolean growing(String slot, long lag) {
+        List<Long> history = slotHistory.computeIfAbsent(slot, name -> new ArrayList<>());
+        history.add(lag);
+        if (history.size() > 4) {
+            history.remove(0);
+        }
+        if (history.size() < 4) {
+            return false;
+        }
+        for (int i = 1; i < history.size(); i++) {
+            if (history.get(i) <= history.get(i - 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void percentiles(ObjectNode out, String name, String metric) {
+        Timer timer = metrics.find(metric).timer();
+        if (timer == null || timer.count() == 0) {
+            return;
+        }
+        ObjectNode node = out.putObject(name);
+        node.put("count", timer.count());
+        for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
+            node.put("p" + Math.round(value.percentile() * 100), round(value.value(TimeUnit.MILLISECONDS)));
+        }
+        node.put("max", round(timer.max(TimeUnit.MILLISECONDS)));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+}

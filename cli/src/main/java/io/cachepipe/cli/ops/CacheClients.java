@@ -1,0 +1,53 @@
+package io.cachepipe.cli.ops;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.db.DataSources;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/** The connections an operator command opens: Redis (through the one {@link CacheStore}) and, if asked, a small pool. */
+final class CacheClients implements AutoCloseable {
+    final ViewCatalog catalog;
+    final RedisConnector redis;
+    final CacheStore store;
+    final @Nullable HikariDataSource pool;
+
+    CacheClients(CacheConfig cache, RedisConfig redisConfig, @Nullable PostgresConfig postgres) {
+        this.catalog = ViewsFile.load(cache.viewsFile());
+        this.pool = postgres == null ? null : DataSources.pool(postgres, "cachepipe-ops");
+        try {
+            this.redis = RedisConnector.connect(redisConfig);
+        } catch (RuntimeException e) {
+            if (pool != null) {
+                pool.close();
+            }
+            throw e;
+        }
+        this.store = new CacheStore(redis, new KeySpace(redisConfig.namespace(), catalog), cache, Clock.systemUTC(),
+                RandomGenerator.getDefault());
+    }
+
+    HikariDataSource pool() {
+        if (pool == null) {
+            throw new IllegalStateException("this command has no database connection");
+        }
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+        if (pool != null) {
+            pool.close();
+        }
+    }
+}

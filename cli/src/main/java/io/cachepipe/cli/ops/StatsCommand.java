@@ -1,0 +1,228 @@
+package io.cachepipe.cli.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cachepipe.api.ApiConfig;
+import io.cachepipe.cdc.CdcConfig;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.json.Json;
+import io.cachepipe.core.kafka.ConsumerLag;
+import io.cachepipe.core.kafka.TopicAdmin;
+import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.invalidator.InvalidatorConfig;
+import io.cachepipe.warmer.WarmerConfig;
+import io.lettuce.core.Range;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cachepipe stats}: one screen on how the cache is doing, each figure from its source of truth:
+ * hit rates from the API ({@code /cache/stats}), keys and memory from Redis, lag per stage from Kafka's
+ * Admin API, freshness percentiles from the processes' {@code /metrics}, slot lag from PostgreSQL.
+ * A source that cannot be reached is shown as such; the others are still shown.
+ */
+@Command(name = "stats", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Hit rate per view, keys, memory, lag per stage, freshness percentiles and replication slot lag.",
+        footer = {"", "Exit codes: 0 done, 1 failed, 2 bad arguments or settings."})
+public final class StatsCommand extends OpsCommand {
+    @Option(names = "--api-url", paramLabel = "<url>", description = "the API to ask for hit rates (default: http://127.0.0.1:<api.port>)")
+    @Nullable String apiUrl;
+
+    @Option(names = "--metrics-url", paramLabel = "<url>", description = "a /metrics endpoint to read freshness from (repeatable; "
+            + "default: the API's, the invalidator's and the warmer's on 127.0.0.1)")
+    List<String> metricsUrls = new ArrayList<>();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Override
+    int run() throws Exception {
+        Settings settings = settings();
+        PostgresConfig postgres = settings.read(PostgresConfig::read);
+        KafkaConfig kafka = settings.read(KafkaConfig::read);
+        RedisConfig redis = settings.read(RedisConfig::read);
+        CacheConfig cache = settings.read(CacheConfig::read);
+        String prefix = kafka == null ? "cachepipe" : kafka.topicPrefix();
+        InvalidatorConfig invalidator = settings.read(s -> InvalidatorConfig.read(s, prefix));
+        WarmerConfig warmer = settings.read(s -> WarmerConfig.read(s, prefix));
+        CdcConfig cdc = settings.read(CdcConfig::read);
+        ApiConfig api = settings.read(ApiConfig::read);
+        settings.validate();
+        String base = apiUrl != null ? apiUrl : "http://127.0.0.1:" + api.port();
+        if (metricsUrls.isEmpty()) {
+            metricsUrls = List.of(base + "/metrics", "http://127.0.0.1:" + invalidator.adminPort() + "/metrics",
+                    "http://127.0.0.1:" + warmer.adminPort() + "/metrics");
+        }
+        try (var clients = new CacheClients(cache, redis, postgres)) {
+            cacheSection(clients, base, redis);
+            lagSection(kafka, invalidator, warmer);
+            freshnessSection();
+            slotSection(clients, cdc);
+        }
+        return 0;
+    }
+
+    private void cacheSection(CacheClients clients, String base, RedisConfig redis) {
+        JsonNode stats = getJson(base + "/cache/stats");
+        out().println("Cache (namespace " + redis.namespace() + ")");
+        String info = clients.redis.commands().info("memory").toCompletableFuture().join();
+        out().println("  redis memory used: " + field(info, "used_memory_human") + " (peak " + field(info, "used_memory_peak_human") + ")");
+        out().printf("  %-24s %10s %10s %9s%n", "view", "keys", "requests", "hit rate");
+        long now = System.currentTimeMillis();
+        var commands = clients.redis.commands();
+        for (ViewDefinition view : clients.catalog.views()) {
+            byte[] registry = clients.store.keySpace().registry(view).getBytes(StandardCharsets.UTF_8);
+            long keys;
+            if (view.hasPatternSources()) {
+                keys = 0;
+                for (byte[] group : commands.zrangebyscore(registry, Range.create((double) now, Double.POSITIVE_INFINITY))
+                        .toCompletableFuture().join()) {
+                    keys += commands.zcount(group, Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture().join();
+                }
+            } else {
+                keys = commands.zcount(registry, Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture().join();
+            }
+            JsonNode figures = stats == null ? null : stats.path("views").get(view.name());
+            out().printf(Locale.ROOT, "  %-24s %10d %10s %9s%n", view.name(), keys,
+                    figures == null ? "-" : Long.toString(figures.path("requests").asLong()),
+                    figures == null ? "-" : String.format(Locale.ROOT, "%.1f%%", figures.path("hitRate").asDouble() * 100));
+        }
+        if (stats == null) {
+            out().println("  (hit rates unknown: the API at " + base + " did not answer /cache/stats)");
+        } else {
+            out().printf(Locale.ROOT, "  total hit rate %.1f%% over %d requests%n", stats.path("total").path("hitRate").asDouble() * 100,
+                    stats.path("total").path("requests").asLong());
+        }
+    }
+
+    private void lagSection(KafkaConfig kafka, InvalidatorConfig invalidator, WarmerConfig warmer) {
+        out().println("Lag (records behind, as kafka-consumer-groups --describe shows)");
+        try (Admin admin = TopicAdmin.admin(kafka)) {
+            out().printf("  %-12s %-32s %10d%n", "invalidator", invalidator.applicationId(), ConsumerLag.total(admin, invalidator.applicationId()));
+            out().printf("  %-12s %-32s %10d%n", "warmer", warmer.groupId(), ConsumerLag.total(admin, warmer.groupId()));
+        } catch (RuntimeException e) {
+            out().println("  unknown: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Freshness percentiles from the processes' histograms ({@code _bucket} lines, summed over instances
+     * and labels), interpolated within a bucket as Prometheus' {@code histogram_quantile} does.
+     */
+    private void freshnessSection() {
+        out().println("Freshness (commit to Redis, ms; from /metrics histograms)");
+        java.util.Map<String, java.util.TreeMap<Double, Double>> buckets = new java.util.TreeMap<>();
+        Pattern bucket = Pattern.compile("^(cachepipe_freshness_\\w+)_seconds_bucket\\{.*le=\"([^\"]+)\".*\\}\\s+(\\S+)$");
+        for (String url : metricsUrls) {
+            String text = get(url);
+            if (text == null) {
+                continue;
+            }
+            for (String line : text.split("\n")) {
+                Matcher matcher = bucket.matcher(line);
+                if (matcher.matches()) {
+                    double le = "+Inf".equals(matcher.group(2)) ? Double.POSITIVE_INFINITY : Double.parseDouble(matcher.group(2));
+                    buckets.computeIfAbsent(matcher.group(1), name -> new java.util.TreeMap<>())
+                            .merge(le, Double.parseDouble(matcher.group(3)), Double::sum);
+                }
+            }
+        }
+        if (buckets.isEmpty()) {
+            out().println("  unknown: no freshness histograms at " + String.join(", ", metricsUrls));
+            return;
+        }
+        buckets.forEach((name, cumulative) -> {
+            double count = cumulative.lastEntry().getValue();
+            if (count == 0) {
+                out().printf("  %-40s no samples yet%n", name);
+                return;
+            }
+            out().printf(Locale.ROOT, "  %-40s p50 %8.1f  p95 %8.1f  p99 %8.1f  (%,.0f samples)%n", name,
+                    quantile(cumulative, 0.5) * 1000, quantile(cumulative, 0.95) * 1000, quantile(cumulative, 0.99) * 1000, count);
+        });
+    }
+
+    static double quantile(java.util.TreeMap<Double, Double> cumulative, double q) {
+        double rank = q * cumulative.lastEntry().getValue();
+        double lowerBound = 0;
+        double lowerCount = 0;
+        for (var entry : cumulative.entrySet()) {
+            if (entry.getValue() >= rank) {
+                if (entry.getKey().isInfinite()) {
+                    return lowerBound;
+                }
+                double inBucket = entry.getValue() - lowerCount;
+                return inBucket <= 0 ? entry.getKey() : lowerBound + (entry.getKey() - lowerBound) * (rank - lowerCount) / inBucket;
+            }
+            lowerBound = entry.getKey();
+            lowerCount = entry.getValue();
+        }
+        return lowerBound;
+    }
+
+    private void slotSection(CacheClients clients, CdcConfig cdc) throws Exception {
+        out().println("Replication slot");
+        try (Connection connection = clients.pool().getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT active, "
+                     + "pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint FROM pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, cdc.slot());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                    out().printf(Locale.ROOT, "  %-24s %s, %,d bytes of WAL retained%n", cdc.slot(), rows.getBoolean(1) ? "active" : "INACTIVE",
+                            rows.getLong(2));
+                } else {
+                    out().println("  " + cdc.slot() + ": no such slot (cdc-capture creates it on its first start)");
+                }
+            }
+        }
+    }
+
+    private @Nullable JsonNode getJson(String url) {
+        String text = get(url);
+        try {
+            return text == null ? null : Json.mapper().readTree(text);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private @Nullable String get(String url) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static String field(String info, String name) {
+        for (String line : info.split("\r?\n")) {
+            if (line.startsWith(name + ":")) {
+                return line.substring(name.length() + 1).strip();
+            }
+        }
+        return "?";
+    }
+}

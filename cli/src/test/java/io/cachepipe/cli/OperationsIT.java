@@ -1,0 +1,453 @@
+package io.cachepipe.cli;
+
+import static io.cachepipe.testsupport.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.core.json.Json;
+import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.devstack.DevStack;
+import io.cachepipe.testsupport.TestNamespace;
+import io.cachepipe.testsupport.WithDevStack;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.micrometer.core.instrument.Counter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The operator commands and admin routes on real servers: rebuild after Redis loss, replay from a
+ * time (checked against the committed offsets read independently), flush and warm, the admin token,
+ * and the summary. One pipeline for the class; the tests run in order because replay stops and
+ * restarts the consumers, and removing the members runs last.
+ */
+@WithDevStack
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperationsIT {
+    private static final String TOKEN = "test-admin-token-0123456789abcdef";
+    private static final int PRODUCTS = 600;
+    private static final int CATEGORIES = 12;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ExamplePipeline catalog;
+    private DevStack stack;
+    private TestNamespace namespace;
+
+    @BeforeAll
+    void startPipeline(DevStack stack, TestNamespace namespace) throws Exception {
+        this.stack = stack;
+        this.namespace = namespace;
+        catalog = ExamplePipeline.start(stack, namespace, io.cachepipe.examples.ExampleSchema.CATALOG,
+                connection -> io.cachepipe.examples.CatalogSeeder.seed(connection, PRODUCTS, CATEGORIES, 7),
+                Map.of("api.admin-token", TOKEN));
+    }
+
+    @AfterAll
+    void stopPipeline() {
+        if (catalog != null) {
+            catalog.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void adminRoutes_answer401WithoutToken_403WithAWrongOne_and2xxWithTheToken() throws Exception {
+        HttpResponse<String> none = admin("GET", "/admin/hot-keys", null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
+        assertThat(none.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).contains("problem+json"));
+        assertThat(admin("GET", "/admin/hot-keys", "Basic abc").statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = admin("GET", "/admin/hot-keys", "Bearer " + TOKEN + "x");
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(wrong.body()).doesNotContain(TOKEN);
+        assertThat(admin("GET", "/admin/hot-keys", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(admin("GET", "/admin/replay/status", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(admin("GET", "/admin/replay/status", null).statusCode()).as("nested admin routes are guarded too").isEqualTo(401);
+        assertThat(admin("GET", "/admin/replay/status", "Bearer wrong-token-of-some-length").statusCode()).isEqualTo(403);
+        assertThat(admin("POST", "/admin/warm?dry-run=true", "Bearer " + TOKEN).statusCode()).isEqualTo(200);
+        assertThat(admin("POST", "/admin/flush", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> noView = admin("POST", "/admin/flush", "Bearer " + TOKEN);
+        assertThat(noView.statusCode()).isEqualTo(400);
+        assertThat(noView.body()).contains("view=");
+        assertThat(admin("POST", "/admin/flush?view=nope", "Bearer " + TOKEN).body()).contains("no view named nope");
+        assertThat(admin("POST", "/admin/warm?limit=abc", "Bearer " + TOKEN).statusCode()).isEqualTo(400);
+
+        // Public read routes never ask for the token.
+        assertThat(catalog.get("/products/1").statusCode()).isEqualTo(200);
+        assertThat(catalog.get("/cache/summary").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void flushByPattern_dropsOnlyMatchingKeys_andWarmHot_loadsTheKeysTheApiReadMost() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            catalog.get("/products/11");
+        }
+        for (int id = 12; id <= 15; id++) {
+            catalog.get("/products/" + id);
+        }
+        catalog.get("/products/21");
+        CacheKey hottest = catalog.key("product", Map.of("id", 11L));
+        CacheKey other = catalog.key("product", Map.of("id", 21L));
+        await().until(() -> catalog.cached(hottest) != null && catalog.cached(other) != null);
+        await("the API reports hot keys to Redis").untilAsserted(() -> {
+            JsonNode hot = Json.mapper().readTree(admin("GET", "/admin/hot-keys", "Bearer " + TOKEN).body());
+            assertThat(hot.path("shared").path(hottest.redisKey()).asLong()).isGreaterThanOrEqualTo(20);
+        });
+
+        Result dry = cli("flush", "--view", "product", "--pattern", "product:1*", "--dry-run");
+        assertThat(dry.exit).as(dry.text()).isZero();
+        assertThat(catalog.cached(hottest)).isNotNull();
+
+        Result flushed = cli("flush", "--view", "product", "--pattern", "product:1*");
+        assertThat(flushed.exit).as(flushed.text()).isZero();
+        assertThat(flushed.out).contains("flushed product matching product:1*");
+        assertThat(catalog.cached(hottest)).isNull();
+        assertThat(catalog.cached(other)).isEqualTo(catalog.expected(other));
+
+        Result plan = cli("warm", "--hot", "--views", "product", "--limit", "1", "--dry-run");
+        assertThat(plan.exit).as(plan.text()).isZero();
+        assertThat(plan.out).contains("would warm " + hottest.redisKey()).contains("dry run: 1 keys");
+        assertThat(catalog.cached(hottest)).isNull();
+
+        Result warmed = cli("warm", "--hot", "--views", "product", "--limit", "5");
+        assertThat(warmed.exit).as(warmed.text()).isZero();
+        assertThat(warmed.out).contains("warmed 5 keys").contains("1 database queries");
+        assertThat(catalog.cached(hottest)).isEqualTo(catalog.expected(hottest));
+
+        HttpResponse<String> adminFlush = admin("POST", "/admin/flush?view=product&pattern=product:21", "Bearer " + TOKEN);
+        assertThat(adminFlush.statusCode()).as(adminFlush.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(adminFlush.body()).path("flushed").asLong()).isEqualTo(1);
+        assertThat(catalog.cached(other)).isNull();
+        HttpResponse<String> adminWarm = admin("POST", "/admin/warm?views=product&hot=false&limit=1000", "Bearer " + TOKEN);
+        assertThat(adminWarm.statusCode()).as(adminWarm.body()).isEqualTo(200);
+        assertThat(catalog.cached(other)).isEqualTo(catalog.expected(other));
+
+        Result unknown = cli("flush", "--view", "nope");
+        assertThat(unknown.exit).isEqualTo(2);
+        assertThat(unknown.err).contains("no view named nope").contains("declared: product");
+    }
+
+    @Test
+    @Order(3)
+    void rebuildAfterRedisLoss_fillsEveryViewFromTheLog_rowViewsWithoutAnyDatabaseQuery() throws Exception {
+        long wiped = wipeNamespace();
+        assertThat(wiped).isPositive();
+
+        Result rowViews = cli("rebuild", "--views", "product", "--progress", "lines");
+        assertThat(rowViews.exit).as(rowViews.text()).isZero();
+        assertThat(rowViews.out).contains("product                  row images");
+        assertThat(number(rowViews.out, "database queries\\s+([\\d,]+)")).isZero();
+        assertThat(number(rowViews.out, "row-image writes\\s+([\\d,]+)")).isEqualTo(PRODUCTS);
+        System.out.println("rebuild of the row view:\n" + rowViews.out);
+
+        wipeNamespace();
+        Result all = cli("rebuild", "--progress", "lines", "--batch-size", "100");
+        assertThat(all.exit).as(all.text()).isZero();
+        System.out.println("rebuild of every view:\n" + all.out);
+        long queries = number(all.out, "database queries\\s+([\\d,]+)");
+        // category (12 keys), category-products page 1 (12 keys), product-reviews (products with reviews): batches of 100.
+        assertThat(queries).isPositive().isLessThanOrEqualTo(1 + 1 + (PRODUCTS + 99) / 100);
+
+        assertEveryViewEqualsTheDatabase();
+        assertThat(catalog.get("/categories/3").headers().firstValue("X-Cache")).hasValueSatisfying(
+                outcome -> assertThat(outcome).isIn("HIT", "NEAR"));
+    }
+
+    @Test
+    @Order(4)
+    void rebuildInterrupted_resumesFromItsCheckpoint_withoutRereadingTheTopics() throws Exception {
+        wipeNamespace();
+        var pipeline = catalog.pipeline();
+        var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(namespace.jdbcUrl());
+        dataSource.setUser(stack.postgres().user());
+        dataSource.setPassword(stack.postgres().password());
+        var rebuilder = new io.cachepipe.core.rebuild.Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(),
+                pipeline.store().connector().commands(), dataSource);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilder.run(
+                new io.cachepipe.core.rebuild.Rebuilder.Options(java.util.Set.of(), 5, false), (phase, done, total) -> {
+                    if (phase.equals("view product-reviews") && done >= 10) {
+                        throw new IllegalStateException("stopped on purpose");
+                    }
+                })).hasMessageContaining("stopped on purpose");
+
+        Result resumed = cli("rebuild", "--progress", "lines", "--batch-size", "5");
+        assertThat(resumed.exit).as(resumed.text()).isZero();
+        System.out.println("resumed rebuild:\n" + resumed.out);
+        assertThat(number(resumed.out, "change records read\\s+([\\d,]+)")).as("records read again").isZero();
+        assertEveryViewEqualsTheDatabase();
+    }
+
+    private void assertEveryViewEqualsTheDatabase() throws Exception {
+        List<CacheKey> keys = new ArrayList<>();
+        try (var connection = catalog.jdbc().connect(); var statement = connection.createStatement()) {
+            try (ResultSet rows = statement.executeQuery("SELECT id FROM products")) {
+                while (rows.next()) keys.add(catalog.key("product", Map.of("id", rows.getLong(1))));
+            }
+            try (ResultSet rows = statement.executeQuery("SELECT id FROM categories")) {
+                while (rows.next()) {
+                    keys.add(catalog.key("category", Map.of("id", rows.getLong(1))));
+                    keys.add(catalog.key("category-products", Map.of("category_id", rows.getLong(1), "page", 1)));
+                }
+            }
+            try (ResultSet rows = statement.executeQuery("SELECT DISTINCT product_id FROM reviews")) {
+                while (rows.next()) keys.add(catalog.key("product-reviews", Map.of("product_id", rows.getLong(1))));
+            }
+        }
+        assertThat(keys).hasSizeGreaterThan(PRODUCTS + 2 * CATEGORIES);
+        List<String> differing = new ArrayList<>();
+        for (CacheKey key : keys) {
+            String cached = catalog.cached(key);
+            if (cached == null || !cached.equals(catalog.expected(key))) {
+                differing.add(key.redisKey() + " cached=" + cached + " expected=" + catalog.expected(key));
+            }
+        }
+        assertThat(differing).as("keys whose cached value differs from the database").isEmpty();
+    }
+
+    @Test
+    @Order(6)
+    void replayFromATime_movesTheCommittedOffsetsToTheFirstRecordAfterIt_andReappliesExactlyThoseChanges() throws Exception {
+        String group = namespace.topicPrefix() + "-invalidator";
+        String products = namespace.topicPrefix() + ".public.products";
+        catalog.jdbc().update("UPDATE products SET price = 1.11 WHERE id = 31");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+        Instant from = Instant.now();
+        await().until(() -> System.currentTimeMillis() > from.toEpochMilli() + 1);
+        catalog.jdbc().update("UPDATE products SET price = 2.22 WHERE id = 32");
+        catalog.jdbc().update("UPDATE products SET price = 3.33 WHERE id = 33");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+
+        Independent expected = firstOffsetsAtOrAfter(products, from);
+        assertThat(expected.changes).as("changes published after the replay time").isEqualTo(2);
+
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> before = committed(admin, group);
+            Result refused = cli("replay", "--from", from.toString(), "--tables", "public.products", "--no-wait");
+            assertThat(refused.exit).as(refused.text()).isEqualTo(3);
+            assertThat(refused.err).contains("active member").contains("--stop-consumers");
+            Result dry = cli("replay", "--from", from.toString(), "--tables", "public.products", "--dry-run");
+            assertThat(dry.exit).as(dry.text()).isZero();
+            assertThat(dry.out).contains("dry run: nothing moved");
+            assertThat(committed(admin, group)).isEqualTo(before);
+
+            catalog.pipeline().stopConsumers();
+            double changesBefore = changesApplied("public.products");
+            Result moved = cli("replay", "--from", from.toString(), "--tables", "public.products", "--no-wait");
+            assertThat(moved.exit).as(moved.text()).isZero();
+
+            Map<TopicPartition, OffsetAndMetadata> after = committed(admin, group);
+            expected.offsets.forEach((partition, offset) ->
+                    assertThat(after.get(partition).offset()).as("committed offset of " + partition).isEqualTo(offset));
+            after.forEach((partition, offset) -> {
+                if (!partition.topic().equals(products)) {
+                    assertThat(offset).as("untouched " + partition).isEqualTo(before.get(partition));
+                }
+            });
+            JsonNode status = Json.mapper().readTree(admin("GET", "/admin/replay/status", "Bearer " + TOKEN).body());
+            assertThat(status.path("state").asText()).isEqualTo("moved");
+            assertThat(status.path("from").asText()).isEqualTo(from.toString());
+
+            catalog.pipeline().startConsumers();
+            catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+            assertThat(changesApplied("public.products") - changesBefore).as("changes the invalidator re-applied").isEqualTo(2.0);
+            CacheKey key = catalog.key("product", Map.of("id", 33L));
+            catalog.get("/products/33");
+            await().untilAsserted(() -> assertThat(catalog.cached(key)).isEqualTo(catalog.expected(key)).contains("3.33"));
+        }
+    }
+
+    @Test
+    @Order(7)
+    void replayWithStopConsumers_removesTheActiveMembers_andReportsCaughtUp() throws Exception {
+        Result result = cli("replay", "--from-beginning", "--stop-consumers", "--timeout", "90s", "--progress", "lines");
+        assertThat(result.exit).as(result.text()).isZero();
+        assertThat(result.out).contains("caught up");
+        catalog.jdbc().update("UPDATE products SET price = 4.44 WHERE id = 34");
+        CacheKey key = catalog.key("product", Map.of("id", 34L));
+        catalog.get("/products/34");
+        await().untilAsserted(() -> assertThat(catalog.cached(key)).isEqualTo(catalog.expected(key)).contains("4.44"));
+    }
+
+    @Test
+    @Order(5)
+    void summary_scoresHealth_andSaysWhatToDo_aboutADeadLetter() throws Exception {
+        var props = new Properties();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props)) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(namespace.topicPrefix() + ".dead-letter", "k",
+                    "{\"reason\":\"test\"}")).get();
+        }
+        await("the summary sees the dead letter").untilAsserted(() -> assertThat(Json.mapper()
+                .readTree(catalog.get("/cache/summary").body()).path("pipeline").path("deadLetters").asLong()).isEqualTo(1));
+        HttpResponse<String> response = catalog.get("/cache/summary");
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode summary = Json.mapper().readTree(response.body());
+        assertThat(summary.path("healthScore").asInt()).isBetween(0, 90);
+        assertThat(summary.path("pipeline").path("known").asBoolean()).as(response.body()).isTrue();
+        assertThat(summary.path("recommendations").toString()).contains("1 records wait in the dead-letter topic");
+        assertThat(summary.path("replicationSlots")).isNotEmpty();
+        System.out.println("summary: " + summary.toPrettyString());
+
+        catalog.jdbc().update("UPDATE products SET stock = stock + 1 WHERE id = 40");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+        Result stats = cli("stats", "--api-url", "http://127.0.0.1:" + catalog.pipeline().apiPort(),
+                "--metrics-url", "http://127.0.0.1:" + catalog.pipeline().apiPort() + "/metrics");
+        assertThat(stats.exit).as(stats.text()).isZero();
+        assertThat(stats.out).contains("redis memory used").contains("invalidator").contains("warmer").contains("product")
+                .contains("Replication slot").containsPattern("cachepipe_freshness_invalidated\\s+p50");
+        System.out.println("stats:\n" + stats.out);
+    }
+
+    // ---- helpers
+
+    private record Result(int exit, String out, String err) {
+        String text() {
+            return out + err;
+        }
+    }
+
+    private Result cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        Map<String, String> settings = new HashMap<>();
+        settings.put("postgres.url", namespace.jdbcUrl());
+        settings.put("postgres.user", stack.postgres().user());
+        settings.put("postgres.password", stack.postgres().password());
+        settings.put("kafka.bootstrap", stack.kafka().bootstrapServers());
+        settings.put("kafka.topic-prefix", namespace.topicPrefix());
+        settings.put("redis.url", stack.redis().uri());
+        settings.put("redis.namespace", namespace.keyPrefix());
+        settings.put("views.file", io.cachepipe.examples.ExampleSchema.CATALOG.viewsLocation());
+        settings.put("cdc.slot", namespace.name());
+        settings.forEach((key, value) -> {
+            all.add("--set");
+            all.add(key + "=" + value);
+        });
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int exit = CachepipeCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+                .execute(all.toArray(String[]::new));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    private HttpResponse<String> admin(String method, String path, String authorization) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + catalog.pipeline().apiPort() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Deletes this test's keys only (SCAN in the test; product code never walks the keyspace like this). */
+    private long wipeNamespace() {
+        var redis = catalog.pipeline().store().connector().commands();
+        long deleted = 0;
+        ScanCursor cursor = ScanCursor.INITIAL;
+        do {
+            KeyScanCursor<byte[]> page = redis.scan(cursor, ScanArgs.Builder.matches(namespace.keyPrefix() + "*").limit(1000))
+                    .toCompletableFuture().join();
+            if (!page.getKeys().isEmpty()) {
+                deleted += redis.del(page.getKeys().toArray(byte[][]::new)).toCompletableFuture().join();
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return deleted;
+    }
+
+    private static long number(String text, String regex) {
+        Matcher matcher = Pattern.compile(regex).matcher(text);
+        assertThat(matcher.find()).as("'" + regex + "' in:\n" + text).isTrue();
+        return Long.parseLong(matcher.group(1).replace(",", ""));
+    }
+
+    private double changesApplied(String table) {
+        return catalog.pipeline().metrics().find(MetricNames.INVALIDATOR_CHANGES).tag("table", table).counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    private Admin admin() {
+        var props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        return Admin.create(props);
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    }
+
+    /** What the replay should do, worked out by reading the topic itself rather than asking Kafka's time index. */
+    private record Independent(Map<TopicPartition, Long> offsets, int changes) {
+    }
+
+    private Independent firstOffsetsAtOrAfter(String topic, Instant from) {
+        var props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> first = new HashMap<>();
+            int changes = 0;
+            while (partitions.stream().anyMatch(partition -> consumer.position(partition) < ends.get(partition))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.timestamp() >= from.toEpochMilli()) {
+                        first.putIfAbsent(new TopicPartition(topic, record.partition()), record.offset());
+                        if (Watermarks.of(record.headers()) == null && record.value() != null) {
+                            changes++;
+                        }
+                    }
+                }
+            }
+            partitions.forEach(partition -> first.putIfAbsent(partition, ends.get(partition)));
+            return new Independent(first, changes);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static String utf8(byte[] raw) {
+        return new String(raw, StandardCharsets.UTF_8);
+    }
+}

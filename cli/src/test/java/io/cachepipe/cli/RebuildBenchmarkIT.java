@@ -1,0 +1,165 @@
+package io.cachepipe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.rebuild.Progress;
+import io.cachepipe.core.rebuild.RebuildReport;
+import io.cachepipe.core.rebuild.Rebuilder;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.devstack.DevStack;
+import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.testsupport.TestNamespace;
+import io.cachepipe.testsupport.WithDevStack;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Rebuild throughput of a plain row view next to pipelined {@code SET} throughput on the same Redis,
+ * in one run, so the ratio says what the version guard, the registry and the Kafka read cost.
+ * The change topic is filled with Debezium-shaped snapshot records (the rebuild reads only the
+ * topic; the database is asked for the column types once).
+ *
+ * <p>Rows: {@code -Drebuild.benchmark.rows=1000000} (default 50,000, so that {@code verify} stays quick):
+ * <pre>./mvnw -pl cli -am verify -Dit.test=RebuildBenchmarkIT -Drebuild.benchmark.rows=1000000 -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * Results go to stdout and {@code cli/target/rebuild-benchmark.md}.
+ */
+@WithDevStack
+class RebuildBenchmarkIT {
+    private static final int ROWS = Integer.getInteger("rebuild.benchmark.rows", 50_000);
+
+    @Test
+    void rebuildOfARowView_againstPipelinedSet(DevStack stack, TestNamespace namespace) throws Exception {
+        try (Connection connection = namespace.jdbc().connect()) {
+            ExampleSchema.CATALOG.create(connection);
+        }
+        String topic = namespace.topicPrefix() + ".public.products";
+        long produceStarted = System.nanoTime();
+        produce(stack, topic);
+        double produceSeconds = (System.nanoTime() - produceStarted) / 1e9;
+
+        ViewCatalog catalog = ViewsFile.load(ExampleSchema.CATALOG.viewsLocation());
+        var redisConfig = new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(), Duration.ofSeconds(10));
+        var cacheConfig = new CacheConfig(true, ExampleSchema.CATALOG.viewsLocation(), Duration.ofSeconds(2), Duration.ofSeconds(60));
+        var dataSource = new PGSimpleDataSource();
+        dataSource.setURL(namespace.jdbcUrl());
+        dataSource.setUser(stack.postgres().user());
+        dataSource.setPassword(stack.postgres().password());
+        RebuildReport report;
+        try (RedisConnector redis = RedisConnector.connect(redisConfig)) {
+            var store = new CacheStore(redis, new KeySpace(namespace.keyPrefix(), catalog), cacheConfig, Clock.systemUTC(),
+                    RandomGenerator.getDefault());
+            report = new Rebuilder(new KafkaConfig(stack.kafka().bootstrapServers(), namespace.topicPrefix(), 3, (short) 1),
+                    catalog, store, redis.commands(), dataSource).run(new Rebuilder.Options(Set.of("product"), 500, true), Progress.NONE);
+        }
+        assertThat(report.records()).isEqualTo(ROWS);
+        assertThat(report.rowWrites()).isEqualTo(ROWS);
+        assertThat(report.dbQueries()).isZero();
+
+        pipelinedSet(stack, namespace.keyPrefix() + "bench:warm-up:", true, Math.min(ROWS, 50_000));
+        double pipelined = pipelinedSet(stack, namespace.keyPrefix() + "bench:pipelined:", true);
+        double async = pipelinedSet(stack, namespace.keyPrefix() + "bench:async:", false);
+        double rate = report.recordsPerSecond();
+        String result = String.format(Locale.ROOT, """
+                | measure (%,d rows, one run, %s) | per second | ratio to pipelined SET |
+                | --- | ---: | ---: |
+                | rebuild, row view from the change topic (read Kafka, render, version-guarded write + registry) | %,.0f | %.2f |
+                | SET, Lettuce async, flushed every 1,000 commands (redis-benchmark -P 1000 style) | %,.0f | 1.00 |
+                | SET, Lettuce async, auto-flush (as the rebuild issues commands) | %,.0f | %.2f |
+                | (filling the topic with the producer, for scale) | %,.0f | |
+                """, ROWS, Runtime.getRuntime().availableProcessors() + " cores", rate, rate / pipelined, pipelined, async,
+                async / pipelined, ROWS / produceSeconds);
+        System.out.println(result);
+        Files.writeString(Path.of("target", "rebuild-benchmark.md"), result);
+    }
+
+    private static void produce(DevStack stack, String topic) throws Exception {
+        var adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        try (Admin admin = Admin.create(adminProps)) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1).configs(Map.of("cleanup.policy", "compact")))).all().get();
+        }
+        var props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        try (var producer = new KafkaProducer<byte[], byte[]>(props)) {
+            long now = System.currentTimeMillis();
+            for (int id = 1; id <= ROWS; id++) {
+                String key = "{\"id\":" + id + "}";
+                String value = "{\"before\":null,\"after\":{\"id\":" + id + ",\"sku\":\"SKU-" + id + "\",\"name\":\"Product " + id
+                        + "\",\"price\":\"" + (id % 1000) + "." + (id % 100 < 10 ? "0" : "") + id % 100 + "\",\"stock\":" + id % 300
+                        + ",\"category_id\":" + (id % 50 + 1) + ",\"updated_at\":\"2026-11-22T01:34:36.948935Z\"},"
+                        + "\"source\":{\"version\":\"3.6.3.Final\",\"connector\":\"postgresql\",\"name\":\"bench\",\"ts_ms\":" + now
+                        + ",\"snapshot\":\"true\",\"db\":\"bench\",\"sequence\":\"[null,\\\"" + (1000 + id) + "\\\"]\",\"schema\":\"public\","
+                        + "\"table\":\"products\",\"txId\":1,\"lsn\":" + (1000 + id) + "},\"op\":\"r\",\"ts_ms\":" + now + "}";
+                producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    /** SETs of ~200-byte values; {@code manualFlush} writes 1,000 commands per flush, as redis-benchmark -P does. */
+    private static double pipelinedSet(DevStack stack, String prefix, boolean manualFlush) {
+        return pipelinedSet(stack, prefix, manualFlush, ROWS);
+    }
+
+    private static double pipelinedSet(DevStack stack, String prefix, boolean manualFlush, int count) {
+        RedisClient client = RedisClient.create(stack.redis().uri());
+        try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+            var commands = connection.async();
+            byte[] value = ("{\"id\":1,\"sku\":\"SKU-1\",\"name\":\"Product 1\",\"price\":12.34,\"stock\":5,\"category_id\":3,"
+                    + "\"updated_at\":\"2026-11-22T01:34:36.948935Z\"}").repeat(1).getBytes(StandardCharsets.UTF_8);
+            connection.setAutoFlushCommands(!manualFlush);
+            long started = System.nanoTime();
+            List<RedisFuture<String>> inFlight = new ArrayList<>(1000);
+            for (int i = 0; i < count; i++) {
+                inFlight.add(commands.set((prefix + i).getBytes(StandardCharsets.UTF_8), value));
+                if (inFlight.size() == 1000) {
+                    if (manualFlush) connection.flushCommands();
+                    inFlight.forEach(future -> future.toCompletableFuture().join());
+                    inFlight.clear();
+                }
+            }
+            if (manualFlush) connection.flushCommands();
+            inFlight.forEach(future -> future.toCompletableFuture().join());
+            return count / ((System.nanoTime() - started) / 1e9);
+        } finally {
+            client.shutdown();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.cachepipe.core.rebuild;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a rebuild did.
+ *
+ * @param records        change records read from the topics
+ * @param rowWrites      values of plain row views rendered from row images and written (accepted by the version guard)
+ * @param loadedWrites   values loaded from the database (batched) and written
+ * @param refused        writes the version guard refused because Redis already held something newer
+ * @param deletes        deleted rows whose keys were invalidated
+ * @param dbQueries      database queries run (row views: none)
+ * @param schemaLookups  prepared-statement describes to learn column types (no rows read)
+ * @param modes          how each view was filled: "row images", "batched database reads", or why it was skipped
+ */
+public record RebuildReport(long records, long rowWrites, long loadedWrites, long refused, long deletes, long dbQueries,
+                            long schemaLookups, Map<String, String> modes, List<String> notes, Duration took) {
+
+    public double recordsPerSecond() {
+        double seconds = Math.max(took.toNanos() / 1e9, 1e-9);
+        return records / seconds;
+    }
+}
