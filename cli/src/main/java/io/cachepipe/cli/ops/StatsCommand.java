@@ -9,6 +9,7 @@ import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.json.Json;
+import io.cachepipe.core.metrics.HistogramQuantile;
 import io.cachepipe.core.kafka.ConsumerLag;
 import io.cachepipe.core.kafka.TopicAdmin;
 import io.cachepipe.core.view.ViewDefinition;
@@ -156,26 +157,8 @@ public final class StatsCommand extends OpsCommand {
                 return;
             }
             out().printf(Locale.ROOT, "  %-40s p50 %8.1f  p95 %8.1f  p99 %8.1f  (%,.0f samples)%n", name,
-                    quantile(cumulative, 0.5) * 1000, quantile(cumulative, 0.95) * 1000, quantile(cumulative, 0.99) * 1000, count);
+                    HistogramQuantile.of(cumulative, 0.5) * 1000, HistogramQuantile.of(cumulative, 0.95) * 1000, HistogramQuantile.of(cumulative, 0.99) * 1000, count);
         });
-    }
-
-    static double quantile(java.util.TreeMap<Double, Double> cumulative, double q) {
-        double rank = q * cumulative.lastEntry().getValue();
-        double lowerBound = 0;
-        double lowerCount = 0;
-        for (var entry : cumulative.entrySet()) {
-            if (entry.getValue() >= rank) {
-                if (entry.getKey().isInfinite()) {
-                    return lowerBound;
-                }
-                double inBucket = entry.getValue() - lowerCount;
-                return inBucket <= 0 ? entry.getKey() : lowerBound + (entry.getKey() - lowerBound) * (rank - lowerCount) / inBucket;
-            }
-            lowerBound = entry.getKey();
-            lowerCount = entry.getValue();
-        }
-        return lowerBound;
     }
 
     private void slotSection(CacheClients clients, CdcConfig cdc) throws Exception {

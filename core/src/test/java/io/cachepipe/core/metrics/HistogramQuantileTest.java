@@ -1,4 +1,4 @@
-package io.cachepipe.cli.ops;
+package io.cachepipe.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -15,8 +15,8 @@ class HistogramQuantileTest {
         cumulative.put(0.02, 90.0);
         cumulative.put(0.05, 100.0);
         cumulative.put(Double.POSITIVE_INFINITY, 100.0);
-        assertThat(StatsCommand.quantile(cumulative, 0.5)).isCloseTo(0.01, within(1e-9));
-        assertThat(StatsCommand.quantile(cumulative, 0.7)).isCloseTo(0.015, within(1e-9));
-        assertThat(StatsCommand.quantile(cumulative, 0.95)).isCloseTo(0.035, within(1e-9));
+        assertThat(HistogramQuantile.of(cumulative, 0.5)).isCloseTo(0.01, within(1e-9));
+        assertThat(HistogramQuantile.of(cumulative, 0.7)).isCloseTo(0.015, within(1e-9));
+        assertThat(HistogramQuantile.of(cumulative, 0.95)).isCloseTo(0.035, within(1e-9));
     }
 }
