@@ -1,0 +1,98 @@
+package io.cachepipe.bench;
+
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@code bench load} measured, as written to {@code load.json} and read back for a baseline
+ * comparison and for docs/benchmarks.md. Latencies in milliseconds, rates per second.
+ */
+record Report(Meta meta, ReadPath readPath, @Nullable ChangeRate changeRate, @Nullable ScaleOut scaleOut) {
+
+    /** Where and how the run was made. */
+    record Meta(String date, int cores, String java, String commit, Map<String, String> settings) {
+    }
+
+    record Percentiles(long count, double p50, double p95, double p99, double p999) {
+        static final Percentiles NONE = new Percentiles(0, 0, 0, 0, 0);
+
+        /** From a histogram of microseconds. */
+        static Percentiles ofMicros(Histogram micros) {
+            if (micros.getTotalCount() == 0) {
+                return NONE;
+            }
+            return new Percentiles(micros.getTotalCount(), micros.getValueAtPercentile(50) / 1000.0,
+                    micros.getValueAtPercentile(95) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+                    micros.getValueAtPercentile(99.9) / 1000.0);
+        }
+    }
+
+    /** Commit → invalidation applied in Redis, and commit → re-warmed value written. */
+    record Freshness(Percentiles invalidated, Percentiles warmed) {
+    }
+
+    /**
+     * One mode of one endpoint: the saturated throughput, and latency at a fixed arrival rate that
+     * every mode of the endpoint can sustain (open loop, corrected for coordinated omission).
+     */
+    record ModeResult(String mode, double throughput, double latencyRate, Percentiles latency, List<Double> latencyCurve,
+                      double hitRate, long errors) {
+    }
+
+    /** The percentiles of each {@link ModeResult#latencyCurve()}, for the latency-by-percentile chart. */
+    static final List<Double> CURVE_PERCENTILES = List.of(50.0, 75.0, 90.0, 95.0, 99.0, 99.5, 99.9, 99.95, 99.99);
+
+    static List<Double> curve(Histogram micros) {
+        return CURVE_PERCENTILES.stream().map(p -> micros.getTotalCount() == 0 ? 0.0 : micros.getValueAtPercentile(p) / 1000.0).toList();
+    }
+
+    /** Cached (a) against the no-op ceiling (c) and against the database every time (b). */
+    record Ratios(double throughputCachedToNoop, double throughputCachedToUncached, double p50CachedToNoop,
+                  double p99CachedToNoop, double p50UncachedToCached, double p99UncachedToCached) {
+        static Ratios of(ModeResult cached, ModeResult uncached, ModeResult noop) {
+            return new Ratios(cached.throughput() / noop.throughput(), cached.throughput() / uncached.throughput(),
+                    cached.latency().p50() / noop.latency().p50(), cached.latency().p99() / noop.latency().p99(),
+                    uncached.latency().p50() / cached.latency().p50(), uncached.latency().p99() / cached.latency().p99());
+        }
+    }
+
+    record EndpointResult(String endpoint, String route, List<ModeResult> modes, Ratios ratios) {
+        @Nullable ModeResult mode(String label) {
+            return modes.stream().filter(m -> m.mode().equals(label)).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * The read path: every endpoint in every mode, the writes made meanwhile (a share of all requests,
+     * straight to PostgreSQL), and how fresh the cache stayed under that load.
+     */
+    record ReadPath(int products, int categories, double zipfExponent, double writeShare, long writes, int connections,
+                    double secondsPerRun, List<EndpointResult> endpoints, Freshness freshness, Audit audit) {
+        @Nullable EndpointResult endpoint(String name) {
+            return endpoints.stream().filter(e -> e.endpoint().equals(name)).findFirst().orElse(null);
+        }
+    }
+
+    /** The consistency audit after the load: every cached entry compared with the database. */
+    record Audit(long checked, long incoherent, long unconfirmed) {
+    }
+
+    /** One step of the change-rate sweep. */
+    record ChangeRateStep(double targetPerSecond, double achievedPerSecond, Percentiles invalidated, double drainMs,
+                          boolean bounded) {
+    }
+
+    /** The sweep, and the highest rate the pipeline held with bounded lag (the knee). */
+    record ChangeRate(double lagBoundMs, List<ChangeRateStep> steps, double kneePerSecond, String limitedBy) {
+    }
+
+    /** Several processes of each part against one stack. */
+    record ScaleOut(List<ScaleOutRun> runs, List<String> invalidatorAssignments, List<String> warmerAssignments,
+                    long staleAfterAudit, long checkedByAudit) {
+    }
+
+    record ScaleOutRun(String layout, int apiProcesses, double readThroughput, double changesPerSecond) {
+    }
+}

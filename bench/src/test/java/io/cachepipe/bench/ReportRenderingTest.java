@@ -1,0 +1,50 @@
+package io.cachepipe.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cachepipe.core.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A report survives its JSON round trip, and renders to charts and to docs/benchmarks.md. */
+class ReportRenderingTest {
+
+    @Test
+    void aReport_roundTripsThroughJson() throws Exception {
+        Report report = SampleReports.load(1, 0.999);
+        String json = Json.mapper().writeValueAsString(report);
+        assertThat(Json.mapper().readValue(json, Report.class)).isEqualTo(report);
+        PatternReport pattern = SampleReports.pattern();
+        assertThat(Json.mapper().readValue(Json.mapper().writeValueAsString(pattern), PatternReport.class)).isEqualTo(pattern);
+    }
+
+    @Test
+    void everyChart_isWrittenAsAPng(@TempDir Path dir) throws Exception {
+        var files = new java.util.ArrayList<>(Charts.write(SampleReports.load(1, 0.999), dir));
+        files.add(Charts.writePattern(SampleReports.pattern(), dir));
+        assertThat(files).hasSize(5);
+        for (Path file : files) {
+            byte[] bytes = Files.readAllBytes(file);
+            assertThat(bytes.length).as(file.toString()).isGreaterThan(5_000);
+            assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
+        }
+    }
+
+    @Test
+    void thePage_carriesTheHeadlineFiguresAndLinksTheCharts() {
+        String page = BenchmarksDoc.render(SampleReports.load(1, 0.999), SampleReports.pattern(), "benchmarks");
+        assertThat(page)
+                .contains("| cached / no-op throughput, product | 0.82 |")
+                .contains("| hit rate, mixed workload with 1% writes | 99.900% |")
+                .contains("| commit → invalidated under load, p50 / p99 | 15.0 / 40.0 ms |")
+                .contains("**Knee: 198 changes/s**, limited by the pipeline: lag grew past 1000 ms.")
+                .contains("| **ratio SCAN+DEL / index** | | **1125×** | | **678×** |")
+                .contains("![Saturated throughput](benchmarks/" + Charts.THROUGHPUT + ")")
+                .contains("![Pattern invalidation](benchmarks/" + Charts.PATTERN + ")")
+                .contains("**0 stale**");
+        assertThat(BenchmarksDoc.render(null, SampleReports.pattern(), "benchmarks")).contains("## Pattern invalidation")
+                .doesNotContain("## Read path");
+    }
+}

@@ -1,0 +1,46 @@
+package io.cachepipe.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Made-up reports with plausible figures, for the tests of what renders and compares them. */
+final class SampleReports {
+    private SampleReports() {
+    }
+
+    /** {@code speed} scales every throughput (and divides every latency) of the cache modes. */
+    static Report load(double speed, double hitRate) {
+        List<Report.EndpointResult> endpoints = new ArrayList<>();
+        for (String name : List.of("product", "listing", "category", "reviews", "mixed")) {
+            var cached = mode("cached", 9_000 * speed, 0.4 / speed, hitRate);
+            var redis = mode("redis", 6_000 * speed, 0.7 / speed, hitRate);
+            var uncached = mode("uncached", 2_000, 2.5, 0);
+            var noop = mode("noop", 11_000, 0.3, 0);
+            endpoints.add(new Report.EndpointResult(name, "/" + name, List.of(cached, redis, uncached, noop),
+                    Report.Ratios.of(cached, uncached, noop)));
+        }
+        var freshness = new Report.Freshness(new Report.Percentiles(5_000, 15, 25, 40, 80), new Report.Percentiles(4_000, 22, 35, 60, 120));
+        var read = new Report.ReadPath(10_000, 100, 1.0, 0.01, 12_345, 32, 10, endpoints, freshness, new Report.Audit(21_000, 0, 0));
+        var sweep = new Report.ChangeRate(1000, List.of(
+                new Report.ChangeRateStep(100, 99, new Report.Percentiles(500, 14, 20, 30, 35), 180, true),
+                new Report.ChangeRateStep(200, 198, new Report.Percentiles(1000, 15, 22, 35, 40), 190, true),
+                new Report.ChangeRateStep(400, 300, new Report.Percentiles(1500, 900, 1500, 2400, 2600), 2500, false)),
+                198, "the pipeline: lag grew past 1000 ms");
+        var scaleOut = new Report.ScaleOut(List.of(new Report.ScaleOutRun("1 invalidator, 1 warmer, 1 API", 1, 5_000, 800),
+                new Report.ScaleOutRun("2 invalidators, 2 warmers, 3 APIs", 3, 7_000, 900)),
+                List.of("invalidator-1: changes-0, changes-2"), List.of("warmer-1: warm-1"), 0, 20_000);
+        return new Report(new Report.Meta("2026-11-29T12:00:00Z", 2, "25", "abc1234", Map.of("products", "10000")), read, sweep, scaleOut);
+    }
+
+    static PatternReport pattern() {
+        return new PatternReport("2026-11-29T12:00:00Z", 1_000_000, 100, 100, 1000, 30,
+                new Report.Percentiles(100, 0.4, 0.6, 0.9, 1.0), new Report.Percentiles(100, 450, 520, 610, 650), 1125, 678);
+    }
+
+    private static Report.ModeResult mode(String name, double throughput, double p50, double hitRate) {
+        var latency = new Report.Percentiles(10_000, p50, p50 * 3, p50 * 8, p50 * 20);
+        return new Report.ModeResult(name, throughput, 1_000, latency,
+                Report.CURVE_PERCENTILES.stream().map(p -> p50 * (1 + (p - 50) / 5)).toList(), hitRate, 0);
+    }
+}
