@@ -102,20 +102,23 @@ public final class BenchCommand {
             PrintStream out = System.out;
             Report report;
             var workload = Workload.catalog(products, categories, zipf);
-            try (DevStack stack = startStack(); BenchPipeline system = BenchPipeline.start(stack, products, categories)) {
-                out.println("Read path");
-                var read = new ReadBenchmark(system, workload,
-                        new ReadBenchmark.Options(warmUp, saturated, openLoop, connections, maxRate, writeShare), out).run();
+            try (DevStack stack = startStack()) {
+                Report.ReadPath read;
                 Report.ChangeRate sweep = null;
-                if (!noSweep) {
-                    out.println("Change-rate sweep");
-                    sweep = new ChangeRateSweep(system, workload,
-                            new ChangeRateSweep.Options(sweepStart, sweepMax, sweepStep, lagBound, sweepWriters), out).run();
+                try (BenchPipeline system = BenchPipeline.start(stack, products, categories)) {
+                    out.println("Read path");
+                    read = new ReadBenchmark(system, workload,
+                            new ReadBenchmark.Options(warmUp, saturated, openLoop, connections, maxRate, writeShare), out).run();
+                    if (!noSweep) {
+                        out.println("Change-rate sweep");
+                        sweep = new ChangeRateSweep(system, workload,
+                                new ChangeRateSweep.Options(sweepStart, sweepMax, sweepStep, lagBound, sweepWriters), out).run();
+                    }
                 }
                 Report.ScaleOut scaleOut = null;
                 if (!noScaleOut) {
                     out.println("Scale-out");
-                    scaleOut = null; // TODO scale-out
+
                 }
                 report = new Report(meta(Map.of("products", Integer.toString(products), "categories", Integer.toString(categories),
                         "zipf", Double.toString(zipf), "writeShare", Double.toString(writeShare), "connections", Integer.toString(connections),

@@ -44,10 +44,11 @@ final class ChangeWriter implements AutoCloseable {
         }
     }
 
-    /** Keeps writes at {@code share} of all requests (reads plus writes), counting reads in {@code reads}. */
+    /** Keeps writes at {@code share} of all requests (reads plus writes) from now on, counting reads in {@code reads}. */
     static ChangeWriter following(DataSource database, Workload workload, LongAdder reads, double share) {
         double perRead = share / (1 - share);
-        return new ChangeWriter(database, workload, 2, () -> (long) (reads.sum() * perRead));
+        long readsBefore = reads.sum();
+        return new ChangeWriter(database, workload, 2, () -> (long) ((reads.sum() - readsBefore) * perRead));
     }
 
     /** Writes at a fixed rate (per second) from now on, over {@code threads} connections. */
