@@ -179,7 +179,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private Invalidator startInvalidator() {
-        var part = new Invalidator(config.kafka(), config.invalidator(), catalog, store, metrics, clock);
+        var part = new Invalidator(config.kafka(), config.invalidator(), catalog, store, metrics, clock, pool);
         part.start();
         return part;
     }

@@ -34,6 +34,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,14 +56,20 @@ public final class Invalidator implements AutoCloseable {
     private final CacheStore store;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final @Nullable DataSource database;
     private final AtomicReference<@Nullable KafkaStreams> streams = new AtomicReference<>();
     private final AtomicLong held = new AtomicLong();
     private volatile @Nullable Gauge heldGauge;
     private volatile @Nullable ScheduledExecutorService restartGuard;
 
+    /**
+     * @param database PostgreSQL, used in {@link #start()} only, to describe the views that can be
+     *                 updated from row images ({@link RowImages}); null to invalidate and re-warm every view
+     */
     public Invalidator(KafkaConfig kafka, InvalidatorConfig config, ViewCatalog catalog, CacheStore store,
-                       MeterRegistry metrics, Clock clock) {
+                       MeterRegistry metrics, Clock clock, @Nullable DataSource database) {
         this.kafka = kafka;
+        this.database = database;
         this.config = config;
         this.catalog = catalog;
         this.store = store;
@@ -75,7 +82,8 @@ public final class Invalidator implements AutoCloseable {
         List<String> changeTopics = catalog.capturedTables().stream().map(topics::change).toList();
         TopicAdmin.ensure(kafka, topicsToEnsure(topics, changeTopics));
         var json = Json.mapper();
-        var invalidation = new RedisInvalidation(store, REDIS_RETRY);
+        RowImages rowImages = config.rowImages() && database != null ? RowImages.detect(catalog, database) : RowImages.NONE;
+        var invalidation = new RedisInvalidation(store, rowImages, REDIS_RETRY);
         var guard = new RedisRestartGuard(store, invalidation::newest, metrics);
         guard.check();
         restartGuard = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().daemon()

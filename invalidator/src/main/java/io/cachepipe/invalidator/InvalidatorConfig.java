@@ -17,7 +17,7 @@ import java.util.List;
  *                       this much to commit-to-re-warmed latency. Zero sends every request at once.
  */
 public record InvalidatorConfig(String applicationId, Duration commitInterval, Duration coalesceWindow, int threads,
-                                Path stateDir, int adminPort) {
+                                Path stateDir, int adminPort, boolean rowImages) {
     public static final Setting<String> APPLICATION_ID = Setting.optional("invalidator.application-id", "",
             Parsers.text(), "Kafka Streams application id (default <topic-prefix>-invalidator)");
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.optional("invalidator.commit-interval", "1s",
@@ -31,15 +31,19 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
     public static final Setting<Integer> ADMIN_PORT = Setting.optional("invalidator.admin-port", "9402", Parsers.port(),
             "port of /metrics and /health/ready (0 picks a free port)");
 
+    public static final Setting<Boolean> ROW_IMAGES = Setting.optional("invalidator.row-images", "true", Parsers.bool(),
+            "write a changed row's new image straight into cached keys of plain row views instead of deleting them for a re-warm"
+                    + " (needs postgres.* to describe the views at start-up)");
+
     public static InvalidatorConfig read(Settings settings, String topicPrefix) {
         String id = settings.get(APPLICATION_ID);
         String stateDir = settings.get(STATE_DIR);
         return new InvalidatorConfig(id == null || id.isBlank() ? topicPrefix + "-invalidator" : id,
                 settings.get(COMMIT_INTERVAL), settings.get(COALESCE_WINDOW), settings.get(THREADS), stateDir == null ? null : Path.of(stateDir),
-                settings.get(ADMIN_PORT));
+                settings.get(ADMIN_PORT), settings.get(ROW_IMAGES));
     }
 
     public static List<Setting<?>> settings() {
-        return List.of(APPLICATION_ID, COMMIT_INTERVAL, COALESCE_WINDOW, THREADS, STATE_DIR, ADMIN_PORT);
+        return List.of(APPLICATION_ID, COMMIT_INTERVAL, COALESCE_WINDOW, THREADS, STATE_DIR, ADMIN_PORT, ROW_IMAGES);
     }
 }

@@ -3,7 +3,10 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.cache.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.db.DataSources;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.metrics.AdminServer;
@@ -30,6 +33,8 @@ public final class InvalidatorMain {
         RedisConfig redis = settings.read(RedisConfig::read);
         CacheConfig cache = settings.read(CacheConfig::read);
         InvalidatorConfig config = settings.read(s -> InvalidatorConfig.read(s, kafka == null ? "cachepipe" : kafka.topicPrefix()));
+        // PostgreSQL is optional here: with it, plain row views are updated from row images (RowImages).
+        PostgresConfig postgres = settings.raw(PostgresConfig.URL) == null ? null : settings.read(PostgresConfig::read);
         settings.validate();
         log.info("invalidator configuration: {}", settings.describeResolved());
 
@@ -37,7 +42,8 @@ public final class InvalidatorMain {
         var metrics = Metrics.prometheus("invalidator");
         var connector = RedisConnector.connect(redis);
         var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
-        var invalidator = new Invalidator(kafka, config, catalog, store, metrics, Clock.systemUTC());
+        HikariDataSource database = postgres == null ? null : DataSources.pool(postgres, "invalidator");
+        var invalidator = new Invalidator(kafka, config, catalog, store, metrics, Clock.systemUTC(), database);
         var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, invalidator::isReady);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             invalidator.close();
@@ -45,5 +51,8 @@ public final class InvalidatorMain {
             admin.close();
         }, "cachepipe-invalidator-shutdown"));
         invalidator.start();
+        if (database != null) {
+            database.close(); // only start() describes the views
+        }
     }
 }

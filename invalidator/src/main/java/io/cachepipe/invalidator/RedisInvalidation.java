@@ -28,12 +28,14 @@ final class RedisInvalidation implements Invalidation {
     private static final Duration PAUSE = Duration.ofMillis(200);
 
     private final CacheStore store;
+    private final RowImages rowImages;
     private final Duration retryFor;
 
     private final AtomicReference<Version> newest = new AtomicReference<>(Version.ZERO);
 
-    RedisInvalidation(CacheStore store, Duration retryFor) {
+    RedisInvalidation(CacheStore store, RowImages rowImages, Duration retryFor) {
         this.store = store;
+        this.rowImages = rowImages;
         this.retryFor = retryFor;
     }
 
@@ -43,7 +45,7 @@ final class RedisInvalidation implements Invalidation {
         long deadline = System.nanoTime() + retryFor.toNanos();
         while (true) {
             try {
-                return applyOnce(event.version(), targets);
+                return applyOnce(event, targets);
             } catch (RuntimeException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("cannot apply invalidations of " + event.table() + " at " + event.version()
@@ -72,14 +74,18 @@ final class RedisInvalidation implements Invalidation {
         }
     }
 
-    private List<CacheKey> applyOnce(Version version, List<CacheTarget> targets) {
+    private List<CacheKey> applyOnce(ChangeEvent event, List<CacheTarget> targets) {
+        Version version = event.version();
         List<CompletableFuture<List<CacheKey>>> parts = new ArrayList<>(targets.size());
         for (CacheTarget target : targets) {
             parts.add(switch (target) {
                 case CacheTarget.Key key -> {
                     CacheKey cacheKey = store.keySpace().key(key.view(), key.params());
-                    yield store.invalidate(cacheKey, version, key.warm())
-                            .thenApply(result -> result.warm() ? List.of(cacheKey) : List.<CacheKey>of()).toCompletableFuture();
+                    byte[] newValue = rowImages.newValue(event, key);
+                    var applied = newValue != null
+                            ? store.replace(cacheKey, version, newValue)
+                            : store.invalidate(cacheKey, version, key.warm());
+                    yield applied.thenApply(result -> result.warm() ? List.of(cacheKey) : List.<CacheKey>of()).toCompletableFuture();
                 }
                 case CacheTarget.Group group ->
                         store.invalidateGroup(group.view(), store.keySpace().group(group.view(), group.bound()), version).toCompletableFuture();

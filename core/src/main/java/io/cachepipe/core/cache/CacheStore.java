@@ -136,6 +136,32 @@ public final class CacheStore {
                 .thenApply(reply -> new Invalidation(key, (Long) reply.get(0) == 1L, (Long) reply.get(1) == 1L));
     }
 
+    /**
+     * Applies a change whose new row image is the key's whole value (a plain row view): writes it in
+     * the same step as the invalidation if the view's warm policy would re-warm the key, else only
+     * invalidates. Never asks for a re-warm: the value is already the newest. Only for keys without a
+     * group (see {@code replace.lua}).
+     */
+    public CompletionStage<Invalidation> replace(CacheKey key, Version version, byte[] value) {
+        ViewDefinition view = key.view();
+        if (key.group() != null) {
+            throw new IllegalArgumentException("replace is for keys without a group: " + key);
+        }
+        Duration ttl = ttl(view, value);
+        byte[] redisKey = bytes(key.redisKey());
+        CompletionStage<Boolean> wanted = switch (view.warm()) {
+            case ALWAYS -> CompletableFuture.completedFuture(true);
+            case NEVER -> CompletableFuture.completedFuture(false);
+            // Register only keys that hold something: a change to a row nobody reads must not grow the registry.
+            case CACHED -> redis.hexists(redisKey, bytes("d")).thenCombine(redis.hget(redisKey, bytes("w")),
+                    (cached, pending) -> cached || pending != null && text(pending).equals("1"));
+        };
+        return wanted.thenCompose(register -> register ? register(key, ttl) : CompletableFuture.completedFuture(0L))
+                .thenCompose(ignored -> RedisScript.REPLACE.<Long>run(redis, new byte[][] {redisKey}, bytes(version.hex()), value,
+                        bytes(ttl.toMillis()), bytes(config.tombstoneTtl().toMillis()), policy(view)))
+                .thenApply(written -> new Invalidation(key, written == 1L, false));
+    }
+
     /** Invalidates every member of a group; answers the members to re-warm. */
     public CompletionStage<List<CacheKey>> invalidateGroup(ViewDefinition view, KeyGroup group, Version version) {
         return RedisScript.INVALIDATE_GROUP.<List<Object>>run(redis,

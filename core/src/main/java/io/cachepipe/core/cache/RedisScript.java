@@ -23,6 +23,7 @@ public enum RedisScript {
     WRITE("write.lua", ScriptOutputType.INTEGER),
     INVALIDATE("invalidate.lua", ScriptOutputType.MULTI),
     INVALIDATE_GROUP("invalidate_group.lua", ScriptOutputType.MULTI),
+    REPLACE("replace.lua", ScriptOutputType.INTEGER),
     APPLIED("applied.lua", ScriptOutputType.INTEGER),
     PUBLISH("publish.lua", ScriptOutputType.INTEGER),
     PEEK("peek.lua", ScriptOutputType.MULTI),

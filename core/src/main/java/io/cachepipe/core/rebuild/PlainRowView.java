@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A view whose value is nothing but one table row picked by its primary key
  * ({@code SELECT a, b AS c FROM t WHERE id = :id}, {@code result: row}): the change topic's latest
- * after image already is its value, so a rebuild renders it without asking PostgreSQL.
+ * after image already is its value, so a rebuild renders it without asking PostgreSQL, and the
+ * invalidator writes a changed row's new value in place of deleting it.
  *
  * <p>The rendering must be byte for byte what {@link io.cachepipe.core.db.ViewLoader} renders from a
  * query (the API's ETag and the audit compare bytes), so only column types whose Debezium form maps
@@ -106,7 +107,7 @@ public final class PlainRowView {
      * The view as a plain row view, or empty when its shape or a column type does not allow rendering
      * from row images. {@code describe} prepares the view's SQL once to learn the column types.
      */
-    static Optional<PlainRowView> detect(ViewDefinition view, Connection connection) throws SQLException {
+    public static Optional<PlainRowView> detect(ViewDefinition view, Connection connection) throws SQLException {
         Optional<Shape> found = shape(view);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -148,6 +149,20 @@ public final class PlainRowView {
 
     public TableName table() {
         return table;
+    }
+
+    /**
+     * The value of the key with {@code keyParams} right after {@code event}, rendered from its after
+     * image; null when the event does not carry that row's complete new image (a delete, the old key
+     * of a moved row, a TOAST placeholder, a record keyed otherwise), and the key must be invalidated
+     * and loaded instead. This is how the invalidator updates a cached row without a database read.
+     */
+    public byte @Nullable [] newValue(ChangeEvent event, Map<String, Object> keyParams) {
+        ObjectNode after = event.after();
+        if (after == null || !keyedByKeyColumn(event) || !keyParams.equals(params(event))) {
+            return null;
+        }
+        return render(after);
     }
 
     /** The view parameters of the row a change is about: from the record key, else the images. */

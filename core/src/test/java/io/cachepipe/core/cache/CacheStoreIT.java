@@ -78,6 +78,55 @@ class CacheStoreIT {
     }
 
     @Test
+    void replace_writesTheNewImageOverACachedValue_inOneStep_withoutAskingForAReWarm() {
+        CacheKey key = keys.key(product, Map.of("id", 11L));
+        assertThat(store.write(key, V1, json("{\"v\":1}")).toCompletableFuture().join()).isTrue();
+
+        CacheStore.Invalidation replaced = store.replace(key, V2, json("{\"v\":2}")).toCompletableFuture().join();
+
+        assertThat(replaced.applied()).isTrue();
+        assertThat(replaced.warm()).isFalse();
+        assertThat(read(key)).isInstanceOfSatisfying(ReadResult.Hit.class, hit -> {
+            assertThat(hit.version()).isEqualTo(V2);
+            assertThat(new String(hit.value(), StandardCharsets.UTF_8)).isEqualTo("{\"v\":2}");
+        });
+        assertThat(store.cachedKeys(product).toCompletableFuture().join()).as("registered for a whole-view invalidation").contains(key);
+    }
+
+    @Test
+    void replace_ofAKeyNobodyCached_onlyInvalidates_soAnOlderFillIsStillRefused() {
+        CacheKey key = keys.key(product, Map.of("id", 12L));
+
+        assertThat(store.replace(key, V2, json("{\"v\":2}")).toCompletableFuture().join().applied()).isFalse();
+        assertThat(store.cachedKeys(product).toCompletableFuture().join()).as("the registry holds only keys with values").doesNotContain(key);
+
+        assertThat(read(key)).as("nothing cached: the reader takes the lease").isInstanceOfSatisfying(ReadResult.Leased.class,
+                lease -> assertThat(lease.fillVersion()).isEqualTo(V2));
+        assertThat(store.write(key, V1, json("{\"v\":1}")).toCompletableFuture().join()).isFalse();
+    }
+
+    @Test
+    void replace_withAnImageOlderThanTheKeysTombstone_changesNothing_andVoidsAnEarlierLease() {
+        CacheKey key = keys.key(product, Map.of("id", 13L));
+        assertThat(store.write(key, V1, json("{\"v\":1}")).toCompletableFuture().join()).isTrue();
+        store.invalidate(key, V3).toCompletableFuture().join();
+        var lease = (ReadResult.Leased) read(key);
+
+        assertThat(store.replace(key, V2, json("{\"v\":2}")).toCompletableFuture().join().applied()).as("a replayed older change")
+                .isFalse();
+        assertThat(store.fill(key, lease, json("{\"v\":3}")).toCompletableFuture().join()).as("the lease is still good").isTrue();
+
+        var second = store.invalidate(key, new Version(0x400)).toCompletableFuture().join();
+        assertThat(second.applied()).isTrue();
+        var leaseBeforeChange = (ReadResult.Leased) read(key);
+        assertThat(store.replace(key, new Version(0x500), json("{\"v\":5}")).toCompletableFuture().join().applied())
+                .as("a pending re-warm counts as cached").isTrue();
+        assertThat(store.fill(key, leaseBeforeChange, json("{\"v\":4}")).toCompletableFuture().join())
+                .as("a fill that read the row before the change is refused").isFalse();
+        assertThat(read(key)).isInstanceOfSatisfying(ReadResult.Hit.class, hit -> assertThat(hit.version()).isEqualTo(new Version(0x500)));
+    }
+
+    @Test
     void outOfOrderWarm_anOlderVersionNeverReplacesANewerOne() {
         CacheKey key = keys.key(product, Map.of("id", 2L));
         store.invalidate(key, V3).toCompletableFuture().join();
