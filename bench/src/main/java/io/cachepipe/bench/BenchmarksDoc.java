@@ -167,7 +167,7 @@ final class BenchmarksDoc {
     private void scaleOut(Report.ScaleOut scale) {
         line("## Scale-out");
         line("");
-        line("Separate processes against one stack; see [operations.md](operations.md#scaling-out) for the playbook.");
+        line("Separate processes against one stack; see [scaling.md](scaling.md) for the playbook.");
         line("");
         line("| layout | API processes | read req/s | changes/s applied |");
         line("| --- | ---: | ---: | ---: |");
