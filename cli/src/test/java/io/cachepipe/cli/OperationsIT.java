@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cachepipe.core.change.Watermarks;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.rebuild.RebuildReport;
+import io.cachepipe.core.rebuild.Rebuilder;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.TestNamespace;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -167,24 +170,83 @@ class OperationsIT {
         long wiped = wipeNamespace();
         assertThat(wiped).isPositive();
 
-        Result rowViews = cli("rebuild", "--views", "product", "--progress", "lines");
-        assertThat(rowViews.exit).as(rowViews.text()).isZero();
-        assertThat(rowViews.out).contains("product                  row images");
-        assertThat(number(rowViews.out, "database queries\\s+([\\d,]+)")).isZero();
-        assertThat(number(rowViews.out, "row-image writes\\s+([\\d,]+)")).isEqualTo(PRODUCTS);
-        System.out.println("rebuild of the row view:\n" + rowViews.out);
+        // The row view, with the database behind a data source that counts what is run on it.
+        CountingDataSource counted = countingDataSource();
+        RebuildReport rowViews = rebuilder(counted).run(new Rebuilder.Options(Set.of("product"), 500, false), (phase, done, total) -> {
+        });
+        System.out.println("rebuild of the row view: " + rowViews + "; counted " + counted.executions() + " statements executed, "
+                + counted.rowsRead() + " rows read, " + counted.prepared() + " prepared");
+        assertThat(rowViews.modes()).containsEntry("product", "row images");
+        assertThat(rowViews.rowWrites()).isEqualTo(PRODUCTS);
+        assertThat(counted.executions()).as("statements the row-view rebuild executed").isZero();
+        assertThat(counted.rowsRead()).as("rows the row-view rebuild read from PostgreSQL").isZero();
+        assertThat(rowViews.dbQueries()).as("self-reported").isEqualTo(counted.executions());
+        assertThat(counted.prepared()).as("column-type describes only").isEqualTo(rowViews.schemaLookups());
 
+        // Every view, through the command; then the same rebuild counted independently.
         wipeNamespace();
         Result all = cli("rebuild", "--progress", "lines", "--batch-size", "100");
         assertThat(all.exit).as(all.text()).isZero();
         System.out.println("rebuild of every view:\n" + all.out);
-        long queries = number(all.out, "database queries\\s+([\\d,]+)");
+        assertThat(all.out).contains("product                  row images");
+        long reported = number(all.out, "database queries\\s+([\\d,]+)");
+        wipeNamespace();
+        CountingDataSource countedAll = countingDataSource();
+        RebuildReport allViews = rebuilder(countedAll).run(new Rebuilder.Options(Set.of(), 100, false), (phase, done, total) -> {
+        });
+        System.out.println("counted rebuild of every view: " + countedAll.executions() + " statements executed, "
+                + countedAll.rowsRead() + " rows read");
         // category (12 keys), category-products page 1 (12 keys), product-reviews (products with reviews): batches of 100.
-        assertThat(queries).isPositive().isLessThanOrEqualTo(1 + 1 + (PRODUCTS + 99) / 100);
+        assertThat(countedAll.executions()).isPositive().isLessThanOrEqualTo(1 + 1 + (PRODUCTS + 99) / 100)
+                .isEqualTo(allViews.dbQueries()).isEqualTo(reported);
 
         assertEveryViewEqualsTheDatabase();
         assertThat(catalog.get("/categories/3").headers().firstValue("X-Cache")).hasValueSatisfying(
                 outcome -> assertThat(outcome).isIn("HIT", "NEAR"));
+
+        // Later pages are not the rebuild's (no source binds page; its default is 1): they fill on read, from the database.
+        for (long category = 1; category <= CATEGORIES; category++) {
+            for (int page = 2; page <= 3; page++) {
+                CacheKey key = catalog.key("category-products", Map.of("category_id", category, "page", page));
+                assertThat(catalog.cached(key)).as("rebuilt " + key.redisKey()).isNull();
+                HttpResponse<String> read = catalog.get("/categories/" + category + "/products?page=" + page);
+                assertThat(read.statusCode()).isEqualTo(200);
+                assertThat(read.body()).isEqualTo(catalog.expected(key));
+                assertThat(catalog.cached(key)).isEqualTo(catalog.expected(key));
+            }
+        }
+        assertThat(catalog.expected(catalog.key("category-products", Map.of("category_id", 3L, "page", 3))))
+                .as("the seed gives page 3 rows").isNotEqualTo("[]");
+
+        // The audit, as `cachepipe audit` runs it, over every cached key.
+        var printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        int exit;
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            exit = new picocli.CommandLine(new AuditCommand(catalog.settings())).execute("--settle", "30s");
+        } finally {
+            System.setOut(original);
+        }
+        String audit = printed.toString(StandardCharsets.UTF_8);
+        System.out.print(audit);
+        assertThat(exit).as(audit).isZero();
+        assertThat(audit).contains("CLEAN");
+        assertThat(number(audit, "of (\\d+) checked")).isGreaterThanOrEqualTo(PRODUCTS + 2 * CATEGORIES + 2L * CATEGORIES);
+    }
+
+    private CountingDataSource countingDataSource() {
+        var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(namespace.jdbcUrl());
+        dataSource.setUser(stack.postgres().user());
+        dataSource.setPassword(stack.postgres().password());
+        return new CountingDataSource(dataSource);
+    }
+
+    private Rebuilder rebuilder(CountingDataSource dataSource) {
+        var pipeline = catalog.pipeline();
+        return new Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(), pipeline.store().connector().commands(),
+                dataSource.dataSource());
     }
 
     @Test
