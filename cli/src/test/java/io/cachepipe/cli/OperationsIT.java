@@ -355,6 +355,111 @@ class OperationsIT {
 
     @Test
     @Order(7)
+    void replayNarrowedToAView_movesOnlyItsTables_unnarrowedMovesTheWarmerToo_andToCountsOnlyUpToT() throws Exception {
+        String prefix = namespace.topicPrefix();
+        String invalidatorGroup = catalog.pipeline().config().invalidator().applicationId();
+        String warmerGroup = catalog.pipeline().config().warmer().groupId();
+        String reviews = prefix + ".public.reviews";
+        String warm = prefix + ".warm";
+        List<String> changeTopics = List.of(prefix + ".public.products", prefix + ".public.categories", reviews);
+
+        catalog.jdbc().update("INSERT INTO reviews (product_id, rating) VALUES (50, 1)");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+        Instant from = Instant.now();
+        await().until(() -> System.currentTimeMillis() > from.toEpochMilli() + 1);
+        catalog.jdbc().update("INSERT INTO reviews (product_id, rating) VALUES (51, 5)");
+        catalog.jdbc().update("UPDATE products SET price = 5.55 WHERE id = 52");
+        catalog.get("/products/52/reviews/summary");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+        Instant to = Instant.now();
+        await().until(() -> System.currentTimeMillis() > to.toEpochMilli() + 1);
+        catalog.jdbc().update("UPDATE products SET price = 6.66 WHERE id = 53");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+
+        try (Admin admin = admin()) {
+            catalog.pipeline().stopConsumers();
+            Map<TopicPartition, OffsetAndMetadata> invalidatorBefore = committed(admin, invalidatorGroup);
+            Map<TopicPartition, OffsetAndMetadata> warmerBefore = committed(admin, warmerGroup);
+            assertThat(warmerBefore).as("the warmer has committed offsets to move").isNotEmpty();
+
+            // --views: only the topics of the view's tables move, and the warmer's group stays.
+            Result narrowed = cli("replay", "--from", from.toString(), "--views", "product-reviews", "--no-wait");
+            assertThat(narrowed.exit).as(narrowed.text()).isZero();
+            assertThat(narrowed.out).contains("warmer group " + warmerGroup + " is not moved");
+            Map<TopicPartition, Long> reviewsFrom = firstOffsetsAtOrAfter(reviews, from).offsets;
+            Map<TopicPartition, OffsetAndMetadata> narrowedAfter = committed(admin, invalidatorGroup);
+            reviewsFrom.forEach((partition, offset) ->
+                    assertThat(narrowedAfter.get(partition).offset()).as("moved " + partition).isEqualTo(offset));
+            assertThat(reviewsFrom.values().stream().mapToLong(Long::longValue).sum())
+                    .as("the reviews topic really moved back").isLessThan(invalidatorBefore.entrySet().stream()
+                            .filter(entry -> entry.getKey().topic().equals(reviews)).mapToLong(entry -> entry.getValue().offset()).sum());
+            narrowedAfter.forEach((partition, offset) -> {
+                if (!partition.topic().equals(reviews)) {
+                    assertThat(offset).as("untouched " + partition).isEqualTo(invalidatorBefore.get(partition));
+                }
+            });
+            assertThat(committed(admin, warmerGroup)).as("warmer group").isEqualTo(warmerBefore);
+
+            // Not narrowed: both groups move, each to the first record at or after --from of its own topics.
+            Result both = cli("replay", "--from", from.toString(), "--no-wait");
+            assertThat(both.exit).as(both.text()).isZero();
+            Map<TopicPartition, OffsetAndMetadata> invalidatorAfter = committed(admin, invalidatorGroup);
+            for (String topic : changeTopics) {
+                firstOffsetsAtOrAfter(topic, from).offsets.forEach((partition, offset) ->
+                        assertThat(invalidatorAfter.get(partition).offset()).as("invalidator " + partition).isEqualTo(offset));
+            }
+            Map<TopicPartition, Long> warmFrom = firstOffsetsAtOrAfter(warm, from).offsets;
+            Map<TopicPartition, OffsetAndMetadata> warmerAfter = committed(admin, warmerGroup);
+            warmFrom.forEach((partition, offset) ->
+                    assertThat(warmerAfter.get(partition).offset()).as("warmer " + partition).isEqualTo(offset));
+            assertThat(warmerAfter).as("the warmer group moved back").isNotEqualTo(warmerBefore);
+
+            catalog.pipeline().startConsumers();
+            catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+
+            // --to: the replay is done once the groups passed T; it counts exactly the records from --from to --to.
+            long expected = 0;
+            long toTheEnd = 0;
+            for (String topic : concat(changeTopics, warm)) {
+                Map<TopicPartition, Long> start = firstOffsetsAtOrAfter(topic, from).offsets;
+                Map<TopicPartition, Long> until = firstOffsetsAtOrAfter(topic, to).offsets;
+                Map<TopicPartition, Long> end = endOffsets(topic);
+                for (TopicPartition partition : start.keySet()) {
+                    expected += until.get(partition) - start.get(partition);
+                    toTheEnd += end.get(partition) - start.get(partition);
+                }
+            }
+            assertThat(expected).isPositive().isLessThan(toTheEnd);
+            Result bounded = cli("replay", "--from", from.toString(), "--to", to.toString(), "--stop-consumers", "--timeout", "90s",
+                    "--progress", "lines");
+            assertThat(bounded.exit).as(bounded.text()).isZero();
+            assertThat(bounded.out).contains("caught up: " + expected + " records re-applied");
+            System.out.println("replay --from --to: " + expected + " records between the times, " + toTheEnd + " to the end");
+        }
+        CacheKey key = catalog.key("product", Map.of("id", 53L));
+        catalog.get("/products/53");
+        await().untilAsserted(() -> assertThat(catalog.cached(key)).isEqualTo(catalog.expected(key)).contains("6.66"));
+    }
+
+    private static List<String> concat(List<String> topics, String more) {
+        List<String> all = new ArrayList<>(topics);
+        all.add(more);
+        return all;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) {
+        var props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
+            return consumer.endOffsets(consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList());
+        }
+    }
+
+    @Test
+    @Order(8)
     void replayWithStopConsumers_removesTheActiveMembers_andReportsCaughtUp() throws Exception {
         Result result = cli("replay", "--from-beginning", "--stop-consumers", "--timeout", "90s", "--progress", "lines");
         assertThat(result.exit).as(result.text()).isZero();
