@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cachepipe.core.json.Json;
+import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.TestNamespace;
@@ -24,17 +25,21 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Reads of declared views on real servers: the generic {@code GET /views/{view}?param=value} route,
  * and a view in {@code on-change: refresh} mode serving its old value within the stale grace until the
- * re-warmed one replaces it.
+ * re-warmed one replaces it. The pipeline beats every second, so cdc-capture's heartbeat writes run
+ * beside the reads, as in production; the last test shows they never reach the invalidator.
  */
 @WithDevStack
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ViewRoutesIT {
     private static final String PROBLEM_JSON = "application/problem+json";
     private ExamplePipeline catalog;
+    private TestNamespace namespace;
 
     @BeforeAll
     void startPipeline(DevStack stack, TestNamespace namespace) throws Exception {
-        catalog = ExamplePipeline.catalog(stack, namespace, 120, 4);
+        catalog = ExamplePipeline.start(stack, namespace, io.cachepipe.examples.ExampleSchema.CATALOG,
+                connection -> io.cachepipe.examples.CatalogSeeder.seed(connection, 120, 4, 7), Map.of("cdc.heartbeat-interval", "1s"));
+        this.namespace = namespace;
     }
 
     @AfterAll
@@ -121,6 +126,31 @@ class ViewRoutesIT {
         });
         assertThat(catalog.cached(key)).isEqualTo(changed);
         System.out.println("X-Cache of /categories/3 across the change: " + outcomes);
+    }
+
+    @Test
+    void heartbeatWrites_reachNeitherTheInvalidatorNorTheDeadLetterTopic() throws Exception {
+        String beats = "SELECT beat::text FROM public.cachepipe_heartbeat WHERE slot = ?";
+        String first = catalog.jdbc().queryValue(String.class, beats, namespace.name());
+        await("two more heartbeat writes").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(catalog.jdbc().queryValue(String.class, beats, namespace.name())).isNotEqualTo(first));
+        String second = catalog.jdbc().queryValue(String.class, beats, namespace.name());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(catalog.jdbc().queryValue(String.class, beats, namespace.name())).isNotEqualTo(second));
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+
+        var metrics = catalog.pipeline().metrics();
+        String heartbeatTopic = namespace.topicPrefix() + ".public.cachepipe_heartbeat";
+        assertThat(metrics.get(MetricNames.CDC_EVENTS).tag("topic", heartbeatTopic).counter().count())
+                .as("heartbeat changes captured").isGreaterThanOrEqualTo(2);
+        assertThat(metrics.find(MetricNames.INVALIDATOR_CHANGES).tag("table", "public.cachepipe_heartbeat").counters())
+                .as("changes the invalidator saw from the heartbeat table").isEmpty();
+        assertThat(metrics.find(MetricNames.DEAD_LETTERS).counters()).allSatisfy(counter -> assertThat(counter.count()).isZero());
+        await("the summary reads the dead-letter topic").untilAsserted(() -> {
+            JsonNode pipeline = Json.mapper().readTree(catalog.get("/cache/summary").body()).path("pipeline");
+            assertThat(pipeline.path("known").asBoolean()).isTrue();
+            assertThat(pipeline.path("deadLetters").asLong()).isZero();
+        });
     }
 
     private static void assertProblem(HttpResponse<String> response, int status, String detail) throws Exception {
