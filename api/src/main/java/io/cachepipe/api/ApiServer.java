@@ -117,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
                 : (view, params) -> hotKeys.record(store.keySpace().key(view, params).redisKey())).register(javalin);
         new AdminRoutes(new AdminAuth(config.adminToken()), catalog, store, dataSource, hotKeys, json).register(javalin);
         var summary = new CacheSummary(this::figures, reader::redisAvailable, dataSource, metrics, config.hitRateTarget(),
-                config.slotLagAlarmMb(), probe);
+                config.slotLagAlarmMb(), probe == null ? null : probe::read);
         javalin.routes.get("/cache/summary", ctx -> ctx.contentType("application/json").result(summary.render(json).toString()));
         new WriteRoutes(catalog, writes, json).register(javalin);
         javalin.routes.get("/cache/stats", this::stats);

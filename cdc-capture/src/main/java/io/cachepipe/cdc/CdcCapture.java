@@ -83,12 +83,17 @@ public final class CdcCapture implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check REPLICA IDENTITY of the captured tables: " + e.getMessage(), e);
         }
+        TableName heartbeatTable = cdc.heartbeatTable();
+        if (heartbeatTable != null) {
+            createHeartbeatTable(heartbeatTable);
+        }
         TopicAdmin.ensure(kafka, topics());
         producer = new KafkaProducer<>(producerProperties());
         var topics = new Topics(kafka.topicPrefix());
         var fanout = new WatermarkFanout(topics.message(), catalog.capturedTables().stream().map(topics::change).toList(),
                 io.cachepipe.core.json.Json.mapper());
-        publisher = new ChangePublisher(producer, fanout, () -> state.get() != State.RUNNING, metrics);
+        publisher = new ChangePublisher(producer, fanout, heartbeatTable == null ? null : topics.change(heartbeatTable),
+                () -> state.get() != State.RUNNING, metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
         scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);
@@ -96,6 +101,20 @@ public final class CdcCapture implements AutoCloseable {
         supervisor.start();
         log.info("cdc-capture started: slot {}, publication {}, tables {}, topics {}.*", cdc.slot(), cdc.publication(),
                 catalog.capturedTables(), kafka.topicPrefix());
+    }
+
+    private void createHeartbeatTable(TableName table) {
+        if (catalog.capturedTables().contains(table)) {
+            throw new IllegalStateException("cdc.heartbeat-table = " + table + " is a table views read; its changes would be "
+                    + "dropped as heartbeats. Name a table of its own (default " + Heartbeats.DEFAULT_TABLE + ")");
+        }
+        try (Connection connection = pool.getConnection()) {
+            Heartbeats.ensureTable(connection, table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the heartbeat table " + table + " (cdc.heartbeat-table): " + e.getMessage()
+                    + ". Create it as (slot text PRIMARY KEY, beat timestamptz NOT NULL) and let " + postgres.user()
+                    + " write it, or set cdc.heartbeat-table empty to do without heartbeat writes", e);
+        }
     }
 
     /** True while Debezium's task runs, i.e. changes are being captured. */

@@ -4,21 +4,26 @@ import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.Problems;
 import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.view.TableName;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * cdc-capture's own settings.
  *
  * @param pollInterval      how long Debezium waits for more WAL before handing over a batch; the floor
  *                          of commit-to-Kafka latency (stack-facts: 10 ms gives a 21 ms median end to end)
- * @param heartbeatInterval heartbeats let the slot advance while captured tables are idle, so it does
- *                          not hold WAL forever
+ * @param heartbeatInterval how often Debezium emits a heartbeat and runs the heartbeat write
+ * @param heartbeatTable    written on every heartbeat ({@link Heartbeats}), or null for none. Without it,
+ *                          a slot whose tables are idle in a database busy with other tables confirms no
+ *                          new position (pgoutput filters the other tables' changes out, so Debezium has
+ *                          nothing to acknowledge) and PostgreSQL keeps all that WAL
  * @param offsetFlush       how often the captured position is saved and confirmed to the slot; a crash
  *                          re-sends at most this much (duplicates are harmless, losses impossible)
  */
 public record CdcConfig(String slot, String publication, Duration pollInterval, Duration heartbeatInterval,
-                        Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity, int adminPort) {
+                        @Nullable TableName heartbeatTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity, int adminPort) {
 
     /** What to capture on the very first start, before streaming. */
     public enum SnapshotMode {
@@ -44,6 +49,9 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
             Parsers.duration(Duration.ofMillis(1), Duration.ofSeconds(10)), "Debezium poll.interval.ms");
     public static final Setting<Duration> HEARTBEAT_INTERVAL = Setting.optional("cdc.heartbeat-interval", "10s",
             Parsers.duration(Duration.ofSeconds(1), Duration.ofHours(1)), "Debezium heartbeat interval");
+    public static final Setting<String> HEARTBEAT_TABLE = Setting.optional("cdc.heartbeat-table", Heartbeats.DEFAULT_TABLE,
+            Parsers.text(), "schema.table cdc-capture writes one row of on every heartbeat, so the slot advances while captured "
+                    + "tables are idle; created on first start and added to the publication; empty: no heartbeat writes");
     public static final Setting<Duration> OFFSET_FLUSH = Setting.optional("cdc.offset-flush-interval", "1s",
             Parsers.duration(Duration.ofMillis(100), Duration.ofMinutes(10)), "how often the captured position is saved");
     public static final Setting<SnapshotMode> SNAPSHOT = Setting.optional("cdc.snapshot", "initial",
@@ -59,16 +67,33 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
         new Problems()
                 .check(NAME.matcher(slot).matches(), "cdc.slot = '" + slot + "': PostgreSQL slot names are lowercase letters, digits and '_'")
                 .check(NAME.matcher(publication).matches(), "cdc.publication = '" + publication + "': use lowercase letters, digits and '_'")
+                .check(heartbeatTable == null || NAME.matcher(heartbeatTable.schema()).matches() && NAME.matcher(heartbeatTable.table()).matches(),
+                        "cdc.heartbeat-table = '" + heartbeatTable + "': use schema.table in lowercase letters, digits and '_', or leave it "
+                                + "empty for no heartbeat writes")
                 .throwIfAny();
     }
 
     public static CdcConfig read(Settings settings) {
         return new CdcConfig(settings.get(SLOT), settings.get(PUBLICATION), settings.get(POLL_INTERVAL),
-                settings.get(HEARTBEAT_INTERVAL), settings.get(OFFSET_FLUSH), settings.get(SNAPSHOT),
+                settings.get(HEARTBEAT_INTERVAL), heartbeatTable(settings), settings.get(OFFSET_FLUSH), settings.get(SNAPSHOT),
                 settings.get(REPLICA_IDENTITY), settings.get(ADMIN_PORT));
     }
 
+    private static @Nullable TableName heartbeatTable(Settings settings) {
+        String text = settings.get(HEARTBEAT_TABLE);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return TableName.parse(text);
+        } catch (IllegalArgumentException e) {
+            settings.addProblem("cdc.heartbeat-table = '" + text + "': " + e.getMessage());
+            return null;
+        }
+    }
+
     public static List<Setting<?>> settings() {
-        return List.of(SLOT, PUBLICATION, POLL_INTERVAL, HEARTBEAT_INTERVAL, OFFSET_FLUSH, SNAPSHOT, REPLICA_IDENTITY, ADMIN_PORT);
+        return List.of(SLOT, PUBLICATION, POLL_INTERVAL, HEARTBEAT_INTERVAL, HEARTBEAT_TABLE, OFFSET_FLUSH, SNAPSHOT, REPLICA_IDENTITY,
+                ADMIN_PORT);
     }
 }

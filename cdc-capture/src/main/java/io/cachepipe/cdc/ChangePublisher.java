@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +36,18 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
 
     private final Producer<byte[], byte[]> producer;
     private final WatermarkFanout watermarks;
+    private final @Nullable String heartbeatTopic;
     private final BooleanSupplier stopping;
     private final MeterRegistry metrics;
     private final Map<String, Counter> eventsByTopic = new ConcurrentHashMap<>();
     private volatile long lastBatchAtMs;
 
-    ChangePublisher(Producer<byte[], byte[]> producer, WatermarkFanout watermarks, BooleanSupplier stopping, MeterRegistry metrics) {
+    /** @param heartbeatTopic where Debezium routes the heartbeat table's changes: dropped, not published (see {@link Heartbeats}) */
+    ChangePublisher(Producer<byte[], byte[]> producer, WatermarkFanout watermarks, @Nullable String heartbeatTopic,
+                    BooleanSupplier stopping, MeterRegistry metrics) {
         this.producer = producer;
         this.watermarks = watermarks;
+        this.heartbeatTopic = heartbeatTopic;
         this.stopping = stopping;
         this.metrics = metrics;
     }
@@ -52,9 +57,13 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
                             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
         List<List<Future<RecordMetadata>>> acks = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {
-            acks.add(watermarks.isWatermark(record.destination())
-                    ? watermarks.fanOut(producer, record.value())
-                    : List.of(send(record)));
+            if (record.destination().equals(heartbeatTopic)) {
+                acks.add(List.of());
+            } else {
+                acks.add(watermarks.isWatermark(record.destination())
+                        ? watermarks.fanOut(producer, record.value())
+                        : List.of(send(record)));
+            }
         }
         for (int i = 0; i < records.size(); i++) {
             for (Future<RecordMetadata> ack : acks.get(i)) {

@@ -5,7 +5,9 @@ import io.cachepipe.core.change.Watermarks;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.kafka.Topics;
 import io.cachepipe.core.view.TableName;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -15,7 +17,12 @@ final class DebeziumProperties {
     private DebeziumProperties() {
     }
 
-    static Properties of(PostgresConfig postgres, KafkaConfig kafka, CdcConfig cdc, Collection<TableName> tables) {
+    static Properties of(PostgresConfig postgres, KafkaConfig kafka, CdcConfig cdc, Collection<TableName> capturedTables) {
+        List<TableName> tables = new ArrayList<>(capturedTables);
+        if (cdc.heartbeatTable() != null) {
+            // in the include list so that the filtered publication carries the heartbeat writes
+            tables.add(cdc.heartbeatTable());
+        }
         var database = postgres.parts();
         var topics = new Topics(kafka.topicPrefix());
         var props = new Properties();
@@ -52,6 +59,9 @@ final class DebeziumProperties {
         props.setProperty("max.queue.size", "8192");
         props.setProperty("status.update.interval.ms", "1000");
         props.setProperty("heartbeat.interval.ms", Long.toString(cdc.heartbeatInterval().toMillis()));
+        if (cdc.heartbeatTable() != null) {
+            props.setProperty("heartbeat.action.query", Heartbeats.actionQuery(cdc.heartbeatTable(), cdc.slot()));
+        }
         // Logical decoding messages: only cachepipe's watermarks (see Watermarks), on <prefix>.message.
         props.setProperty("message.prefix.include.list", quote(Watermarks.MESSAGE_PREFIX));
 

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cachepipe.core.change.Watermarks;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.rebuild.RebuildReport;
+import io.cachepipe.core.rebuild.Rebuilder;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.TestNamespace;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -167,24 +170,83 @@ class OperationsIT {
         long wiped = wipeNamespace();
         assertThat(wiped).isPositive();
 
-        Result rowViews = cli("rebuild", "--views", "product", "--progress", "lines");
-        assertThat(rowViews.exit).as(rowViews.text()).isZero();
-        assertThat(rowViews.out).contains("product                  row images");
-        assertThat(number(rowViews.out, "database queries\\s+([\\d,]+)")).isZero();
-        assertThat(number(rowViews.out, "row-image writes\\s+([\\d,]+)")).isEqualTo(PRODUCTS);
-        System.out.println("rebuild of the row view:\n" + rowViews.out);
+        // The row view, with the database behind a data source that counts what is run on it.
+        CountingDataSource counted = countingDataSource();
+        RebuildReport rowViews = rebuilder(counted).run(new Rebuilder.Options(Set.of("product"), 500, false), (phase, done, total) -> {
+        });
+        System.out.println("rebuild of the row view: " + rowViews + "; counted " + counted.executions() + " statements executed, "
+                + counted.rowsRead() + " rows read, " + counted.prepared() + " prepared");
+        assertThat(rowViews.modes()).containsEntry("product", "row images");
+        assertThat(rowViews.rowWrites()).isEqualTo(PRODUCTS);
+        assertThat(counted.executions()).as("statements the row-view rebuild executed").isZero();
+        assertThat(counted.rowsRead()).as("rows the row-view rebuild read from PostgreSQL").isZero();
+        assertThat(rowViews.dbQueries()).as("self-reported").isEqualTo(counted.executions());
+        assertThat(counted.prepared()).as("column-type describes only").isEqualTo(rowViews.schemaLookups());
 
+        // Every view, through the command; then the same rebuild counted independently.
         wipeNamespace();
         Result all = cli("rebuild", "--progress", "lines", "--batch-size", "100");
         assertThat(all.exit).as(all.text()).isZero();
         System.out.println("rebuild of every view:\n" + all.out);
-        long queries = number(all.out, "database queries\\s+([\\d,]+)");
+        assertThat(all.out).contains("product                  row images");
+        long reported = number(all.out, "database queries\\s+([\\d,]+)");
+        wipeNamespace();
+        CountingDataSource countedAll = countingDataSource();
+        RebuildReport allViews = rebuilder(countedAll).run(new Rebuilder.Options(Set.of(), 100, false), (phase, done, total) -> {
+        });
+        System.out.println("counted rebuild of every view: " + countedAll.executions() + " statements executed, "
+                + countedAll.rowsRead() + " rows read");
         // category (12 keys), category-products page 1 (12 keys), product-reviews (products with reviews): batches of 100.
-        assertThat(queries).isPositive().isLessThanOrEqualTo(1 + 1 + (PRODUCTS + 99) / 100);
+        assertThat(countedAll.executions()).isPositive().isLessThanOrEqualTo(1 + 1 + (PRODUCTS + 99) / 100)
+                .isEqualTo(allViews.dbQueries()).isEqualTo(reported);
 
         assertEveryViewEqualsTheDatabase();
         assertThat(catalog.get("/categories/3").headers().firstValue("X-Cache")).hasValueSatisfying(
                 outcome -> assertThat(outcome).isIn("HIT", "NEAR"));
+
+        // Later pages are not the rebuild's (no source binds page; its default is 1): they fill on read, from the database.
+        for (long category = 1; category <= CATEGORIES; category++) {
+            for (int page = 2; page <= 3; page++) {
+                CacheKey key = catalog.key("category-products", Map.of("category_id", category, "page", page));
+                assertThat(catalog.cached(key)).as("rebuilt " + key.redisKey()).isNull();
+                HttpResponse<String> read = catalog.get("/categories/" + category + "/products?page=" + page);
+                assertThat(read.statusCode()).isEqualTo(200);
+                assertThat(read.body()).isEqualTo(catalog.expected(key));
+                assertThat(catalog.cached(key)).isEqualTo(catalog.expected(key));
+            }
+        }
+        assertThat(catalog.expected(catalog.key("category-products", Map.of("category_id", 3L, "page", 3))))
+                .as("the seed gives page 3 rows").isNotEqualTo("[]");
+
+        // The audit, as `cachepipe audit` runs it, over every cached key.
+        var printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.out;
+        int exit;
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            exit = new picocli.CommandLine(new AuditCommand(catalog.settings())).execute("--settle", "30s");
+        } finally {
+            System.setOut(original);
+        }
+        String audit = printed.toString(StandardCharsets.UTF_8);
+        System.out.print(audit);
+        assertThat(exit).as(audit).isZero();
+        assertThat(audit).contains("CLEAN");
+        assertThat(number(audit, "of (\\d+) checked")).isGreaterThanOrEqualTo(PRODUCTS + 2 * CATEGORIES + 2L * CATEGORIES);
+    }
+
+    private CountingDataSource countingDataSource() {
+        var dataSource = new org.postgresql.ds.PGSimpleDataSource();
+        dataSource.setURL(namespace.jdbcUrl());
+        dataSource.setUser(stack.postgres().user());
+        dataSource.setPassword(stack.postgres().password());
+        return new CountingDataSource(dataSource);
+    }
+
+    private Rebuilder rebuilder(CountingDataSource dataSource) {
+        var pipeline = catalog.pipeline();
+        return new Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(), pipeline.store().connector().commands(),
+                dataSource.dataSource());
     }
 
     @Test
@@ -293,6 +355,111 @@ class OperationsIT {
 
     @Test
     @Order(7)
+    void replayNarrowedToAView_movesOnlyItsTables_unnarrowedMovesTheWarmerToo_andToCountsOnlyUpToT() throws Exception {
+        String prefix = namespace.topicPrefix();
+        String invalidatorGroup = catalog.pipeline().config().invalidator().applicationId();
+        String warmerGroup = catalog.pipeline().config().warmer().groupId();
+        String reviews = prefix + ".public.reviews";
+        String warm = prefix + ".warm";
+        List<String> changeTopics = List.of(prefix + ".public.products", prefix + ".public.categories", reviews);
+
+        catalog.jdbc().update("INSERT INTO reviews (product_id, rating) VALUES (50, 1)");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+        Instant from = Instant.now();
+        await().until(() -> System.currentTimeMillis() > from.toEpochMilli() + 1);
+        catalog.jdbc().update("INSERT INTO reviews (product_id, rating) VALUES (51, 5)");
+        catalog.jdbc().update("UPDATE products SET price = 5.55 WHERE id = 52");
+        catalog.get("/products/52/reviews/summary");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+        Instant to = Instant.now();
+        await().until(() -> System.currentTimeMillis() > to.toEpochMilli() + 1);
+        catalog.jdbc().update("UPDATE products SET price = 6.66 WHERE id = 53");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+
+        try (Admin admin = admin()) {
+            catalog.pipeline().stopConsumers();
+            Map<TopicPartition, OffsetAndMetadata> invalidatorBefore = committed(admin, invalidatorGroup);
+            Map<TopicPartition, OffsetAndMetadata> warmerBefore = committed(admin, warmerGroup);
+            assertThat(warmerBefore).as("the warmer has committed offsets to move").isNotEmpty();
+
+            // --views: only the topics of the view's tables move, and the warmer's group stays.
+            Result narrowed = cli("replay", "--from", from.toString(), "--views", "product-reviews", "--no-wait");
+            assertThat(narrowed.exit).as(narrowed.text()).isZero();
+            assertThat(narrowed.out).contains("warmer group " + warmerGroup + " is not moved");
+            Map<TopicPartition, Long> reviewsFrom = firstOffsetsAtOrAfter(reviews, from).offsets;
+            Map<TopicPartition, OffsetAndMetadata> narrowedAfter = committed(admin, invalidatorGroup);
+            reviewsFrom.forEach((partition, offset) ->
+                    assertThat(narrowedAfter.get(partition).offset()).as("moved " + partition).isEqualTo(offset));
+            assertThat(reviewsFrom.values().stream().mapToLong(Long::longValue).sum())
+                    .as("the reviews topic really moved back").isLessThan(invalidatorBefore.entrySet().stream()
+                            .filter(entry -> entry.getKey().topic().equals(reviews)).mapToLong(entry -> entry.getValue().offset()).sum());
+            narrowedAfter.forEach((partition, offset) -> {
+                if (!partition.topic().equals(reviews)) {
+                    assertThat(offset).as("untouched " + partition).isEqualTo(invalidatorBefore.get(partition));
+                }
+            });
+            assertThat(committed(admin, warmerGroup)).as("warmer group").isEqualTo(warmerBefore);
+
+            // Not narrowed: both groups move, each to the first record at or after --from of its own topics.
+            Result both = cli("replay", "--from", from.toString(), "--no-wait");
+            assertThat(both.exit).as(both.text()).isZero();
+            Map<TopicPartition, OffsetAndMetadata> invalidatorAfter = committed(admin, invalidatorGroup);
+            for (String topic : changeTopics) {
+                firstOffsetsAtOrAfter(topic, from).offsets.forEach((partition, offset) ->
+                        assertThat(invalidatorAfter.get(partition).offset()).as("invalidator " + partition).isEqualTo(offset));
+            }
+            Map<TopicPartition, Long> warmFrom = firstOffsetsAtOrAfter(warm, from).offsets;
+            Map<TopicPartition, OffsetAndMetadata> warmerAfter = committed(admin, warmerGroup);
+            warmFrom.forEach((partition, offset) ->
+                    assertThat(warmerAfter.get(partition).offset()).as("warmer " + partition).isEqualTo(offset));
+            assertThat(warmerAfter).as("the warmer group moved back").isNotEqualTo(warmerBefore);
+
+            catalog.pipeline().startConsumers();
+            catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+
+            // --to: the replay is done once the groups passed T; it counts exactly the records from --from to --to.
+            long expected = 0;
+            long toTheEnd = 0;
+            for (String topic : concat(changeTopics, warm)) {
+                Map<TopicPartition, Long> start = firstOffsetsAtOrAfter(topic, from).offsets;
+                Map<TopicPartition, Long> until = firstOffsetsAtOrAfter(topic, to).offsets;
+                Map<TopicPartition, Long> end = endOffsets(topic);
+                for (TopicPartition partition : start.keySet()) {
+                    expected += until.get(partition) - start.get(partition);
+                    toTheEnd += end.get(partition) - start.get(partition);
+                }
+            }
+            assertThat(expected).isPositive().isLessThan(toTheEnd);
+            Result bounded = cli("replay", "--from", from.toString(), "--to", to.toString(), "--stop-consumers", "--timeout", "90s",
+                    "--progress", "lines");
+            assertThat(bounded.exit).as(bounded.text()).isZero();
+            assertThat(bounded.out).contains("caught up: " + expected + " records re-applied");
+            System.out.println("replay --from --to: " + expected + " records between the times, " + toTheEnd + " to the end");
+        }
+        CacheKey key = catalog.key("product", Map.of("id", 53L));
+        catalog.get("/products/53");
+        await().untilAsserted(() -> assertThat(catalog.cached(key)).isEqualTo(catalog.expected(key)).contains("6.66"));
+    }
+
+    private static List<String> concat(List<String> topics, String more) {
+        List<String> all = new ArrayList<>(topics);
+        all.add(more);
+        return all;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) {
+        var props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
+            return consumer.endOffsets(consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList());
+        }
+    }
+
+    @Test
+    @Order(8)
     void replayWithStopConsumers_removesTheActiveMembers_andReportsCaughtUp() throws Exception {
         Result result = cli("replay", "--from-beginning", "--stop-consumers", "--timeout", "90s", "--progress", "lines");
         assertThat(result.exit).as(result.text()).isZero();

@@ -50,6 +50,7 @@ public final class InvalidationTopology {
             topology.addSink(WARM_SINK, warm.name(), warm.keySerde().serializer(), warm.valueSerde().serializer(), PROCESSOR);
         } else {
             topology.addProcessor(COALESCER, () -> new WarmCoalescer(coalesceWindow, metrics, held), PROCESSOR);
+            WarmCoalescer.registerReloadRatio(metrics);
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WarmCoalescer.STORE),
                     warm.keySerde(), warm.valueSerde()), COALESCER);
             topology.addSink(WARM_SINK, warm.name(), warm.keySerde().serializer(), warm.valueSerde().serializer(), COALESCER);

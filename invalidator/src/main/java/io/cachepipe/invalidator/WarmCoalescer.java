@@ -3,6 +3,7 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.kafka.WarmRequest;
 import io.cachepipe.core.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +39,28 @@ final class WarmCoalescer implements Processor<String, WarmRequest, String, Warm
     WarmCoalescer(Duration window, MeterRegistry metrics, AtomicLong heldByAll) {
         this.window = window;
         this.heldByAll = heldByAll;
-        this.received = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "received").register(metrics);
-        this.sent = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "sent").register(metrics);
+        this.received = received(metrics);
+        this.sent = sent(metrics);
+    }
+
+    /**
+     * The reload ratio gauge ({@link MetricNames#WARM_RELOAD_RATIO}): sent over received, over the
+     * counters every coalescer of the process shares (the registry hands out one counter per name and tags).
+     */
+    static void registerReloadRatio(MeterRegistry metrics) {
+        Counter received = received(metrics);
+        Counter sent = sent(metrics);
+        Gauge.builder(MetricNames.WARM_RELOAD_RATIO, () -> received.count() == 0 ? Double.NaN : sent.count() / received.count())
+                .description("warm requests sent (reloads) per warm request received (changes of cached keys)")
+                .strongReference(true).register(metrics);
+    }
+
+    private static Counter received(MeterRegistry metrics) {
+        return Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "received").register(metrics);
+    }
+
+    private static Counter sent(MeterRegistry metrics) {
+        return Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "sent").register(metrics);
     }
 
     @Override

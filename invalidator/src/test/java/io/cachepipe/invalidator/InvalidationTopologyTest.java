@@ -187,6 +187,21 @@ class InvalidationTopologyTest {
                 .isEqualTo(1);
         assertThat(metrics.get(io.cachepipe.core.metrics.MetricNames.WARM_REQUESTS).tag("stage", "received").counter().count())
                 .isEqualTo(100);
+        assertThat(metrics.get(io.cachepipe.core.metrics.MetricNames.WARM_RELOAD_RATIO).gauge().value())
+                .as("reloads per change").isEqualTo(0.01);
+
+        products.pipeInput(key(2), change("products", "u", "{\"id\":2,\"category_id\":null}", "{\"id\":2,\"category_id\":null}", 1200));
+        driver.advanceWallClockTime(Duration.ofMillis(50));
+        assertThat(warm.readRecordsToList()).hasSize(1);
+        assertThat(metrics.get(io.cachepipe.core.metrics.MetricNames.WARM_RELOAD_RATIO).gauge().value())
+                .as("2 reloads for 101 changes").isEqualTo(2 / 101.0);
+    }
+
+    @Test
+    void withoutCoalescing_thereIsNoReloadRatio_everyChangeIsAReload() {
+        products.pipeInput(key(1), change("products", "u", "{\"id\":1,\"category_id\":null}", "{\"id\":1,\"category_id\":null}"));
+        assertThat(warm.readRecordsToList()).hasSize(1);
+        assertThat(metrics.find(io.cachepipe.core.metrics.MetricNames.WARM_RELOAD_RATIO).gauge()).isNull();
     }
 
     @Test
@@ -251,11 +266,17 @@ class InvalidationTopologyTest {
         String placeholder = "\"" + ChangeEvent.UNAVAILABLE_VALUE + "\"";
         products.pipeInput(key(5), change("products", "u", "{\"id\":5,\"category_id\":3}", "{\"id\":5,\"category_id\":" + placeholder + "}"));
         assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "group category-products {category_id=3}");
+        assertThat(metrics.find(io.cachepipe.core.metrics.MetricNames.INVALIDATOR_WIDENED).counters())
+                .as("the before image named the group: nothing widened").isEmpty();
 
         applied.clear();
         products.pipeInput(key(5), change("products", "u", "{\"id\":5,\"category_id\":" + placeholder + "}",
                 "{\"id\":5,\"category_id\":" + placeholder + "}"));
         assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "view category-products");
+        assertThat(metrics.get(io.cachepipe.core.metrics.MetricNames.INVALIDATOR_WIDENED).tag("view", "category-products")
+                .counter().count()).as("the widening is counted for the listing view").isEqualTo(1);
+        assertThat(metrics.find(io.cachepipe.core.metrics.MetricNames.INVALIDATOR_WIDENED).tag("view", "product").counters())
+                .as("the row view was named by key").isEmpty();
     }
 
     @Test

@@ -43,18 +43,20 @@ public final class CacheSummary {
     private final MeterRegistry metrics;
     private final double hitRateTarget;
     private final long slotLagAlarmBytes;
-    private final @Nullable PipelineProbe probe;
+    private final @Nullable Supplier<PipelineProbe.Reading> pipelineReading;
     private final Map<String, List<Long>> slotHistory = new HashMap<>();
 
+    /** @param pipeline what Kafka says ({@link PipelineProbe#read}), or null when this API has no Kafka settings */
     public CacheSummary(Supplier<Map<String, ViewFigures>> figures, BooleanSupplier redisAvailable, DataSource dataSource,
-                        MeterRegistry metrics, int hitRateTargetPercent, int slotLagAlarmMb, @Nullable PipelineProbe probe) {
+                        MeterRegistry metrics, int hitRateTargetPercent, int slotLagAlarmMb,
+                        @Nullable Supplier<PipelineProbe.Reading> pipeline) {
         this.figures = figures;
         this.redisAvailable = redisAvailable;
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.hitRateTarget = hitRateTargetPercent / 100.0;
         this.slotLagAlarmBytes = slotLagAlarmMb * 1024L * 1024L;
-        this.probe = probe;
+        this.pipelineReading = pipeline;
     }
 
     private record Finding(int points, String severity, String message) {
@@ -91,7 +93,9 @@ public final class CacheSummary {
         hit.put("requests", requests);
         hit.put("total", round(total));
         if (requests >= MIN_READS && total < hitRateTarget) {
-            int points = (int) Math.min(25, Math.ceil((hitRateTarget - total) * 100));
+            // whole percentage points short, rounded up; rounded to 0.01 first so that binary floating point
+            // (0.80 - 0.62 = 0.18000000000000005) does not cost a point more than the shortfall
+            int points = (int) Math.min(25, Math.ceil(Math.round((hitRateTarget - total) * 10_000) / 100.0));
             findings.add(new Finding(points, "warning", String.format(Locale.ROOT, "Overall hit rate %.0f%% is below the target "
                     + "%.0f%%: most reads pay a database query. After a Redis loss run cachepipe rebuild; before a launch run "
                     + "cachepipe warm --hot.", total * 100, hitRateTarget * 100)));
@@ -131,10 +135,10 @@ public final class CacheSummary {
         }
 
         ObjectNode pipeline = body.putObject("pipeline");
-        if (probe == null) {
+        if (pipelineReading == null) {
             pipeline.put("known", false).put("reason", "this API instance has no Kafka settings (kafka.bootstrap)");
         } else {
-            PipelineProbe.Reading reading = probe.read();
+            PipelineProbe.Reading reading = pipelineReading.get();
             if (reading.error() != null) {
                 pipeline.put("known", false).put("reason", reading.error());
                 findings.add(new Finding(10, "warning", "Kafka cannot be read (" + reading.error() + "): lag and dead letters "

@@ -70,7 +70,7 @@ public final class RedisConnector implements AutoCloseable {
                         .build());
                 StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
                 return new RedisConnector(resources, client::shutdown, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
-                        connection, connection.async(), "Redis Cluster " + config.clusterNodes());
+                        connection, connection.async(), config.address());
             }
             RedisClient client = RedisClient.create(resources, RedisURI.create(config.url().toString()));
             client.setOptions(ClientOptions.builder()
@@ -79,10 +79,10 @@ public final class RedisConnector implements AutoCloseable {
                     .build());
             StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
             return new RedisConnector(resources, client::shutdown, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
-                    connection, connection.async(), "Redis " + config.url());
+                    connection, connection.async(), config.address());
         } catch (RuntimeException e) {
             resources.shutdown();
-            throw new IllegalStateException("cannot connect to " + (config.isCluster() ? config.clusterNodes() : config.url())
+            throw new IllegalStateException("cannot connect to " + config.address()
                     + " within " + config.timeout().multipliedBy(4).toMillis() + " ms: " + e.getMessage()
                     + ". Is Redis running there? (set redis.url / CACHEPIPE_REDIS_URL)", e);
         }

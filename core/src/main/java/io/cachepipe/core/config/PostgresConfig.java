@@ -16,7 +16,7 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     public PostgresConfig {
         new Problems()
                 .check(jdbcUrl.startsWith("jdbc:postgresql://"),
-                        "postgres.url = '" + jdbcUrl + "': expected a URL starting with jdbc:postgresql://")
+                        "postgres.url = '" + Secrets.maskUrlPasswords(jdbcUrl) + "': expected a URL starting with jdbc:postgresql://")
                 .throwIfAny();
     }
 
@@ -33,9 +33,15 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
         return JdbcUrlParts.parse(jdbcUrl);
     }
 
+    /** The URL fit for a log line or an error message: a {@code password=} parameter masked. */
+    public String safeUrl() {
+        return Secrets.maskUrlPasswords(jdbcUrl);
+    }
+
+    /** Never prints the password, nor one the URL carries. */
     @Override
     public String toString() {
-        return "PostgresConfig[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + PASSWORD.mask(password)
+        return "PostgresConfig[jdbcUrl=" + safeUrl() + ", user=" + user + ", password=" + PASSWORD.mask(password)
                 + ", poolSize=" + poolSize + "]";
     }
 

@@ -26,7 +26,7 @@ public record RedisConfig(URI url, List<URI> clusterNodes, String namespace, Dur
         var problems = new Problems();
         for (URI node : clusterNodes) {
             problems.check("redis".equals(node.getScheme()) || "rediss".equals(node.getScheme()),
-                    "redis.cluster-nodes: '" + node + "' is not a redis:// URL");
+                    "redis.cluster-nodes: '" + Secrets.maskUrlPasswords(node.toString()) + "' is not a redis:// URL");
         }
         problems.check(!namespace.contains("{") && !namespace.contains("}") && !namespace.contains("*"),
                 "redis.namespace = '" + namespace + "': must not contain '{', '}' or '*' (hash tags and patterns are cachepipe's)");
@@ -40,7 +40,7 @@ public record RedisConfig(URI url, List<URI> clusterNodes, String namespace, Dur
             try {
                 uris.add(URI.create(node));
             } catch (IllegalArgumentException e) {
-                settings.addProblem("redis.cluster-nodes: '" + node + "' is not a valid URI");
+                settings.addProblem("redis.cluster-nodes: '" + Secrets.maskUrlPasswords(node) + "' is not a valid URI");
             }
         }
         return new RedisConfig(settings.get(URL), uris, settings.get(NAMESPACE), settings.get(TIMEOUT));
@@ -52,5 +52,17 @@ public record RedisConfig(URI url, List<URI> clusterNodes, String namespace, Dur
 
     public boolean isCluster() {
         return !clusterNodes.isEmpty();
+    }
+
+    /** Where Redis is, fit for a log line or an error message: URL passwords masked. */
+    public String address() {
+        return Secrets.maskUrlPasswords(isCluster() ? "Redis Cluster " + clusterNodes : "Redis " + url);
+    }
+
+    /** Never prints a password a URL carries. */
+    @Override
+    public String toString() {
+        return Secrets.maskUrlPasswords("RedisConfig[url=" + url + ", clusterNodes=" + clusterNodes + ", namespace=" + namespace
+                + ", timeout=" + timeout + "]");
     }
 }

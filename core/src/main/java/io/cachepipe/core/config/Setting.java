@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param key dotted name, e.g. {@code postgres.url}; also readable as system property {@code cachepipe.<key>}
  * @param env environment variable name
  * @param defaultValue default as text, or {@code null} when the setting is required
- * @param secret masked in logs and in {@code --help}
+ * @param secret masked in logs and in {@code --help}; a setting that is not secret still has the
+ *               passwords of any URL in its value masked ({@link Secrets#maskUrlPasswords})
  */
 public record Setting<T>(
         String key, String env, @Nullable String defaultValue, Parser<T> parser, String description, boolean secret) {
@@ -46,7 +47,11 @@ public record Setting<T>(
         return "CACHEPIPE_" + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
+    /** The value as it may be printed: a secret as {@code ****}, anything else with URL passwords masked. */
     public String mask(String value) {
-        return secret && !value.isEmpty() ? "****" : value;
+        if (secret) {
+            return value.isEmpty() ? value : Secrets.MASK;
+        }
+        return Secrets.maskUrlPasswords(value);
     }
 }

@@ -31,7 +31,7 @@ public final class DataSources {
         try {
             return new HikariDataSource(hikari);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot open a connection pool to " + config.jdbcUrl() + " as " + config.user()
+            throw new IllegalStateException("cannot open a connection pool to " + config.safeUrl() + " as " + config.user()
                     + ": " + e.getMessage() + ". Is PostgreSQL running there? (set postgres.url / CACHEPIPE_POSTGRES_URL)", e);
         }
     }

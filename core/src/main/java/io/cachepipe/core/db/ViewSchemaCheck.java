@@ -17,9 +17,12 @@ import javax.sql.DataSource;
 /**
  * Checks a view catalog against the database at start-up: every source table exists, every bound
  * column exists, and every view's SQL parses and plans (PostgreSQL prepares it without running it).
- * Reports every problem at once.
+ * Reports every problem at once, each naming the views file, the view and the field, like the
+ * problems {@link io.cachepipe.core.view.ViewsFile} finds without a database.
  */
 public final class ViewSchemaCheck {
+    private static final String SYNTAX_ERROR = "42601";
+
     private ViewSchemaCheck() {
     }
 
@@ -27,20 +30,23 @@ public final class ViewSchemaCheck {
         var problems = new Problems();
         try (Connection connection = dataSource.getConnection()) {
             for (ViewDefinition view : catalog.views()) {
-                for (SourceMapping source : view.sources()) {
+                String where = catalog.origin() + ": view '" + view.name() + "'";
+                for (int i = 0; i < view.sources().size(); i++) {
+                    SourceMapping source = view.sources().get(i);
+                    String at = where + ": sources[" + i + "]";
                     Set<String> columns = columns(connection, source.table());
                     if (columns.isEmpty()) {
-                        problems.add("view '" + view.name() + "': source table " + source.table() + " does not exist");
+                        problems.add(at + ": table " + source.table() + " does not exist");
                         continue;
                     }
                     source.bind().forEach((param, column) -> problems.check(columns.contains(column),
-                            "view '" + view.name() + "': bind." + param + ": table " + source.table() + " has no column '" + column
+                            at + ": bind." + param + ": table " + source.table() + " has no column '" + column
                                     + "' (columns: " + columns.stream().sorted().toList() + ")"));
                 }
-                checkSql(connection, "view '" + view.name() + "'", view.sql(), problems);
+                checkSql(connection, where, view.sql(), problems);
             }
             for (var write : catalog.writes()) {
-                checkSql(connection, "write '" + write.name() + "'", write.sql(), problems);
+                checkSql(connection, catalog.origin() + ": write '" + write.name() + "'", write.sql(), problems);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check views against the database: " + e.getMessage(), e);
@@ -69,7 +75,9 @@ public final class ViewSchemaCheck {
             statement.getParameterMetaData();
             statement.getMetaData();
         } catch (SQLException e) {
-            problems.add(what + ": sql does not prepare on the database: " + firstLine(e.getMessage()));
+            // 42601 syntax_error: the text is not SQL at all, as opposed to SQL naming something that is not there
+            problems.add(what + (SYNTAX_ERROR.equals(e.getSQLState()) ? ": sql does not parse on the database: "
+                    : ": sql does not prepare on the database: ") + firstLine(e.getMessage()));
         }
     }
 

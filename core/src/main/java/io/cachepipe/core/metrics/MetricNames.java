@@ -34,6 +34,13 @@ public final class MetricNames {
      * (after coalescing per key and window). sent / received is the reload ratio of hot keys.
      */
     public static final String WARM_REQUESTS = "cachepipe.invalidator.warm.requests";
+    /**
+     * Reloads per change of a cached key: warm requests sent over warm requests received since the
+     * process started (a gauge; 1 when nothing coalesced, 0.01 when a key changed 100 times in one
+     * window caused one reload; NaN before the first). Over a recent interval, divide the rates of the
+     * two {@link #WARM_REQUESTS} counters instead.
+     */
+    public static final String WARM_RELOAD_RATIO = "cachepipe.invalidator.warm.reload.ratio";
     /** Warm requests the invalidator holds for coalescing and has not sent yet (a gauge). */
     public static final String WARM_REQUESTS_HELD = "cachepipe.invalidator.warm.held";
     /** Warm requests handled by the warmer, by view and result: written, refused, failed. */

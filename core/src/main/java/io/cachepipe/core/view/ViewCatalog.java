@@ -17,13 +17,20 @@ public final class ViewCatalog {
     private final Map<String, ViewDefinition> views;
     private final Map<TableName, List<Source>> byTable;
     private final List<WriteDefinition> writes;
+    private final String origin;
 
     public ViewCatalog(List<ViewDefinition> views) {
         this(views, List.of());
     }
 
     public ViewCatalog(List<ViewDefinition> views, List<WriteDefinition> writes) {
+        this(views, writes, "views");
+    }
+
+    /** @param origin where the declarations came from (the views file), named in every message about them */
+    public ViewCatalog(List<ViewDefinition> views, List<WriteDefinition> writes, String origin) {
         this.writes = List.copyOf(writes);
+        this.origin = origin;
         var byName = new LinkedHashMap<String, ViewDefinition>();
         var index = new LinkedHashMap<TableName, List<Source>>();
         for (ViewDefinition view : views) {
@@ -34,6 +41,11 @@ public final class ViewCatalog {
         }
         this.views = java.util.Collections.unmodifiableMap(byName);
         this.byTable = java.util.Collections.unmodifiableMap(index);
+    }
+
+    /** The views file the declarations came from, as messages name it. */
+    public String origin() {
+        return origin;
     }
 
     public List<ViewDefinition> views() {

@@ -114,7 +114,7 @@ public final class ViewsFile {
         });
         checkAcrossViews(definitions);
         problems.throwIfAny();
-        return new ViewCatalog(definitions, writes);
+        return new ViewCatalog(definitions, writes, origin);
     }
 
     private @Nullable WriteDefinition write(String name, JsonNode node) {

@@ -54,6 +54,37 @@ class ViewsFileTest {
     }
 
     @Test
+    void unboundParameter_sqlUsesOneTheViewDoesNotDeclare() {
+        String yaml = TestViews.YAML.replace("sql: SELECT * FROM products WHERE id = :id",
+                "sql: SELECT * FROM products WHERE id = :id AND lang = :lang");
+        assertThatThrownBy(() -> ViewsFile.parse("shop-views.yaml", yaml))
+                .isInstanceOf(ConfigException.class)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "shop-views.yaml: view 'product': sql uses :lang, which is not a declared parameter (declared: [id])"));
+    }
+
+    @Test
+    void unusedParameter_declaredButNotInTheSql() {
+        String yaml = TestViews.YAML.replace("key: product:{id}\n    params: {id: long}",
+                "key: product:{id}:{lang}\n    params: {id: long, lang: string}");
+        assertThat(yaml).contains("{lang}");
+        assertThatThrownBy(() -> ViewsFile.parse("shop-views.yaml", yaml))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactly(
+                        "shop-views.yaml: view 'product': parameter 'lang' is not used by sql: every key would hold the same value"));
+    }
+
+    @Test
+    void badTtls_eachNamedWithFileViewFieldAndValue() {
+        String yaml = TestViews.YAML.replace("sql: SELECT * FROM products WHERE id = :id",
+                "sql: SELECT * FROM products WHERE id = :id\n    ttl: 45d\n    negative-ttl: soon\n    stale-grace: -1s");
+        assertThatThrownBy(() -> ViewsFile.parse("shop-views.yaml", yaml))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).containsExactlyInAnyOrder(
+                        "shop-views.yaml: view 'product': ttl = '45d': expected a duration above 0 and at most 30d",
+                        "shop-views.yaml: view 'product': negative-ttl = 'soon': expected a duration such as 250ms, 10s, 5m, 1h or 2d",
+                        "shop-views.yaml: view 'product': stale-grace = '-1s': expected a duration such as 250ms, 10s, 5m, 1h or 2d"));
+    }
+
+    @Test
     void rejectsABadTtl() {
         String yaml = TestViews.YAML.replace("sql: SELECT * FROM products WHERE id = :id", "sql: SELECT * FROM products WHERE id = :id\n    ttl: 0s");
         assertThatThrownBy(() -> ViewsFile.parse("ttl.yaml", yaml))

@@ -1,0 +1,83 @@
+package io.cachepipe.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cachepipe.core.json.Json;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** Changes go to Kafka before their position is released; heartbeat-table changes only release their position. */
+class ChangePublisherTest {
+    private static final String HEARTBEATS = "p.public.cachepipe_heartbeat";
+
+    @Test
+    void heartbeatTableChanges_areMarkedProcessed_butNeverPublished() throws InterruptedException {
+        var producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        var publisher = new ChangePublisher(producer, new WatermarkFanout("p.message", List.of("p.public.products"), Json.mapper()),
+                HEARTBEATS, () -> false, new SimpleMeterRegistry());
+        var committer = new RecordingCommitter();
+
+        publisher.handleBatch(List.of(event("p.public.products", "{\"id\":1}"), event(HEARTBEATS, "{\"slot\":\"s\"}"),
+                event("p.public.products", "{\"id\":2}")), committer);
+
+        assertThat(producer.history()).extracting(record -> record.topic()).containsExactly("p.public.products", "p.public.products");
+        assertThat(committer.processed).extracting(ChangeEvent::destination)
+                .containsExactly("p.public.products", HEARTBEATS, "p.public.products");
+        assertThat(committer.batchFinished).isTrue();
+    }
+
+    private static ChangeEvent<String, String> event(String destination, String key) {
+        return new ChangeEvent<>() {
+            @Override
+            public String key() {
+                return key;
+            }
+
+            @Override
+            public String value() {
+                return "{}";
+            }
+
+            @Override
+            public String destination() {
+                return destination;
+            }
+
+            @Override
+            public Integer partition() {
+                return null;
+            }
+        };
+    }
+
+    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> {
+        final List<ChangeEvent<String, String>> processed = new ArrayList<>();
+        boolean batchFinished;
+
+        @Override
+        public void markProcessed(ChangeEvent<String, String> record) {
+            processed.add(record);
+        }
+
+        @Override
+        public void markBatchFinished() {
+            batchFinished = true;
+        }
+
+        @Override
+        public void markProcessed(ChangeEvent<String, String> record, DebeziumEngine.Offsets sourceOffsets) {
+            processed.add(record);
+        }
+
+        @Override
+        public DebeziumEngine.Offsets buildOffsets() {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
