@@ -41,11 +41,10 @@ final class RedisProcess {
                 "--pidfile", workDir.resolve(PID_FILE).toString()));
         command.addAll(extraArguments);
         Path log = workDir.resolve(LOG_FILE);
-        Process process = new ProcessBuilder(command)
+        Process process = exec(new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
         RedisProcess redis = new RedisProcess(process, port, workDir);
         try {
             Poll.until("Redis to answer PING on " + Ports.LOOPBACK + ":" + port, READY_TIMEOUT, redis::answersPing,
@@ -56,6 +55,30 @@ final class RedisProcess {
             throw e;
         }
         return redis;
+    }
+
+    /**
+     * Starts the process, retrying briefly on "Text file busy" (ETXTBSY): a binary that was just
+     * copied out can still be open for writing in a child that another thread of this JVM forked in
+     * the meantime (PostgreSQL, another Redis), until that child execs. The race is Linux's, and lasts
+     * milliseconds.
+     */
+    private static Process exec(ProcessBuilder builder) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                if (attempt == 20 || e.getMessage() == null || !e.getMessage().contains("Text file busy")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     int port() {
