@@ -52,7 +52,12 @@ class PipelineIT {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(catalog.get("/products/1").body()).contains("\"price\":12345.67"));
         await().untilAsserted(() -> assertThat(catalog.cached(key)).contains("\"price\":12345.67"));
-        assertThat(catalog.get("/products/1").headers().firstValue("X-Cache")).contains("HIT");
+        // Served from the cache, not PostgreSQL: Redis (HIT) or, once a read copied the value into the
+        // API's near cache, that (NEAR). Which one depends on how many reads the await above made.
+        var served = catalog.get("/products/1");
+        assertThat(served.body()).contains("\"price\":12345.67");
+        assertThat(served.headers().firstValue("X-Cache")).hasValueSatisfying(
+                outcome -> assertThat(outcome).isIn("HIT", "NEAR"));
     }
 
     @Test
