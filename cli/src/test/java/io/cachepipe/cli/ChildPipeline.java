@@ -63,6 +63,7 @@ final class ChildPipeline implements AutoCloseable {
     private final RedisConnector redis;
     private final CacheStore store;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, String> environment;
     private final List<PartProcess> parts = new ArrayList<>();
     private final PartProcess cdc;
     private final PartProcess invalidator;
@@ -77,7 +78,7 @@ final class ChildPipeline implements AutoCloseable {
         this.redis = RedisConnector.connect(config.redis());
         this.store = new CacheStore(redis, new KeySpace(config.redis().namespace(), catalog), config.cache(),
                 Clock.systemUTC(), RandomGenerator.getDefault());
-        Map<String, String> environment = environment(settings);
+        this.environment = environment(settings);
         String name = namespace.name();
         cdc = part("io.cachepipe.cdc.CdcCaptureMain", name + "-cdc", environment, config.cdc().adminPort());
         invalidator = part("io.cachepipe.invalidator.InvalidatorMain", name + "-invalidator", environment,
@@ -145,6 +146,21 @@ final class ChildPipeline implements AutoCloseable {
         return api;
     }
 
+    /**
+     * Starts another API process on the same database, Redis and topics, with {@code extra}
+     * environment variables on top of the pipeline's (for example {@code CACHE_ENABLED=false}).
+     * It is stopped with the pipeline.
+     */
+    PartProcess startApi(String name, Map<String, String> extra) {
+        int port = PartProcess.freePort();
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put(Setting.envName("api.port"), Integer.toString(port));
+        variables.putAll(extra);
+        PartProcess another = part("io.cachepipe.api.ApiMain", namespace.name() + "-" + name, variables, port);
+        another.awaitReady(READY);
+        return another;
+    }
+
     /** SIGKILL, start again with the same environment, wait until ready. */
     void killAndRestart(PartProcess part) {
         part.kill();
@@ -173,7 +189,12 @@ final class ChildPipeline implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.readyPort() + path))
+        return get(api, path, headers);
+    }
+
+    /** A GET from a given API process (see {@link #startApi}). */
+    HttpResponse<String> get(PartProcess from, String path, String... headers) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + from.readyPort() + path))
                 .timeout(Duration.ofSeconds(10)).GET();
         if (headers.length > 0) {
             request.headers(headers);
