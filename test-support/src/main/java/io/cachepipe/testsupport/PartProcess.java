@@ -59,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PartProcess implements AutoCloseable {
     /** Heap and collector of a child: four of them share two cores and the test JVM. */
-    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC", "-Xshare:auto");
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC");
     private static final long STOP_TIMEOUT_SECONDS = 30;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(STOP_TIMEOUT_SECONDS);
     private static final Duration POLL = Duration.ofMillis(50);
@@ -76,7 +76,7 @@ public final class PartProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final int readyPort;
     private final Path log;
-    private @Nullable Process process;
+    private volatile @Nullable Process process;
     private @Nullable OutputStream lifeline;
 
     private PartProcess(Builder builder) {
@@ -117,12 +117,15 @@ public final class PartProcess implements AutoCloseable {
      * @throws IllegalStateException if it is running
      */
     public synchronized PartProcess start() {
-        if (process != null && process.isAlive()) {
-            throw new IllegalStateException(name + " is running (pid " + process.pid() + ")");
+        Process previous = process;
+        if (previous != null && previous.isAlive()) {
+            throw new IllegalStateException(name + " is running (pid " + previous.pid() + ")");
         }
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "---- " + Instant.now() + " starting " + name + ": " + String.join(" ", command) + "\n",
+            quietlyClose(lifeline);
+            String shown = String.join(" ", command).replace(System.getProperty("java.class.path"), "<this JVM's class path>");
+            Files.writeString(log, "---- " + Instant.now() + " starting " + name + ": " + shown + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             var builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
