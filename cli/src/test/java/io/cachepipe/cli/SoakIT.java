@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
  * {@link #WRITES_DURING_OUTAGE} writes have piled up behind them. When the writers stop and the
  * pipeline has drained, the audit must find nothing incoherent and nothing unconfirmed, and every
  * product, every listing page and every category read through the API must equal the database.
+ * The warmer's background audit runs every few seconds throughout and must count nothing incoherent.
  */
 @WithDevStack
 class SoakIT {
@@ -51,7 +52,9 @@ class SoakIT {
     void killingEachPartInTurnUnderLoad_leavesNoIncoherentEntry(DevStack stack, TestNamespace namespace) throws Exception {
         System.out.println("soak seed " + SEED + " (rerun with -Dsoak.seed=" + SEED + ")");
         long soakStarted = System.nanoTime();
-        try (ChildPipeline pipeline = ChildPipeline.catalog(stack, namespace, PRODUCTS, CATEGORIES, Map.of())) {
+        // The warmer's background audit runs throughout, and must raise no false alarm under the faults either.
+        Map<String, String> auditOften = Map.of("audit.interval", "3s", "audit.sample-rate", "0.2");
+        try (ChildPipeline pipeline = ChildPipeline.catalog(stack, namespace, PRODUCTS, CATEGORIES, auditOften)) {
             say(soakStarted, "4 child processes ready and caught up in %.1f s%n", seconds(soakStarted));
             var running = new AtomicBoolean(true);
             var writes = new AtomicLong();
@@ -113,6 +116,11 @@ class SoakIT {
                         .isEqualTo(pipeline.expected(key));
             }
             assertThat(readFailures).as("reads that failed while parts were down").isEmpty();
+            double backgroundChecks = pipeline.scrape(pipeline.warmer(), "cachepipe_audit_checks_total");
+            say(soakStarted, "the restarted warmer's background audit checked %.0f entries%n", backgroundChecks);
+            assertThat(backgroundChecks).isPositive();
+            assertThat(pipeline.scrape(pipeline.warmer(), "cachepipe_audit_incoherent_total"))
+                    .as("background audit alarms; see %s", pipeline.warmer().log()).isZero();
 
             AuditReport afterReads = pipeline.audit().run(CacheAudit.Options.everything());
             say(soakStarted, "every product, listing page and category equals the database; audit after the reads:%n%s",
