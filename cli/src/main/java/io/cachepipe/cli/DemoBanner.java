@@ -26,7 +26,7 @@ final class DemoBanner {
                 Try it: read a product, change it behind the API's back, read it again.
                   curl -i %s/products/1
                   %s -c "UPDATE products SET price = price + 1 WHERE id = 1"
-                  curl -i %s/products/1        # new price, X-Cache: HIT once re-warmed
+                  curl -i %s/products/1        # new price, from the cache again (X-Cache: HIT or NEAR) once re-warmed
 
                 Press Ctrl-C to stop.
                 """.formatted(readyMillis / 1000.0, api, api, api, api, psql, stack.kafka().bootstrapServers(),

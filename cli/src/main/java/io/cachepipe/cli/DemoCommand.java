@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start PostgreSQL, Kafka and Redis, seed the demo catalog, and run the whole pipeline in this JVM.")
 final class DemoCommand implements Callable<Integer> {
+    /** Longest wait for the initial snapshot to pass through the pipeline (10k products take seconds). */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
     private static volatile boolean running;
 
     @Option(names = "--data-dir", description = "where the servers keep binaries and data (default: ${DEFAULT-VALUE})")
@@ -84,13 +89,40 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         Pipeline running = pipeline;
+        var stopping = new AtomicBoolean();
         stack.closeFirst(() -> {
+            stopping.set(true);
             System.out.println("\nStopping cachepipe demo ...");
             running.close();
         });
         DemoCommand.running = true;
+        if (!awaitCaughtUp(running, stopping)) {
+            return 0; // Ctrl-C while waiting: the shutdown hook stops everything.
+        }
         System.out.println(DemoBanner.text(stack, running.apiPort(), (System.nanoTime() - started) / 1_000_000));
         return 0;
+    }
+
+    /**
+     * Waits until every row the snapshot copied and every change before now is in the cache, so that
+     * the first UPDATE a user makes after the banner is not queued behind tens of thousands of
+     * snapshot events. False when the demo is being stopped meanwhile.
+     */
+    private static boolean awaitCaughtUp(Pipeline pipeline, AtomicBoolean stopping) {
+        System.out.println("Waiting for the pipeline to catch up: Debezium's initial snapshot (every existing row) "
+                + "has to pass through Kafka, the invalidator and the warmer first ...");
+        long started = System.nanoTime();
+        try {
+            pipeline.awaitCaughtUp(CATCH_UP_TIMEOUT);
+        } catch (RuntimeException e) {
+            if (stopping.get()) {
+                return false;
+            }
+            throw new IllegalStateException("The pipeline did not catch up with the database within " + CATCH_UP_TIMEOUT
+                    .toSeconds() + " s (" + e.getMessage() + "); the log above says which part is stuck", e);
+        }
+        System.out.printf(Locale.ROOT, "Caught up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        return true;
     }
 
     private CatalogSeeder.Summary seed(DevStack stack) throws SQLException {

@@ -217,8 +217,7 @@ public final class Pipeline implements AutoCloseable {
             throw new IllegalStateException("cannot write a watermark: " + e.getMessage(), e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        awaitUntil("the invalidator to pass watermark " + watermark, deadline, () -> store.appliedPosition().toCompletableFuture()
-                .join().filter(applied -> applied.compareTo(watermark) >= 0).isPresent());
+        awaitUntil("the invalidator to pass watermark " + watermark, deadline, () -> applied(watermark));
         awaitUntil("held warm requests to be sent", deadline, () -> invalidator.heldWarmRequests() == 0);
         try (Admin admin = TopicAdmin.admin(config.kafka())) {
             // Quiet for a moment, not just once: a request just sent may not be appended yet.
@@ -226,6 +225,20 @@ public final class Pipeline implements AutoCloseable {
                     () -> ConsumerLag.total(admin, config.warmer().groupId()) == 0 && invalidator.heldWarmRequests() == 0);
         }
         return watermark;
+    }
+
+    /**
+     * Whether the applied position has reached {@code watermark}. A Redis call that fails or times
+     * out (a loaded machine, Redis restarting) is "not yet": the caller's deadline bounds the wait.
+     */
+    private boolean applied(Version watermark) {
+        try {
+            return store.appliedPosition().toCompletableFuture().join()
+                    .filter(applied -> applied.compareTo(watermark) >= 0).isPresent();
+        } catch (java.util.concurrent.CompletionException e) {
+            log.debug("Reading the applied position failed, trying again: {}", e.getCause().toString());
+            return false;
+        }
     }
 
     /** Waits until {@code done} has held continuously for {@link #QUIET}. */

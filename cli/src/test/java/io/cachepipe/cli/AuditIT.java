@@ -1,17 +1,25 @@
 package io.cachepipe.cli;
 
+import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cachepipe.core.audit.AuditConfig;
 import io.cachepipe.core.audit.AuditReport;
+import io.cachepipe.core.audit.BackgroundAudit;
 import io.cachepipe.core.audit.CacheAudit;
 import io.cachepipe.core.change.Version;
+import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +30,9 @@ import picocli.CommandLine;
 
 /**
  * The audit on real servers: clean after ordinary traffic and changes, and when a value is planted
- * behind the pipeline's back it names exactly that key, and {@code cachepipe audit} exits non-zero.
+ * behind the pipeline's back it names exactly that key, {@code cachepipe audit} exits non-zero, and
+ * the background audit counts it in {@code cachepipe.audit.incoherent}. Each test removes what it
+ * planted.
  */
 @WithDevStack
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -95,6 +105,50 @@ class AuditIT {
         System.out.print(printed);
         assertThat(exit).isEqualTo(AuditCommand.INCOHERENT);
         assertThat(printed).contains("STALE   " + stale.redisKey()).contains("EXTRA   " + extra.redisKey()).contains("INCOHERENT");
+        removePlanted(stale, extra);
+    }
+
+    @Test
+    void backgroundAudit_countsChecks_andAPlantedStaleValueAsIncoherent() throws Exception {
+        var metrics = Metrics.prometheus("warmer");
+        try (var background = new BackgroundAudit(catalog.pipeline().audit(),
+                new AuditConfig(Duration.ofMillis(200), 1.0, Duration.ofSeconds(5)), metrics)) {
+            background.start();
+            await("a first background audit").until(() -> counted(metrics, MetricNames.AUDIT_CHECKS, "product") >= 50);
+            assertThat(counted(metrics, MetricNames.AUDIT_INCOHERENT, "product", "stale")).as("nothing planted yet").isZero();
+
+            CacheKey planted = catalog.key("product", Map.of("id", 11L));
+            String wrong = catalog.cached(planted).replaceAll("\"stock\":[0-9]+", "\"stock\":-1");
+            assertThat(catalog.pipeline().store().write(planted, new Version(Long.MAX_VALUE / 2),
+                    wrong.getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join()).isTrue();
+            try {
+                await("the background audit to count the planted value")
+                        .until(() -> counted(metrics, MetricNames.AUDIT_INCOHERENT, "product", "stale") >= 1);
+            } finally {
+                removePlanted(planted);
+            }
+        }
+        assertThat(counted(metrics, MetricNames.AUDIT_INCOHERENT, "product", "missing")).isZero();
+        assertThat(counted(metrics, MetricNames.AUDIT_INCOHERENT, "product", "extra")).isZero();
+        assertThat(counted(metrics, MetricNames.AUDIT_INCOHERENT, "category-products", "stale")).isZero();
+        assertThat(metrics.scrape()).contains("cachepipe_audit_checks_total{").contains("cachepipe_audit_incoherent_total{");
+    }
+
+    /** Counter value by view (and kind), 0 when not registered yet. */
+    private static double counted(MeterRegistry metrics, String name, String view, String... kind) {
+        var search = metrics.find(name).tag("view", view);
+        if (kind.length > 0) {
+            search = search.tag("kind", kind[0]);
+        }
+        Counter counter = search.counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** Deletes values planted under a version no change supersedes, so the other tests see a coherent cache. */
+    private void removePlanted(CacheKey... keys) throws Exception {
+        for (CacheKey key : keys) {
+            catalog.redis().commands().del(key.redisKey().getBytes(StandardCharsets.UTF_8)).get();
+        }
     }
 
     @Test

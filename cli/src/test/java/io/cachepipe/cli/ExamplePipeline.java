@@ -61,6 +61,24 @@ final class ExamplePipeline implements AutoCloseable {
 
     static ExamplePipeline start(DevStack stack, TestNamespace namespace, ExampleSchema example, Seed seed,
                                  Map<String, String> overrides) throws Exception {
+        Map<String, String> settings = prepare(stack, namespace, example, seed, overrides);
+        Pipeline pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings)));
+        pipeline.awaitCaughtUp(Duration.ofSeconds(60));
+        var redisConfig = new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(), Duration.ofSeconds(2));
+        var dataSource = new PGSimpleDataSource();
+        dataSource.setURL(namespace.jdbcUrl());
+        dataSource.setUser(stack.postgres().user());
+        dataSource.setPassword(stack.postgres().password());
+        return new ExamplePipeline(pipeline, namespace, RedisConnector.connect(redisConfig), new ViewLoader(dataSource),
+                settings);
+    }
+
+    /**
+     * Creates and seeds the example's tables in the namespace's database and answers the settings
+     * (keys as in docs/configuration.md) of a pipeline on them, with {@code overrides} applied.
+     */
+    static Map<String, String> prepare(DevStack stack, TestNamespace namespace, ExampleSchema example, Seed seed,
+                                       Map<String, String> overrides) throws Exception {
         try (Connection connection = namespace.jdbc().connect()) {
             example.create(connection);
             seed.into(connection);
@@ -81,15 +99,7 @@ final class ExamplePipeline implements AutoCloseable {
         settings.put("invalidator.state-dir", Path.of("target", "streams", namespace.name()).toAbsolutePath().toString());
         settings.put("invalidator.commit-interval", "200ms");
         settings.putAll(overrides);
-        Pipeline pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings)));
-        pipeline.awaitCaughtUp(Duration.ofSeconds(60));
-        var redisConfig = new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(), Duration.ofSeconds(2));
-        var dataSource = new PGSimpleDataSource();
-        dataSource.setURL(namespace.jdbcUrl());
-        dataSource.setUser(stack.postgres().user());
-        dataSource.setPassword(stack.postgres().password());
-        return new ExamplePipeline(pipeline, namespace, RedisConnector.connect(redisConfig), new ViewLoader(dataSource),
-                settings);
+        return settings;
     }
 
     /** The settings the pipeline runs with, for starting commands against it. */

@@ -8,8 +8,10 @@ import io.cachepipe.core.audit.CacheAudit;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.ManagedServer;
+import io.cachepipe.testsupport.PartProcess;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,31 +19,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The randomized soak: writers insert, update (moving products between categories) and delete
- * over JDBC, readers hammer the API, and meanwhile cdc-capture, the invalidator, the warmer, the
- * Redis server (losing its data) and the Kafka broker are killed and restarted in turn. When the
- * writers stop and the pipeline has drained, the audit must find nothing incoherent and every
- * product read through the API must equal the database.
+ * over JDBC, readers hammer the API, and meanwhile each part is killed for real: cdc-capture, the
+ * invalidator and the warmer run as child JVMs ({@link PartProcess}) and are SIGKILLed in turn (no
+ * shutdown hook, no offset commit, no flush) and started again; the Redis server is stopped and
+ * comes back empty; the Kafka broker is stopped. Both outages last {@link #OUTAGE} and until
+ * {@link #WRITES_DURING_OUTAGE} writes have piled up behind them. When the writers stop and the
+ * pipeline has drained, the audit must find nothing incoherent and nothing unconfirmed, and every
+ * product, every listing page and every category read through the API must equal the database.
+ * The warmer's background audit runs every few seconds throughout and must count nothing incoherent.
  */
 @WithDevStack
 class SoakIT {
     private static final int PRODUCTS = 300;
     private static final int CATEGORIES = 10;
+    private static final int PAGE_SIZE = 20;
+    private static final int WRITES_BETWEEN_FAULTS = 200;
+    private static final Duration OUTAGE = Duration.ofSeconds(4);
+    private static final int WRITES_DURING_OUTAGE = 300;
     private static final long SEED = Long.getLong("soak.seed", System.nanoTime());
 
     @Test
-    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void killingEachPartInTurnUnderLoad_leavesNoIncoherentEntry(DevStack stack, TestNamespace namespace) throws Exception {
         System.out.println("soak seed " + SEED + " (rerun with -Dsoak.seed=" + SEED + ")");
-        try (ExamplePipeline catalog = ExamplePipeline.catalog(stack, namespace, PRODUCTS, CATEGORIES)) {
+        long soakStarted = System.nanoTime();
+        // The warmer's background audit runs throughout, and must raise no false alarm under the faults either.
+        Map<String, String> auditOften = Map.of("audit.interval", "3s", "audit.sample-rate", "0.2");
+        try (ChildPipeline pipeline = ChildPipeline.catalog(stack, namespace, PRODUCTS, CATEGORIES, auditOften)) {
+            say(soakStarted, "4 child processes ready and caught up in %.1f s%n", seconds(soakStarted));
             var running = new AtomicBoolean(true);
             var writes = new AtomicLong();
             var reads = new AtomicLong();
@@ -52,7 +66,7 @@ class SoakIT {
                 var random = new SplittableRandom(SEED + i);
                 threads.add(Thread.ofPlatform().name("soak-writer-" + i).start(() -> {
                     while (running.get()) {
-                        write(catalog, random, nextId);
+                        write(pipeline, random, nextId);
                         writes.incrementAndGet();
                     }
                 }));
@@ -61,103 +75,164 @@ class SoakIT {
                 var random = new SplittableRandom(SEED + 100 + i);
                 threads.add(Thread.ofPlatform().name("soak-reader-" + i).start(() -> {
                     while (running.get()) {
-                        read(catalog, random, nextId.get(), readFailures);
+                        read(pipeline, random, nextId.get(), readFailures);
                         reads.incrementAndGet();
                     }
                 }));
             }
 
-            List<String> faults = List.of("cdc-capture", "invalidator", "warmer", "redis", "kafka");
-            for (String fault : faults) {
+            for (String fault : List.of("cdc-capture", "invalidator", "warmer", "redis", "kafka")) {
                 long before = writes.get();
-                await().atMost(Duration.ofSeconds(60)).until(() -> writes.get() > before + 200);
+                await().atMost(Duration.ofSeconds(60)).until(() -> writes.get() > before + WRITES_BETWEEN_FAULTS);
                 long started = System.nanoTime();
-                inject(fault, catalog, stack);
-                System.out.printf("soak: %s killed and back in %.1f s (%d writes, %d reads so far)%n", fault,
-                        (System.nanoTime() - started) / 1e9, writes.get(), reads.get());
+                long atFault = writes.get();
+                String how = inject(fault, pipeline, stack, writes);
+                say(soakStarted, "%s %s; back in %.1f s, %d writes meanwhile (%d writes, %d reads so far)%n",
+                        fault, how, seconds(started), writes.get() - atFault, writes.get(), reads.get());
             }
             long before = writes.get();
-            await().atMost(Duration.ofSeconds(60)).until(() -> writes.get() > before + 200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> writes.get() > before + WRITES_BETWEEN_FAULTS);
             running.set(false);
             for (Thread thread : threads) {
                 thread.join();
             }
+            say(soakStarted, "writers stopped%n");
 
-            catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(120));
-            AuditReport audit = catalog.pipeline().audit().run(CacheAudit.Options.everything());
-            System.out.printf("soak: %d writes, %d reads, %d read failures; audit:%n%s", writes.get(), reads.get(),
+            long draining = System.nanoTime();
+            pipeline.awaitCaughtUp(Duration.ofSeconds(120));
+            say(soakStarted, "drained in %.1f s%n", seconds(draining));
+            AuditReport audit = pipeline.audit().run(CacheAudit.Options.everything());
+            say(soakStarted, "%d writes, %d reads, %d read failures; audit:%n%s", writes.get(), reads.get(),
                     readFailures.size(), audit.render());
             assertThat(audit.clean()).as(audit.render()).isTrue();
+            assertThat(audit.unconfirmed()).as("mismatches the audit could not confirm or clear\n" + audit.render()).isZero();
             assertThat(audit.checked()).isPositive();
-            for (long id = 1; id < nextId.get(); id++) {
-                CacheKey key = catalog.key("product", Map.of("id", id));
-                String expected = catalog.expected(key);
-                HttpResponse<String> served = catalog.get("/products/" + id);
-                if (expected.isEmpty()) {
-                    assertThat(served.statusCode()).as("product %d was deleted", id).isEqualTo(404);
-                } else {
-                    assertThat(served.body()).as("product %d", id).isEqualTo(expected);
-                }
-            }
+
+            assertEveryProductEqualsTheDatabase(pipeline, nextId.get());
+            int pages = assertEveryListingPageEqualsTheDatabase(pipeline);
             for (long category = 1; category <= CATEGORIES; category++) {
-                CacheKey key = catalog.key("category-products", Map.of("category_id", category, "page", 1));
-                assertThat(catalog.get("/categories/" + category + "/products").body()).isEqualTo(catalog.expected(key));
+                CacheKey key = pipeline.key("category", Map.of("id", category));
+                assertThat(pipeline.get("/categories/" + category).body()).as("category %d", category)
+                        .isEqualTo(pipeline.expected(key));
             }
             assertThat(readFailures).as("reads that failed while parts were down").isEmpty();
-            AuditReport afterReads = catalog.pipeline().audit().run(CacheAudit.Options.everything());
-            System.out.print(afterReads.render());
+            double backgroundChecks = pipeline.scrape(pipeline.warmer(), "cachepipe_audit_checks_total");
+            say(soakStarted, "the restarted warmer's background audit checked %.0f entries%n", backgroundChecks);
+            assertThat(backgroundChecks).isPositive();
+            assertThat(pipeline.scrape(pipeline.warmer(), "cachepipe_audit_incoherent_total"))
+                    .as("background audit alarms; see %s", pipeline.warmer().log()).isZero();
+
+            AuditReport afterReads = pipeline.audit().run(CacheAudit.Options.everything());
+            say(soakStarted, "every product, listing page and category equals the database; audit after the reads:%n%s",
+                    afterReads.render());
             assertThat(afterReads.clean()).as(afterReads.render()).isTrue();
+            assertThat(afterReads.unconfirmed()).as(afterReads.render()).isZero();
             assertThat(afterReads.views()).filteredOn(view -> view.view().equals("category-products"))
-                    .singleElement().satisfies(listings -> assertThat(listings.checked()).isGreaterThanOrEqualTo(CATEGORIES));
+                    .singleElement().satisfies(listings -> assertThat(listings.checked()).isGreaterThanOrEqualTo(pages));
         }
+        say(soakStarted, "%.1f s in all%n", seconds(soakStarted));
     }
 
-    private static void inject(String fault, ExamplePipeline catalog, DevStack stack) {
-        switch (fault) {
-            case "cdc-capture" -> catalog.pipeline().restartCdc();
-            case "invalidator" -> catalog.pipeline().restartInvalidator();
-            case "warmer" -> catalog.pipeline().restartWarmer();
-            case "redis" -> bounce(stack.redis());
-            case "kafka" -> bounce(stack.kafka());
+    private static String inject(String fault, ChildPipeline pipeline, DevStack stack, AtomicLong writes) {
+        return switch (fault) {
+            case "cdc-capture" -> sigkill(pipeline, pipeline.cdc());
+            case "invalidator" -> sigkill(pipeline, pipeline.invalidator());
+            case "warmer" -> sigkill(pipeline, pipeline.warmer());
+            case "redis" -> outage(stack.redis(), writes);
+            case "kafka" -> outage(stack.kafka(), writes);
             default -> throw new IllegalArgumentException(fault);
+        };
+    }
+
+    private static String sigkill(ChildPipeline pipeline, PartProcess part) {
+        long pid = part.pid();
+        pipeline.killAndRestart(part);
+        return "SIGKILLed (pid " + pid + ") and restarted (pid " + part.pid() + ")";
+    }
+
+    /** Stops a server for at least {@link #OUTAGE} and until writes have piled up, then starts it again. */
+    private static String outage(ManagedServer server, AtomicLong writes) {
+        long stopped = System.nanoTime();
+        server.stop();
+        long atStop = writes.get();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> System.nanoTime() - stopped >= OUTAGE.toNanos()
+                    && writes.get() >= atStop + WRITES_DURING_OUTAGE);
+        } finally {
+            server.start();
+        }
+        return String.format("stopped for %.1f s with %d writes behind it", seconds(stopped), writes.get() - atStop);
+    }
+
+    private static void assertEveryProductEqualsTheDatabase(ChildPipeline pipeline, int maxId) throws Exception {
+        for (long id = 1; id < maxId; id++) {
+            String expected = pipeline.expected(pipeline.key("product", Map.of("id", id)));
+            HttpResponse<String> served = pipeline.get("/products/" + id);
+            if (expected.isEmpty()) {
+                assertThat(served.statusCode()).as("product %d was deleted", id).isEqualTo(404);
+            } else {
+                assertThat(served.body()).as("product %d", id).isEqualTo(expected);
+            }
         }
     }
 
-    private static void bounce(ManagedServer server) {
-        server.stop();
-        server.start();
+    /** Every page of every category, and the empty page after the last; answers how many pages that was. */
+    private static int assertEveryListingPageEqualsTheDatabase(ChildPipeline pipeline) throws Exception {
+        int pages = 0;
+        for (long category = 1; category <= CATEGORIES; category++) {
+            long products = pipeline.jdbc().queryValue(Long.class, "SELECT count(*) FROM products WHERE category_id = ?", category);
+            long lastPage = Math.max(1, (products + PAGE_SIZE - 1) / PAGE_SIZE);
+            for (int page = 1; page <= lastPage + 1; page++) {
+                CacheKey key = pipeline.key("category-products", Map.of("category_id", category, "page", page));
+                assertThat(pipeline.get("/categories/" + category + "/products?page=" + page).body())
+                        .as("category %d page %d", category, page).isEqualTo(pipeline.expected(key));
+                pages++;
+            }
+        }
+        return pages;
     }
 
-    private static void write(ExamplePipeline catalog, SplittableRandom random, AtomicInteger nextId) {
+    private static void write(ChildPipeline pipeline, SplittableRandom random, AtomicInteger nextId) {
         long id = 1 + random.nextInt(nextId.get() - 1);
         int dice = random.nextInt(100);
         if (dice < 65) {
-            catalog.jdbc().update("UPDATE products SET price = ?, stock = stock + 1, updated_at = now() WHERE id = ?",
-                    new java.math.BigDecimal(random.nextInt(1, 100_000)).movePointLeft(2), id);
+            pipeline.jdbc().update("UPDATE products SET price = ?, stock = stock + 1, updated_at = now() WHERE id = ?",
+                    new BigDecimal(random.nextInt(1, 100_000)).movePointLeft(2), id);
         } else if (dice < 80) {
-            catalog.jdbc().update("UPDATE products SET category_id = ?, updated_at = now() WHERE id = ?",
+            pipeline.jdbc().update("UPDATE products SET category_id = ?, updated_at = now() WHERE id = ?",
                     1 + random.nextInt(CATEGORIES), id);
         } else if (dice < 92) {
             int newId = nextId.getAndIncrement();
-            catalog.jdbc().update("INSERT INTO products (id, sku, name, price, stock, category_id) VALUES (?, ?, ?, ?, ?, ?)",
-                    newId, "SOAK-" + newId, "soak product " + newId, new java.math.BigDecimal("9.99"), 5,
+            pipeline.jdbc().update("INSERT INTO products (id, sku, name, price, stock, category_id) VALUES (?, ?, ?, ?, ?, ?)",
+                    newId, "SOAK-" + newId, "soak product " + newId, new BigDecimal("9.99"), 5,
                     1 + random.nextInt(CATEGORIES));
         } else {
-            catalog.jdbc().update("DELETE FROM products WHERE id = ?", id);
+            pipeline.jdbc().update("DELETE FROM products WHERE id = ?", id);
         }
     }
 
-    private static void read(ExamplePipeline catalog, SplittableRandom random, int maxId, ConcurrentLinkedQueue<String> failures) {
-        String path = random.nextBoolean()
-                ? "/products/" + (1 + random.nextInt(maxId))
-                : "/categories/" + (1 + random.nextInt(CATEGORIES)) + "/products?page=" + (1 + random.nextInt(2));
+    private static void read(ChildPipeline pipeline, SplittableRandom random, int maxId, ConcurrentLinkedQueue<String> failures) {
+        String path = switch (random.nextInt(5)) {
+            case 0, 1 -> "/products/" + (1 + random.nextInt(maxId));
+            case 2 -> "/categories/" + (1 + random.nextInt(CATEGORIES));
+            default -> "/categories/" + (1 + random.nextInt(CATEGORIES)) + "/products?page=" + (1 + random.nextInt(3));
+        };
         try {
-            int status = catalog.get(path).statusCode();
+            int status = pipeline.get(path).statusCode();
             if (status != 200 && status != 404) {
                 failures.add(path + " → " + status);
             }
         } catch (Exception e) {
             failures.add(path + " → " + e);
         }
+    }
+
+    private static void say(long soakStarted, String format, Object... args) {
+        System.out.printf(java.util.Locale.ROOT, "soak +%5.1f s: %s", seconds(soakStarted),
+                String.format(java.util.Locale.ROOT, format, args));
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
     }
 }

@@ -1,0 +1,287 @@
+package io.cachepipe.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.core.audit.CacheAudit;
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.Setting;
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.db.DataSources;
+import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.core.kafka.ConsumerLag;
+import io.cachepipe.core.kafka.TopicAdmin;
+import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.devstack.DevStack;
+import io.cachepipe.examples.CatalogSeeder;
+import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.testsupport.Jdbc;
+import io.cachepipe.testsupport.PartProcess;
+import io.cachepipe.testsupport.TestNamespace;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.admin.Admin;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The demo catalog's pipeline as four child JVMs started from their own mains ({@link PartProcess}),
+ * configured only by environment variables, so that a test can SIGKILL any of them. The test JVM
+ * keeps its own clients: JDBC, HTTP to the API, a Redis connection and the audit.
+ */
+final class ChildPipeline implements AutoCloseable {
+    private static final Duration READY = Duration.ofSeconds(120);
+    /**
+     * C1 only: four children, the test JVM and the servers share two cores, and a restarted part
+     * spends its first seconds compiling; C2's faster code does not pay for itself in a test.
+     */
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /** How long the warmer's lag and the invalidator's held warm requests must stay at 0 to count as drained. */
+    private static final Duration QUIET = Duration.ofMillis(300);
+
+    private final TestNamespace namespace;
+    private final Pipeline.Config config;
+    private final ViewCatalog catalog;
+    private final HikariDataSource pool;
+    private final RedisConnector redis;
+    private final CacheStore store;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, String> environment;
+    private final List<PartProcess> parts = new ArrayList<>();
+    private final PartProcess cdc;
+    private final PartProcess invalidator;
+    private final PartProcess warmer;
+    private final PartProcess api;
+
+    private ChildPipeline(TestNamespace namespace, Map<String, String> settings) {
+        this.namespace = namespace;
+        this.config = Pipeline.Config.read(Settings.of(settings));
+        this.catalog = ViewsFile.load(config.cache().viewsFile());
+        this.pool = DataSources.pool(config.postgres(), "child-pipeline-test");
+        this.redis = RedisConnector.connect(config.redis());
+        this.store = new CacheStore(redis, new KeySpace(config.redis().namespace(), catalog), config.cache(),
+                Clock.systemUTC(), RandomGenerator.getDefault());
+        this.environment = environment(settings);
+        String name = namespace.name();
+        cdc = part("io.cachepipe.cdc.CdcCaptureMain", name + "-cdc", environment, config.cdc().adminPort());
+        invalidator = part("io.cachepipe.invalidator.InvalidatorMain", name + "-invalidator", environment,
+                config.invalidator().adminPort());
+        warmer = part("io.cachepipe.warmer.WarmerMain", name + "-warmer", environment, config.warmer().adminPort());
+        api = part("io.cachepipe.api.ApiMain", name + "-api", environment, config.api().port());
+    }
+
+    /** The demo catalog seeded with {@code products} in {@code categories}, every part started and ready. */
+    static ChildPipeline catalog(DevStack stack, TestNamespace namespace, int products, int categories,
+                                 Map<String, String> overrides) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "cdc.admin-port", Integer.toString(PartProcess.freePort()),
+                "invalidator.admin-port", Integer.toString(PartProcess.freePort()),
+                "warmer.admin-port", Integer.toString(PartProcess.freePort()),
+                "api.port", Integer.toString(PartProcess.freePort())));
+        settings.putAll(overrides);
+        settings = ExamplePipeline.prepare(stack, namespace, ExampleSchema.CATALOG,
+                connection -> CatalogSeeder.seed(connection, products, categories, 7), settings);
+        var pipeline = new ChildPipeline(namespace, settings);
+        try {
+            pipeline.startAll();
+            return pipeline;
+        } catch (RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    /** Settings become the environment variables of docs/configuration.md: CACHEPIPE_POSTGRES_URL, CACHE_ENABLED, ... */
+    private static Map<String, String> environment(Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>();
+        settings.forEach((key, value) -> environment.put(
+                key.equals(CacheConfig.ENABLED.key()) ? CacheConfig.ENABLED.env() : Setting.envName(key), value));
+        return environment;
+    }
+
+    private PartProcess part(String mainClass, String name, Map<String, String> environment, int readyPort) {
+        PartProcess part = PartProcess.builder(mainClass).name(name).environment(environment).readyPort(readyPort)
+                .jvmOptions(JVM_OPTIONS).start();
+        parts.add(part);
+        return part;
+    }
+
+    private void startAll() {
+        for (PartProcess part : parts) {
+            part.awaitReady(READY);
+        }
+        awaitCaughtUp(Duration.ofSeconds(120));
+    }
+
+    PartProcess cdc() {
+        return cdc;
+    }
+
+    PartProcess invalidator() {
+        return invalidator;
+    }
+
+    PartProcess warmer() {
+        return warmer;
+    }
+
+    PartProcess api() {
+        return api;
+    }
+
+    /**
+     * Starts another API process on the same database, Redis and topics, with {@code extra}
+     * environment variables on top of the pipeline's (for example {@code CACHE_ENABLED=false}).
+     * It is stopped with the pipeline.
+     */
+    PartProcess startApi(String name, Map<String, String> extra) {
+        int port = PartProcess.freePort();
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put(Setting.envName("api.port"), Integer.toString(port));
+        variables.putAll(extra);
+        PartProcess another = part("io.cachepipe.api.ApiMain", namespace.name() + "-" + name, variables, port);
+        another.awaitReady(READY);
+        return another;
+    }
+
+    /** SIGKILL, start again with the same environment, wait until ready. */
+    void killAndRestart(PartProcess part) {
+        part.kill();
+        part.start();
+        part.awaitReady(READY);
+    }
+
+    Pipeline.Config config() {
+        return config;
+    }
+
+    CacheStore store() {
+        return store;
+    }
+
+    Jdbc jdbc() {
+        return namespace.jdbc();
+    }
+
+    CacheKey key(String view, Map<String, Object> params) {
+        return store.keySpace().key(catalog.view(view).orElseThrow(), params);
+    }
+
+    CacheAudit audit() {
+        return new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(), RandomGenerator.getDefault());
+    }
+
+    HttpResponse<String> get(String path, String... headers) throws Exception {
+        return get(api, path, headers);
+    }
+
+    /** A GET from a given API process (see {@link #startApi}). */
+    HttpResponse<String> get(PartProcess from, String path, String... headers) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + from.readyPort() + path))
+                .timeout(Duration.ofSeconds(10)).GET();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The value Redis holds for a key, or null when it holds none. */
+    @Nullable String cached(CacheKey key) throws Exception {
+        byte[] value = redis.commands().hget(key.redisKey().getBytes(StandardCharsets.UTF_8), "d".getBytes(StandardCharsets.UTF_8))
+                .get();
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** What the database says the key should hold now, rendered exactly as the cache renders it. */
+    String expected(CacheKey key) throws SQLException {
+        return new String(new ViewLoader(pool).load(key.view(), key.params()), StandardCharsets.UTF_8);
+    }
+
+    /** The sum of a metric's samples on a part's {@code /metrics} (the admin port, or the API's). */
+    double scrape(PartProcess part, String prometheusName) throws Exception {
+        String text = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + part.readyPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines()
+                .filter(line -> line.startsWith(prometheusName + "{") || line.startsWith(prometheusName + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    /**
+     * Waits until every change committed before this call is in the cache, as
+     * {@link Pipeline#awaitCaughtUp} does, reading the invalidator's held warm requests from its
+     * {@code /metrics} since it runs in another process.
+     */
+    Version awaitCaughtUp(Duration timeout) {
+        Version watermark;
+        try (Connection connection = pool.getConnection()) {
+            watermark = Watermarks.emit(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write a watermark: " + e.getMessage(), e);
+        }
+        String held = prometheusName(MetricNames.WARM_REQUESTS_HELD);
+        var deadline = System.nanoTime() + timeout.toNanos();
+        // A Redis or Kafka call that times out on a loaded machine is "not yet"; the deadline bounds the wait.
+        io.cachepipe.testsupport.Await.await("the invalidator to pass watermark " + watermark).atMost(timeout)
+                .ignoreExceptions().until(() -> store.appliedPosition().toCompletableFuture().join()
+                        .filter(applied -> applied.compareTo(watermark) >= 0).isPresent());
+        try (Admin admin = TopicAdmin.admin(config.kafka())) {
+            long[] quietSince = {-1};
+            io.cachepipe.testsupport.Await.await("the warmer to consume every warm request")
+                    .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                    .until(() -> {
+                        boolean drained = drained(admin, held);
+                        long now = System.nanoTime();
+                        quietSince[0] = !drained ? -1 : quietSince[0] < 0 ? now : quietSince[0];
+                        return drained && now - quietSince[0] >= QUIET.toNanos();
+                    });
+        }
+        return watermark;
+    }
+
+    private boolean drained(Admin admin, String held) {
+        try {
+            return scrape(invalidator, held) == 0 && ConsumerLag.total(admin, config.warmer().groupId()) == 0;
+        } catch (Exception e) {
+            return false; // a probe that failed proves nothing: not quiet yet
+        }
+    }
+
+    private static String prometheusName(String micrometerName) {
+        return micrometerName.replace('.', '_');
+    }
+
+    /** Stops every part (SIGTERM, all at once: each waits seconds for Kafka), then the test's own clients. */
+    @Override
+    public void close() {
+        List<Thread> stopping = parts.stream()
+                .map(part -> Thread.ofPlatform().name("stop-" + part.name()).start(part::close))
+                .toList();
+        for (Thread thread : stopping) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        redis.close();
+        pool.close();
+    }
+}
