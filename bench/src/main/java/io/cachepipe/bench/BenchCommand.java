@@ -118,7 +118,8 @@ public final class BenchCommand {
                 Report.ScaleOut scaleOut = null;
                 if (!noScaleOut) {
                     out.println("Scale-out");
-
+                    scaleOut = new ScaleOutBenchmark(stack, new ScaleOutBenchmark.Options(products, categories,
+                            quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10), quick ? 2_000 : 20_000, connections), out).run();
                 }
                 report = new Report(meta(Map.of("products", Integer.toString(products), "categories", Integer.toString(categories),
                         "zipf", Double.toString(zipf), "writeShare", Double.toString(writeShare), "connections", Integer.toString(connections),

@@ -363,9 +363,14 @@ public final class PartProcess implements AutoCloseable {
             return this;
         }
 
+        /** The process, not started yet: for a caller that starts several in its own order. */
+        public PartProcess build() {
+            return new PartProcess(this);
+        }
+
         /** Launches the process; see {@link PartProcess#start()}. */
         public PartProcess start() {
-            return new PartProcess(this).start();
+            return build().start();
         }
     }
 }

@@ -1,0 +1,257 @@
+package io.cachepipe.bench;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.core.audit.AuditReport;
+import io.cachepipe.core.audit.CacheAudit;
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.config.RedisConfig;
+import io.cachepipe.core.config.Setting;
+import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.db.DataSources;
+import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.core.kafka.ConsumerLag;
+import io.cachepipe.core.kafka.TopicAdmin;
+import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.devstack.DevStack;
+import io.cachepipe.examples.CatalogSeeder;
+import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.testsupport.PartProcess;
+import io.cachepipe.testsupport.TestNamespace;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The four parts as separate processes (child JVMs) on one dev stack, in a namespace of their own:
+ * one cdc-capture, and as many invalidators, warmers and APIs as the layout says, configured by
+ * {@code CACHEPIPE_*} environment variables exactly as a deployment would be. The bench keeps its own
+ * clients on the side (Redis, PostgreSQL, Kafka Admin) to watch the pipeline and audit the cache.
+ */
+final class Deployment implements AutoCloseable {
+    /** How many of each part run. cdc-capture is always one: one replication slot, one reader. */
+    record Layout(String name, int invalidators, int warmers, int apis) {
+    }
+
+    private static final Duration READY = Duration.ofMinutes(2);
+    private static final Path LOGS = Path.of("bench", "target", "parts");
+
+    private final TestNamespace namespace;
+    private final Map<String, String> settings;
+    private final KafkaConfig kafka;
+    private final String invalidatorGroup;
+    private final String warmerGroup;
+    private final HikariDataSource pool;
+    private final RedisConnector redis;
+    private final CacheStore store;
+    private final Admin admin;
+    private final PartProcess cdc;
+    private final List<PartProcess> invalidators = new ArrayList<>();
+    private final List<PartProcess> warmers = new ArrayList<>();
+    private final List<PartProcess> apis = new ArrayList<>();
+    private final List<Integer> apiPorts = new ArrayList<>();
+
+    private Deployment(DevStack stack, TestNamespace namespace, Layout layout) {
+        this.namespace = namespace;
+        this.settings = BenchPipeline.settings(stack, namespace);
+        settings.put("invalidator.commit-interval", "100ms");
+        Settings parsed = Settings.of(settings);
+        this.kafka = parsed.read(KafkaConfig::read);
+        PostgresConfig postgres = parsed.read(PostgresConfig::read);
+        RedisConfig redisConfig = parsed.read(RedisConfig::read);
+        CacheConfig cache = parsed.read(CacheConfig::read);
+        parsed.validate();
+        this.invalidatorGroup = kafka.topicPrefix() + "-invalidator";
+        this.warmerGroup = kafka.topicPrefix() + "-warmer";
+        this.pool = DataSources.pool(postgres, "bench-deployment");
+        this.redis = RedisConnector.connect(redisConfig);
+        this.store = new CacheStore(redis, new KeySpace(redisConfig.namespace(), ViewsFile.load(cache.viewsFile())), cache,
+                Clock.systemUTC(), RandomGenerator.getDefault());
+        this.admin = TopicAdmin.admin(kafka);
+        String name = layout.name().replaceAll("[^a-z0-9]+", "-");
+        this.cdc = part(name + "-cdc", "io.cachepipe.cdc.CdcCaptureMain", "cdc.admin-port", Map.of());
+        for (int i = 1; i <= layout.invalidators(); i++) {
+            invalidators.add(part(name + "-invalidator-" + i, "io.cachepipe.invalidator.InvalidatorMain", "invalidator.admin-port",
+                    Map.of("invalidator.state-dir", Path.of("bench", "target", "parts-state", namespace.name() + "-" + i).toAbsolutePath().toString())));
+        }
+        for (int i = 1; i <= layout.warmers(); i++) {
+            warmers.add(part(name + "-warmer-" + i, "io.cachepipe.warmer.WarmerMain", "warmer.admin-port", Map.of()));
+        }
+        for (int i = 1; i <= layout.apis(); i++) {
+            int port = PartProcess.freePort();
+            apiPorts.add(port);
+            apis.add(part(name + "-api-" + i, "io.cachepipe.api.ApiMain", null, Map.of("api.port", Integer.toString(port))));
+        }
+    }
+
+    /** Seeds the catalog into a fresh namespace, starts every process and waits until the snapshot is in the cache. */
+    static Deployment start(DevStack stack, Layout layout, int products, int categories) throws Exception {
+        TestNamespace namespace = TestNamespace.create(stack);
+        try (Connection connection = namespace.jdbc().connect()) {
+            ExampleSchema.CATALOG.create(connection);
+            CatalogSeeder.seed(connection, products, categories, 42);
+        }
+        var deployment = new Deployment(stack, namespace, layout);
+        try {
+            deployment.cdc.start().awaitReady(READY);
+            deployment.startConsumers();
+            deployment.apis.forEach(PartProcess::start);
+            deployment.apis.forEach(api -> api.awaitReady(READY));
+            deployment.awaitCaughtUp(Duration.ofMinutes(5));
+            return deployment;
+        } catch (RuntimeException e) {
+            deployment.close();
+            throw e;
+        }
+    }
+
+    void startConsumers() {
+        invalidators.forEach(PartProcess::start);
+        warmers.forEach(PartProcess::start);
+        invalidators.forEach(part -> part.awaitReady(READY));
+        warmers.forEach(part -> part.awaitReady(READY));
+    }
+
+    /** SIGTERM to every invalidator and warmer: they commit and leave their groups. */
+    void stopConsumers() {
+        invalidators.forEach(PartProcess::stop);
+        warmers.forEach(PartProcess::stop);
+    }
+
+    List<PartProcess> invalidators() {
+        return invalidators;
+    }
+
+    List<PartProcess> warmers() {
+        return warmers;
+    }
+
+    List<InetSocketAddress> apis() {
+        return apiPorts.stream().map(port -> new InetSocketAddress("127.0.0.1", port)).toList();
+    }
+
+    HikariDataSource pool() {
+        return pool;
+    }
+
+    /** Records the invalidators' group has yet to process in the change topics. */
+    long invalidatorLag() {
+        return ConsumerLag.total(admin, invalidatorGroup);
+    }
+
+    /** Records in the change topics: the sum of their partitions' end offsets. */
+    long changeRecords() throws Exception {
+        var ends = new HashMap<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
+        String prefix = kafka.topicPrefix() + ".public.";
+        for (var topic : admin.describeTopics(admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList())
+                .allTopicNames().get().values()) {
+            topic.partitions().forEach(p -> ends.put(new TopicPartition(topic.name(), p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+        }
+        return admin.listOffsets(ends).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+    }
+
+    /**
+     * Waits until every change committed before the call is in the cache: a watermark passes the
+     * invalidators (their applied position in Redis) and the warmers' group has no lag left, for a
+     * quiet moment (a request just sent may not be appended yet).
+     */
+    void awaitCaughtUp(Duration timeout) throws SQLException {
+        Version watermark;
+        try (Connection connection = pool.getConnection()) {
+            watermark = Watermarks.emit(connection);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitUntil("the invalidators to pass " + watermark, deadline, () -> store.appliedPosition().toCompletableFuture().join()
+                .filter(applied -> applied.compareTo(watermark) >= 0).isPresent());
+        long[] quietSince = {0};
+        awaitUntil("the warmers to drain", deadline, () -> {
+            if (ConsumerLag.total(admin, warmerGroup) > 0) {
+                quietSince[0] = 0;
+                return false;
+            }
+            quietSince[0] = quietSince[0] == 0 ? System.nanoTime() : quietSince[0];
+            return System.nanoTime() - quietSince[0] > Duration.ofMillis(500).toNanos();
+        });
+    }
+
+    /** Which process holds which partitions, as Kafka's group coordinator says. */
+    List<String> assignments(String role) throws Exception {
+        String group = role.equals("invalidator") ? invalidatorGroup : warmerGroup;
+        ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        List<String> lines = new ArrayList<>();
+        for (MemberDescription member : description.members()) {
+            List<String> partitions = member.assignment().topicPartitions().stream()
+                    .map(tp -> tp.topic().substring(tp.topic().indexOf('.') + 1) + "-" + tp.partition()).sorted().toList();
+            lines.add(String.format("%-11s %-60s %s", role, member.clientId(), partitions));
+        }
+        lines.sort(String::compareTo);
+        return lines;
+    }
+
+    AuditReport audit() {
+        return new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(), RandomGenerator.getDefault())
+                .run(CacheAudit.Options.everything());
+    }
+
+    private PartProcess part(String name, String mainClass, String adminPortKey, Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>(settings);
+        values.putAll(extra);
+        int readyPort;
+        if (adminPortKey != null) {
+            readyPort = PartProcess.freePort();
+            values.put(adminPortKey, Integer.toString(readyPort));
+        } else {
+            readyPort = Integer.parseInt(values.get("api.port"));
+        }
+        Map<String, String> environment = new HashMap<>();
+        values.forEach((key, value) -> environment.put(key.equals("cache.enabled") ? "CACHE_ENABLED" : Setting.envName(key), value));
+        return PartProcess.builder(mainClass).name(name).environment(environment).readyPort(readyPort).logDirectory(LOGS).build();
+    }
+
+    private static void awaitUntil(String what, long deadline, BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        apis.forEach(PartProcess::close);
+        warmers.forEach(PartProcess::close);
+        invalidators.forEach(PartProcess::close);
+        cdc.close();
+        admin.close();
+        redis.close();
+        pool.close();
+        namespace.close();
+    }
+}
