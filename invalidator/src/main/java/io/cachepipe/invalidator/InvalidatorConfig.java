@@ -24,8 +24,9 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
             Parsers.duration(Duration.ofMillis(10), Duration.ofMinutes(5)), "Kafka Streams commit.interval.ms");
     public static final Setting<Duration> COALESCE_WINDOW = Setting.optional("invalidator.coalesce-window", "20ms",
             Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "one warm request per key per window (0: no coalescing)");
-    public static final Setting<Integer> THREADS = Setting.optional("invalidator.threads", "1", Parsers.integer(1, 64),
-            "stream threads in this instance");
+    public static final Setting<Integer> THREADS = Setting.optional("invalidator.threads", "3", Parsers.integer(1, 64),
+            "stream threads in this instance: changes are applied one at a time per thread, waiting on Redis, so up to one per"
+                    + " change-topic partition (kafka.partitions) adds throughput");
     public static final Setting<String> STATE_DIR = Setting.optional("invalidator.state-dir",
             System.getProperty("java.io.tmpdir") + "/cachepipe-streams", Parsers.nonBlank(), "Kafka Streams state directory");
     public static final Setting<Integer> ADMIN_PORT = Setting.optional("invalidator.admin-port", "9402", Parsers.port(),

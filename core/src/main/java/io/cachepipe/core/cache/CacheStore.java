@@ -148,17 +148,17 @@ public final class CacheStore {
             throw new IllegalArgumentException("replace is for keys without a group: " + key);
         }
         Duration ttl = ttl(view, value);
-        byte[] redisKey = bytes(key.redisKey());
-        CompletionStage<Boolean> wanted = switch (view.warm()) {
-            case ALWAYS -> CompletableFuture.completedFuture(true);
-            case NEVER -> CompletableFuture.completedFuture(false);
-            // Register only keys that hold something: a change to a row nobody reads must not grow the registry.
-            case CACHED -> redis.hexists(redisKey, bytes("d")).thenCombine(redis.hget(redisKey, bytes("w")),
-                    (cached, pending) -> cached || pending != null && text(pending).equals("1"));
-        };
-        return wanted.thenCompose(register -> register ? register(key, ttl) : CompletableFuture.completedFuture(0L))
-                .thenCompose(ignored -> RedisScript.REPLACE.<Long>run(redis, new byte[][] {redisKey}, bytes(version.hex()), value,
-                        bytes(ttl.toMillis()), bytes(config.tombstoneTtl().toMillis()), policy(view)))
+        // Policy 'always' may write a key never registered: register first, as every write does. Under
+        // 'cached' the script writes only a key that holds something, so it is registered already, until
+        // after its current expiry: the registry's score is then only extended, after the script, and a
+        // change to a row nobody reads never enters the registry.
+        CompletionStage<Long> registeredFirst = view.warm() == ViewDefinition.WarmPolicy.ALWAYS
+                ? register(key, ttl) : CompletableFuture.completedFuture(0L);
+        return registeredFirst
+                .thenCompose(ignored -> RedisScript.REPLACE.<Long>run(redis, new byte[][] {bytes(key.redisKey())}, bytes(version.hex()),
+                        value, bytes(ttl.toMillis()), bytes(config.tombstoneTtl().toMillis()), policy(view)))
+                .thenCompose(written -> written == 1L && view.warm() != ViewDefinition.WarmPolicy.ALWAYS
+                        ? register(key, ttl).thenApply(extended -> written) : CompletableFuture.completedFuture(written))
                 .thenApply(written -> new Invalidation(key, written == 1L, false));
     }
 
