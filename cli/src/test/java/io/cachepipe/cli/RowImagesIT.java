@@ -35,6 +35,8 @@ class RowImagesIT {
             double productFills = fills(catalog, "product");
             double productLoads = warmerLoads(catalog, "product");
             double listingLoads = warmerLoads(catalog, "category-products");
+            long rewarmedBefore = catalog.pipeline().metrics().find(MetricNames.FRESHNESS_WARMED).timers().stream()
+                    .mapToLong(io.micrometer.core.instrument.Timer::count).sum();
 
             var reading = new AtomicBoolean(true);
             List<String> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -60,6 +62,9 @@ class RowImagesIT {
             assertThat(outcomes).hasSizeGreaterThan(20).allMatch(outcome -> outcome.equals("HIT") || outcome.equals("NEAR"));
             assertThat(fills(catalog, "product")).as("no reader filled the row from the database").isEqualTo(productFills);
             assertThat(warmerLoads(catalog, "product")).as("nor did the warmer").isEqualTo(productLoads);
+            assertThat(catalog.pipeline().metrics().find(MetricNames.FRESHNESS_WARMED).timers().stream()
+                    .mapToLong(io.micrometer.core.instrument.Timer::count).sum())
+                    .as("each written image counts in commit -> re-warmed").isGreaterThanOrEqualTo(rewarmedBefore + 20);
             await().untilAsserted(() -> {
                 assertThat(catalog.cached(listing)).isEqualTo(catalog.expected(listing));
                 assertThat(warmerLoads(catalog, "category-products")).as("the listing was re-warmed").isGreaterThan(listingLoads);

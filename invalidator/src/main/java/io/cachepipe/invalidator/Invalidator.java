@@ -83,7 +83,7 @@ public final class Invalidator implements AutoCloseable {
         TopicAdmin.ensure(kafka, topicsToEnsure(topics, changeTopics));
         var json = Json.mapper();
         RowImages rowImages = config.rowImages() && database != null ? RowImages.detect(catalog, database) : RowImages.NONE;
-        var invalidation = new RedisInvalidation(store, rowImages, REDIS_RETRY);
+        var invalidation = new RedisInvalidation(store, rowImages, REDIS_RETRY, metrics, clock);
         var guard = new RedisRestartGuard(store, invalidation::newest, metrics);
         guard.check();
         restartGuard = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().daemon()

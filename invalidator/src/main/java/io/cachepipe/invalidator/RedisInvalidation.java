@@ -2,6 +2,11 @@ package io.cachepipe.invalidator;
 
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.change.ChangeEvent;
+import io.cachepipe.core.change.ChangeOp;
+import io.cachepipe.core.metrics.MetricNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.CacheTarget;
@@ -30,13 +35,21 @@ final class RedisInvalidation implements Invalidation {
     private final CacheStore store;
     private final RowImages rowImages;
     private final Duration retryFor;
+    private final Timer rewritten;
+    private final Clock clock;
 
     private final AtomicReference<Version> newest = new AtomicReference<>(Version.ZERO);
 
-    RedisInvalidation(CacheStore store, RowImages rowImages, Duration retryFor) {
+    /**
+     * @param metrics where a key written from a row image counts as re-warmed ({@link MetricNames#FRESHNESS_WARMED}):
+     *                its new value is in Redis, as a warmer's would be, only sooner
+     */
+    RedisInvalidation(CacheStore store, RowImages rowImages, Duration retryFor, MeterRegistry metrics, Clock clock) {
         this.store = store;
         this.rowImages = rowImages;
         this.retryFor = retryFor;
+        this.rewritten = Timer.builder(MetricNames.FRESHNESS_WARMED).description("commit to re-warmed value in Redis").register(metrics);
+        this.clock = clock;
     }
 
     @Override
@@ -83,7 +96,11 @@ final class RedisInvalidation implements Invalidation {
                     CacheKey cacheKey = store.keySpace().key(key.view(), key.params());
                     byte[] newValue = rowImages.newValue(event, key);
                     var applied = newValue != null
-                            ? store.replace(cacheKey, version, newValue)
+                            ? store.replace(cacheKey, version, newValue).whenComplete((result, failure) -> {
+                                if (result != null && result.applied()) {
+                                    recordRewritten(event);
+                                }
+                            })
                             : store.invalidate(cacheKey, version, key.warm());
                     yield applied.thenApply(result -> result.warm() ? List.of(cacheKey) : List.<CacheKey>of()).toCompletableFuture();
                 }
@@ -98,6 +115,12 @@ final class RedisInvalidation implements Invalidation {
         }
         await(publishToNearCaches(targets).toCompletableFuture());
         return toWarm;
+    }
+
+    private void recordRewritten(ChangeEvent event) {
+        if (event.commitTimeMs() > 0 && event.op() != ChangeOp.SNAPSHOT_READ) {
+            rewritten.record(Duration.ofMillis(Math.max(0, clock.millis() - event.commitTimeMs())));
+        }
     }
 
     /** The newest change or watermark this process has applied (or is applying). */
