@@ -162,10 +162,19 @@ public final class BenchCommand {
         }
     }
 
-    @Command(name = "docs", mixinStandardHelpOptions = true, description = "Rewrite docs/benchmarks.md from docs/benchmarks/*.json.")
+    @Command(name = "docs", mixinStandardHelpOptions = true,
+            description = "Redraw the charts and rewrite docs/benchmarks.md from docs/benchmarks/*.json, without measuring.")
     static final class Docs implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
+            Path load = PUBLISHED.resolve(LOAD_JSON);
+            Path pattern = PUBLISHED.resolve(PATTERN_JSON);
+            if (Files.exists(load)) {
+                Charts.write(Json.mapper().readValue(load.toFile(), Report.class), PUBLISHED);
+            }
+            if (Files.exists(pattern)) {
+                Charts.writePattern(Json.mapper().readValue(pattern.toFile(), PatternReport.class), PUBLISHED);
+            }
             writePage();
             return 0;
         }

@@ -10,9 +10,7 @@ import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -78,35 +76,26 @@ final class Charts {
         return chart;
     }
 
-    /** Latency by percentile of the mixed endpoint, HdrHistogram style: the x axis stretches the tail. */
-    private static XYChart distribution(Report.ReadPath read) {
+    /** Latency by percentile of the mixed endpoint, HdrHistogram style: one point per percentile, the tail stretched out. */
+    private static CategoryChart distribution(Report.ReadPath read) {
         Report.EndpointResult mixed = read.endpoint("mixed");
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format(Locale.ROOT, "Latency by percentile, mixed endpoint at %,.0f req/s (open loop)",
-                        mixed == null ? 0 : mixed.modes().getFirst().latencyRate()))
-                .xAxisTitle("percentile").yAxisTitle("ms (log scale)").build();
-        style(chart);
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> String.format(Locale.ROOT, "%s%%",
-                trim(100 - 100 / x)));
-        List<Double> x = Report.CURVE_PERCENTILES.stream().map(p -> 100 / (100 - p)).toList();
+        CategoryChart chart = lines(String.format(Locale.ROOT, "Latency by percentile, mixed endpoint at %,.0f req/s (open loop)",
+                mixed == null ? 0 : mixed.modes().getFirst().latencyRate()), "percentile", "ms (log scale)");
+        List<String> percentiles = Report.CURVE_PERCENTILES.stream().map(p -> "p" + trim(p)).toList();
+        double smallest = Double.MAX_VALUE;
         for (Report.ModeResult mode : mixed == null ? List.<Report.ModeResult>of() : mixed.modes()) {
-            XYSeries line = chart.addSeries(mode.mode(), x, mode.latencyCurve().stream().map(ms -> Math.max(0.001, ms)).toList());
-            line.setMarker(SeriesMarkers.CIRCLE);
+            List<Double> values = mode.latencyCurve().stream().map(ms -> Math.max(0.001, ms)).toList();
+            chart.addSeries(mode.mode(), percentiles, values).setMarker(SeriesMarkers.CIRCLE);
+            smallest = Math.min(smallest, values.stream().mapToDouble(Double::doubleValue).min().orElse(1));
         }
+        logFloor(chart, smallest);
         return chart;
     }
 
-    private static XYChart changeRate(Report.ChangeRate sweep) {
-        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-                .title(String.format(Locale.ROOT, "Change rate sweep: knee at %,.0f changes/s (lag bound %.0f ms)", sweep.kneePerSecond(),
-                        sweep.lagBoundMs()))
-                .xAxisTitle("target changes / s (log scale)").yAxisTitle("ms (log scale)").build();
-        style(chart);
-        chart.getStyler().setXAxisLogarithmic(true);
-        chart.getStyler().setYAxisLogarithmic(true);
-        List<Double> x = sweep.steps().stream().map(Report.ChangeRateStep::targetPerSecond).toList();
+    private static CategoryChart changeRate(Report.ChangeRate sweep) {
+        CategoryChart chart = lines(String.format(Locale.ROOT, "Change rate sweep: knee at %,.0f changes/s (lag bound %.0f ms)",
+                sweep.kneePerSecond(), sweep.lagBoundMs()), "target changes / s", "ms (log scale)");
+        List<String> x = sweep.steps().stream().map(s -> String.format(Locale.ROOT, "%,.0f", s.targetPerSecond())).toList();
         chart.addSeries("commit -> invalidated p50", x, sweep.steps().stream().map(s -> Math.max(0.1, s.invalidated().p50())).toList())
                 .setMarker(SeriesMarkers.CIRCLE);
         chart.addSeries("commit -> invalidated p99", x, sweep.steps().stream().map(s -> Math.max(0.1, s.invalidated().p99())).toList())
@@ -114,6 +103,18 @@ final class Charts {
         chart.addSeries("drain after writers stop", x, sweep.steps().stream().map(s -> Math.max(0.1, s.drainMs())).toList())
                 .setMarker(SeriesMarkers.SQUARE);
         chart.addSeries("lag bound", x, x.stream().map(v -> sweep.lagBoundMs()).toList()).setMarker(SeriesMarkers.NONE);
+        logFloor(chart, sweep.steps().stream().mapToDouble(s -> Math.max(0.1, s.invalidated().p50())).min().orElse(1));
+        return chart;
+    }
+
+    /** A category chart drawn as lines over a log y axis. */
+    private static CategoryChart lines(String title, String xTitle, String yTitle) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle)
+                .build();
+        style(chart);
+        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeriesRenderStyle.Line);
+        chart.getStyler().setOverlapped(true);
+        chart.getStyler().setYAxisLogarithmic(true);
         return chart;
     }
 

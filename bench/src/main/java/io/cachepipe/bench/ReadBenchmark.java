@@ -61,9 +61,14 @@ final class ReadBenchmark {
             AuditReport audit = system.pipeline().audit().run(CacheAudit.Options.everything());
             out.printf(Locale.ROOT, "audit after the load: %,d entries checked, %d incoherent, %d unconfirmed%n", audit.checked(),
                     audit.incoherent(), audit.unconfirmed());
+            if (!audit.clean()) {
+                out.print(audit.render());
+            }
             return new Report.ReadPath(workload.products(), workload.categories(), workload.exponent(), options.writeShare(),
                     writer.written(), options.connections(), options.openLoop().toMillis() / 1000.0, endpoints, fresh,
-                    new Report.Audit(audit.checked(), audit.incoherent(), audit.unconfirmed()));
+                    new Report.Audit(audit.checked(), audit.incoherent(), audit.unconfirmed(), audit.views().stream()
+                            .flatMap(view -> view.examples().stream())
+                            .map(finding -> finding.kind() + " " + finding.key() + " at " + finding.cachedVersion().pgLsn()).toList()));
         }
     }
 

@@ -76,7 +76,10 @@ record Report(Meta meta, ReadPath readPath, @Nullable ChangeRate changeRate, @Nu
     }
 
     /** The consistency audit after the load: every cached entry compared with the database. */
-    record Audit(long checked, long incoherent, long unconfirmed) {
+    record Audit(long checked, long incoherent, long unconfirmed, List<String> examples) {
+        Audit {
+            examples = examples == null ? List.of() : List.copyOf(examples); // absent in reports written before it existed
+        }
     }
 
     /** One step of the change-rate sweep. */

@@ -21,7 +21,7 @@ final class SampleReports {
                     Report.Ratios.of(cached, uncached, noop)));
         }
         var freshness = new Report.Freshness(new Report.Percentiles(5_000, 15, 25, 40, 80), new Report.Percentiles(4_000, 22, 35, 60, 120));
-        var read = new Report.ReadPath(10_000, 100, 1.0, 0.01, 12_345, 32, 10, endpoints, freshness, new Report.Audit(21_000, 0, 0));
+        var read = new Report.ReadPath(10_000, 100, 1.0, 0.01, 12_345, 32, 10, endpoints, freshness, new Report.Audit(21_000, 0, 0, java.util.List.of()));
         var sweep = new Report.ChangeRate(1000, List.of(
                 new Report.ChangeRateStep(100, 99, new Report.Percentiles(500, 14, 20, 30, 35), 180, true),
                 new Report.ChangeRateStep(200, 198, new Report.Percentiles(1000, 15, 22, 35, 40), 190, true),
