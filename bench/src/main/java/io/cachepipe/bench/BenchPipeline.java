@@ -13,6 +13,7 @@ import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.testsupport.PipelineSettings;
 import io.cachepipe.testsupport.TestNamespace;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -93,17 +94,7 @@ final class BenchPipeline implements AutoCloseable {
 
     /** The settings of the pipeline, for starting more parts as processes against the same stack. */
     static Map<String, String> settings(DevStack stack, TestNamespace namespace) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("postgres.url", namespace.jdbcUrl());
-        settings.put("postgres.user", stack.postgres().user());
-        settings.put("postgres.password", stack.postgres().password());
-        settings.put("kafka.bootstrap", stack.kafka().bootstrapServers());
-        settings.put("kafka.topic-prefix", namespace.topicPrefix());
-        settings.put("redis.url", stack.redis().uri());
-        settings.put("redis.namespace", namespace.keyPrefix());
-        settings.put("views.file", ExampleSchema.CATALOG.viewsLocation());
-        settings.put("cdc.slot", namespace.name());
-        settings.put("cdc.publication", namespace.name());
+        Map<String, String> settings = PipelineSettings.of(stack, namespace, ExampleSchema.CATALOG.viewsLocation());
         settings.put("api.host", "127.0.0.1");
         settings.put("api.port", "0");
         settings.put("invalidator.state-dir", Path.of("target", "bench-streams", namespace.name()).toAbsolutePath().toString());

@@ -11,12 +11,6 @@ import io.cachepipe.core.audit.BackgroundAudit;
 import io.cachepipe.core.audit.CacheAudit;
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.core.change.Watermarks;
-import io.cachepipe.core.kafka.ConsumerLag;
-import io.cachepipe.core.kafka.TopicAdmin;
-import java.sql.Connection;
-import java.sql.SQLException;
-import org.apache.kafka.clients.admin.Admin;
 import io.cachepipe.core.cache.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
@@ -205,74 +199,15 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * Waits until every change committed before this call is in the cache: a watermark passes
-     * through the whole log (see {@link Watermarks}), held warm requests are sent, and the warmer's
-     * consumer group has no lag left.
+     * Waits until every change committed before this call is in the cache (see {@link CatchUp}).
      */
     public Version awaitCaughtUp(Duration timeout) {
-        Version watermark;
-        try (Connection connection = pool.getConnection()) {
-            watermark = Watermarks.emit(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot write a watermark: " + e.getMessage(), e);
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        awaitUntil("the invalidator to pass watermark " + watermark, deadline, () -> applied(watermark));
-        awaitUntil("held warm requests to be sent", deadline, () -> invalidator.heldWarmRequests() == 0);
-        try (Admin admin = TopicAdmin.admin(config.kafka())) {
-            // Quiet for a moment, not just once: a request just sent may not be appended yet.
-            awaitQuiet("the warmer to consume every warm request", deadline,
-                    () -> ConsumerLag.total(admin, config.warmer().groupId()) == 0 && invalidator.heldWarmRequests() == 0);
-        }
-        return watermark;
-    }
-
-    /**
-     * Whether the applied position has reached {@code watermark}. A Redis call that fails or times
-     * out (a loaded machine, Redis restarting) is "not yet": the caller's deadline bounds the wait.
-     */
-    private boolean applied(Version watermark) {
-        try {
-            return store.appliedPosition().toCompletableFuture().join()
-                    .filter(applied -> applied.compareTo(watermark) >= 0).isPresent();
-        } catch (java.util.concurrent.CompletionException e) {
-            log.debug("Reading the applied position failed, trying again: {}", e.getCause().toString());
-            return false;
-        }
-    }
-
-    /** Waits until {@code done} has held continuously for {@link #QUIET}. */
-    private static void awaitQuiet(String what, long deadline, java.util.function.BooleanSupplier done) {
-        long[] quietSince = {-1};
-        awaitUntil(what, deadline, () -> {
-            if (!done.getAsBoolean()) {
-                quietSince[0] = -1;
-                return false;
-            }
-            long now = System.nanoTime();
-            if (quietSince[0] < 0) {
-                quietSince[0] = now;
-            }
-            return now - quietSince[0] >= QUIET.toNanos();
-        });
-    }
-
-    private static void awaitUntil(String what, long deadline, java.util.function.BooleanSupplier done) {
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for " + what, e);
-            }
-        }
+        return new CatchUp(pool, store, config.kafka(), config.warmer().groupId(), () -> invalidator.heldWarmRequests(), QUIET)
+                .await(timeout);
     }
 
     private static void await(String part, java.util.function.BooleanSupplier ready) {
-        awaitUntil(part + " to become ready (see its log)", System.nanoTime() + READY_TIMEOUT.toNanos(), ready);
+        CatchUp.until(part + " to become ready (see its log)", System.nanoTime() + READY_TIMEOUT.toNanos(), ready);
         log.debug("{} ready", part);
     }
 

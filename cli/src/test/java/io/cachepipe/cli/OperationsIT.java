@@ -514,16 +514,8 @@ class OperationsIT {
 
     private Result cli(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        Map<String, String> settings = new HashMap<>();
-        settings.put("postgres.url", namespace.jdbcUrl());
-        settings.put("postgres.user", stack.postgres().user());
-        settings.put("postgres.password", stack.postgres().password());
-        settings.put("kafka.bootstrap", stack.kafka().bootstrapServers());
-        settings.put("kafka.topic-prefix", namespace.topicPrefix());
-        settings.put("redis.url", stack.redis().uri());
-        settings.put("redis.namespace", namespace.keyPrefix());
-        settings.put("views.file", io.cachepipe.examples.ExampleSchema.CATALOG.viewsLocation());
-        settings.put("cdc.slot", namespace.name());
+        Map<String, String> settings = io.cachepipe.testsupport.PipelineSettings.of(stack, namespace,
+                io.cachepipe.examples.ExampleSchema.CATALOG.viewsLocation());
         settings.forEach((key, value) -> {
             all.add("--set");
             all.add(key + "=" + value);
