@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.random.RandomGenerator;
@@ -74,7 +73,7 @@ final class PatternInvalidationBenchmark {
             double loadSeconds = load(store, keySpace, view, groups);
             var byIndex = new Histogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
             var byScan = new Histogram(Duration.ofMinutes(5).toNanos() / 1000, 3);
-            int[] order = shuffledGroups(groups);
+            int[] order = Zipf.shuffled(groups, 7);
             Version version = new Version(2);
             for (int sample = 0; sample < options.samples(); sample++) {
                 long categoryForIndex = order[2 * sample] + 1L;
@@ -155,20 +154,5 @@ final class PatternInvalidationBenchmark {
             redis.del(values.toArray(byte[][]::new)).toCompletableFuture().join();
         }
         return values.size();
-    }
-
-    private static int[] shuffledGroups(int groups) {
-        int[] order = new int[groups];
-        for (int i = 0; i < groups; i++) {
-            order[i] = i;
-        }
-        var random = new SplittableRandom(7);
-        for (int i = groups - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
-        return order;
     }
 }

@@ -29,17 +29,23 @@ final class Zipf {
         for (int i = 0; i < n; i++) {
             cumulative[i] /= sum;
         }
-        itemOfRank = new int[n];
+        itemOfRank = shuffled(n, seed);
+    }
+
+    /** {@code 0 .. n-1} in an order fixed by {@code seed} (Fisher-Yates). */
+    static int[] shuffled(int n, long seed) {
+        int[] order = new int[n];
         for (int i = 0; i < n; i++) {
-            itemOfRank[i] = i;
+            order[i] = i;
         }
         var random = new SplittableRandom(seed);
         for (int i = n - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
-            int swap = itemOfRank[i];
-            itemOfRank[i] = itemOfRank[j];
-            itemOfRank[j] = swap;
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
         }
+        return order;
     }
 
     /** An item index in {@code [0, n)}. */
