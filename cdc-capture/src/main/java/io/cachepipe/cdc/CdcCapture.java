@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -77,7 +78,7 @@ public final class CdcCapture implements AutoCloseable {
         if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("cdc-capture can start once; it is " + state.get());
         }
-        pool = DataSources.pool(new PostgresConfig(postgres.jdbcUrl(), postgres.user(), postgres.password(), 2), "cdc");
+        pool = DataSources.pool(new PostgresConfig(postgres.jdbcUrl(), postgres.user(), postgres.password(), 3), "cdc");
         try (Connection connection = pool.getConnection()) {
             ReplicaIdentityCheck.run(connection, catalog, cdc.replicaIdentity());
         } catch (SQLException e) {
@@ -92,8 +93,9 @@ public final class CdcCapture implements AutoCloseable {
         var topics = new Topics(kafka.topicPrefix());
         var fanout = new WatermarkFanout(topics.message(), catalog.capturedTables().stream().map(topics::change).toList(),
                 io.cachepipe.core.json.Json.mapper());
-        publisher = new ChangePublisher(producer, fanout, heartbeatTable == null ? null : topics.change(heartbeatTable),
-                () -> state.get() != State.RUNNING, metrics);
+        BooleanSupplier stopping = () -> state.get() != State.RUNNING;
+        publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), fanout, heartbeatTable == null ? null : topics.change(heartbeatTable),
+                stopping, metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
         scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);

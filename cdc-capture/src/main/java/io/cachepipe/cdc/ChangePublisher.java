@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -35,6 +37,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
     private final Producer<byte[], byte[]> producer;
+    private final CommitVisibility visibility;
     private final WatermarkFanout watermarks;
     private final @Nullable String heartbeatTopic;
     private final BooleanSupplier stopping;
@@ -43,9 +46,10 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     private volatile long lastBatchAtMs;
 
     /** @param heartbeatTopic where Debezium routes the heartbeat table's changes: dropped, not published (see {@link Heartbeats}) */
-    ChangePublisher(Producer<byte[], byte[]> producer, WatermarkFanout watermarks, @Nullable String heartbeatTopic,
-                    BooleanSupplier stopping, MeterRegistry metrics) {
+    ChangePublisher(Producer<byte[], byte[]> producer, CommitVisibility visibility, WatermarkFanout watermarks,
+                    @Nullable String heartbeatTopic, BooleanSupplier stopping, MeterRegistry metrics) {
         this.producer = producer;
+        this.visibility = visibility;
         this.watermarks = watermarks;
         this.heartbeatTopic = heartbeatTopic;
         this.stopping = stopping;
@@ -55,6 +59,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     @Override
     public void handleBatch(List<ChangeEvent<String, String>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
+        visibility.awaitVisible(transactions(records));
         List<List<Future<RecordMetadata>>> acks = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {
             if (record.destination().equals(heartbeatTopic)) {
@@ -75,6 +80,20 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         }
         committer.markBatchFinished();
         lastBatchAtMs = System.currentTimeMillis();
+    }
+
+    /** The transactions whose changes a batch carries (heartbeats aside): they must be visible before it is published. */
+    private Set<Long> transactions(List<ChangeEvent<String, String>> records) {
+        Set<Long> xids = new HashSet<>();
+        for (ChangeEvent<String, String> record : records) {
+            if (!record.destination().equals(heartbeatTopic)) {
+                Long xid = CommitVisibility.transactionId(record.value());
+                if (xid != null) {
+                    xids.add(xid);
+                }
+            }
+        }
+        return xids;
     }
 
     long lastBatchAtMs() {

@@ -19,7 +19,8 @@ class ChangePublisherTest {
     @Test
     void heartbeatTableChanges_areMarkedProcessed_butNeverPublished() throws InterruptedException {
         var producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        var publisher = new ChangePublisher(producer, new WatermarkFanout("p.message", List.of("p.public.products"), Json.mapper()),
+        var noTransactions = new CommitVisibility(new org.postgresql.ds.PGSimpleDataSource(), () -> false, new SimpleMeterRegistry());
+        var publisher = new ChangePublisher(producer, noTransactions, new WatermarkFanout("p.message", List.of("p.public.products"), Json.mapper()),
                 HEARTBEATS, () -> false, new SimpleMeterRegistry());
         var committer = new RecordingCommitter();
 

@@ -17,6 +17,10 @@ public final class MetricNames {
     public static final String FRESHNESS_WARMED = "cachepipe.freshness.warmed";
     /** Change events captured by cdc-capture, by table. */
     public static final String CDC_EVENTS = "cachepipe.cdc.events";
+    /** Batches cdc-capture held back until their transactions were visible to new snapshots (see CommitVisibility). */
+    public static final String CDC_VISIBILITY_HOLDS = "cachepipe.cdc.visibility.holds";
+    /** How long held batches waited for their transactions to become visible. */
+    public static final String CDC_VISIBILITY_HOLD_TIME = "cachepipe.cdc.visibility.hold";
     /** Bytes of WAL the replication slot retains behind the current position. */
     public static final String CDC_SLOT_LAG_BYTES = "cachepipe.cdc.slot.lag.bytes";
     /** Flush lag of the replication slot's consumer as PostgreSQL measures it; -1 with no consumer attached. */
