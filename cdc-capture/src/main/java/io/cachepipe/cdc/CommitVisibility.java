@@ -151,16 +151,19 @@ final class CommitVisibility {
     }
 
     /**
-     * The transaction id in a Debezium change record ({@code source.txId}), or null when it has none
-     * (a non-transactional message). Found without parsing the whole record: the envelope's
-     * {@code source} block follows the row images, so its last occurrence is the envelope's.
+     * The transaction id of a streamed change in a Debezium record ({@code source.txId}), or null when
+     * there is none to wait for: a non-transactional message, or a snapshot read. A snapshot's rows
+     * come from Debezium's own snapshot transaction, which stays open until the snapshot ends, and
+     * waiting for it would wait forever once the queue is full. Found without parsing the whole
+     * record: the envelope's {@code source} block follows the row images, so its last occurrence is
+     * the envelope's (a row value that looks like one is escaped inside a string).
      */
     static @Nullable Long transactionId(@Nullable String record) {
         if (record == null) {
             return null;
         }
         int source = record.lastIndexOf("\"source\":{");
-        if (source < 0) {
+        if (source < 0 || !"false".equals(textField(record, source, "snapshot"))) {
             return null;
         }
         int field = record.indexOf("\"txId\":", source);
@@ -173,5 +176,16 @@ final class CommitVisibility {
             end++;
         }
         return end == start ? null : Long.parseLong(record, start, end, 10);
+    }
+
+    private static @Nullable String textField(String record, int from, String name) {
+        String prefix = "\"" + name + "\":\"";
+        int start = record.indexOf(prefix, from);
+        if (start < 0) {
+            return null;
+        }
+        start += prefix.length();
+        int end = record.indexOf('"', start);
+        return end < 0 ? null : record.substring(start, end);
     }
 }

@@ -11,7 +11,7 @@ class CommitVisibilityTest {
     void transactionId_isTheSourceBlocks() {
         String update = "{\"before\":{\"id\":1,\"note\":\"\\\"source\\\":{\\\"txId\\\":7\"},\"after\":{\"id\":1,\"txId\":9},"
                 + "\"source\":{\"version\":\"3.3.1.Final\",\"connector\":\"postgresql\",\"db\":\"d\",\"sequence\":\"[\\\"1\\\",\\\"2\\\"]\","
-                + "\"schema\":\"public\",\"table\":\"t\",\"txId\":4294967295,\"lsn\":123,\"xmin\":null},\"op\":\"u\",\"ts_ms\":1}";
+                + "\"snapshot\":\"false\",\"schema\":\"public\",\"table\":\"t\",\"txId\":4294967295,\"lsn\":123,\"xmin\":null},\"op\":\"u\",\"ts_ms\":1}";
         assertThat(CommitVisibility.transactionId(update)).isEqualTo(4294967295L);
     }
 
@@ -19,7 +19,17 @@ class CommitVisibilityTest {
     void recordsWithoutATransaction_haveNoId() {
         assertThat(CommitVisibility.transactionId(null)).isNull();
         assertThat(CommitVisibility.transactionId("{}")).isNull();
-        assertThat(CommitVisibility.transactionId("{\"op\":\"m\",\"source\":{\"txId\":null,\"lsn\":5}}")).isNull();
+        assertThat(CommitVisibility.transactionId("{\"op\":\"m\",\"source\":{\"snapshot\":\"false\",\"txId\":null,\"lsn\":5}}")).isNull();
+    }
+
+    @Test
+    void snapshotReads_areNotWaitedFor_theirTransactionIsDebeziumsOpenSnapshot() {
+        for (String snapshot : new String[] {"true", "first", "last", "incremental"}) {
+            assertThat(CommitVisibility.transactionId("{\"after\":{\"id\":1},\"source\":{\"snapshot\":\"" + snapshot
+                    + "\",\"txId\":748,\"lsn\":5},\"op\":\"r\"}")).as(snapshot).isNull();
+        }
+        assertThat(CommitVisibility.transactionId("{\"after\":{\"id\":1},\"source\":{\"snapshot\":\"false\",\"txId\":748},\"op\":\"c\"}"))
+                .isEqualTo(748L);
     }
 
     @Test
