@@ -13,9 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,6 +85,10 @@ public final class BenchCommand {
         @Option(names = "--sweep-writers") int sweepWriters = 8;
         @Option(names = "--lag-bound") Duration lagBound = Duration.ofSeconds(1);
         @Option(names = "--no-sweep", description = "skip the change-rate sweep") boolean noSweep;
+        @Option(names = "--no-read-path", description = "skip the read-path runs (every key is still read once, so the sweep "
+                + "invalidates and re-warms a warm cache)") boolean noReadPath;
+        @Option(names = "--set", description = "a pipeline setting for this run, key=value as in docs/configuration.md "
+                + "(repeatable), e.g. --set kafka.partitions=6 --set invalidator.threads=6") Map<String, String> overrides = new LinkedHashMap<>();
         @Option(names = "--no-scale-out", description = "skip the scale-out runs") boolean noScaleOut;
         @Option(names = "--quick", description = "a smoke run: small catalog, 1-2 s runs") boolean quick;
         @Option(names = "--baseline", description = "an earlier load.json: flag figures that got worse, exit 1 if any") @Nullable Path baseline;
@@ -99,16 +105,25 @@ public final class BenchCommand {
                 sweepMax = Math.min(sweepMax, 400);
                 sweepStep = Duration.ofSeconds(1);
             }
+            if (noReadPath && (publish || baseline != null)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--no-read-path runs are exploratory: they cannot be published or compared with a baseline");
+            }
             PrintStream out = System.out;
             Report report;
             var workload = Workload.catalog(products, categories, zipf);
             try (DevStack stack = startStack()) {
-                Report.ReadPath read;
+                Report.ReadPath read = null;
                 Report.ChangeRate sweep = null;
-                try (BenchPipeline system = BenchPipeline.start(stack, products, categories)) {
-                    out.println("Read path");
-                    read = new ReadBenchmark(system, workload,
-                            new ReadBenchmark.Options(warmUp, saturated, openLoop, connections, maxRate, writeShare), out).run();
+                try (BenchPipeline system = BenchPipeline.start(stack, products, categories, overrides)) {
+                    if (noReadPath) {
+                        out.printf(Locale.ROOT, "Reading every one of %,d keys once%n", workload.everyPath().size());
+                        new LoadGenerator(system.address(BenchPipeline.Mode.CACHED), connections, new LongAdder()).once(workload.everyPath());
+                    } else {
+                        out.println("Read path");
+                        read = new ReadBenchmark(system, workload,
+                                new ReadBenchmark.Options(warmUp, saturated, openLoop, connections, maxRate, writeShare), out).run();
+                    }
                     if (!noSweep) {
                         out.println("Change-rate sweep");
                         sweep = new ChangeRateSweep(system, workload,
@@ -123,10 +138,14 @@ public final class BenchCommand {
                 }
                 report = new Report(meta(Map.of("products", Integer.toString(products), "categories", Integer.toString(categories),
                         "zipf", Double.toString(zipf), "writeShare", Double.toString(writeShare), "connections", Integer.toString(connections),
-                        "quick", Boolean.toString(quick))), read, sweep, scaleOut);
+                        "quick", Boolean.toString(quick), "settings", overrides.toString())), read, sweep, scaleOut);
             }
             Path dir = outDir();
             Json.mapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(LOAD_JSON).toFile(), report);
+            if (noReadPath) {
+                out.println("Report: " + dir.resolve(LOAD_JSON).toAbsolutePath() + " (no read path: no charts)");
+                return 0;
+            }
             Charts.write(report, dir);
             out.println("Report: " + dir.resolve(LOAD_JSON).toAbsolutePath());
             if (publish) {
@@ -182,6 +201,9 @@ public final class BenchCommand {
 
     static int compare(Path baselineFile, Report report, double tolerance, PrintStream out) throws IOException {
         Report baseline = Json.mapper().readValue(baselineFile.toFile(), Report.class);
+        if (baseline.readPath() == null) {
+            throw new IllegalArgumentException(baselineFile + " has no read-path figures (a --no-read-path run): not a baseline");
+        }
         List<Baseline.Finding> findings = Baseline.compare(baseline, report, tolerance);
         out.printf("Against %s (tolerance %.0f%%):%n", baselineFile, tolerance * 100);
         findings.forEach(finding -> out.println("  " + finding));

@@ -72,13 +72,15 @@ final class BenchPipeline implements AutoCloseable {
         this.writerPool = DataSources.pool(pipeline.config().postgres(), "bench-writers");
     }
 
-    static BenchPipeline start(DevStack stack, int products, int categories) throws Exception {
+    /** @param overrides pipeline settings of this run (keys as in docs/configuration.md), over the defaults */
+    static BenchPipeline start(DevStack stack, int products, int categories, Map<String, String> overrides) throws Exception {
         TestNamespace namespace = TestNamespace.create(stack);
         try (Connection connection = namespace.jdbc().connect()) {
             ExampleSchema.CATALOG.create(connection);
             CatalogSeeder.seed(connection, products, categories, 42);
         }
         Map<String, String> settings = settings(stack, namespace);
+        settings.putAll(overrides);
         Pipeline pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings)));
         var bench = new BenchPipeline(namespace, pipeline, settings);
         try {

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * What {@code bench load} measured, as written to {@code load.json} and read back for a baseline
  * comparison and for docs/benchmarks.md. Latencies in milliseconds, rates per second.
  */
-record Report(Meta meta, ReadPath readPath, @Nullable ChangeRate changeRate, @Nullable ScaleOut scaleOut) {
+record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate changeRate, @Nullable ScaleOut scaleOut) {
 
     /** Where and how the run was made. */
     record Meta(String date, int cores, String java, String commit, Map<String, String> settings) {

@@ -24,7 +24,7 @@ class LoadBenchmarkIT {
         var workload = Workload.catalog(500, 10, 1.0);
         PrintStream log = System.out;
         Report report;
-        try (BenchPipeline system = BenchPipeline.start(stack, 500, 10)) {
+        try (BenchPipeline system = BenchPipeline.start(stack, 500, 10, java.util.Map.of())) {
             var read = new ReadBenchmark(system, workload, new ReadBenchmark.Options(Duration.ofMillis(600), Duration.ofMillis(600),
                     Duration.ofMillis(900), 8, 400, 0.05), log).run();
             var sweep = new ChangeRateSweep(system, workload,
