@@ -90,6 +90,8 @@ public final class BenchCommand {
         @Option(names = "--set", description = "a pipeline setting for this run, key=value as in docs/configuration.md "
                 + "(repeatable), e.g. --set kafka.partitions=6 --set invalidator.threads=6") Map<String, String> overrides = new LinkedHashMap<>();
         @Option(names = "--no-scale-out", description = "skip the scale-out runs") boolean noScaleOut;
+        @Option(names = "--cpu-limit", description = "scale-out: CPUs each part process may use, in a cgroup of its own as a pod's "
+                + "CPU limit (needs a writable cgroup cpu controller); 0 = no limit (default: ${DEFAULT-VALUE})") double cpuLimit = 0;
         @Option(names = "--quick", description = "a smoke run: small catalog, 1-2 s runs") boolean quick;
         @Option(names = "--baseline", description = "an earlier load.json: flag figures that got worse, exit 1 if any") @Nullable Path baseline;
         @Option(names = "--tolerance", description = "relative change tolerated against the baseline (default: ${DEFAULT-VALUE})")
@@ -115,26 +117,28 @@ public final class BenchCommand {
             try (DevStack stack = startStack()) {
                 Report.ReadPath read = null;
                 Report.ChangeRate sweep = null;
-                try (BenchPipeline system = BenchPipeline.start(stack, products, categories, overrides)) {
-                    if (noReadPath) {
-                        out.printf(Locale.ROOT, "Reading every one of %,d keys once%n", workload.everyPath().size());
-                        new LoadGenerator(system.address(BenchPipeline.Mode.CACHED), connections, new LongAdder()).once(workload.everyPath());
-                    } else {
-                        out.println("Read path");
-                        read = new ReadBenchmark(system, workload,
-                                new ReadBenchmark.Options(warmUp, saturated, openLoop, connections, maxRate, writeShare), out).run();
-                    }
-                    if (!noSweep) {
-                        out.println("Change-rate sweep");
-                        sweep = new ChangeRateSweep(system, workload,
-                                new ChangeRateSweep.Options(sweepStart, sweepMax, sweepStep, lagBound, sweepWriters), out).run();
+                if (!noReadPath || !noSweep) {
+                    try (BenchPipeline system = BenchPipeline.start(stack, products, categories, overrides)) {
+                        if (noReadPath) {
+                            out.printf(Locale.ROOT, "Reading every one of %,d keys once%n", workload.everyPath().size());
+                            new LoadGenerator(system.address(BenchPipeline.Mode.CACHED), connections, new LongAdder()).once(workload.everyPath());
+                        } else {
+                            out.println("Read path");
+                            read = new ReadBenchmark(system, workload,
+                                    new ReadBenchmark.Options(warmUp, saturated, openLoop, connections, maxRate, writeShare), out).run();
+                        }
+                        if (!noSweep) {
+                            out.println("Change-rate sweep");
+                            sweep = new ChangeRateSweep(system, workload,
+                                    new ChangeRateSweep.Options(sweepStart, sweepMax, sweepStep, lagBound, sweepWriters), out).run();
+                        }
                     }
                 }
                 Report.ScaleOut scaleOut = null;
                 if (!noScaleOut) {
                     out.println("Scale-out");
                     scaleOut = new ScaleOutBenchmark(stack, new ScaleOutBenchmark.Options(products, categories,
-                            quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10), quick ? 2_000 : 20_000, connections), out).run();
+                            quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10), quick ? 2_000 : 20_000, connections, cpuLimit), out).run();
                 }
                 report = new Report(meta(Map.of("products", Integer.toString(products), "categories", Integer.toString(categories),
                         "zipf", Double.toString(zipf), "writeShare", Double.toString(writeShare), "connections", Integer.toString(connections),

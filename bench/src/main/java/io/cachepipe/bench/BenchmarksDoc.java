@@ -177,15 +177,25 @@ final class BenchmarksDoc {
     private void scaleOut(Report.ScaleOut scale) {
         line("## Scale-out");
         line("");
-        line("Separate processes against one stack; see [scaling.md](scaling.md) for the playbook. Read throughput is the mixed "
-                + "workload saturating, its connections spread over the APIs; changes/s is how fast the invalidators drain a backlog written "
-                + "while they were stopped (their group's lag, between 90% and 10% left).");
+        line("Separate processes against one stack, change and warm topics of " + Deployment.PARTITIONS + " partitions in both layouts; "
+                + "see [scaling.md](scaling.md) for the playbook. Read throughput is the mixed workload saturating, with the same number of "
+                + "client connections per API (more instances serve more clients), after a warm-up run of the same length; changes/s is how "
+                + "fast the invalidators drain a backlog written while they were stopped (their group's lag, between 90% and 10% left).");
         line("");
-        line("**On this 2-core machine more processes do not add throughput: they take it away.** PostgreSQL, Kafka, Redis, the load "
-                + "generator and every process already share two cores, so each extra JVM adds its own JIT, GC and a near cache to keep "
-                + "coherent, and no idle core to run on. What the run does show: Kafka shares the partitions between the instances, an "
-                + "instance killed under writes hands its partitions over, and the cache stays coherent through it. Throughput grows with "
-                + "instances when they get cores of their own.");
+        if (scale.cpuLimit() > 0) {
+            line(fmt("**Each process ran with a CPU limit of %.2f cores** (a cgroup of its own with a CFS quota, as `resources.limits.cpu` "
+                    + "gives each pod): instances get capacity of their own, as they would on their own cores or nodes, while PostgreSQL, "
+                    + "Kafka, Redis and the load generator keep the rest of the machine. Without a limit, on this 2-core machine, extra "
+                    + "processes only compete with the stack for the same two cores (see scaling.md).", scale.cpuLimit()));
+        } else {
+            line("**No CPU limit per process: on a 2-core machine more processes do not add throughput, they take it away.** PostgreSQL, "
+                    + "Kafka, Redis, the load generator and every process already share two cores, so each extra JVM adds its own JIT, GC "
+                    + "and near cache and finds no idle core to run on. `bin/bench load --cpu-limit 0.25` gives each process a quota of its "
+                    + "own, as pods have.");
+        }
+        line("");
+        line("What the run shows besides throughput: Kafka shares the partitions between the instances, an instance killed under "
+                + "writes hands its partitions over, and the cache stays coherent through it.");
         line("");
         line("| layout | API processes | read req/s | changes/s applied |");
         line("| --- | ---: | ---: | ---: |");

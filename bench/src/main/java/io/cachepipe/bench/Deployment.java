@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -51,6 +52,7 @@ final class Deployment implements AutoCloseable {
     }
 
     private static final Duration READY = Duration.ofMinutes(2);
+    static final int PARTITIONS = 6;
     private static final Path LOGS = Path.of("bench", "target", "parts");
 
     private final TestNamespace namespace;
@@ -67,11 +69,16 @@ final class Deployment implements AutoCloseable {
     private final List<PartProcess> warmers = new ArrayList<>();
     private final List<PartProcess> apis = new ArrayList<>();
     private final List<Integer> apiPorts = new ArrayList<>();
+    private final @Nullable CpuLimit cpuLimit;
 
-    private Deployment(DevStack stack, TestNamespace namespace, Layout layout) {
+    private Deployment(DevStack stack, TestNamespace namespace, Layout layout, @Nullable CpuLimit cpuLimit) {
         this.namespace = namespace;
+        this.cpuLimit = cpuLimit;
         this.settings = BenchPipeline.settings(stack, namespace);
         settings.put("invalidator.commit-interval", "100ms");
+        // Partitions bound how many stream threads share the changes (3 per invalidator): 6, so that the scaled
+        // layout's 2 invalidators have work for all 6 of their threads, and the single one the same partitions.
+        settings.put("kafka.partitions", Integer.toString(PARTITIONS));
         Settings parsed = Settings.of(settings);
         this.kafka = parsed.read(KafkaConfig::read);
         PostgresConfig postgres = parsed.read(PostgresConfig::read);
@@ -102,13 +109,14 @@ final class Deployment implements AutoCloseable {
     }
 
     /** Seeds the catalog into a fresh namespace, starts every process and waits until the snapshot is in the cache. */
-    static Deployment start(DevStack stack, Layout layout, int products, int categories) throws Exception {
+    /** @param cpuLimit the CPU each process may use, or null for no limit */
+    static Deployment start(DevStack stack, Layout layout, int products, int categories, @Nullable CpuLimit cpuLimit) throws Exception {
         TestNamespace namespace = TestNamespace.create(stack);
         try (Connection connection = namespace.jdbc().connect()) {
             ExampleSchema.CATALOG.create(connection);
             CatalogSeeder.seed(connection, products, categories, 42);
         }
-        var deployment = new Deployment(stack, namespace, layout);
+        var deployment = new Deployment(stack, namespace, layout, cpuLimit);
         try {
             deployment.cdc.start().awaitReady(READY);
             deployment.startConsumers();
@@ -207,7 +215,11 @@ final class Deployment implements AutoCloseable {
         }
         Map<String, String> environment = new HashMap<>();
         values.forEach((key, value) -> environment.put(key.equals("cache.enabled") ? "CACHE_ENABLED" : Setting.envName(key), value));
-        return PartProcess.builder(mainClass).name(name).environment(environment).readyPort(readyPort).logDirectory(LOGS).build();
+        var builder = PartProcess.builder(mainClass).name(name).environment(environment).readyPort(readyPort).logDirectory(LOGS);
+        if (cpuLimit != null) {
+            builder.onStart(pid -> cpuLimit.apply(name, pid));
+        }
+        return builder.build();
     }
 
     @Override

@@ -92,8 +92,9 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
     }
 
     /** Several processes of each part against one stack. */
+    /** @param cpuLimit CPUs each process could use (its own cgroup quota); 0 when unlimited */
     record ScaleOut(List<ScaleOutRun> runs, List<String> invalidatorAssignments, List<String> warmerAssignments,
-                    long staleAfterAudit, long checkedByAudit) {
+                    long staleAfterAudit, long checkedByAudit, double cpuLimit) {
     }
 
     record ScaleOutRun(String layout, int apiProcesses, double readThroughput, double changesPerSecond) {

@@ -13,15 +13,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Scale-out on one machine: the parts as separate processes, first one of each, then 2 invalidators,
- * 2 warmers and 3 APIs, on the same stack. For each layout: the read throughput of the mixed
- * workload spread over the APIs, and how fast the invalidators drain a backlog of changes written
+ * 2 warmers and 3 APIs, on the same stack and the same 6 partitions. For each layout: the read
+ * throughput of the mixed workload over the APIs, and how fast the invalidators drain a backlog of changes written
  * while they were stopped (their group's lag, sampled as it falls: processing rate alone, without
  * the writers' or a process start's time in it). For the scaled layout also: which process holds
  * which partitions (Kafka's own view), and an audit after two of the processes were SIGKILLed and
  * restarted under writes, since a rebalance after a kill is where changes are handled twice.
  */
 final class ScaleOutBenchmark {
-    record Options(int products, int categories, Duration readTime, int backlog, int connections) {
+    /** @param cpuLimit CPUs each process may use (a cgroup of its own, as a pod's CPU limit); 0 for no limit */
+    record Options(int products, int categories, Duration readTime, int backlog, int connections, double cpuLimit) {
     }
 
     static final Deployment.Layout SINGLE = new Deployment.Layout("1 invalidator, 1 warmer, 1 API", 1, 1, 1);
@@ -44,42 +45,55 @@ final class ScaleOutBenchmark {
         List<String> invalidatorAssignments = List.of();
         List<String> warmerAssignments = List.of();
         AuditReport audit = null;
-        for (Deployment.Layout layout : List.of(SINGLE, SCALED)) {
-            out.println("  starting " + layout.name() + " as separate processes ...");
-            try (Deployment deployment = Deployment.start(stack, layout, options.products(), options.categories())) {
-                double reads = readThroughput(deployment);
-                double drained = backlogDrainRate(deployment);
-                runs.add(new Report.ScaleOutRun(layout.name(), layout.apis(), reads, drained));
-                out.printf(Locale.ROOT, "  %-36s reads %,8.0f req/s over %d API(s) | backlog of %,d changes drained at %,7.0f/s%n",
-                        layout.name(), reads, layout.apis(), options.backlog(), drained);
-                if (layout == SCALED) {
-                    invalidatorAssignments = deployment.assignments("invalidator");
-                    warmerAssignments = deployment.assignments("warmer");
-                    invalidatorAssignments.forEach(line -> out.println("    " + line));
-                    warmerAssignments.forEach(line -> out.println("    " + line));
-                    audit = killUnderWrites(deployment);
+        try (CpuLimit limit = options.cpuLimit() > 0 ? CpuLimit.of(options.cpuLimit()) : null) {
+            for (Deployment.Layout layout : List.of(SINGLE, SCALED)) {
+                out.println("  starting " + layout.name() + " as separate processes" + (limit == null ? "" : ", " + limit) + " ...");
+                try (Deployment deployment = Deployment.start(stack, layout, options.products(), options.categories(), limit)) {
+                    double reads = readThroughput(deployment);
+                    double drained = backlogDrainRate(deployment);
+                    runs.add(new Report.ScaleOutRun(layout.name(), layout.apis(), reads, drained));
+                    out.printf(Locale.ROOT, "  %-36s reads %,8.0f req/s over %d API(s) | backlog of %,d changes drained at %,7.0f/s%n",
+                            layout.name(), reads, layout.apis(), options.backlog(), drained);
+                    if (layout == SCALED) {
+                        invalidatorAssignments = deployment.assignments("invalidator");
+                        warmerAssignments = deployment.assignments("warmer");
+                        invalidatorAssignments.forEach(line -> out.println("    " + line));
+                        warmerAssignments.forEach(line -> out.println("    " + line));
+                        audit = killUnderWrites(deployment);
+                    }
                 }
             }
         }
         return new Report.ScaleOut(runs, invalidatorAssignments, warmerAssignments, audit == null ? -1 : audit.incoherent(),
-                audit == null ? 0 : audit.checked());
+                audit == null ? 0 : audit.checked(), options.cpuLimit());
     }
 
-    /** The mixed workload, saturating, its connections spread evenly over the APIs, 1% writes alongside. */
+    /**
+     * The mixed workload, saturating, {@code connections} clients per API (more instances are deployed
+     * for more clients; a fixed total would leave them idle whenever latency, not CPU, bounds each
+     * client), 1% writes alongside: once as a warm-up (every API's JIT and near cache, discarded),
+     * then measured.
+     */
     private double readThroughput(Deployment deployment) throws Exception {
         List<InetSocketAddress> apis = deployment.apis();
-        var reads = new LongAdder();
         // Redis is shared: one pass through one API warms it for all; each near cache fills from the load itself.
         new LoadGenerator(apis.getFirst(), options.connections(), new LongAdder()).once(workload.everyPath());
+        saturateAll(deployment, apis);
+        double total = saturateAll(deployment, apis);
+        deployment.awaitCaughtUp(Duration.ofMinutes(2));
+        return total;
+    }
+
+    private double saturateAll(Deployment deployment, List<InetSocketAddress> apis) throws Exception {
         LoadGenerator.Paths mixed = workload.endpoint("mixed").paths();
+        var reads = new LongAdder();
         double total = 0;
         try (ChangeWriter writer = ChangeWriter.following(deployment.pool(), workload, reads, 0.01)) {
             List<Thread> threads = new ArrayList<>();
             List<LoadGenerator.Run> results = java.util.Collections.synchronizedList(new ArrayList<>());
-            int perApi = Math.max(1, options.connections() / apis.size());
             for (InetSocketAddress api : apis) {
                 threads.add(Thread.ofPlatform().start(() ->
-                        results.add(new LoadGenerator(api, perApi, reads).saturating(mixed, options.readTime(), api.getPort()))));
+                        results.add(new LoadGenerator(api, options.connections(), reads).saturating(mixed, options.readTime(), api.getPort()))));
             }
             for (Thread thread : threads) {
                 thread.join();
@@ -88,7 +102,6 @@ final class ScaleOutBenchmark {
                 total += run.throughput();
             }
         }
-        deployment.awaitCaughtUp(Duration.ofMinutes(2));
         return total;
     }
 

@@ -29,7 +29,7 @@ final class SampleReports {
                 198, "the pipeline: lag grew past 1000 ms");
         var scaleOut = new Report.ScaleOut(List.of(new Report.ScaleOutRun("1 invalidator, 1 warmer, 1 API", 1, 5_000, 800),
                 new Report.ScaleOutRun("2 invalidators, 2 warmers, 3 APIs", 3, 7_000, 900)),
-                List.of("invalidator-1: changes-0, changes-2"), List.of("warmer-1: warm-1"), 0, 20_000);
+                List.of("invalidator-1: changes-0, changes-2"), List.of("warmer-1: warm-1"), 0, 20_000, 0.5);
         return new Report(new Report.Meta("2026-11-29T12:00:00Z", 2, "25", "abc1234", Map.of("products", "10000")), read, sweep, scaleOut);
     }
 

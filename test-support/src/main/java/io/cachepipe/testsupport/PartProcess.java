@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -76,6 +77,7 @@ public final class PartProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final int readyPort;
     private final Path log;
+    private final LongConsumer onStart;
     private volatile @Nullable Process process;
     private @Nullable OutputStream lifeline;
 
@@ -84,6 +86,7 @@ public final class PartProcess implements AutoCloseable {
         this.environment = Map.copyOf(builder.environment);
         this.readyPort = builder.readyPort;
         this.log = builder.logDirectory.resolve(builder.name + ".log").toAbsolutePath();
+        this.onStart = builder.onStart;
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(builder.jvmOptions);
@@ -136,6 +139,7 @@ public final class PartProcess implements AutoCloseable {
             LIVE.add(started);
             process = started;
             lifeline = started.getOutputStream();
+            onStart.accept(started.pid());
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + command.getFirst() + "): " + e.getMessage(), e);
@@ -317,6 +321,7 @@ public final class PartProcess implements AutoCloseable {
         private List<String> jvmOptions = DEFAULT_JVM_OPTIONS;
         private int readyPort;
         private Path logDirectory = Path.of("target", "parts");
+        private LongConsumer onStart = pid -> { };
 
         private Builder(String mainClass) {
             this.mainClass = mainClass;
@@ -360,6 +365,12 @@ public final class PartProcess implements AutoCloseable {
         /** Where {@code <name>.log} goes; {@code target/parts} by default. */
         public Builder logDirectory(Path directory) {
             this.logDirectory = directory;
+            return this;
+        }
+
+        /** Called with the process id on every start, restarts included: to put the process in a cgroup, say. */
+        public Builder onStart(LongConsumer action) {
+            this.onStart = action;
             return this;
         }
 
