@@ -120,8 +120,7 @@ final class Deployment implements AutoCloseable {
         try {
             deployment.cdc.start().awaitReady(READY);
             deployment.startConsumers();
-            deployment.apis.forEach(PartProcess::start);
-            deployment.apis.forEach(api -> api.awaitReady(READY));
+            deployment.startApis();
             deployment.awaitCaughtUp(Duration.ofMinutes(5));
             return deployment;
         } catch (RuntimeException e) {
@@ -131,10 +130,30 @@ final class Deployment implements AutoCloseable {
     }
 
     void startConsumers() {
-        invalidators.forEach(PartProcess::start);
-        warmers.forEach(PartProcess::start);
-        invalidators.forEach(part -> part.awaitReady(READY));
-        warmers.forEach(part -> part.awaitReady(READY));
+        startInvalidators();
+        startWarmers();
+    }
+
+    void startInvalidators() {
+        startAll(invalidators);
+    }
+
+    void startWarmers() {
+        startAll(warmers);
+    }
+
+    void startApis() {
+        startAll(apis);
+    }
+
+    /** SIGTERM to every API process. */
+    void stopApis() {
+        apis.forEach(PartProcess::stop);
+    }
+
+    private static void startAll(List<PartProcess> parts) {
+        parts.forEach(PartProcess::start);
+        parts.forEach(part -> part.awaitReady(READY));
     }
 
     /** SIGTERM to every invalidator and warmer: they commit and leave their groups. */

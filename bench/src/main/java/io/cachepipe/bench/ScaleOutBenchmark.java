@@ -106,12 +106,15 @@ final class ScaleOutBenchmark {
     }
 
     /**
-     * Stops the invalidators and warmers, writes the backlog, waits until cdc-capture has published
-     * it, starts them again and samples their lag as it falls; the rate between 90% and 10% of the
-     * backlog left is the processing rate.
+     * Stops every process but cdc-capture, writes the backlog, waits until cdc-capture has published
+     * it, starts the invalidators alone and samples their lag as it falls; the rate between 90% and
+     * 10% of the backlog left is their processing rate. The warmers and APIs stay stopped meanwhile,
+     * so that what is measured is what the invalidators add, not their share of a machine the
+     * warmers' database loads compete for; then they start again and everything catches up.
      */
     private double backlogDrainRate(Deployment deployment) throws Exception {
         deployment.stopConsumers();
+        deployment.stopApis();
         long before = deployment.changeRecords();
         try (ChangeWriter writer = ChangeWriter.atRate(deployment.pool(), workload, 1_000_000, 8)) {
             while (writer.written() < options.backlog()) {
@@ -129,7 +132,7 @@ final class ScaleOutBenchmark {
                 stableSince = System.nanoTime();
             }
         } while (published - before < options.backlog() || System.nanoTime() - stableSince < Duration.ofSeconds(1).toNanos());
-        deployment.startConsumers();
+        deployment.startInvalidators();
         long initial = deployment.invalidatorLag();
         long at90 = 0;
         long lag90 = 0;
@@ -142,6 +145,8 @@ final class ScaleOutBenchmark {
             }
             if (at90 != 0 && lag <= initial * 0.1) {
                 double rate = (lag90 - lag) / ((now - at90) / 1e9);
+                deployment.startWarmers();
+                deployment.startApis();
                 deployment.awaitCaughtUp(Duration.ofMinutes(5));
                 return rate;
             }
