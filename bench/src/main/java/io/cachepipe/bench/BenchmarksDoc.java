@@ -46,7 +46,7 @@ final class BenchmarksDoc {
         line("machine's. Reproduce with:");
         line("");
         line("```bash");
-        line("bin/bench load --publish          # read path, freshness, change-rate knee, scale-out (~12 min)");
+        line("bin/bench load --publish --cpu-limit 0.25   # read path, freshness, change-rate knee, scale-out (~21 min)");
         line("bin/bench pattern --publish       # pattern invalidation on 1,000,000 keys vs SCAN+DEL (~3 min)");
         line("bin/bench load --baseline docs/benchmarks/load.json   # compare with the published run; exit 1 on a regression");
         line("```");
@@ -203,6 +203,18 @@ final class BenchmarksDoc {
             line(fmt("| %s | %d | %,.0f | %,.0f |", run.layout(), run.apiProcesses(), run.readThroughput(), run.changesPerSecond()));
         }
         line("");
+        if (scale.runs().size() == 2) {
+            Report.ScaleOutRun single = scale.runs().get(0);
+            Report.ScaleOutRun scaled = scale.runs().get(1);
+            double reads = scaled.readThroughput() / single.readThroughput();
+            double drain = scaled.changesPerSecond() / single.changesPerSecond();
+            line(fmt("Scaled / single in this run: reads **%.2fx**, backlog drain **%.2fx**.", reads, drain)
+                    + (reads < 1.1 && drain < 1.1
+                    ? " No gain this time: the stack and 8 processes oversubscribe two cores, so the machine as a whole, not the parts, "
+                    + "was the limit. [scaling.md](scaling.md) lists runs where the parts were (drain up to 2.06x)."
+                    : ""));
+            line("");
+        }
         line("Partition assignment while 2 invalidators and 2 warmers ran (Kafka's own view, `Admin.describeConsumerGroups`):");
         line("");
         line("```");
