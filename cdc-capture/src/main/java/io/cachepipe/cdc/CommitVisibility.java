@@ -70,7 +70,7 @@ final class CommitVisibility {
         List<Long> pending = List.copyOf(xids);
         while (true) {
             try {
-                pending = inProgress(pending);
+                pending = notYetVisible(pending);
                 if (pending.isEmpty()) {
                     break;
                 }
@@ -98,7 +98,7 @@ final class CommitVisibility {
         }
     }
 
-    private List<Long> inProgress(List<Long> xids) throws SQLException {
+    private List<Long> notYetVisible(List<Long> xids) throws SQLException {
         Snapshot snapshot;
         try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement();
