@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Scale-out on one machine: the parts as separate processes, first one of each, then 2 invalidators,
  * 2 warmers and 3 APIs, on the same stack and the same 6 partitions. For each layout: the read
- * throughput of the mixed workload over the APIs, and how fast the invalidators drain a backlog of changes written
- * while they were stopped (their group's lag, sampled as it falls: processing rate alone, without
- * the writers' or a process start's time in it). For the scaled layout also: which process holds
+ * throughput of the mixed workload over the APIs, and how fast the invalidators drain a backlog of
+ * changes written while they were stopped (their group's lag, sampled as it falls: processing rate
+ * alone, without the writers' or a process start's time in it). For the scaled layout also: which process holds
  * which partitions (Kafka's own view), and an audit after two of the processes were SIGKILLed and
  * restarted under writes, since a rebalance after a kill is where changes are handled twice.
  */

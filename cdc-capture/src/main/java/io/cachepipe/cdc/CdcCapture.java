@@ -94,8 +94,8 @@ public final class CdcCapture implements AutoCloseable {
         var fanout = new WatermarkFanout(topics.message(), catalog.capturedTables().stream().map(topics::change).toList(),
                 io.cachepipe.core.json.Json.mapper());
         BooleanSupplier stopping = () -> state.get() != State.RUNNING;
-        publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), fanout, heartbeatTable == null ? null : topics.change(heartbeatTable),
-                stopping, metrics);
+        publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), fanout,
+                heartbeatTable == null ? null : topics.change(heartbeatTable), stopping, metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
         scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);

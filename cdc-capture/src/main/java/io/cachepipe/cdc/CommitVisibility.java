@@ -91,7 +91,8 @@ final class CommitVisibility {
                 heldBatches.increment();
             }
             Thread.sleep(pause.toMillis());
-            pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+            Duration doubled = pause.multipliedBy(2);
+            pause = doubled.compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : doubled;
         }
         if (held) {
             holds.record(Duration.ofNanos(System.nanoTime() - started));
