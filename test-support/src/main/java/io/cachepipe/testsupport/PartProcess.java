@@ -80,6 +80,8 @@ public final class PartProcess implements AutoCloseable {
     private final LongConsumer onStart;
     private volatile @Nullable Process process;
     private @Nullable OutputStream lifeline;
+    /** Sent SIGSTOP and not yet SIGCONT. */
+    private boolean frozen;
 
     private PartProcess(Builder builder) {
         this.name = builder.name;
@@ -199,7 +201,41 @@ public final class PartProcess implements AutoCloseable {
             return;
         }
         current.destroyForcibly();
+        frozen = false;
         awaitExit(current, STOP_TIMEOUT);
+    }
+
+    /**
+     * SIGSTOP: the process keeps its memory, connections and compiled code but runs nothing (its
+     * group memberships lapse after their session timeout). For measuring a warm process on work
+     * that piled up while it was frozen; {@link #thaw()} resumes it.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public synchronized void thaw() {
+        if (frozen) {
+            signal("CONT");
+            frozen = false;
+        }
+    }
+
+    private void signal(String signal) {
+        long pid = pid();
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " (" + name + ") exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted signalling " + name, e);
+        }
     }
 
     /**
@@ -213,6 +249,7 @@ public final class PartProcess implements AutoCloseable {
         if (current == null) {
             return 0;
         }
+        thaw(); // a stopped process would not act on SIGTERM
         current.destroy();
         try {
             if (current.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
