@@ -24,6 +24,7 @@ final class CpuLimit implements AutoCloseable {
     private final Path base;
     private final boolean v2;
     private final List<Path> groups = new ArrayList<>();
+    private boolean enforced = true;
 
     private CpuLimit(double cores, Path base, boolean v2) {
         this.cores = cores;
@@ -62,23 +63,55 @@ final class CpuLimit implements AutoCloseable {
     }
 
     /** Moves process {@code pid} into the limited group named after {@code part} (created on first use). */
-    void apply(String part, long pid) {
+    synchronized void apply(String part, long pid) {
         try {
             Path group = base.resolve(part);
             if (!Files.isDirectory(group)) {
                 Files.createDirectories(group);
-                long quota = Math.round(cores * PERIOD_US);
-                if (v2) {
-                    write(group.resolve("cpu.max"), quota + " " + PERIOD_US);
-                } else {
+                if (!v2) {
                     write(group.resolve("cpu.cfs_period_us"), Long.toString(PERIOD_US));
-                    write(group.resolve("cpu.cfs_quota_us"), Long.toString(quota));
                 }
+                setQuota(group, enforced);
                 groups.add(group);
             }
             write(group.resolve("cgroup.procs"), Long.toString(pid));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot limit " + part + " (pid " + pid + ") to " + this + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Lifts the quota of every group, the ones made later too, until {@link #enforce()}: for warming
+     * up, so that a process's JIT compiles in seconds, as on a pod that has run for a while, not in
+     * the minutes a small quota stretches it to (each instance compiles the same code, so a cold
+     * JIT makes every added instance look expensive).
+     */
+    synchronized void lift() {
+        setAll(false);
+    }
+
+    /** Puts the quota back on every group. */
+    synchronized void enforce() {
+        setAll(true);
+    }
+
+    private void setAll(boolean enforce) {
+        enforced = enforce;
+        try {
+            for (Path group : groups) {
+                setQuota(group, enforce);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot " + (enforce ? "enforce " : "lift ") + this + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void setQuota(Path group, boolean enforce) throws IOException {
+        long quota = Math.round(cores * PERIOD_US);
+        if (v2) {
+            write(group.resolve("cpu.max"), (enforce ? Long.toString(quota) : "max") + " " + PERIOD_US);
+        } else {
+            write(group.resolve("cpu.cfs_quota_us"), enforce ? Long.toString(quota) : "-1");
         }
     }
 

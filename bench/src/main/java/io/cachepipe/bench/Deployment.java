@@ -75,7 +75,6 @@ final class Deployment implements AutoCloseable {
         this.namespace = namespace;
         this.cpuLimit = cpuLimit;
         this.settings = BenchPipeline.settings(stack, namespace);
-        settings.put("invalidator.commit-interval", "100ms");
         // Partitions bound how many stream threads share the changes (3 per invalidator): 6, so that the scaled
         // layout's 2 invalidators have work for all 6 of their threads, and the single one the same partitions.
         settings.put("kafka.partitions", Integer.toString(PARTITIONS));
@@ -156,10 +155,18 @@ final class Deployment implements AutoCloseable {
         parts.forEach(part -> part.awaitReady(READY));
     }
 
-    /** SIGTERM to every invalidator and warmer: they commit and leave their groups. */
-    void stopConsumers() {
-        invalidators.forEach(PartProcess::stop);
-        warmers.forEach(PartProcess::stop);
+    /** SIGSTOP to every invalidator and warmer: warm JVMs that process nothing until {@link #thawConsumers}. */
+    void freezeConsumers() {
+        invalidators.forEach(PartProcess::freeze);
+        warmers.forEach(PartProcess::freeze);
+    }
+
+    void thawInvalidators() {
+        invalidators.forEach(PartProcess::thaw);
+    }
+
+    void thawWarmers() {
+        warmers.forEach(PartProcess::thaw);
     }
 
     List<PartProcess> invalidators() {
@@ -168,6 +175,10 @@ final class Deployment implements AutoCloseable {
 
     List<PartProcess> warmers() {
         return warmers;
+    }
+
+    List<PartProcess> apiProcesses() {
+        return apis;
     }
 
     List<InetSocketAddress> apis() {
@@ -181,6 +192,53 @@ final class Deployment implements AutoCloseable {
     /** Records the invalidators' group has yet to process in the change topics. */
     long invalidatorLag() {
         return ConsumerLag.total(admin, invalidatorGroup);
+    }
+
+    /**
+     * Changes one invalidator process has processed since it started, from its own metrics
+     * ({@code cachepipe_invalidator_changes_total} on its admin port).
+     */
+    static long changesProcessed(PartProcess invalidator) {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + invalidator.readyPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try (var client = java.net.http.HttpClient.newHttpClient()) {
+            String metrics = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return Math.round(metrics.lines().filter(line -> line.startsWith("cachepipe_invalidator_changes_total{"))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the metrics of " + invalidator + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the metrics of " + invalidator, e);
+        }
+    }
+
+    /**
+     * Milliseconds the process's JIT compilers have spent so far ({@code java.ci.totalTime}, read with
+     * {@code jcmd PerfCounter.print}): compile time inside a measured window means the process was
+     * still warming up.
+     */
+    static long jitMillis(PartProcess part) {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(part.pid()), "PerfCounter.print").redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            process.waitFor();
+            long ticks = counter(output, "java.ci.totalTime");
+            long frequency = counter(output, "sun.os.hrt.frequency");
+            return ticks * 1000 / frequency;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot run " + jcmd + " on " + part + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the JIT time of " + part, e);
+        }
+    }
+
+    private static long counter(String perfCounters, String name) {
+        return perfCounters.lines().filter(line -> line.startsWith(name + "=")).findFirst()
+                .map(line -> Long.parseLong(line.substring(name.length() + 1).trim()))
+                .orElseThrow(() -> new IllegalStateException("no " + name + " in jcmd PerfCounter.print"));
     }
 
     /** Records in the change topics: the sum of their partitions' end offsets. */
@@ -203,10 +261,18 @@ final class Deployment implements AutoCloseable {
         new CatchUp(pool, store, kafka, warmerGroup, () -> 0, Duration.ofMillis(500)).await(timeout);
     }
 
+    /** Members of a stable group that hold at least one partition; 0 while the group rebalances. */
+    int membersWithPartitions(String role) throws Exception {
+        ConsumerGroupDescription description = describe(role);
+        if (description.groupState() != org.apache.kafka.common.GroupState.STABLE) {
+            return 0;
+        }
+        return (int) description.members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty()).count();
+    }
+
     /** Which process holds which partitions, as Kafka's group coordinator says. */
     List<String> assignments(String role) throws Exception {
-        String group = role.equals("invalidator") ? invalidatorGroup : warmerGroup;
-        ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        ConsumerGroupDescription description = describe(role);
         List<String> lines = new ArrayList<>();
         for (MemberDescription member : description.members()) {
             List<String> partitions = member.assignment().topicPartitions().stream()
@@ -215,6 +281,11 @@ final class Deployment implements AutoCloseable {
         }
         lines.sort(String::compareTo);
         return lines;
+    }
+
+    private ConsumerGroupDescription describe(String role) throws Exception {
+        String group = role.equals("invalidator") ? invalidatorGroup : warmerGroup;
+        return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
     }
 
     AuditReport audit() {
@@ -237,6 +308,10 @@ final class Deployment implements AutoCloseable {
         var builder = PartProcess.builder(mainClass).name(name).environment(environment).readyPort(readyPort).logDirectory(LOGS);
         if (cpuLimit != null) {
             builder.onStart(pid -> cpuLimit.apply(name, pid));
+            // What a JVM in a pod with this CPU limit sees of the machine, so it sizes its GC, JIT and pools to it.
+            List<String> options = new ArrayList<>(PartProcess.DEFAULT_JVM_OPTIONS);
+            options.add("-XX:ActiveProcessorCount=" + (int) Math.max(1, Math.ceil(cpuLimit.cores())));
+            builder.jvmOptions(options);
         }
         return builder.build();
     }

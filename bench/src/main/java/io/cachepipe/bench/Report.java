@@ -97,6 +97,14 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
                     long staleAfterAudit, long checkedByAudit, double cpuLimit) {
     }
 
-    record ScaleOutRun(String layout, int apiProcesses, double readThroughput, double changesPerSecond) {
+    /**
+     * @param readCpu          CPUs the API processes used while reads were measured
+     * @param readMachineBusy  share of the machine's cores busy meanwhile, 0..1
+     * @param drainCpu         CPUs the invalidators used while the backlog drain was measured
+     * @param drainMachineBusy share of the machine's cores busy meanwhile
+     * @param drainPerInstance changes each invalidator processed in the measured drain window
+     */
+    record ScaleOutRun(String layout, int apiProcesses, double readThroughput, double changesPerSecond, double readCpu,
+                       double readMachineBusy, double drainCpu, double drainMachineBusy, List<Long> drainPerInstance) {
     }
 }

@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Scale-out on one machine: the parts as separate processes, first one of each, then 2 invalidators,
  * 2 warmers and 3 APIs, on the same stack and the same 6 partitions. For each layout: the read
  * throughput of the mixed workload over the APIs, and how fast the invalidators drain a backlog of
- * changes written while they were stopped (their group's lag, sampled as it falls: processing rate
- * alone, without the writers' or a process start's time in it). For the scaled layout also: which process holds
+ * changes written while they were frozen (their group's lag, sampled as it falls once every instance
+ * takes part: processing rate alone, without the writers', a process start's or a rebalance's time in
+ * it), with the CPU the measured processes and the machine used meanwhile. For the scaled layout also: which process holds
  * which partitions (Kafka's own view), and an audit after two of the processes were SIGKILLed and
  * restarted under writes, since a rebalance after a kill is where changes are handled twice.
  */
@@ -46,14 +48,21 @@ final class ScaleOutBenchmark {
         List<String> warmerAssignments = List.of();
         AuditReport audit = null;
         try (CpuLimit limit = options.cpuLimit() > 0 ? CpuLimit.of(options.cpuLimit()) : null) {
+            if (limit != null) {
+                limit.lift(); // enforced only while measuring: processes start and warm up at full speed
+            }
             for (Deployment.Layout layout : List.of(SINGLE, SCALED)) {
                 out.println("  starting " + layout.name() + " as separate processes" + (limit == null ? "" : ", " + limit) + " ...");
                 try (Deployment deployment = Deployment.start(stack, layout, options.products(), options.categories(), limit)) {
-                    double reads = readThroughput(deployment);
-                    double drained = backlogDrainRate(deployment);
-                    runs.add(new Report.ScaleOutRun(layout.name(), layout.apis(), reads, drained));
-                    out.printf(Locale.ROOT, "  %-36s reads %,8.0f req/s over %d API(s) | backlog of %,d changes drained at %,7.0f/s%n",
-                            layout.name(), reads, layout.apis(), options.backlog(), drained);
+                    Reads reads = readThroughput(deployment, limit);
+                    Drain drain = backlogDrain(deployment, limit);
+                    runs.add(new Report.ScaleOutRun(layout.name(), layout.apis(), reads.throughput(), drain.rate(),
+                            reads.cpu().parts(), reads.cpu().machine(), drain.cpu().parts(), drain.cpu().machine(), drain.perInstance()));
+                    out.printf(Locale.ROOT, "  %-36s reads %,8.0f req/s over %d API(s), APIs used %.2f CPU, machine %.0f%% busy%n",
+                            layout.name(), reads.throughput(), layout.apis(), reads.cpu().parts(), 100 * reads.cpu().machine());
+                    out.printf(Locale.ROOT, "  %-36s backlog of %,d changes drained at %,7.0f/s, per instance %s, invalidators used %.2f CPU,"
+                            + " machine %.0f%% busy%n", "", options.backlog(), drain.rate(), drain.perInstance(), drain.cpu().parts(),
+                            100 * drain.cpu().machine());
                     if (layout == SCALED) {
                         invalidatorAssignments = deployment.assignments("invalidator");
                         warmerAssignments = deployment.assignments("warmer");
@@ -68,20 +77,54 @@ final class ScaleOutBenchmark {
                 audit == null ? 0 : audit.checked(), options.cpuLimit());
     }
 
+    /** Requests per second over every API, and the CPU they and the machine used meanwhile. */
+    private record Reads(double throughput, CpuUse.Usage cpu) {
+    }
+
+    /**
+     * How fast the invalidators drained a backlog: changes per second, how many each instance
+     * processed in the measured window, and the CPU they and the machine used meanwhile.
+     */
+    private record Drain(double rate, List<Long> perInstance, CpuUse.Usage cpu, double jitSeconds, double seconds) {
+        /** Two drains as one: changes, time and CPU add up. */
+        Drain and(Drain other) {
+            double total = seconds + other.seconds;
+            List<Long> both = new ArrayList<>();
+            for (int i = 0; i < perInstance.size(); i++) {
+                both.add(perInstance.get(i) + other.perInstance.get(i));
+            }
+            return new Drain((rate * seconds + other.rate * other.seconds) / total, both,
+                    new CpuUse.Usage((cpu.parts() * seconds + other.cpu.parts() * other.seconds) / total,
+                            (cpu.machine() * seconds + other.cpu.machine() * other.seconds) / total),
+                    jitSeconds + other.jitSeconds, total);
+        }
+    }
+
     /**
      * The mixed workload, saturating, {@code connections} clients per API (more instances are deployed
      * for more clients; a fixed total would leave them idle whenever latency, not CPU, bounds each
      * client), 1% writes alongside: once as a warm-up (every API's JIT and near cache, discarded),
      * then measured.
      */
-    private double readThroughput(Deployment deployment) throws Exception {
+    private Reads readThroughput(Deployment deployment, @Nullable CpuLimit limit) throws Exception {
         List<InetSocketAddress> apis = deployment.apis();
         // Redis is shared: one pass through one API warms it for all; each near cache fills from the load itself.
         new LoadGenerator(apis.getFirst(), options.connections(), new LongAdder()).once(workload.everyPath());
         saturateAll(deployment, apis);
-        double total = saturateAll(deployment, apis);
-        deployment.awaitCaughtUp(Duration.ofMinutes(2));
-        return total;
+        if (limit != null) {
+            limit.enforce();
+        }
+        try {
+            CpuUse cpu = CpuUse.of(deployment.apiProcesses());
+            double total = saturateAll(deployment, apis);
+            CpuUse.Usage used = cpu.usage();
+            return new Reads(total, used);
+        } finally {
+            if (limit != null) {
+                limit.lift();
+            }
+            deployment.awaitCaughtUp(Duration.ofMinutes(2));
+        }
     }
 
     private double saturateAll(Deployment deployment, List<InetSocketAddress> apis) throws Exception {
@@ -106,21 +149,98 @@ final class ScaleOutBenchmark {
     }
 
     /**
-     * Stops every process but cdc-capture, writes the backlog, waits until cdc-capture has published
-     * it, starts the invalidators alone and samples their lag as it falls; the rate between 90% and
-     * 10% of the backlog left is their processing rate. The warmers and APIs stay stopped meanwhile,
-     * so that what is measured is what the invalidators add, not their share of a machine the
-     * warmers' database loads compete for; then they start again and everything catches up.
+     * Warms the invalidators with quarter-size drains without the CPU limit until their JIT has
+     * settled (under a tenth of the drain's time spent compiling, per instance; at most 8), then
+     * measures two full drains under the limit, as one. The APIs stay stopped meanwhile, so that what
+     * is measured is what the invalidators add, not their share of a machine the readers compete for.
      */
-    private double backlogDrainRate(Deployment deployment) throws Exception {
-        deployment.stopConsumers();
+    private Drain backlogDrain(Deployment deployment, @Nullable CpuLimit limit) throws Exception {
         deployment.stopApis();
+        for (int round = 1; round <= 8; round++) {
+            Drain warmUp = drain(deployment, options.backlog() / 4, null);
+            out.printf(Locale.ROOT, "    warm-up drain %d: %,.0f/s, JIT compiled %.1f s in %.1f s%n", round, warmUp.rate(), warmUp.jitSeconds(), warmUp.seconds());
+            if (warmUp.jitSeconds() < 0.1 * warmUp.seconds() * deployment.invalidators().size()) {
+                break;
+            }
+        }
+        Drain measured = null;
+        for (int run = 1; run <= 2; run++) {
+            Drain drain = drain(deployment, options.backlog(), limit);
+            out.printf(Locale.ROOT, "    measured drain %d: %,.0f/s, per instance %s, JIT compiled %.1f s in %.1f s%n", run, drain.rate(),
+                    drain.perInstance(), drain.jitSeconds(), drain.seconds());
+            measured = measured == null ? drain : measured.and(drain);
+        }
+        deployment.startApis();
+        deployment.awaitCaughtUp(Duration.ofMinutes(5));
+        return measured;
+    }
+
+    /**
+     * Freezes the invalidators and warmers (SIGSTOP: warm JVMs, no work), writes {@code backlog}
+     * changes, waits until cdc-capture has published them, then thaws the invalidators alone, under
+     * {@code limit} if given, and counts the changes each processes (its own metrics). The window
+     * opens once every invalidator takes part (the group is stable with work for each, and each has
+     * processed a change since: their sessions lapsed while frozen, so they rejoin and rebalance
+     * first) and closes once 80% of the backlog is processed, before the last partitions' stragglers.
+     * The warmers thaw afterwards and everything catches up.
+     */
+    private Drain drain(Deployment deployment, int backlog, @Nullable CpuLimit limit) throws Exception {
+        List<PartProcess> invalidators = deployment.invalidators();
+        long[] frozen = processed(invalidators); // idle by now: the last phase caught up
+        deployment.freezeConsumers();
         long before = deployment.changeRecords();
         try (ChangeWriter writer = ChangeWriter.atRate(deployment.pool(), workload, 1_000_000, 8)) {
-            while (writer.written() < options.backlog()) {
+            while (writer.written() < backlog) {
                 Thread.sleep(20);
             }
         }
+        awaitPublished(deployment, before + backlog);
+        if (limit != null) {
+            limit.enforce();
+        }
+        try {
+            deployment.thawInvalidators();
+            awaitEveryInstanceWorking(deployment, invalidators);
+            long[] open = processed(invalidators);
+            long jitBefore = jitMillis(invalidators);
+            CpuUse cpu = CpuUse.of(invalidators);
+            long start = System.nanoTime();
+            long[] now;
+            do {
+                Thread.sleep(250);
+                now = processed(invalidators);
+            } while (sum(now) - sum(frozen) < backlog * 0.8);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            CpuUse.Usage used = cpu.usage();
+            double jitSeconds = (jitMillis(invalidators) - jitBefore) / 1000.0;
+            List<Long> perInstance = new ArrayList<>();
+            for (int i = 0; i < now.length; i++) {
+                perInstance.add(now[i] - open[i]);
+            }
+            if (sum(open) - sum(frozen) > backlog / 2) {
+                out.printf(Locale.ROOT, "    (the window opened with only %,d of %,d changes left: the group took long to settle)%n",
+                        backlog - (sum(open) - sum(frozen)), backlog);
+            }
+            return new Drain((sum(now) - sum(open)) / seconds, perInstance, used, jitSeconds, seconds);
+        } finally {
+            if (limit != null) {
+                limit.lift();
+            }
+            deployment.thawWarmers();
+            deployment.awaitCaughtUp(Duration.ofMinutes(5));
+        }
+    }
+
+    private static long jitMillis(List<PartProcess> parts) {
+        return parts.stream().mapToLong(Deployment::jitMillis).sum();
+    }
+
+    private static long sum(long[] counts) {
+        return java.util.Arrays.stream(counts).sum();
+    }
+
+    /** Until cdc-capture has published at least {@code records} change records and then nothing more for a second. */
+    private static void awaitPublished(Deployment deployment, long records) throws Exception {
         long published;
         long stableSince = System.nanoTime();
         long last = -1;
@@ -131,27 +251,30 @@ final class ScaleOutBenchmark {
                 last = published;
                 stableSince = System.nanoTime();
             }
-        } while (published - before < options.backlog() || System.nanoTime() - stableSince < Duration.ofSeconds(1).toNanos());
-        deployment.startInvalidators();
-        long initial = deployment.invalidatorLag();
-        long at90 = 0;
-        long lag90 = 0;
-        while (true) {
-            long lag = deployment.invalidatorLag();
-            long now = System.nanoTime();
-            if (at90 == 0 && lag <= initial * 0.9) {
-                at90 = now;
-                lag90 = lag;
-            }
-            if (at90 != 0 && lag <= initial * 0.1) {
-                double rate = (lag90 - lag) / ((now - at90) / 1e9);
-                deployment.startWarmers();
-                deployment.startApis();
-                deployment.awaitCaughtUp(Duration.ofMinutes(5));
-                return rate;
+        } while (published < records || System.nanoTime() - stableSince < Duration.ofSeconds(1).toNanos());
+    }
+
+    private static void awaitEveryInstanceWorking(Deployment deployment, List<PartProcess> invalidators) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (deployment.membersWithPartitions("invalidator") < invalidators.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the invalidator group did not settle on " + invalidators.size() + " members in 2 min");
             }
             Thread.sleep(50);
         }
+        long[] since = processed(invalidators);
+        for (int i = 0; i < since.length; i++) {
+            while (Deployment.changesProcessed(invalidators.get(i)) == since[i]) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(invalidators.get(i) + " processed nothing for 2 min after the thaw");
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static long[] processed(List<PartProcess> invalidators) {
+        return invalidators.stream().mapToLong(Deployment::changesProcessed).toArray();
     }
 
     /** Writes at a steady rate while one invalidator and one warmer are SIGKILLed and restarted; then audits everything. */

@@ -43,6 +43,8 @@ class ReportRenderingTest {
                 .contains("| **ratio SCAN+DEL / index** | | **1125×** | | **678×** |")
                 .contains("![Saturated throughput](benchmarks/" + Charts.THROUGHPUT + ")")
                 .contains("![Pattern invalidation](benchmarks/" + Charts.PATTERN + ")")
+                .contains("| 2 invalidators, 2 warmers, 3 APIs | 7,000 | 0.75 | 90% | 900 | 0.50 | 95% | 8,000 / 8,100 |")
+                .contains("reads **1.40x**, backlog drain **1.13x**. The drain did not grow because the machine was 95% busy")
                 .contains("**0 stale**");
         assertThat(BenchmarksDoc.render(null, SampleReports.pattern(), "benchmarks")).contains("## Pattern invalidation")
                 .doesNotContain("## Read path");
