@@ -46,7 +46,7 @@ final class BenchmarksDoc {
         line("machine's. Reproduce with:");
         line("");
         line("```bash");
-        line("bin/bench load --publish --cpu-limit 0.25   # read path, freshness, change-rate knee, scale-out (~21 min)");
+        line("bin/bench load --publish --cpu-limit 0.25   # read path, freshness, change-rate knee, scale-out (~18 min)");
         line("bin/bench pattern --publish       # pattern invalidation on 1,000,000 keys vs SCAN+DEL (~3 min)");
         line("bin/bench load --baseline docs/benchmarks/load.json   # compare with the published run; exit 1 on a regression");
         line("```");

@@ -1,11 +1,11 @@
 package io.cachepipe.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.cli.CatchUp;
 import io.cachepipe.core.audit.AuditReport;
 import io.cachepipe.core.audit.CacheAudit;
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.cache.RedisConnector;
-import io.cachepipe.cli.CatchUp;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
@@ -23,7 +23,14 @@ import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
 import io.cachepipe.testsupport.PartProcess;
 import io.cachepipe.testsupport.TestNamespace;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
@@ -34,11 +41,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.jspecify.annotations.Nullable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The four parts as separate processes (child JVMs) on one dev stack, in a namespace of their own:
@@ -199,14 +207,14 @@ final class Deployment implements AutoCloseable {
      * ({@code cachepipe_invalidator_changes_total} on its admin port).
      */
     static long changesProcessed(PartProcess invalidator) {
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + invalidator.readyPort() + "/metrics"))
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + invalidator.readyPort() + "/metrics"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
-        try (var client = java.net.http.HttpClient.newHttpClient()) {
-            String metrics = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        try (var client = HttpClient.newHttpClient()) {
+            String metrics = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
             return Math.round(metrics.lines().filter(line -> line.startsWith("cachepipe_invalidator_changes_total{"))
                     .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the metrics of " + invalidator + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the metrics of " + invalidator + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted reading the metrics of " + invalidator, e);
@@ -222,13 +230,13 @@ final class Deployment implements AutoCloseable {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
             Process process = new ProcessBuilder(jcmd.toString(), Long.toString(part.pid()), "PerfCounter.print").redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             process.waitFor();
             long ticks = counter(output, "java.ci.totalTime");
             long frequency = counter(output, "sun.os.hrt.frequency");
             return ticks * 1000 / frequency;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot run " + jcmd + " on " + part + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + jcmd + " on " + part + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted reading the JIT time of " + part, e);
@@ -264,7 +272,7 @@ final class Deployment implements AutoCloseable {
     /** Members of a stable group that hold at least one partition; 0 while the group rebalances. */
     int membersWithPartitions(String role) throws Exception {
         ConsumerGroupDescription description = describe(role);
-        if (description.groupState() != org.apache.kafka.common.GroupState.STABLE) {
+        if (description.groupState() != GroupState.STABLE) {
             return 0;
         }
         return (int) description.members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty()).count();
