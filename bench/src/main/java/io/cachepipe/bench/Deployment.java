@@ -14,7 +14,6 @@ import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.db.DataSources;
 import io.cachepipe.core.db.ViewLoader;
-import io.cachepipe.core.kafka.ConsumerLag;
 import io.cachepipe.core.kafka.TopicAdmin;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewsFile;
@@ -115,8 +114,11 @@ final class Deployment implements AutoCloseable {
         }
     }
 
-    /** Seeds the catalog into a fresh namespace, starts every process and waits until the snapshot is in the cache. */
-    /** @param cpuLimit the CPU each process may use, or null for no limit */
+    /**
+     * Seeds the catalog into a fresh namespace, starts every process and waits until the snapshot is in the cache.
+     *
+     * @param cpuLimit the CPU each process may use, or null for no limit
+     */
     static Deployment start(DevStack stack, Layout layout, int products, int categories, @Nullable CpuLimit cpuLimit) throws Exception {
         TestNamespace namespace = TestNamespace.create(stack);
         try (Connection connection = namespace.jdbc().connect()) {
@@ -163,7 +165,7 @@ final class Deployment implements AutoCloseable {
         parts.forEach(part -> part.awaitReady(READY));
     }
 
-    /** SIGSTOP to every invalidator and warmer: warm JVMs that process nothing until {@link #thawConsumers}. */
+    /** SIGSTOP to every invalidator and warmer: warm JVMs that process nothing until thawed. */
     void freezeConsumers() {
         invalidators.forEach(PartProcess::freeze);
         warmers.forEach(PartProcess::freeze);
@@ -195,11 +197,6 @@ final class Deployment implements AutoCloseable {
 
     HikariDataSource pool() {
         return pool;
-    }
-
-    /** Records the invalidators' group has yet to process in the change topics. */
-    long invalidatorLag() {
-        return ConsumerLag.total(admin, invalidatorGroup);
     }
 
     /**

@@ -15,12 +15,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Scale-out on one machine: the parts as separate processes, first one of each, then 2 invalidators,
  * 2 warmers and 3 APIs, on the same stack and the same 6 partitions. For each layout: the read
- * throughput of the mixed workload over the APIs, and how fast the invalidators drain a backlog of
- * changes written while they were frozen (their group's lag, sampled as it falls once every instance
- * takes part: processing rate alone, without the writers', a process start's or a rebalance's time in
- * it), with the CPU the measured processes and the machine used meanwhile. For the scaled layout also: which process holds
- * which partitions (Kafka's own view), and an audit after two of the processes were SIGKILLed and
- * restarted under writes, since a rebalance after a kill is where changes are handled twice.
+ * throughput of the mixed workload over the APIs, and how fast the warm invalidators drain a backlog
+ * of changes written while they were frozen (counted by their own metrics once every instance takes
+ * part: processing rate alone, without the writers', a process start's or a rebalance's time in it),
+ * each with the CPU the measured processes and the machine used meanwhile. For the scaled layout
+ * also: which process holds which partitions (Kafka's own view), and an audit after two of the
+ * processes were SIGKILLed and restarted under writes, since a rebalance after a kill is where
+ * changes are handled twice.
  */
 final class ScaleOutBenchmark {
     /** @param cpuLimit CPUs each process may use (a cgroup of its own, as a pod's CPU limit); 0 for no limit */
