@@ -48,6 +48,11 @@ public final class CacheStore {
         return keys;
     }
 
+    /** An empty batch of operations on this store, applied together by {@link CacheBatch#execute()}. */
+    public CacheBatch batch() {
+        return new CacheBatch(this);
+    }
+
     /**
      * The connection, for operator tools that read registries and keep their own bookkeeping keys
      * (rebuild checkpoints, hot keys). Cache entries are still written only through this class.
@@ -288,11 +293,27 @@ public final class CacheStore {
 
     private CompletionStage<Long> register(CacheKey key, Duration ttl) {
         String member = key.group() == null ? key.redisKey() : key.group().indexKey();
-        double expiresAt = clock.millis() + ttl.toMillis() + config.tombstoneTtl().toMillis();
-        return redis.zadd(bytes(keys.registry(key.view())), expiresAt, bytes(member));
+        return redis.zadd(bytes(keys.registry(key.view())), registryExpiry(ttl), bytes(member));
     }
 
-    private List<CacheKey> parseKeys(List<Object> reply) {
+    /** A registry member's score: when its value and then its tombstone will have expired (ms). */
+    double registryExpiry(Duration ttl) {
+        return clock.millis() + ttl.toMillis() + config.tombstoneTtl().toMillis();
+    }
+
+    Duration tombstoneTtl() {
+        return config.tombstoneTtl();
+    }
+
+    boolean isCluster() {
+        return connector.isCluster();
+    }
+
+    RedisClusterAsyncCommands<byte[], byte[]> commands() {
+        return redis;
+    }
+
+    List<CacheKey> parseKeys(List<Object> reply) {
         List<CacheKey> out = new ArrayList<>(reply.size());
         for (Object item : reply) {
             keys.parse(text(item)).ifPresent(out::add);
@@ -307,11 +328,11 @@ public final class CacheStore {
                 : new byte[][] {bytes(key.redisKey()), bytes(group.indexKey()), bytes(group.versionKey())};
     }
 
-    private static byte[] mode(ViewDefinition view) {
+    static byte[] mode(ViewDefinition view) {
         return bytes(view.onChange() == ViewDefinition.ChangeMode.REFRESH ? "refresh" : "invalidate");
     }
 
-    private static byte[] policy(ViewDefinition view) {
+    static byte[] policy(ViewDefinition view) {
         return bytes(view.warm().name().toLowerCase(java.util.Locale.ROOT));
     }
 

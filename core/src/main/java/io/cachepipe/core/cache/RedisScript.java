@@ -27,7 +27,8 @@ public enum RedisScript {
     APPLIED("applied.lua", ScriptOutputType.INTEGER),
     PUBLISH("publish.lua", ScriptOutputType.INTEGER),
     PEEK("peek.lua", ScriptOutputType.MULTI),
-    FLUSH("flush.lua", ScriptOutputType.INTEGER);
+    FLUSH("flush.lua", ScriptOutputType.INTEGER),
+    BATCH("batch.lua", ScriptOutputType.MULTI);
 
     private final byte[] text;
     private final String sha;

@@ -61,3 +61,63 @@ local function invalidate_key(key, version, mode, tomb_ms, policy, now)
   end
   return {applied and 1 or 0, warm and 1 or 0}
 end
+
+-- Version-guarded write (warmer, rebuild): accepted only if no newer value is cached and no newer
+-- invalidation was seen for the key or its group. Leases are left alone: a lease holder's fill is
+-- then refused or equal, never older. Returns 1 if written.
+local function write_key(key, index, version_key, version, value, ttl_ms, now)
+  local f = redis.call('HMGET', key, 'v', 't')
+  if version < vmax(f[2] or ZERO, group_version(version_key)) or (f[1] and version < f[1]) then return 0 end
+  redis.call('HSET', key, 'd', value, 'v', version)
+  redis.call('HDEL', key, 'w', 'it')
+  redis.call('PEXPIRE', key, ttl_ms)
+  register(index, key, now + ttl_ms, now)
+  return 1
+end
+
+-- A change whose new row image is the key's whole value (a plain row view): the invalidation and the
+-- re-warm in one step, so a reader never finds the key empty between them. The same guards as
+-- invalidate + write: an image older than the key's tombstone or value changes nothing; one newer
+-- than the tombstone voids an outstanding lease (the fill read the row before this change).
+-- A key the policy would not re-warm (not cached, policy 'cached') is only invalidated.
+-- Returns 1 if the value was written, 0 if the key was only invalidated or the image was older.
+local function replace_key(key, version, value, ttl_ms, tomb_ms, policy, now)
+  local f = redis.call('HMGET', key, 'd', 'v', 't', 'w')
+  local d, v, t, w = f[1], f[2], f[3] or ZERO, f[4]
+  if version < t or (v and version < v) then return 0 end
+  local wanted = (policy == 'always') or (policy == 'cached' and (d or w == '1'))
+  if not wanted then
+    invalidate_key(key, version, 'invalidate', tomb_ms, 'never', now)
+    return 0
+  end
+  if version > t then
+    redis.call('HSET', key, 't', version)
+    redis.call('HDEL', key, 'l', 'le')
+  end
+  redis.call('HSET', key, 'd', value, 'v', version)
+  redis.call('HDEL', key, 'w', 'it')
+  redis.call('PEXPIRE', key, ttl_ms)
+  return 1
+end
+
+-- Invalidates every live member of one group (pattern): cost grows with the group, not the keyspace.
+-- Returns the member keys to re-warm.
+local function invalidate_group(index, version_key, version, mode, tomb_ms, policy, now)
+  if version > (redis.call('GET', version_key) or ZERO) then
+    redis.call('SET', version_key, version, 'PX', tomb_ms)
+  end
+  local to_warm = {}
+  local members = redis.call('ZRANGEBYSCORE', index, now, '+inf')
+  for _, member in ipairs(members) do
+    local r = invalidate_key(member, version, mode, tomb_ms, policy, now)
+    if r[2] == 1 then
+      table.insert(to_warm, member)
+    elseif mode ~= 'refresh' and redis.call('HEXISTS', member, 'd') == 0 then
+      -- A member with a re-warm pending stays: the next invalidation of the group must ask for it
+      -- again at its own version, or a page emptied by one change would never be re-warmed.
+      redis.call('ZREM', index, member)
+    end
+  end
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
+  return to_warm
+end
