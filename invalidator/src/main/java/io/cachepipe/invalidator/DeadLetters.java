@@ -1,6 +1,8 @@
 package io.cachepipe.invalidator;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -23,6 +25,13 @@ public final class DeadLetters {
         headers.add(SOURCE_TOPIC, bytes(topic));
         headers.add(SOURCE_PARTITION, bytes(Integer.toString(partition)));
         headers.add(SOURCE_OFFSET, bytes(Long.toString(offset)));
+    }
+
+    /** Sends a record whose effects could never be applied to the dead-letter topic, as it was read, with the reason. */
+    static void send(Producer<byte[], byte[]> producer, String deadLetterTopic, RecordSource source, String reason) {
+        var letter = new ProducerRecord<>(deadLetterTopic, null, source.timestamp(), source.key(), source.value());
+        describe(letter.headers(), "invalidator", reason, source.topic(), source.partition(), source.offset());
+        producer.send(letter);
     }
 
     private static byte[] bytes(String text) {

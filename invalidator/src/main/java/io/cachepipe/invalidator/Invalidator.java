@@ -4,16 +4,11 @@ import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.json.Json;
-import io.cachepipe.core.kafka.Topic;
 import io.cachepipe.core.kafka.TopicAdmin;
 import io.cachepipe.core.kafka.Topics;
-import io.cachepipe.core.kafka.WarmRequest;
 import io.cachepipe.core.kafka.WarmRequestSerde;
 import io.cachepipe.core.view.ChangeMapper;
-import io.cachepipe.core.view.TableName;
 import io.cachepipe.core.view.ViewCatalog;
-import io.cachepipe.core.metrics.MetricNames;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,12 +18,12 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,8 +53,9 @@ public final class Invalidator implements AutoCloseable {
     private final Clock clock;
     private final @Nullable DataSource database;
     private final AtomicReference<@Nullable KafkaStreams> streams = new AtomicReference<>();
-    private final AtomicLong held = new AtomicLong();
-    private volatile @Nullable Gauge heldGauge;
+    private volatile @Nullable KafkaProducer<byte[], byte[]> producer;
+    private volatile @Nullable WarmRequests warmRequests;
+    private volatile @Nullable RedisEffects effects;
     private volatile @Nullable ScheduledExecutorService restartGuard;
 
     /**
@@ -83,19 +79,20 @@ public final class Invalidator implements AutoCloseable {
         TopicAdmin.ensure(kafka, topicsToEnsure(topics, changeTopics));
         var json = Json.mapper();
         RowImages rowImages = config.rowImages() && database != null ? RowImages.detect(catalog, database) : RowImages.NONE;
-        var invalidation = new RedisInvalidation(store, rowImages, REDIS_RETRY, metrics, clock);
-        var guard = new RedisRestartGuard(store, invalidation::newest, metrics);
+        producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+        warmRequests = new WarmRequests(producer, topics.warm(), new WarmRequestSerde(json).serializer(), config.coalesceWindow(), metrics);
+        var applier = new BatchApplier(store, warmRequests, producer, topics.deadLetter(), metrics, clock);
+        var effects = new RedisEffects(rowImages, applier, REDIS_RETRY, metrics);
+        this.effects = effects;
+        effects.start();
+        var guard = new RedisRestartGuard(store, effects::newest, metrics);
         guard.check();
         restartGuard = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().daemon()
                 .name("cachepipe-redis-restart-guard").unstarted(runnable));
         restartGuard.scheduleWithFixedDelay(guard::check, 1, 1, TimeUnit.SECONDS);
-        Topology topology = InvalidationTopology.build(changeTopics,
-                new Topic<>(topics.warm(), Serdes.String(), new WarmRequestSerde(json)), topics.deadLetter(),
-                new ChangeEnvelopes(json), new ChangeMapper(catalog), invalidation,
-                config.coalesceWindow(), held, metrics, clock);
-        heldGauge = Gauge.builder(MetricNames.WARM_REQUESTS_HELD, held, AtomicLong::get)
-                .description("warm requests held for coalescing, not yet sent").register(metrics);
-        var kafkaStreams = new KafkaStreams(topology, properties());
+        Topology topology = InvalidationTopology.build(changeTopics, topics.deadLetter(), new ChangeEnvelopes(json),
+                new ChangeMapper(catalog), effects, metrics);
+        var kafkaStreams = new KafkaStreams(topology, properties(), new CommitBarrier(effects));
         kafkaStreams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; replacing it, it resumes from the last committed offset", error);
             metrics.counter("cachepipe.invalidator.thread.replacements").increment();
@@ -112,12 +109,24 @@ public final class Invalidator implements AutoCloseable {
 
     /** Warm requests held for coalescing right now; zero once every request received has been sent. */
     public long heldWarmRequests() {
-        return held.get();
+        WarmRequests current = warmRequests;
+        return current == null ? 0 : current.held();
     }
 
     public boolean isReady() {
         KafkaStreams current = streams.get();
         return current != null && current.state() == KafkaStreams.State.RUNNING;
+    }
+
+    private static void closeQuietly(@Nullable AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            part.close();
+        } catch (Exception e) {
+            log.warn("Closing {} failed: {}", part.getClass().getSimpleName(), e.getMessage());
+        }
     }
 
     private List<NewTopic> topicsToEnsure(Topics topics, List<String> changeTopics) {
@@ -140,13 +149,23 @@ public final class Invalidator implements AutoCloseable {
         // Changes of different tables need no time synchronisation (every effect is version-guarded):
         // never hold a record back waiting for the other change topics' partitions of the same task.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A crashed instance's partitions move after 10 s, not the default 45 s.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) SESSION_TIMEOUT.toMillis());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG),
                 (int) REDIS_RETRY.multipliedBy(6).toMillis());
+        return props;
+    }
+
+    /** Warm requests and dead letters: sent by the applier, not through the topology (see {@link InvalidationTopology}). */
+    private Properties producerProperties() {
+        var props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-effects");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         return props;
     }
 
@@ -163,8 +182,12 @@ public final class Invalidator implements AutoCloseable {
                     .withTimeout(Duration.ofSeconds(30)));
             log.info("Invalidator stopped");
         }
-        if (heldGauge != null) {
-            metrics.remove(heldGauge);
+        // After the streams: their last commits wait for these to apply what was handed over.
+        closeQuietly(effects);
+        closeQuietly(warmRequests);
+        KafkaProducer<byte[], byte[]> sender = producer;
+        if (sender != null) {
+            sender.close(Duration.ofSeconds(10));
         }
     }
 }

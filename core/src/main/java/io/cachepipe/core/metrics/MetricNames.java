@@ -31,6 +31,8 @@ public final class MetricNames {
     public static final String INVALIDATOR_TARGETS = "cachepipe.invalidator.targets";
     /** Changes that could not name their keys and invalidated the whole view instead, by view. */
     public static final String INVALIDATOR_WIDENED = "cachepipe.invalidator.widened";
+    /** Changes whose row image could not be rendered, so the key was invalidated and re-warmed instead. */
+    public static final String ROW_IMAGE_FALLBACKS = "cachepipe.invalidator.row.image.fallbacks";
     /** Records sent to the dead-letter topic, by stage. */
     public static final String DEAD_LETTERS = "cachepipe.dead.letters";
     /**
@@ -49,6 +51,8 @@ public final class MetricNames {
     public static final String WARM_REQUESTS_HELD = "cachepipe.invalidator.warm.held";
     /** Warm requests handled by the warmer, by view and result: written, refused, failed. */
     public static final String WARMER_LOADS = "cachepipe.warmer.loads";
+    /** Database queries the warmer ran, by view: one per batch of keys, so queries per warm request shows the batching. */
+    public static final String WARMER_QUERIES = "cachepipe.warmer.queries";
     /** Cache entries the background audit compared with the database, by view. */
     public static final String AUDIT_CHECKS = "cachepipe.audit.checks";
     /** Entries the audit confirmed incoherent, by view and kind: stale, missing, extra. Should stay 0. */

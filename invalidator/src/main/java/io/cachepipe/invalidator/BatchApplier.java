@@ -1,0 +1,211 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.cache.CacheBatch;
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.change.ChangeEvent;
+import io.cachepipe.core.change.ChangeOp;
+import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.CacheKey;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one batch of changes to Redis, in this order: the merged key and group effects in one
+ * {@link CacheBatch}; whole-view fallbacks through their registries; one near-cache message for the
+ * batch; the watermarks (only now is every change before them applied); then the warm requests and
+ * the metrics. Redis unavailable is retried until it answers; a batch Redis refuses outright (a script
+ * error) is applied change by change, and a change that still fails goes to the dead-letter topic
+ * with Redis's reason, so one bad record never stops a partition.
+ */
+final class BatchApplier implements RedisEffects.Applier {
+    private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
+    private static final Duration PAUSE = Duration.ofMillis(200);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WARN_EVERY = Duration.ofSeconds(5);
+
+    private final CacheStore store;
+    private final WarmRequests warm;
+    private final Producer<byte[], byte[]> deadLetterProducer;
+    private final String deadLetterTopic;
+    private final MeterRegistry metrics;
+    private final Clock clock;
+    private final Timer invalidated;
+    private final Timer rewritten;
+    private final Counter deadLetters;
+    private final Map<String, Counter> changeCounters = new HashMap<>();
+    private volatile boolean closed;
+    private long lastWarning;
+
+    BatchApplier(CacheStore store, WarmRequests warm, Producer<byte[], byte[]> deadLetterProducer, String deadLetterTopic,
+                 MeterRegistry metrics, Clock clock) {
+        this.store = store;
+        this.warm = warm;
+        this.deadLetterProducer = deadLetterProducer;
+        this.deadLetterTopic = deadLetterTopic;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.invalidated = Timer.builder(MetricNames.FRESHNESS_INVALIDATED).description("commit to invalidation applied in Redis")
+                .register(metrics);
+        this.rewritten = Timer.builder(MetricNames.FRESHNESS_WARMED).description("commit to re-warmed value in Redis").register(metrics);
+        this.deadLetters = Counter.builder(MetricNames.DEAD_LETTERS).tag("stage", "invalidator").register(metrics);
+    }
+
+    /** Applies the items, waiting out Redis outages; false only if closed before it could. */
+    @Override
+    public boolean applyUntilDone(List<? extends EffectBatch.Item> items) {
+        while (!closed) {
+            try {
+                apply(new EffectBatch(store.keySpace(), items));
+                return true;
+            } catch (RuntimeException e) {
+                if (refusedOutright(e)) {
+                    return items.size() == 1 ? deadLetter(items.getFirst(), e) : applyOneByOne(items);
+                }
+                warnNowAndThen("Redis unavailable while applying " + items.size() + " changes (" + rootMessage(e) + "); retrying");
+                pause();
+            }
+        }
+        return false;
+    }
+
+    private boolean applyOneByOne(List<? extends EffectBatch.Item> items) {
+        log.warn("Redis refused a batch of {} changes outright; applying them one by one to find the one it refuses", items.size());
+        for (EffectBatch.Item item : items) {
+            if (!applyUntilDone(List.of(item))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean deadLetter(EffectBatch.Item item, RuntimeException error) {
+        if (!(item instanceof EffectBatch.Change change)) {
+            throw error; // a watermark is one HSET: refused outright means Redis itself is broken
+        }
+        RecordSource source = change.source();
+        String reason = "Redis refused the change's effects: " + rootMessage(error);
+        log.error("Dead-lettering record {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
+        DeadLetters.send(deadLetterProducer, deadLetterTopic, source, reason);
+        deadLetters.increment();
+        return true;
+    }
+
+    private void apply(EffectBatch batch) {
+        CacheBatch operations = store.batch();
+        List<EffectBatch.Effect> effects = batch.addTo(operations);
+        List<CacheBatch.Outcome> outcomes = await(operations.execute());
+        for (int i = 0; i < effects.size(); i++) {
+            EffectBatch.Effect effect = effects.get(i);
+            CacheBatch.Outcome outcome = outcomes.get(i);
+            outcome.toWarm().forEach(key -> requestWarm(key, effect.cause()));
+            if (effect instanceof EffectBatch.KeyEffect key && key.image() != null && outcome.applied()) {
+                record(rewritten, effect.cause());
+            }
+        }
+        for (EffectBatch.ViewEffect view : batch.viewEffects()) {
+            await(store.invalidateView(view.view(), view.cause().version())).forEach(key -> requestWarm(key, view.cause()));
+        }
+        if (!batch.nearCacheKeys().isEmpty() || !batch.nearCacheGroups().isEmpty() || batch.touchesWholeViews()) {
+            await(store.publishNearCacheInvalidation(batch.nearCacheKeys(), batch.nearCacheGroups(), batch.touchesWholeViews()));
+        }
+        for (EffectBatch.Watermark watermark : batch.watermarks()) {
+            await(store.markApplied(watermark.topic(), watermark.partition(), watermark.version(), watermark.fanout()));
+        }
+        for (EffectBatch.Change change : batch.changes()) {
+            record(invalidated, change.event());
+            changeCounter(change.event()).increment();
+        }
+    }
+
+    private void requestWarm(CacheKey key, ChangeEvent cause) {
+        warm.request(key.redisKey(), new WarmRequest(key.view().name(), key.params(), cause.version(), cause.commitTimeMs()));
+    }
+
+    /** Sends every warm request (and dead letter) so far and waits for Kafka's acknowledgement. */
+    @Override
+    public void flushWarmRequests() {
+        warm.flush();
+    }
+
+    private void record(Timer timer, ChangeEvent event) {
+        if (event.commitTimeMs() > 0 && event.op() != ChangeOp.SNAPSHOT_READ) {
+            timer.record(Math.max(0, clock.millis() - event.commitTimeMs()), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Counter changeCounter(ChangeEvent event) {
+        String table = event.table().toString();
+        String op = event.op().code();
+        return changeCounters.computeIfAbsent(table + '|' + op, any -> Counter.builder(MetricNames.INVALIDATOR_CHANGES)
+                .tag("table", table).tag("op", op).description("change events the invalidator applied").register(metrics));
+    }
+
+    /** A server error reply that no retry can change (a script error, a wrong type), as opposed to Redis being away or busy. */
+    static boolean refusedOutright(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisCommandExecutionException refused) {
+                String message = String.valueOf(refused.getMessage());
+                return message.startsWith("ERR") || message.startsWith("WRONGTYPE");
+            }
+        }
+        return false;
+    }
+
+    private void warnNowAndThen(String message) {
+        long now = System.nanoTime();
+        if (now - lastWarning > WARN_EVERY.toNanos()) {
+            lastWarning = now;
+            log.warn(message);
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    private static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Redis did not answer within " + WAIT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while applying changes", e);
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,197 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.change.ChangeEvent;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.CacheTarget;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the changes the stream threads hand over, as many at a time as have arrived: while one
+ * batch is in Redis, the next accumulates (smart batching). At low load a change is applied the
+ * moment it arrives, alone; under load each round trip carries everything that arrived during the
+ * previous one, merged per target ({@link EffectBatch}) and sent as one script call per slot group
+ * ({@link io.cachepipe.core.cache.CacheBatch}). One thread applies, so batches never overtake each other.
+ *
+ * <p>While Redis is unreachable the batch is retried until it succeeds; meanwhile the stream threads
+ * queue up to a bound and then wait, and {@link #awaitApplied()} gives up after {@code retryFor}, so
+ * nothing is committed and the stream thread is replaced, resuming from the last committed offset.
+ */
+final class RedisEffects implements ChangeEffects, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisEffects.class);
+    /** Items one batch takes at most: bounds one round trip's time, so the first change in it is not held up. */
+    static final int MAX_BATCH = 4_000;
+    /** Items queued at most before the stream threads wait: bounds memory while Redis is slow or away. */
+    static final int MAX_QUEUED = 20_000;
+
+    /** What applies a batch: {@link BatchApplier} on Redis and Kafka. */
+    interface Applier extends AutoCloseable {
+        /** Applies the items, retrying until done; false only if closed first. */
+        boolean applyUntilDone(List<? extends EffectBatch.Item> items);
+
+        /** Waits until Kafka has acknowledged the warm requests (and dead letters) of every item applied. */
+        void flushWarmRequests();
+
+        @Override
+        void close();
+    }
+
+    private final RowImages rowImages;
+    private final Applier applier;
+    private final Duration retryFor;
+    private final Counter imageFallbacks;
+    private final AtomicReference<Version> newest = new AtomicReference<>(Version.ZERO);
+    private final Object lock = new Object();
+    private List<EffectBatch.Item> queued = new ArrayList<>(); // guarded by lock
+    private long submitted; // guarded by lock
+    private long applied; // guarded by lock
+    private boolean closed; // guarded by lock
+    private final Thread thread;
+
+    RedisEffects(RowImages rowImages, Applier applier, Duration retryFor, MeterRegistry metrics) {
+        this.rowImages = rowImages;
+        this.applier = applier;
+        this.retryFor = retryFor;
+        this.imageFallbacks = Counter.builder(MetricNames.ROW_IMAGE_FALLBACKS)
+                .description("changes whose row image could not be rendered: the key was invalidated and re-warmed instead")
+                .register(metrics);
+        this.thread = Thread.ofPlatform().daemon().name("cachepipe-invalidator-apply").unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void submit(ChangeEvent event, List<CacheTarget> targets, RecordSource source) {
+        newest.accumulateAndGet(event.version(), Version::max);
+        enqueue(new EffectBatch.Change(event, targets, images(event, targets), source));
+    }
+
+    @Override
+    public void watermark(String topic, int partition, Version watermark, int fanout) {
+        newest.accumulateAndGet(watermark, Version::max);
+        enqueue(new EffectBatch.Watermark(topic, partition, watermark, fanout));
+    }
+
+    /** Rendered on the stream thread that submits, so that the applier only sends. */
+    private List<byte[]> images(ChangeEvent event, List<CacheTarget> targets) {
+        List<byte[]> images = new ArrayList<>(targets.size());
+        for (CacheTarget target : targets) {
+            byte[] image = null;
+            if (target instanceof CacheTarget.Key key) {
+                try {
+                    image = rowImages.newValue(event, key);
+                } catch (RuntimeException e) {
+                    imageFallbacks.increment();
+                    log.warn("Cannot render the row image of {} at {} for view {} ({}): invalidating and re-warming the key instead",
+                            event.table(), event.version(), key.view().name(), e.toString());
+                }
+            }
+            images.add(image);
+        }
+        return images;
+    }
+
+    private void enqueue(EffectBatch.Item item) {
+        synchronized (lock) {
+            long deadline = System.nanoTime() + retryFor.toNanos();
+            while (queued.size() >= MAX_QUEUED && !closed) {
+                waitUntil(deadline, () -> "Redis has not taken the " + queued.size() + " changes waiting for " + retryFor.toSeconds() + " s");
+            }
+            queued.add(item);
+            submitted++;
+            lock.notifyAll();
+        }
+    }
+
+    @Override
+    public void awaitApplied() {
+        synchronized (lock) {
+            long target = submitted;
+            long deadline = System.nanoTime() + retryFor.toNanos();
+            while (applied < target) {
+                waitUntil(deadline, () -> (target - applied) + " changes were not applied to Redis within " + retryFor.toSeconds()
+                        + " s; their offsets stay uncommitted");
+            }
+        }
+        applier.flushWarmRequests();
+    }
+
+    /** The newest change or watermark handed over (applied or about to be). */
+    Version newest() {
+        return newest.get();
+    }
+
+    private void waitUntil(long deadline, java.util.function.Supplier<String> timeoutMessage) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new IllegalStateException(timeoutMessage.get());
+        }
+        try {
+            lock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Redis", e);
+        }
+    }
+
+    private void run() {
+        while (true) {
+            List<EffectBatch.Item> items;
+            synchronized (lock) {
+                while (queued.isEmpty() && !closed) {
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                items = take();
+            }
+            if (!applier.applyUntilDone(items)) {
+                return; // closed while retrying
+            }
+            synchronized (lock) {
+                applied += items.size();
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private List<EffectBatch.Item> take() {
+        if (queued.size() <= MAX_BATCH) {
+            List<EffectBatch.Item> all = queued;
+            queued = new ArrayList<>();
+            return all;
+        }
+        List<EffectBatch.Item> first = new ArrayList<>(queued.subList(0, MAX_BATCH));
+        queued = new ArrayList<>(queued.subList(MAX_BATCH, queued.size()));
+        return first;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+        applier.close();
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

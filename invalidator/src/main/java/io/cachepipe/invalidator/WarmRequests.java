@@ -1,0 +1,126 @@
+package io.cachepipe.invalidator;
+
+import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.metrics.MetricNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sends warm requests to the warm topic, one per key and window: a row changed hundreds of times a
+ * second causes one reload per window, not hundreds. Of several requests for a key the newest version
+ * wins, since the warmer's write is guarded by it. What is held is in memory only, which is safe
+ * because {@link #flush()} sends it all and waits for Kafka before the invalidator commits the offsets
+ * of the changes that asked for it ({@link CommitBarrier}): a crash loses nothing that was committed.
+ */
+final class WarmRequests implements AutoCloseable {
+    private final Producer<byte[], byte[]> producer;
+    private final String topic;
+    private final Serializer<WarmRequest> serializer;
+    private final Duration window;
+    private final Counter received;
+    private final Counter sent;
+    private final Gauge heldGauge;
+    private final Gauge reloadRatio;
+    private final MeterRegistry metrics;
+    private final AtomicReference<@Nullable Exception> failure = new AtomicReference<>();
+    private final @Nullable ScheduledExecutorService timer;
+    private Map<String, WarmRequest> held = new LinkedHashMap<>(); // guarded by this
+
+    /** @param window how long requests are held to send one per key; zero sends each at once */
+    WarmRequests(Producer<byte[], byte[]> producer, String topic, Serializer<WarmRequest> serializer, Duration window,
+                 MeterRegistry metrics) {
+        this.producer = producer;
+        this.topic = topic;
+        this.serializer = serializer;
+        this.window = window;
+        this.metrics = metrics;
+        this.received = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "received")
+                .description("warm requests the invalidator's changes asked for").register(metrics);
+        this.sent = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "sent")
+                .description("warm requests sent to the warm topic, one per key and coalescing window").register(metrics);
+        this.heldGauge = Gauge.builder(MetricNames.WARM_REQUESTS_HELD, this, WarmRequests::held)
+                .description("warm requests held for coalescing, not yet sent").register(metrics);
+        this.reloadRatio = Gauge.builder(MetricNames.WARM_RELOAD_RATIO, this, WarmRequests::reloadRatio)
+                .description("warm requests sent (reloads) per warm request received (changes of cached keys)").register(metrics);
+        if (window.isZero()) {
+            this.timer = null;
+        } else {
+            this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().daemon()
+                    .name("cachepipe-warm-requests").unstarted(runnable));
+            this.timer.scheduleWithFixedDelay(this::sendHeld, window.toMillis(), window.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Asks for a key to be re-warmed at this version (or a newer one already asked for). */
+    void request(String redisKey, WarmRequest request) {
+        received.increment();
+        if (timer == null) {
+            send(redisKey, request);
+            return;
+        }
+        synchronized (this) {
+            held.merge(redisKey, request, WarmRequest::newer);
+        }
+    }
+
+    /** Sends everything held and waits until Kafka has acknowledged every request sent so far. */
+    void flush() {
+        sendHeld();
+        producer.flush();
+        Exception failed = failure.getAndSet(null);
+        if (failed != null) {
+            throw new IllegalStateException("Kafka refused a warm request to " + topic + ": " + failed.getMessage(), failed);
+        }
+    }
+
+    /** Requests held right now, for the gauge; zero once every request received has been sent. */
+    synchronized long held() {
+        return held.size();
+    }
+
+    private double reloadRatio() {
+        double asked = received.count();
+        return asked == 0 ? Double.NaN : sent.count() / asked;
+    }
+
+    /** Sends under the lock, so that a {@link #flush()} never returns while the timer is half-way through. */
+    private synchronized void sendHeld() {
+        if (held.isEmpty()) {
+            return;
+        }
+        held.forEach(this::send);
+        held = new LinkedHashMap<>();
+    }
+
+    private void send(String redisKey, WarmRequest request) {
+        var record = new ProducerRecord<>(topic, redisKey.getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, request));
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+        });
+        sent.increment();
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        metrics.remove(heldGauge);
+        metrics.remove(reloadRatio);
+    }
+}

@@ -1,0 +1,87 @@
+package io.cachepipe.invalidator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.json.Json;
+import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.kafka.WarmRequestSerde;
+import io.cachepipe.core.metrics.MetricNames;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WarmRequestsTest {
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final WarmRequestSerde serde = new WarmRequestSerde(Json.mapper());
+    private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private WarmRequests requests;
+
+    @AfterEach
+    void close() {
+        requests.close();
+    }
+
+    private static WarmRequest product(long id, long version) {
+        return new WarmRequest("product", Map.of("id", id), new Version(version), 0);
+    }
+
+    private WarmRequest sent(int index) {
+        return serde.deserializer().deserialize("cp.warm", producer.history().get(index).value());
+    }
+
+    @Test
+    void withoutAWindow_eachRequestIsSentAtOnce() {
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ZERO, metrics);
+
+        requests.request("cp:product:1", product(1, 0x100));
+
+        assertThat(producer.history()).singleElement()
+                .satisfies(record -> assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("cp:product:1"));
+        assertThat(requests.held()).isZero();
+    }
+
+    @Test
+    void aHotKeyAskedForManyTimesInOneWindow_isSentOnce_atTheNewestVersion() {
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), metrics);
+        for (int i = 1; i <= 100; i++) {
+            requests.request("cp:product:1", product(1, 0x100 + i));
+        }
+        assertThat(producer.history()).as("held until the window ends or a commit flushes").isEmpty();
+        assertThat(requests.held()).isEqualTo(1);
+
+        requests.flush();
+
+        assertThat(producer.history()).hasSize(1);
+        assertThat(sent(0).version()).isEqualTo(new Version(0x100 + 100));
+        assertThat(requests.held()).isZero();
+        assertThat(metrics.get(MetricNames.WARM_RELOAD_RATIO).gauge().value()).as("reloads per change").isEqualTo(0.01);
+    }
+
+    @Test
+    void theWindowSendsWhatItHeld_withoutACommit() {
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofMillis(20), metrics);
+
+        requests.request("cp:product:2", product(2, 0x100));
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(producer.history()).hasSize(1));
+    }
+
+    @Test
+    void aRequestKafkaRefused_failsTheNextFlush_soNothingIsCommitted() {
+        var failing = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), Duration.ZERO, metrics);
+        requests.request("cp:product:3", product(3, 0x100));
+
+        failing.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+
+        assertThatThrownBy(requests::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("too large");
+    }
+}
