@@ -179,7 +179,7 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private Warmer startWarmer() {
-        var part = new Warmer(config.kafka(), config.warmer(), config.cache(), catalog, store, new ViewLoader(pool), metrics, clock);
+        var part = new Warmer(config.kafka(), config.warmer(), config.cache(), catalog, store, pool, metrics, clock);
         part.start();
         return part;
     }

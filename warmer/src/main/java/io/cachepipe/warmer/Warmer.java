@@ -9,15 +9,15 @@ import io.cachepipe.core.kafka.TopicAdmin;
 import io.cachepipe.core.kafka.Topics;
 import io.cachepipe.core.kafka.WarmRequest;
 import io.cachepipe.core.kafka.WarmRequestSerde;
+import io.cachepipe.core.rebuild.BatchLoader;
 import io.cachepipe.core.view.ViewCatalog;
+import javax.sql.DataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +48,7 @@ public final class Warmer implements AutoCloseable {
 
     private final KafkaConfig kafka;
     private final WarmerConfig config;
-    private final KeyWarmer keyWarmer;
+    private final BatchWarmer batchWarmer;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
     private static final Duration RESTART_PAUSE = Duration.ofSeconds(1);
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
@@ -58,11 +58,14 @@ public final class Warmer implements AutoCloseable {
     private @Nullable ExecutorService loaders;
     private @Nullable Thread poller;
 
+    /** @param database where views are loaded from: batched queries, and one per key when a batch fails */
     public Warmer(KafkaConfig kafka, WarmerConfig config, CacheConfig cache, ViewCatalog catalog, CacheStore store,
-                  ViewLoader loader, MeterRegistry metrics, Clock clock) {
+                  DataSource database, MeterRegistry metrics, Clock clock) {
         this.kafka = kafka;
         this.config = config;
-        this.keyWarmer = new KeyWarmer(catalog, store, loader, metrics, clock, cache.tombstoneTtl().dividedBy(2));
+        var outcomes = new WarmOutcomes(metrics, clock, cache.tombstoneTtl().dividedBy(2));
+        var single = new KeyWarmer(catalog, store, new ViewLoader(database), outcomes, clock);
+        this.batchWarmer = new BatchWarmer(store, new BatchLoader(database), single, outcomes, clock, config.keysPerQuery());
     }
 
     public void start() {
@@ -166,9 +169,7 @@ public final class Warmer implements AutoCloseable {
     }
 
     private void warmAll(Map<String, WarmRequest> requests) {
-        List<CompletableFuture<KeyWarmer.Outcome>> outcomes = new ArrayList<>(requests.size());
-        requests.forEach((key, request) -> outcomes.add(CompletableFuture.supplyAsync(() -> keyWarmer.warm(key, request), loaders)));
-        CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).join();
+        batchWarmer.warm(requests, loaders);
     }
 
     private Properties properties() {

@@ -46,7 +46,7 @@ public final class WarmerMain {
         var pool = DataSources.pool(postgres, "warmer");
         var connector = RedisConnector.connect(redis);
         var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
-        var warmer = new Warmer(kafka, config, cache, catalog, store, new ViewLoader(pool), metrics, Clock.systemUTC());
+        var warmer = new Warmer(kafka, config, cache, catalog, store, pool, metrics, Clock.systemUTC());
         var audit = new BackgroundAudit(new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(),
                 RandomGenerator.getDefault()), auditConfig, metrics);
         var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, warmer::isReady);
