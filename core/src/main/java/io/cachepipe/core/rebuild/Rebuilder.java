@@ -3,6 +3,7 @@ package io.cachepipe.core.rebuild;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.core.cache.CacheBatch;
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.change.ChangeEvent;
@@ -57,9 +58,10 @@ import org.jspecify.annotations.Nullable;
  *       invalidates what the rebuild wrote ({@link #belowAll}).</li>
  * </ul>
  *
- * Every write goes through {@link CacheStore#write}, so a value the live pipeline wrote meanwhile is
- * never replaced by an older one; the rebuild can run while the pipeline runs. Writes are pipelined
- * (a whole poll's worth in flight at once). The position is checkpointed in Redis after every batch
+ * Every write is version-guarded ({@link CacheBatch#write}), so a value the live pipeline wrote meanwhile
+ * is never replaced by an older one; the rebuild can run while the pipeline runs. A poll's rows go to
+ * Redis as one batch, a script call per 200 rows, while the next poll is read: at most two polls are in
+ * flight, so no command waits behind thousands of others. The position is checkpointed in Redis after every batch
  * ({@link OpsKeys#rebuildCheckpoint}); a rebuild that stops resumes there unless told to restart.
  */
 public final class Rebuilder {
@@ -277,17 +279,27 @@ public final class Rebuilder {
         private final Map<String, Pending> writes = new LinkedHashMap<>();
         private final Map<String, Set<String>> params = new HashMap<>();
 
+        /** One {@link CacheBatch} for the poll's rows (a script call per 200), one SADD per view for its parameter sets. */
         CompletableFuture<Void> apply(String namespace) {
-            List<CompletableFuture<?>> inFlight = new ArrayList<>(writes.size() + params.size());
-            for (Pending pending : writes.values()) {
+            CacheBatch batch = store.batch();
+            List<Pending> order = new ArrayList<>(writes.values());
+            for (Pending pending : order) {
                 if (pending.value == null) {
-                    inFlight.add(store.invalidate(pending.key, pending.version, false).toCompletableFuture()
-                            .thenAccept(result -> deletes.incrementAndGet()));
+                    batch.invalidate(pending.key, pending.version, false);
                 } else {
-                    inFlight.add(store.write(pending.key, pending.version, pending.value).toCompletableFuture()
-                            .thenAccept(written -> (written ? rowWrites : refused).incrementAndGet()));
+                    batch.write(pending.key, pending.version, pending.value);
                 }
             }
+            List<CompletableFuture<?>> inFlight = new ArrayList<>(params.size() + 1);
+            inFlight.add(batch.execute().toCompletableFuture().thenAccept(outcomes -> {
+                for (int i = 0; i < order.size(); i++) {
+                    if (order.get(i).value == null) {
+                        deletes.incrementAndGet();
+                    } else {
+                        (outcomes.get(i).applied() ? rowWrites : refused).incrementAndGet();
+                    }
+                }
+            }));
             params.forEach((view, sets) -> inFlight.add(redis.sadd(bytes(OpsKeys.rebuildParams(namespace, view)),
                     sets.stream().map(Rebuilder::bytes).toArray(byte[][]::new)).toCompletableFuture()));
             return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new));
@@ -383,13 +395,13 @@ public final class Rebuilder {
         for (int from = 0; from < keys.size(); from += batchSize) {
             List<Map<String, Object>> chunk = keys.subList(from, Math.min(keys.size(), from + batchSize));
             List<byte[]> values = loader.load(view, chunk);
-            List<CompletableFuture<?>> inFlight = new ArrayList<>(chunk.size());
+            CacheBatch batch = store.batch();
             for (int i = 0; i < chunk.size(); i++) {
-                CacheKey key = store.keySpace().key(view, chunk.get(i));
-                inFlight.add(store.write(key, version, values.get(i)).toCompletableFuture()
-                        .thenAccept(written -> (written ? loadedWrites : refused).incrementAndGet()));
+                batch.write(store.keySpace().key(view, chunk.get(i)), version, values.get(i));
             }
-            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+            for (CacheBatch.Outcome outcome : join(batch.execute())) {
+                (outcome.applied() ? loadedWrites : refused).incrementAndGet();
+            }
             progress.update(phase, from + chunk.size(), keys.size());
         }
     }
