@@ -20,7 +20,7 @@ public enum ParamType {
             try {
                 return Long.parseLong(text.strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(quoted(text) + " is not a whole number in the long range");
+                throw new IllegalArgumentException(quoted(text) + (isDigits(text) ? " is outside the long range" : " is not a whole number"));
             }
         }
 
@@ -43,7 +43,7 @@ public enum ParamType {
             try {
                 return Integer.parseInt(text.strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(quoted(text) + " is not a whole number in the int range");
+                throw new IllegalArgumentException(quoted(text) + (isDigits(text) ? " is outside the int range" : " is not a whole number"));
             }
         }
 
@@ -160,6 +160,12 @@ public enum ParamType {
                     + Math.max(0, scale) + " after it: at most " + MAX_DECIMAL_DIGITS + " of each are accepted");
         }
         return value;
+    }
+
+    private static boolean isDigits(String text) {
+        String trimmed = text.strip();
+        int start = trimmed.startsWith("-") || trimmed.startsWith("+") ? 1 : 0;
+        return trimmed.length() > start && trimmed.substring(start).chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** The text in single quotes, cut to {@link #QUOTED_PREFIX} characters: what a refusal may echo of its input. */

@@ -42,7 +42,8 @@ class ParamTypeTest {
     @Test
     void aWholeNumberBeyondTheLongRange_isRefused_neverWrapped() {
         assertThatThrownBy(() -> ParamType.LONG.fromJson(json("18446744073709551617"))).hasMessageContaining("outside the long range");
-        assertThatThrownBy(() -> ParamType.LONG.parse("18446744073709551617")).hasMessageContaining("long range");
+        assertThatThrownBy(() -> ParamType.LONG.parse("18446744073709551617")).hasMessageContaining("outside the long range");
+        assertThatThrownBy(() -> ParamType.LONG.parse("12abc")).hasMessage("'12abc' is not a whole number");
         assertThatThrownBy(() -> ParamType.INT.fromJson(json("2147483648"))).hasMessageContaining("outside the int range");
         assertThat(ParamType.LONG.fromJson(json("9223372036854775807"))).isEqualTo(Long.MAX_VALUE);
     }
