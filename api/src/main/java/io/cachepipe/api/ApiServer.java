@@ -110,8 +110,11 @@ public final class ApiServer implements AutoCloseable {
     private void configure(JavalinConfig javalin) {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
+        javalin.jetty.modifyServletContextHandler(context -> context.addFilter(HttpMethods.ignoringOverrides(), "/*",
+                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
         ProblemResponses.register(javalin, json);
         javalin.routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
+        javalin.routes.before(HttpMethods::requireKnown);
         javalin.routes.after(this::recordRequest);
         new ViewRoutes(catalog, reader, statistics, config.hotKeys() == 0 ? (view, params) -> { }
                 : (view, params) -> hotKeys.record(store.keySpace().key(view, params).redisKey())).register(javalin);
@@ -137,7 +140,7 @@ public final class ApiServer implements AutoCloseable {
         ctx.header("X-Response-Time", String.format(java.util.Locale.ROOT, "%.3fms", nanos / 1e6));
         var endpoint = ctx.endpoints().lastHttpEndpoint();
         Timer.builder("http.server.requests")
-                .tag("method", ctx.method().name())
+                .tag("method", HttpMethods.tag(ctx.req().getMethod()))
                 .tag("route", endpoint == null ? "unmatched" : endpoint.path)
                 .tag("status", Integer.toString(ctx.statusCode()))
                 .publishPercentileHistogram()
