@@ -110,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
     private void configure(JavalinConfig javalin) {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
+        javalin.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
         javalin.jetty.modifyServletContextHandler(context -> context.addFilter(HttpMethods.ignoringOverrides(), "/*",
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
         ProblemResponses.register(javalin, json);
