@@ -110,6 +110,7 @@ public final class ApiServer implements AutoCloseable {
     private void configure(JavalinConfig javalin) {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
+        javalin.http.maxRequestSize = config.maxBodyBytes();
         javalin.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
         javalin.jetty.modifyServletContextHandler(context -> context.addFilter(HttpMethods.ignoringOverrides(), "/*",
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
@@ -117,13 +118,14 @@ public final class ApiServer implements AutoCloseable {
         javalin.routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
         javalin.routes.before(HttpMethods::requireKnown);
         javalin.routes.after(this::recordRequest);
-        new ViewRoutes(catalog, reader, statistics, config.hotKeys() == 0 ? (view, params) -> { }
+        var requestParams = new RequestParams(config.maxStringLength());
+        new ViewRoutes(catalog, reader, statistics, requestParams, config.hotKeys() == 0 ? (view, params) -> { }
                 : (view, params) -> hotKeys.record(store.keySpace().key(view, params).redisKey())).register(javalin);
         new AdminRoutes(new AdminAuth(config.adminToken()), catalog, store, dataSource, hotKeys, json).register(javalin);
         var summary = new CacheSummary(this::figures, reader::redisAvailable, dataSource, metrics, config.hitRateTarget(),
                 config.slotLagAlarmMb(), probe == null ? null : probe::read);
         javalin.routes.get("/cache/summary", ctx -> ctx.contentType("application/json").result(summary.render(json).toString()));
-        new WriteRoutes(catalog, writes, json).register(javalin);
+        new WriteRoutes(catalog, writes, new JsonBody(config.maxStringLength()), requestParams).register(javalin);
         javalin.routes.get("/cache/stats", this::stats);
         // The ceiling for benchmarks: same server, same middleware, no cache and no database.
         javalin.routes.get("/noop", ctx -> ctx.contentType("application/json").result(NOOP_BODY));
