@@ -125,7 +125,8 @@ public final class ApiServer implements AutoCloseable {
         var summary = new CacheSummary(this::figures, reader::redisAvailable, dataSource, metrics, config.hitRateTarget(),
                 config.slotLagAlarmMb(), probe == null ? null : probe::read);
         javalin.routes.get("/cache/summary", ctx -> ctx.contentType("application/json").result(summary.render(json).toString()));
-        new WriteRoutes(catalog, writes, new JsonBody(config.maxStringLength()), requestParams).register(javalin);
+        new WriteRoutes(catalog, writes, new WriteAuth(config.writeToken()), new JsonBody(config.maxStringLength()), requestParams)
+                .register(javalin);
         javalin.routes.get("/cache/stats", this::stats);
         // The ceiling for benchmarks: same server, same middleware, no cache and no database.
         javalin.routes.get("/noop", ctx -> ctx.contentType("application/json").result(NOOP_BODY));

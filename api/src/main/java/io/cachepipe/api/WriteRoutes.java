@@ -11,18 +11,20 @@ import java.util.stream.Collectors;
 /**
  * The declared write routes. They write to PostgreSQL and nothing else: the change log invalidates
  * and re-warms the cache, the same way it does for every other writer. Each checks, in this order,
- * the body's media type and JSON ({@link JsonBody}), then the parameters ({@link RequestParams});
- * nothing reaches PostgreSQL before both pass.
+ * the write token ({@link WriteAuth}), the body's media type and JSON ({@link JsonBody}), then the
+ * parameters ({@link RequestParams}); nothing reaches PostgreSQL before all three pass.
  */
 final class WriteRoutes {
     private final ViewCatalog catalog;
     private final WriteRunner runner;
+    private final WriteAuth auth;
     private final JsonBody body;
     private final RequestParams params;
 
-    WriteRoutes(ViewCatalog catalog, WriteRunner runner, JsonBody body, RequestParams params) {
+    WriteRoutes(ViewCatalog catalog, WriteRunner runner, WriteAuth auth, JsonBody body, RequestParams params) {
         this.catalog = catalog;
         this.runner = runner;
+        this.auth = auth;
         this.body = body;
         this.params = params;
     }
@@ -34,6 +36,7 @@ final class WriteRoutes {
     }
 
     private void serve(Context ctx, WriteDefinition write) throws Exception {
+        auth.check(ctx);
         var values = params.fromBody(write.params(), ctx.pathParamMap(), body.read(ctx));
         WriteRunner.Result result = runner.run(write, values);
         ctx.header(ReadYourWritesHeader.NAME, result.committedBy().pgLsn());
