@@ -68,7 +68,7 @@ public final class ApiServer implements AutoCloseable {
         this.nearCache = cache.enabled() && config.nearCache() ? new NearCache(config.nearCacheSize(), config.nearCacheTtl()) : null;
         this.reader = new ViewReader(store, new ViewLoader(dataSource), cache.enabled(), config.busyWait(), redis.timeout(),
                 new CircuitBreaker(5, Duration.ofSeconds(1), clock), nearCache,
-                new ReadYourWrites(store, dataSource, config.readYourWritesWait()), metrics);
+                new ReadYourWrites(store, dataSource, config.readYourWritesWait(), WalPosition.of(dataSource)), metrics);
         this.writes = new WriteRunner(dataSource);
         this.hotKeys = new HotKeys(config.hotKeys());
         if (!cache.enabled()) {
