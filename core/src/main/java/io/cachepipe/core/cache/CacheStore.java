@@ -28,6 +28,8 @@ import java.util.random.RandomGenerator;
  * whole-view invalidation, the fallback when a change cannot name its keys, reaches every value.
  */
 public final class CacheStore {
+    /** One registration in this many prunes its view's registry of expired members. */
+    static final int PRUNE_ONE_IN = 64;
     private final RedisConnector connector;
     private final RedisClusterAsyncCommands<byte[], byte[]> redis;
     private final KeySpace keys;
@@ -286,10 +288,23 @@ public final class CacheStore {
         return base.plusMillis(jitter);
     }
 
+    /**
+     * Adds the key (or its group index) to the view's registry, scored by when it stops mattering.
+     * One registration in {@link #PRUNE_ONE_IN} also drops the members past their score (expired
+     * values, expired "not found" entries), so the registry holds about the live keys rather than
+     * every key ever cached. Pruning by score never drops a live member, as a TTL on the whole set could.
+     */
     private CompletionStage<Long> register(CacheKey key, Duration ttl) {
         String member = key.group() == null ? key.redisKey() : key.group().indexKey();
-        double expiresAt = clock.millis() + ttl.toMillis() + config.tombstoneTtl().toMillis();
-        return redis.zadd(bytes(keys.registry(key.view())), expiresAt, bytes(member));
+        long now = clock.millis();
+        double expiresAt = now + ttl.toMillis() + config.tombstoneTtl().toMillis();
+        byte[] registry = bytes(keys.registry(key.view()));
+        CompletionStage<Long> added = redis.zadd(registry, expiresAt, bytes(member));
+        if (random.nextInt(PRUNE_ONE_IN) != 0) {
+            return added;
+        }
+        return redis.zremrangebyscore(registry, Range.create(Double.NEGATIVE_INFINITY, (double) now))
+                .thenCombine(added, (pruned, count) -> count);
     }
 
     private List<CacheKey> parseKeys(List<Object> reply) {
