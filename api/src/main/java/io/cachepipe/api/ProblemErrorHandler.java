@@ -27,17 +27,33 @@ final class ProblemErrorHandler extends ErrorHandler {
         setShowCauses(false);
     }
 
+    /** Jetty writes an error body only for GET, POST and HEAD by default; every method gets one here. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, @Nullable String message,
                                     @Nullable Throwable cause, Callback callback) {
+        int status = clientError(code);
+        response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, ProblemResponses.PROBLEM_JSON);
-        response.write(true, ByteBuffer.wrap(body(code, message)), callback);
+        response.write(true, ByteBuffer.wrap(body(status, message)), callback);
+    }
+
+    /**
+     * A request line Jetty cannot parse as HTTP/1.x (a stray line feed in the target reads as
+     * HTTP/0.9) is answered 505 by Jetty; it is the client's malformed request, so a 400 here.
+     */
+    private static int clientError(int code) {
+        return code == 505 ? 400 : code;
     }
 
     @Override
     public ByteBuffer badMessageError(int status, @Nullable String reason, HttpFields.Mutable fields) {
         fields.put(HttpHeader.CONTENT_TYPE, ProblemResponses.PROBLEM_JSON);
-        return ByteBuffer.wrap(body(status, reason));
+        return ByteBuffer.wrap(body(clientError(status), reason));
     }
 
     private byte[] body(int code, @Nullable String message) {
