@@ -68,7 +68,7 @@ public final class ApiServer implements AutoCloseable {
         this.nearCache = cache.enabled() && config.nearCache() ? new NearCache(config.nearCacheSize(), config.nearCacheTtl()) : null;
         this.reader = new ViewReader(store, new ViewLoader(dataSource), cache.enabled(), config.busyWait(), redis.timeout(),
                 new CircuitBreaker(5, Duration.ofSeconds(1), clock), nearCache,
-                new ReadYourWrites(store, dataSource, config.readYourWritesWait()), metrics);
+                new ReadYourWrites(store, dataSource, config.readYourWritesWait(), WalPosition.of(dataSource)), metrics);
         this.writes = new WriteRunner(dataSource);
         this.hotKeys = new HotKeys(config.hotKeys());
         if (!cache.enabled()) {
@@ -110,16 +110,23 @@ public final class ApiServer implements AutoCloseable {
     private void configure(JavalinConfig javalin) {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
+        javalin.http.maxRequestSize = config.maxBodyBytes();
+        javalin.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
+        javalin.jetty.modifyServletContextHandler(context -> context.addFilter(HttpMethods.ignoringOverrides(), "/*",
+                java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
         ProblemResponses.register(javalin, json);
         javalin.routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
+        javalin.routes.before(HttpMethods::requireKnown);
         javalin.routes.after(this::recordRequest);
-        new ViewRoutes(catalog, reader, statistics, config.hotKeys() == 0 ? (view, params) -> { }
+        var requestParams = new RequestParams(config.maxStringLength());
+        new ViewRoutes(catalog, reader, statistics, requestParams, config.hotKeys() == 0 ? (view, params) -> { }
                 : (view, params) -> hotKeys.record(store.keySpace().key(view, params).redisKey())).register(javalin);
         new AdminRoutes(new AdminAuth(config.adminToken()), catalog, store, dataSource, hotKeys, json).register(javalin);
         var summary = new CacheSummary(this::figures, reader::redisAvailable, dataSource, metrics, config.hitRateTarget(),
                 config.slotLagAlarmMb(), probe == null ? null : probe::read);
         javalin.routes.get("/cache/summary", ctx -> ctx.contentType("application/json").result(summary.render(json).toString()));
-        new WriteRoutes(catalog, writes, json).register(javalin);
+        new WriteRoutes(catalog, writes, new WriteAuth(config.writeToken()), new JsonBody(config.maxStringLength()), requestParams)
+                .register(javalin);
         javalin.routes.get("/cache/stats", this::stats);
         // The ceiling for benchmarks: same server, same middleware, no cache and no database.
         javalin.routes.get("/noop", ctx -> ctx.contentType("application/json").result(NOOP_BODY));
@@ -137,7 +144,7 @@ public final class ApiServer implements AutoCloseable {
         ctx.header("X-Response-Time", String.format(java.util.Locale.ROOT, "%.3fms", nanos / 1e6));
         var endpoint = ctx.endpoints().lastHttpEndpoint();
         Timer.builder("http.server.requests")
-                .tag("method", ctx.method().name())
+                .tag("method", HttpMethods.tag(ctx.req().getMethod()))
                 .tag("route", endpoint == null ? "unmatched" : endpoint.path)
                 .tag("status", Integer.toString(ctx.statusCode()))
                 .publishPercentileHistogram()

@@ -21,7 +21,8 @@ final class ReadYourWritesHeader {
         try {
             return Version.ofPgLsn(value.strip());
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(NAME + " must be a PostgreSQL LSN such as 0/16B3748, not '" + value + "'");
+            throw ApiException.badRequest(NAME + " must be a PostgreSQL LSN such as 0/16B3748, not "
+                    + io.cachepipe.core.view.ParamType.quoted(value));
         }
     }
 }

@@ -49,6 +49,7 @@ final class ViewReader {
     private final @Nullable NearCache nearCache;
     private final @Nullable ReadYourWrites readYourWrites;
     private final Map<String, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
+    private final FreshFlight<Answer> freshFallbacks = new FreshFlight<>();
 
     ViewReader(CacheStore store, ViewLoader loader, boolean enabled, Duration busyWait, Duration redisTimeout,
                CircuitBreaker breaker, @Nullable NearCache nearCache, @Nullable ReadYourWrites readYourWrites,
@@ -104,13 +105,24 @@ final class ViewReader {
     /**
      * Only a cache state that has applied {@code after} may answer: not the near cache (its messages
      * may still be on their way), not another reader's read that began earlier, not a stale value.
+     * Falling back to PostgreSQL, such reads of one key still share one load: one that began after they arrived.
      */
     private Answer readAfter(ViewDefinition view, Map<String, Object> params, Version after) throws SQLException {
+        CacheKey key = store.keySpace().key(view, params);
         if (readYourWrites == null || !breaker.allows() || !readYourWrites.caughtUpTo(after)) {
-            return fallback(view, params, "read-your-writes");
+            return freshFallback(key);
         }
-        Answer answer = readThrough(store.keySpace().key(view, params));
-        return answer.outcome() == CacheStatistics.Outcome.STALE ? fallback(view, params, "read-your-writes") : answer;
+        Answer answer = readThrough(key);
+        return answer.outcome() == CacheStatistics.Outcome.STALE ? freshFallback(key) : answer;
+    }
+
+    private Answer freshFallback(CacheKey key) throws SQLException {
+        try {
+            return freshFallbacks.load(key.redisKey(), () -> fallback(key.view(), key.params(), "read-your-writes"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading " + key.redisKey(), e);
+        }
     }
 
     boolean redisAvailable() {

@@ -15,12 +15,14 @@ final class ViewRoutes {
     private final ViewCatalog catalog;
     private final ViewReader reader;
     private final CacheStatistics statistics;
+    private final RequestParams requestParams;
     private final java.util.function.BiConsumer<ViewDefinition, Map<String, Object>> reads;
 
     /** {@code reads} sees every valid read (the hot-key sketch). */
-    ViewRoutes(ViewCatalog catalog, ViewReader reader, CacheStatistics statistics,
+    ViewRoutes(ViewCatalog catalog, ViewReader reader, CacheStatistics statistics, RequestParams requestParams,
                java.util.function.BiConsumer<ViewDefinition, Map<String, Object>> reads) {
         this.catalog = catalog;
+        this.requestParams = requestParams;
         this.reader = reader;
         this.statistics = statistics;
         this.reads = reads;
@@ -34,14 +36,14 @@ final class ViewRoutes {
         }
         config.routes.get("/views/{view}", ctx -> {
             ViewDefinition view = catalog.view(ctx.pathParam("view")).orElseThrow(() -> ApiException.notFound(
-                    "no view '" + ctx.pathParam("view") + "' (declared: " + catalog.views().stream()
+                    "no view " + io.cachepipe.core.view.ParamType.quoted(ctx.pathParam("view")) + " (declared: " + catalog.views().stream()
                             .map(ViewDefinition::name).collect(Collectors.joining(", ")) + ")"));
             serve(ctx, view, Map.of());
         });
     }
 
     private void serve(Context ctx, ViewDefinition view, Map<String, String> path) throws Exception {
-        Map<String, Object> params = RequestParams.fromText(view.params(),
+        Map<String, Object> params = requestParams.fromText(view.params(),
                 name -> path.containsKey(name) ? path.get(name) : ctx.queryParam(name), ctx.queryParamMap().keySet());
         reads.accept(view, params);
         ViewReader.Answer answer = reader.read(view, params, ReadYourWritesHeader.parse(ctx.header(ReadYourWritesHeader.NAME)));

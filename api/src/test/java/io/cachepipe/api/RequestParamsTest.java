@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class RequestParamsTest {
     private final Map<String, ParamSpec> listing = new LinkedHashMap<>();
     private final Map<String, ParamSpec> write = new LinkedHashMap<>();
+    private final RequestParams params = new RequestParams(20);
 
     RequestParamsTest() {
         listing.put("category_id", new ParamSpec("category_id", ParamType.LONG, null, 1L, null));
@@ -26,13 +27,13 @@ class RequestParamsTest {
 
     @Test
     void parsesTypedValuesAndAppliesDefaults() {
-        Map<String, Object> params = RequestParams.fromText(listing, Map.of("category_id", "3")::get, Set.of());
-        assertThat(params).containsExactly(Map.entry("category_id", 3L), Map.entry("page", 1));
+        Map<String, Object> parsed = params.fromText(listing, Map.of("category_id", "3")::get, Set.of());
+        assertThat(parsed).containsExactly(Map.entry("category_id", 3L), Map.entry("page", 1));
     }
 
     @Test
     void reportsEveryBadParameterInOneBadRequest() {
-        assertThatThrownBy(() -> RequestParams.fromText(listing, Map.of("category_id", "abc", "page", "0")::get, Set.of("page", "sort")))
+        assertThatThrownBy(() -> params.fromText(listing, Map.of("category_id", "abc", "page", "0")::get, Set.of("page", "sort")))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).isEqualTo("unknown parameter 'sort' (expected: category_id, page); "
@@ -43,12 +44,64 @@ class RequestParamsTest {
     @Test
     void writesTakePathParametersFromThePathAndTheRestFromTheBody() throws Exception {
         var body = new ObjectMapper().readTree("{\"price\": 9.99}");
-        assertThat(RequestParams.fromBody(write, Map.of("id", "5"), body))
+        assertThat(params.fromBody(write, Map.of("id", "5"), body))
                 .containsExactly(Map.entry("id", 5L), Map.entry("price", new BigDecimal("9.99")));
         var bad = new ObjectMapper().readTree("{\"price\": -1, \"id\": 6, \"colour\": \"red\"}");
-        assertThatThrownBy(() -> RequestParams.fromBody(write, Map.of("id", "5"), bad))
+        assertThatThrownBy(() -> params.fromBody(write, Map.of("id", "5"), bad))
                 .hasMessageContaining("unknown field 'id'").hasMessageContaining("unknown field 'colour'")
                 .hasMessageContaining("field 'price': price must be at least 0, was -1");
+    }
+
+    @Test
+    void bodyValuesMustHaveTheirDeclaredJsonType_notJustConvertToIt() throws Exception {
+        var wrong = new ObjectMapper().readTree("{\"price\": true, \"name\": 42}");
+        assertThatThrownBy(() -> params.fromBody(write, Map.of("id", "5"), wrong))
+                .hasMessageContaining("field 'price': expected a decimal number, found boolean")
+                .hasMessageContaining("field 'name': expected a string, found number");
+        var stringly = new ObjectMapper().readTree("{\"price\": \"9.99\", \"name\": \"Kettle\"}");
+        assertThat(params.fromBody(write, Map.of("id", "5"), stringly)).containsEntry("price", new BigDecimal("9.99"));
+    }
+
+    @Test
+    void aWholeNumberBeyondTheLongRange_isRefused_notWrappedToOne() throws Exception {
+        var body = new ObjectMapper().readTree("{\"category_id\": 18446744073709551617}");
+        Map<String, ParamSpec> specs = Map.of("category_id", new ParamSpec("category_id", ParamType.LONG, null, null, null));
+        assertThatThrownBy(() -> params.fromBody(specs, Map.of(), body))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("outside the long range");
+        var text = new ObjectMapper().readTree("{\"category_id\": \"7\"}");
+        assertThatThrownBy(() -> params.fromBody(specs, Map.of(), text)).hasMessageContaining("expected a whole number, found string");
+    }
+
+    @Test
+    void aDecimalWithAHugeExponent_isA400_withAShortReason() throws Exception {
+        for (String price : new String[] {"-1e999999999", "1e999999999", "1e-999999999"}) {
+            var body = io.cachepipe.core.json.Json.mapper().readTree("{\"price\": " + price + "}");
+            assertThatThrownBy(() -> params.fromBody(write, Map.of("id", "5"), body)).as(price)
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                    .hasMessageContaining("at most 1000").satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+        }
+    }
+
+    @Test
+    void aStringLongerThanTheLimit_isRefused_fromABodyOrFromText() throws Exception {
+        var body = new ObjectMapper().readTree("{\"price\": 1, \"name\": \"" + "é".repeat(21) + "\"}");
+        assertThatThrownBy(() -> params.fromBody(write, Map.of("id", "5"), body)).hasMessageContaining("longer than 20 characters (21");
+        var exactly = new ObjectMapper().readTree("{\"price\": 1, \"name\": \"" + "😀".repeat(20) + "\"}");
+        assertThat(params.fromBody(write, Map.of("id", "5"), exactly)).containsKey("name");
+        Map<String, ParamSpec> search = Map.of("q", new ParamSpec("q", ParamType.STRING, null, null, null));
+        assertThatThrownBy(() -> params.fromText(search, Map.of("q", "x".repeat(21))::get, Set.of("q")))
+                .hasMessageContaining("parameter 'q': longer than 20");
+    }
+
+    @Test
+    void aThousandUnknownFields_areListedAsTwentyAndACount() throws Exception {
+        var fields = new StringBuilder("{");
+        for (int i = 0; i < 1000; i++) {
+            fields.append(i == 0 ? "" : ",").append("\"f").append(i).append("\":1");
+        }
+        var body = new ObjectMapper().readTree(fields.append("}").toString());
+        assertThatThrownBy(() -> params.fromBody(write, Map.of("id", "5"), body)).hasMessageContaining("and 981 more");
     }
 
     @Test

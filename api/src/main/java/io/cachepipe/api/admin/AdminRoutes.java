@@ -13,6 +13,7 @@ import io.cachepipe.core.rebuild.OpsKeys;
 import io.cachepipe.core.rebuild.ViewKeys;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ParamType;
 import io.cachepipe.core.view.ViewDefinition;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminRoutes {
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     private static final int MAX_LIMIT = 100_000;
+    private static final int MAX_PATTERN = 512;
 
     private final AdminAuth auth;
     private final ViewCatalog catalog;
@@ -133,8 +136,18 @@ public final class AdminRoutes {
         }
         ViewDefinition view = selected(Set.of(name)).get(0);
         String pattern = ctx.queryParam("pattern");
-        Flusher.Result result = flusher.flush(view, pattern == null || pattern.isBlank() ? null : pattern,
-                boolParam(ctx, "scan", false), boolParam(ctx, "dry-run", false));
+        if (pattern != null && pattern.length() > MAX_PATTERN) {
+            throw ApiException.badRequest("pattern is " + pattern.length() + " characters long; at most " + MAX_PATTERN + " are accepted");
+        }
+        Flusher.Result result;
+        try {
+            result = flusher.flush(view, pattern == null || pattern.isBlank() ? null : pattern,
+                    boolParam(ctx, "scan", false), boolParam(ctx, "dry-run", false));
+        } catch (PatternSyntaxException e) {
+            // The glob's [...] classes become regular-expression classes: '[z-a]' or '[\]' do not compile.
+            throw ApiException.badRequest("pattern " + ParamType.quoted(pattern == null ? "" : pattern) + " is not a valid glob: "
+                    + e.getDescription() + " (use *, ?, [abc], [a-z] and \\ to escape)");
+        }
         log.info("Admin flush of view {} (pattern {}): {} keys examined, {} values dropped", view.name(), pattern,
                 result.examined(), result.flushed());
         ctx.contentType("application/json").result(json.valueToTree(result).toString());
@@ -169,7 +182,9 @@ public final class AdminRoutes {
         }
         List<String> unknown = names.stream().filter(name -> catalog.view(name).isEmpty()).sorted().toList();
         if (!unknown.isEmpty()) {
-            throw ApiException.badRequest("no view named " + String.join(", ", unknown) + " (declared: " + declared() + ")");
+            throw ApiException.badRequest("no view named " + String.join(", ", unknown.stream().limit(10)
+                    .map(view -> view.length() <= 64 ? view : view.substring(0, 64) + "…").toList())
+                    + " (declared: " + declared() + ")");
         }
         return catalog.views().stream().filter(view -> names.contains(view.name())).toList();
     }
@@ -202,7 +217,7 @@ public final class AdminRoutes {
             }
             return value;
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest(name + " must be a whole number, was '" + text + "'");
+            throw ApiException.badRequest(name + " must be a whole number, was " + ParamType.quoted(text));
         }
     }
 
@@ -214,7 +229,7 @@ public final class AdminRoutes {
         return switch (text.strip().toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1", "yes" -> true;
             case "false", "0", "no" -> false;
-            default -> throw ApiException.badRequest(name + " must be true or false, was '" + text + "'");
+            default -> throw ApiException.badRequest(name + " must be true or false, was " + ParamType.quoted(text));
         };
     }
 }

@@ -155,10 +155,13 @@ public final class CacheBatch {
         return after;
     }
 
+    /** One ZADD per registry; each batch also prunes the registries it adds to, as one in 64 single registrations do. */
     private CompletableFuture<Void> register(Map<String, List<ScoredValue<byte[]>>> registrations) {
-        List<CompletableFuture<Long>> added = new ArrayList<>(registrations.size());
-        registrations.forEach((registry, members) -> added.add(store.commands()
-                .zadd(bytes(registry), members.<ScoredValue<byte[]>>toArray(ScoredValue[]::new)).toCompletableFuture()));
+        List<CompletableFuture<Long>> added = new ArrayList<>(registrations.size() * 2);
+        registrations.forEach((registry, members) -> {
+            added.add(store.commands().zadd(bytes(registry), members.<ScoredValue<byte[]>>toArray(ScoredValue[]::new)).toCompletableFuture());
+            added.add(store.pruneRegistry(bytes(registry)).toCompletableFuture());
+        });
         return CompletableFuture.allOf(added.toArray(CompletableFuture[]::new));
     }
 

@@ -28,6 +28,8 @@ import java.util.random.RandomGenerator;
  * whole-view invalidation, the fallback when a change cannot name its keys, reaches every value.
  */
 public final class CacheStore {
+    /** One registration in this many prunes its view's registry of expired members. */
+    static final int PRUNE_ONE_IN = 64;
     private final RedisConnector connector;
     private final RedisClusterAsyncCommands<byte[], byte[]> redis;
     private final KeySpace keys;
@@ -291,9 +293,25 @@ public final class CacheStore {
         return base.plusMillis(jitter);
     }
 
+    /**
+     * Adds the key (or its group index) to the view's registry, scored by when it stops mattering.
+     * One registration in {@link #PRUNE_ONE_IN} also drops the members past their score (expired
+     * values, expired "not found" entries), so the registry holds about the live keys rather than
+     * every key ever cached. Pruning by score never drops a live member, as a TTL on the whole set could.
+     */
     private CompletionStage<Long> register(CacheKey key, Duration ttl) {
         String member = key.group() == null ? key.redisKey() : key.group().indexKey();
-        return redis.zadd(bytes(keys.registry(key.view())), registryExpiry(ttl), bytes(member));
+        byte[] registry = bytes(keys.registry(key.view()));
+        CompletionStage<Long> added = redis.zadd(registry, registryExpiry(ttl), bytes(member));
+        if (random.nextInt(PRUNE_ONE_IN) != 0) {
+            return added;
+        }
+        return pruneRegistry(registry).thenCombine(added, (pruned, count) -> count);
+    }
+
+    /** Drops the registry members past their score: entries whose value and tombstone have both expired. */
+    CompletionStage<Long> pruneRegistry(byte[] registry) {
+        return redis.zremrangebyscore(registry, Range.create(Double.NEGATIVE_INFINITY, (double) clock.millis()));
     }
 
     /** A registry member's score: when its value and then its tombstone will have expired (ms). */

@@ -6,7 +6,13 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.UUID;
 
-/** The type of a view parameter: how it is parsed from a request, read from a row image and bound to SQL. */
+/**
+ * The type of a view parameter: how it is parsed from a request, read from a row image and bound to SQL.
+ *
+ * <p>Input is hostile until parsed: a value out of its type's range is refused, never wrapped or
+ * rounded, a decimal is bounded ({@link #MAX_DECIMAL_DIGITS}) before anything expands it, and a
+ * refusal quotes at most {@link #QUOTED_PREFIX} characters of what it was given.
+ */
 public enum ParamType {
     LONG {
         @Override
@@ -14,13 +20,14 @@ public enum ParamType {
             try {
                 return Long.parseLong(text.strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a whole number");
+                throw new IllegalArgumentException(quoted(text) + (isDigits(text) ? " is outside the long range" : " is not a whole number"));
             }
         }
 
         @Override
         public Object fromJson(JsonNode value) {
-            if (value.isIntegralNumber()) return value.longValue();
+            if (value.isIntegralNumber() && value.canConvertToLong()) return value.longValue();
+            if (value.isIntegralNumber()) throw new IllegalArgumentException("a whole number outside the long range");
             if (value.isTextual()) return parse(value.textValue());
             throw new IllegalArgumentException("expected a whole number, found " + value.getNodeType());
         }
@@ -36,13 +43,14 @@ public enum ParamType {
             try {
                 return Integer.parseInt(text.strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a whole number in the int range");
+                throw new IllegalArgumentException(quoted(text) + (isDigits(text) ? " is outside the int range" : " is not a whole number"));
             }
         }
 
         @Override
         public Object fromJson(JsonNode value) {
             if (value.isIntegralNumber() && value.canConvertToInt()) return value.intValue();
+            if (value.isIntegralNumber()) throw new IllegalArgumentException("a whole number outside the int range");
             if (value.isTextual()) return parse(value.textValue());
             throw new IllegalArgumentException("expected an int, found " + value.getNodeType());
         }
@@ -72,16 +80,28 @@ public enum ParamType {
     DECIMAL {
         @Override
         public Object parse(String text) {
+            String trimmed = text.strip();
+            // A decimal within bounds is at most this long in any notation; longer text is not parsed at all.
+            if (trimmed.length() > 2 * MAX_DECIMAL_DIGITS + 16) {
+                throw new IllegalArgumentException("a decimal number of " + trimmed.length() + " characters: at most "
+                        + MAX_DECIMAL_DIGITS + " digits before and " + MAX_DECIMAL_DIGITS + " after the point are accepted");
+            }
             try {
-                return new java.math.BigDecimal(text.strip());
+                return bounded(new java.math.BigDecimal(trimmed));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a decimal number");
+                throw new IllegalArgumentException(quoted(text) + " is not a decimal number");
             }
         }
 
         @Override
         public Object fromJson(JsonNode value) {
-            if (value.isNumber()) return value.decimalValue();
+            if (value.isNumber() && !value.isFloatingPointNumber() || value.isBigDecimal()) {
+                return bounded(value.decimalValue());
+            }
+            if (value.isNumber()) {
+                // A double (a mapper without USE_BIG_DECIMAL_FOR_FLOATS): its text is short and exact enough to re-read.
+                return parse(value.asText());
+            }
             if (value.isTextual()) return parse(value.textValue());
             throw new IllegalArgumentException("expected a decimal number, found " + value.getNodeType());
         }
@@ -102,7 +122,7 @@ public enum ParamType {
             try {
                 return java.util.UUID.fromString(text.strip());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + text + "' is not a UUID");
+                throw new IllegalArgumentException(quoted(text) + " is not a UUID");
             }
         }
 
@@ -117,6 +137,44 @@ public enum ParamType {
             statement.setObject(index, (java.util.UUID) value);
         }
     };
+
+    /**
+     * Digits a decimal may have before the point, and after it: far beyond any price or measure, far
+     * below what would make its plain text ({@code toPlainString}, SQL {@code numeric}) costly.
+     * PostgreSQL's own {@code numeric} limits are 131072 and 16383.
+     */
+    public static final int MAX_DECIMAL_DIGITS = 1000;
+    /** How much of a refused value an error message quotes. */
+    public static final int QUOTED_PREFIX = 64;
+
+    /**
+     * The decimal, if within {@link #MAX_DECIMAL_DIGITS} digits before and after the point. Looks
+     * only at precision and scale, which are known without expanding the value: {@code 1e999999999}
+     * is 1 digit with scale -999999999, and would be a billion characters of plain text.
+     */
+    public static java.math.BigDecimal bounded(java.math.BigDecimal value) {
+        long scale = value.scale();
+        long integerDigits = (long) value.precision() - scale;
+        if (scale > MAX_DECIMAL_DIGITS || integerDigits > MAX_DECIMAL_DIGITS) {
+            throw new IllegalArgumentException("a decimal number with " + Math.max(0, integerDigits) + " digits before the point and "
+                    + Math.max(0, scale) + " after it: at most " + MAX_DECIMAL_DIGITS + " of each are accepted");
+        }
+        return value;
+    }
+
+    private static boolean isDigits(String text) {
+        String trimmed = text.strip();
+        int start = trimmed.startsWith("-") || trimmed.startsWith("+") ? 1 : 0;
+        return trimmed.length() > start && trimmed.substring(start).chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** The text in single quotes, cut to {@link #QUOTED_PREFIX} characters: what a refusal may echo of its input. */
+    public static String quoted(String text) {
+        if (text.length() <= QUOTED_PREFIX) {
+            return "'" + text + "'";
+        }
+        return "'" + text.substring(0, QUOTED_PREFIX) + "…' (" + text.length() + " characters)";
+    }
 
     /** Parses request text; throws {@link IllegalArgumentException} with a reason fit for a 400 answer. */
     public abstract Object parse(String text);
