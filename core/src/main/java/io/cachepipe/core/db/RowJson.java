@@ -18,25 +18,42 @@ public final class RowJson {
     private RowJson() {
     }
 
-    static void writeRow(JsonGenerator out, ResultSet row, ResultSetMetaData meta) throws SQLException, IOException {
-        writeRow(out, row, meta, 1, meta.getColumnCount());
+    /**
+     * The labels and types of a result's columns {@code first..last} (1-based, inclusive), read once per
+     * result: the driver looks a column's type up again on every call, which cost more than rendering
+     * the value when it was asked per row.
+     */
+    public record Columns(int first, String[] labels, int[] types, String[] typeNames) {
+        public static Columns of(ResultSetMetaData meta) throws SQLException {
+            return of(meta, 1, meta.getColumnCount());
+        }
+
+        /** Columns {@code first..last} only: for batched loads that add bookkeeping columns. */
+        public static Columns of(ResultSetMetaData meta, int first, int last) throws SQLException {
+            int count = Math.max(0, last - first + 1);
+            String[] labels = new String[count];
+            int[] types = new int[count];
+            String[] typeNames = new String[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = meta.getColumnLabel(first + i);
+                types[i] = meta.getColumnType(first + i);
+                typeNames[i] = meta.getColumnTypeName(first + i);
+            }
+            return new Columns(first, labels, types, typeNames);
+        }
     }
 
-    /** Renders columns {@code first..last} (1-based, inclusive) only: for batched loads that add bookkeeping columns. */
-    public static void writeRow(JsonGenerator out, ResultSet row, ResultSetMetaData meta, int first, int last)
-            throws SQLException, IOException {
+    public static void writeRow(JsonGenerator out, ResultSet row, Columns columns) throws SQLException, IOException {
         out.writeStartObject();
-        for (int column = first; column <= last; column++) {
-            out.writeFieldName(meta.getColumnLabel(column));
-            writeValue(out, row, meta, column);
+        for (int i = 0; i < columns.labels().length; i++) {
+            out.writeFieldName(columns.labels()[i]);
+            writeValue(out, row, columns.first() + i, columns.types()[i], columns.typeNames()[i]);
         }
         out.writeEndObject();
     }
 
-    private static void writeValue(JsonGenerator out, ResultSet row, ResultSetMetaData meta, int column)
+    private static void writeValue(JsonGenerator out, ResultSet row, int column, int type, String typeName)
             throws SQLException, IOException {
-        int type = meta.getColumnType(column);
-        String typeName = meta.getColumnTypeName(column);
         switch (type) {
             case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT -> {
                 long value = row.getLong(column);

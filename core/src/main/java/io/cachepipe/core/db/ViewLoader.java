@@ -51,16 +51,16 @@ public final class ViewLoader {
     private byte[] render(ViewDefinition view, ResultSet rows) throws SQLException {
         var bytes = new ByteArrayOutputStream(256);
         try (JsonGenerator out = json.createGenerator(bytes)) {
-            var meta = rows.getMetaData();
+            var columns = RowJson.Columns.of(rows.getMetaData());
             if (view.result() == ViewDefinition.ResultShape.ROW) {
                 if (!rows.next()) {
                     return new byte[0];
                 }
-                RowJson.writeRow(out, rows, meta);
+                RowJson.writeRow(out, rows, columns);
             } else {
                 out.writeStartArray();
                 while (rows.next()) {
-                    RowJson.writeRow(out, rows, meta);
+                    RowJson.writeRow(out, rows, columns);
                 }
                 out.writeEndArray();
             }

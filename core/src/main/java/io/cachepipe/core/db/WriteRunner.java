@@ -59,7 +59,7 @@ public final class WriteRunner {
                 try (JsonGenerator out = json.createGenerator(bytes)) {
                     while (rows.next()) {
                         if (count++ == 0) {
-                            RowJson.writeRow(out, rows, rows.getMetaData());
+                            RowJson.writeRow(out, rows, RowJson.Columns.of(rows.getMetaData()));
                         }
                     }
                 } catch (IOException e) {

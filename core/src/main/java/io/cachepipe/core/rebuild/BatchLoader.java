@@ -76,6 +76,7 @@ public final class BatchLoader {
             try (ResultSet rows = statement.executeQuery()) {
                 ResultSetMetaData meta = rows.getMetaData();
                 int last = meta.getColumnCount() - 1;
+                RowJson.Columns columns = RowJson.Columns.of(meta, 2, last);
                 List<JsonGenerator> generators = new ArrayList<>(keys.size());
                 for (int i = 0; i < keys.size(); i++) {
                     generators.add(null);
@@ -102,7 +103,7 @@ public final class BatchLoader {
                     if (view.result() == ViewDefinition.ResultShape.ROW && seen > 0) {
                         continue;
                     }
-                    RowJson.writeRow(out, rows, meta, 2, last);
+                    RowJson.writeRow(out, rows, columns);
                 }
                 List<byte[]> out = new ArrayList<>(keys.size());
                 for (int i = 0; i < keys.size(); i++) {

@@ -77,6 +77,26 @@ public record ViewDefinition(
         return groupSize >= 0;
     }
 
+    /**
+     * Every field, as a record compares, but the same instance first: a catalog's views are compared
+     * and hashed on every change (targets, batches keyed by view), and the generated comparison walks
+     * the SQL, the parameters and the sources every time.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return this == other || other instanceof ViewDefinition view && name.equals(view.name) && key.equals(view.key)
+                && params.equals(view.params) && sql.equals(view.sql) && result == view.result && ttl.equals(view.ttl)
+                && Double.compare(ttlJitter, view.ttlJitter) == 0 && negativeTtl.equals(view.negativeTtl) && onChange == view.onChange
+                && staleGrace.equals(view.staleGrace) && warm == view.warm && httpMaxAge.equals(view.httpMaxAge)
+                && java.util.Objects.equals(route, view.route) && sources.equals(view.sources) && groupSize == view.groupSize;
+    }
+
+    /** The name's hash: equal views have equal names, and a catalog's names are unique. */
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
     /** The template parameters that form the group (hash tag) of a key, in template order. */
     public List<String> groupParams() {
         return groupSize < 0 ? List.of() : key.paramNames().subList(0, groupSize);
