@@ -10,7 +10,6 @@ import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.TableName;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
-import io.cachepipe.core.view.ViewsFile;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,22 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EffectBatchTest {
-    private static final String VIEWS = """
-            views:
-              product:
-                key: product:{id}
-                params: {id: long}
-                sql: SELECT * FROM products WHERE id = :id
-                sources: [{table: products, bind: {id: id}}]
-              category-products:
-                key: category:{category_id}:products:page:{page}
-                params: {category_id: long, page: int}
-                sql: SELECT * FROM products WHERE category_id = :category_id OFFSET :page
-                result: list
-                sources: [{table: products, bind: {category_id: category_id}}]
-            """;
-
-    private final ViewCatalog catalog = ViewsFile.parse("test.yaml", VIEWS);
+    private final ViewCatalog catalog = TestCatalog.CATALOG;
     private final ViewDefinition product = catalog.view("product").orElseThrow();
     private final ViewDefinition listing = catalog.view("category-products").orElseThrow();
     private final KeySpace keys = new KeySpace("cp:", catalog);

@@ -9,7 +9,6 @@ import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.ViewCatalog;
-import io.cachepipe.core.view.ViewsFile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,22 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /** Drives the very topology {@link Invalidator} runs, with recording {@link ChangeEffects} in place of Redis. */
 class InvalidationTopologyTest {
-    private static final String VIEWS = """
-            views:
-              product:
-                key: product:{id}
-                params: {id: long}
-                sql: SELECT * FROM products WHERE id = :id
-                sources: [{table: products, bind: {id: id}}]
-              category-products:
-                key: category:{category_id}:products:page:{page}
-                params: {category_id: long, page: int}
-                sql: SELECT * FROM products WHERE category_id = :category_id OFFSET :page
-                result: list
-                sources: [{table: products, bind: {category_id: category_id}}]
-            """;
-
-    private final ViewCatalog catalog = ViewsFile.parse("test.yaml", VIEWS);
+    private final ViewCatalog catalog = TestCatalog.CATALOG;
     private final List<List<CacheTarget>> applied = new ArrayList<>();
     private final List<Version> versions = new ArrayList<>();
     private final List<String> watermarks = new ArrayList<>();
