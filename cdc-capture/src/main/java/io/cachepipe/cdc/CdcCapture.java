@@ -10,7 +10,7 @@ import io.cachepipe.core.view.TableName;
 import io.cachepipe.core.view.ViewCatalog;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.format.Json;
+import io.debezium.engine.format.JsonByteArray;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -56,7 +56,7 @@ public final class CdcCapture implements AutoCloseable {
     private final ViewCatalog catalog;
     private final MeterRegistry metrics;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
-    private final AtomicReference<@Nullable DebeziumEngine<ChangeEvent<String, String>>> engine = new AtomicReference<>();
+    private final AtomicReference<@Nullable DebeziumEngine<ChangeEvent<byte[], byte[]>>> engine = new AtomicReference<>();
     private volatile CountDownLatch started = new CountDownLatch(1);
     private volatile boolean taskRunning;
     private @Nullable Producer<byte[], byte[]> producer;
@@ -152,7 +152,9 @@ public final class CdcCapture implements AutoCloseable {
         props.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.topicPrefix() + "-cdc");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) cdc.batching().producerLinger().toMillis());
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, cdc.batching().producerBatchBytes());
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, cdc.batching().compression().name().toLowerCase(java.util.Locale.ROOT));
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
         // Kafka down is a wait, not a failure: the producer retries, the slot keeps the WAL.
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
@@ -166,7 +168,7 @@ public final class CdcCapture implements AutoCloseable {
         Duration backoff = Duration.ofMillis(250);
         while (state.get() == State.RUNNING) {
             var failure = new AtomicReference<@Nullable Throwable>();
-            DebeziumEngine<ChangeEvent<String, String>> current = DebeziumEngine.create(Json.class)
+            DebeziumEngine<ChangeEvent<byte[], byte[]>> current = DebeziumEngine.create(JsonByteArray.class)
                     .using(DebeziumProperties.of(postgres, kafka, cdc, catalog.capturedTables()))
                     .using(new DebeziumEngine.ConnectorCallback() {
                         @Override
@@ -216,7 +218,7 @@ public final class CdcCapture implements AutoCloseable {
             state.compareAndSet(State.CREATED, State.STOPPED);
             return;
         }
-        DebeziumEngine<ChangeEvent<String, String>> current = engine.get();
+        DebeziumEngine<ChangeEvent<byte[], byte[]>> current = engine.get();
         if (current != null) {
             quietlyClose(current);
         }

@@ -21,9 +21,31 @@ import org.jspecify.annotations.Nullable;
  *                          nothing to acknowledge) and PostgreSQL keeps all that WAL
  * @param offsetFlush       how often the captured position is saved and confirmed to the slot; a crash
  *                          re-sends at most this much (duplicates are harmless, losses impossible)
+ * @param batching          how changes are grouped on their way to Kafka
  */
 public record CdcConfig(String slot, String publication, Duration pollInterval, Duration heartbeatInterval,
-                        @Nullable TableName heartbeatTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity, int adminPort) {
+                        @Nullable TableName heartbeatTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity,
+                        Batching batching, int adminPort) {
+
+    /**
+     * How changes travel in batches. Debezium hands over what arrived within {@code pollInterval}, at most
+     * {@code maxBatchSize}; its queue holds {@code maxQueueSize} while a batch is being published. The
+     * producer sends at once ({@code producerLinger} 0) and packs what accumulates while a request is in
+     * flight into batches of up to {@code producerBatchBytes}: one change at a time when idle, large
+     * batches under load, without a timer to wait for.
+     *
+     * @param compression the producer's {@code compression.type}
+     */
+    public record Batching(int maxBatchSize, int maxQueueSize, Duration producerLinger, int producerBatchBytes, Compression compression) {
+        public static final Batching DEFAULT = new Batching(4096, 16384, Duration.ZERO, 256 * 1024, Compression.NONE);
+
+        public Batching {
+            new Problems()
+                    .check(maxQueueSize > maxBatchSize, "cdc.max-queue-size = " + maxQueueSize + " must be larger than cdc.max-batch-size = "
+                            + maxBatchSize + " (Debezium fills the queue while a batch is published)")
+                    .throwIfAny();
+        }
+    }
 
     /** What to capture on the very first start, before streaming. */
     public enum SnapshotMode {
@@ -32,6 +54,9 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
         /** Only changes from now on. */
         NO_DATA
     }
+
+    /** Kafka's compression types: none keeps the CPU, the others trade it for network and disk. */
+    public enum Compression { NONE, LZ4, ZSTD, SNAPPY, GZIP }
 
     /** What to do when a captured table's REPLICA IDENTITY cannot say which keys an update left. */
     public enum ReplicaIdentityPolicy {
@@ -45,7 +70,7 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
             "logical replication slot name");
     public static final Setting<String> PUBLICATION = Setting.optional("cdc.publication", "cachepipe", Parsers.nonBlank(),
             "publication name (created on first start, filtered to the captured tables)");
-    public static final Setting<Duration> POLL_INTERVAL = Setting.optional("cdc.poll-interval", "10ms",
+    public static final Setting<Duration> POLL_INTERVAL = Setting.optional("cdc.poll-interval", "1ms",
             Parsers.duration(Duration.ofMillis(1), Duration.ofSeconds(10)), "Debezium poll.interval.ms");
     public static final Setting<Duration> HEARTBEAT_INTERVAL = Setting.optional("cdc.heartbeat-interval", "10s",
             Parsers.duration(Duration.ofSeconds(1), Duration.ofHours(1)), "Debezium heartbeat interval");
@@ -58,6 +83,17 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
             Parsers.oneOf(SnapshotMode.class), "initial: copy existing rows to the change topics first; no-data: changes only");
     public static final Setting<ReplicaIdentityPolicy> REPLICA_IDENTITY = Setting.optional("cdc.replica-identity", "warn",
             Parsers.oneOf(ReplicaIdentityPolicy.class), "warn, or set REPLICA IDENTITY FULL where views need old values");
+    public static final Setting<Integer> MAX_BATCH_SIZE = Setting.optional("cdc.max-batch-size", "4096", Parsers.integer(1, 1_000_000),
+            "most changes Debezium hands over in one batch (max.batch.size)");
+    public static final Setting<Integer> MAX_QUEUE_SIZE = Setting.optional("cdc.max-queue-size", "16384", Parsers.integer(2, 10_000_000),
+            "changes Debezium queues while a batch is published (max.queue.size); larger than cdc.max-batch-size");
+    public static final Setting<Duration> PRODUCER_LINGER = Setting.optional("cdc.producer-linger", "0ms",
+            Parsers.duration(Duration.ZERO, Duration.ofSeconds(1)), "producer linger.ms: 0 sends at once and batches what accumulates "
+                    + "while a request is in flight");
+    public static final Setting<Integer> PRODUCER_BATCH_BYTES = Setting.optional("cdc.producer-batch-bytes", "262144",
+            Parsers.integer(1024, 64 * 1024 * 1024), "producer batch.size: bytes of changes per partition in one produce request");
+    public static final Setting<Compression> COMPRESSION = Setting.optional("cdc.compression", "none",
+            Parsers.oneOf(Compression.class), "producer compression.type of the change topics");
     public static final Setting<Integer> ADMIN_PORT = Setting.optional("cdc.admin-port", "9401", Parsers.port(),
             "port of /metrics and /health/ready (0 picks a free port)");
 
@@ -76,7 +112,12 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
     public static CdcConfig read(Settings settings) {
         return new CdcConfig(settings.get(SLOT), settings.get(PUBLICATION), settings.get(POLL_INTERVAL),
                 settings.get(HEARTBEAT_INTERVAL), heartbeatTable(settings), settings.get(OFFSET_FLUSH), settings.get(SNAPSHOT),
-                settings.get(REPLICA_IDENTITY), settings.get(ADMIN_PORT));
+                settings.get(REPLICA_IDENTITY), batching(settings), settings.get(ADMIN_PORT));
+    }
+
+    private static Batching batching(Settings settings) {
+        return new Batching(settings.get(MAX_BATCH_SIZE), settings.get(MAX_QUEUE_SIZE), settings.get(PRODUCER_LINGER),
+                settings.get(PRODUCER_BATCH_BYTES), settings.get(COMPRESSION));
     }
 
     private static @Nullable TableName heartbeatTable(Settings settings) {
@@ -94,6 +135,6 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
 
     public static List<Setting<?>> settings() {
         return List.of(SLOT, PUBLICATION, POLL_INTERVAL, HEARTBEAT_INTERVAL, HEARTBEAT_TABLE, OFFSET_FLUSH, SNAPSHOT, REPLICA_IDENTITY,
-                ADMIN_PORT);
+                MAX_BATCH_SIZE, MAX_QUEUE_SIZE, PRODUCER_LINGER, PRODUCER_BATCH_BYTES, COMPRESSION, ADMIN_PORT);
     }
 }

@@ -5,7 +5,6 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * While Kafka is unreachable it keeps retrying and Debezium waits; the slot keeps the WAL meanwhile,
  * so nothing is lost, only delayed.
  */
-final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<String, String>> {
+final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent<byte[], byte[]>> {
     private static final Logger log = LoggerFactory.getLogger(ChangePublisher.class);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
 
@@ -57,11 +56,11 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     }
 
     @Override
-    public void handleBatch(List<ChangeEvent<String, String>> records,
-                            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) throws InterruptedException {
+    public void handleBatch(List<ChangeEvent<byte[], byte[]>> records,
+                            DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer) throws InterruptedException {
         visibility.awaitVisible(transactions(records));
         List<List<Future<RecordMetadata>>> acks = new ArrayList<>(records.size());
-        for (ChangeEvent<String, String> record : records) {
+        for (ChangeEvent<byte[], byte[]> record : records) {
             if (record.destination().equals(heartbeatTopic)) {
                 acks.add(List.of());
             } else {
@@ -83,9 +82,9 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     }
 
     /** The transactions whose changes a batch carries (heartbeats aside): they must be visible before it is published. */
-    private Set<Long> transactions(List<ChangeEvent<String, String>> records) {
+    private Set<Long> transactions(List<ChangeEvent<byte[], byte[]>> records) {
         Set<Long> xids = new HashSet<>();
-        for (ChangeEvent<String, String> record : records) {
+        for (ChangeEvent<byte[], byte[]> record : records) {
             if (!record.destination().equals(heartbeatTopic)) {
                 Long xid = CommitVisibility.transactionId(record.value());
                 if (xid != null) {
@@ -100,8 +99,8 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         return lastBatchAtMs;
     }
 
-    private Future<RecordMetadata> send(ChangeEvent<String, String> record) throws InterruptedException {
-        var message = new ProducerRecord<>(record.destination(), bytes(record.key()), bytes(record.value()));
+    private Future<RecordMetadata> send(ChangeEvent<byte[], byte[]> record) throws InterruptedException {
+        var message = new ProducerRecord<>(record.destination(), record.key(), record.value());
         while (true) {
             try {
                 return producer.send(message);
@@ -111,7 +110,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         }
     }
 
-    private void awaitAck(ChangeEvent<String, String> record, Future<RecordMetadata> ack) throws InterruptedException {
+    private void awaitAck(ChangeEvent<byte[], byte[]> record, Future<RecordMetadata> ack) throws InterruptedException {
         Future<RecordMetadata> pending = ack;
         while (true) {
             try {
@@ -137,9 +136,5 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         }
         log.warn("Kafka unavailable ({}): {}; retrying, the replication slot keeps the WAL meanwhile", what, cause.getMessage());
         Thread.sleep(RETRY_PAUSE.toMillis());
-    }
-
-    private static byte[] bytes(String text) {
-        return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -151,42 +151,67 @@ final class CommitVisibility {
         }
     }
 
+    private static final byte[] SOURCE = bytes("\"source\":{");
+    private static final byte[] NOT_SNAPSHOT = bytes("\"snapshot\":\"false\"");
+    private static final byte[] TX_ID = bytes("\"txId\":");
+
     /**
      * The transaction id of a streamed change in a Debezium record ({@code source.txId}), or null when
      * there is none to wait for: a non-transactional message, or a snapshot read. A snapshot's rows
      * come from Debezium's own snapshot transaction, which stays open until the snapshot ends, and
-     * waiting for it would wait forever once the queue is full. Found without parsing the whole
-     * record: the envelope's {@code source} block follows the row images, so its last occurrence is
-     * the envelope's (a row value that looks like one is escaped inside a string).
+     * waiting for it would wait forever once the queue is full. Found in the record's bytes without
+     * parsing it: the envelope's {@code source} block follows the row images, so its last occurrence is
+     * the envelope's (a row value that looks like one is escaped inside a string), and within it the
+     * fields Debezium writes are flat.
      */
-    static @Nullable Long transactionId(@Nullable String record) {
+    static @Nullable Long transactionId(byte @Nullable [] record) {
         if (record == null) {
             return null;
         }
-        int source = record.lastIndexOf("\"source\":{");
-        if (source < 0 || !"false".equals(textField(record, source, "snapshot"))) {
+        int source = lastIndexOf(record, SOURCE);
+        if (source < 0 || indexOf(record, NOT_SNAPSHOT, source) < 0) {
             return null;
         }
-        int field = record.indexOf("\"txId\":", source);
+        int field = indexOf(record, TX_ID, source);
         if (field < 0) {
             return null;
         }
-        int start = field + "\"txId\":".length();
-        int end = start;
-        while (end < record.length() && Character.isDigit(record.charAt(end))) {
-            end++;
+        long xid = 0;
+        int digits = 0;
+        for (int i = field + TX_ID.length; i < record.length && record[i] >= '0' && record[i] <= '9' && digits < 19; i++, digits++) {
+            xid = xid * 10 + (record[i] - '0');
         }
-        return end == start ? null : Long.parseLong(record, start, end, 10);
+        return digits == 0 ? null : xid;
     }
 
-    private static @Nullable String textField(String record, int from, String name) {
-        String prefix = "\"" + name + "\":\"";
-        int start = record.indexOf(prefix, from);
-        if (start < 0) {
-            return null;
+    private static int indexOf(byte[] haystack, byte[] needle, int from) {
+        for (int i = from; i <= haystack.length - needle.length; i++) {
+            if (matchesAt(haystack, needle, i)) {
+                return i;
+            }
         }
-        start += prefix.length();
-        int end = record.indexOf('"', start);
-        return end < 0 ? null : record.substring(start, end);
+        return -1;
+    }
+
+    private static int lastIndexOf(byte[] haystack, byte[] needle) {
+        for (int i = haystack.length - needle.length; i >= 0; i--) {
+            if (matchesAt(haystack, needle, i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean matchesAt(byte[] haystack, byte[] needle, int at) {
+        for (int j = 0; j < needle.length; j++) {
+            if (haystack[at + j] != needle[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -55,8 +55,8 @@ final class DebeziumProperties {
 
         // Latency: hand batches over as soon as WAL arrives (stack-facts.md).
         props.setProperty("poll.interval.ms", Long.toString(cdc.pollInterval().toMillis()));
-        props.setProperty("max.batch.size", "2048");
-        props.setProperty("max.queue.size", "8192");
+        props.setProperty("max.batch.size", Integer.toString(cdc.batching().maxBatchSize()));
+        props.setProperty("max.queue.size", Integer.toString(cdc.batching().maxQueueSize()));
         props.setProperty("status.update.interval.ms", "1000");
         props.setProperty("heartbeat.interval.ms", Long.toString(cdc.heartbeatInterval().toMillis()));
         if (cdc.heartbeatTable() != null) {

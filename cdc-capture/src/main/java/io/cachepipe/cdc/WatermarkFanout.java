@@ -35,7 +35,7 @@ final class WatermarkFanout {
     }
 
     /** Sends the copies; answers their acknowledgements, or none if the message is not a watermark. */
-    List<java.util.concurrent.Future<RecordMetadata>> fanOut(Producer<byte[], byte[]> producer, @Nullable String value) {
+    List<java.util.concurrent.Future<RecordMetadata>> fanOut(Producer<byte[], byte[]> producer, byte @Nullable [] value) {
         Version watermark = watermarkOf(value);
         if (watermark == null) {
             return List.of();
@@ -58,7 +58,7 @@ final class WatermarkFanout {
         return acks;
     }
 
-    private @Nullable Version watermarkOf(@Nullable String value) {
+    private @Nullable Version watermarkOf(byte @Nullable [] value) {
         if (value == null) {
             return null;
         }

@@ -33,16 +33,16 @@ class ChangePublisherTest {
         assertThat(committer.batchFinished).isTrue();
     }
 
-    private static ChangeEvent<String, String> event(String destination, String key) {
+    private static ChangeEvent<byte[], byte[]> event(String destination, String key) {
         return new ChangeEvent<>() {
             @Override
-            public String key() {
-                return key;
+            public byte[] key() {
+                return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
 
             @Override
-            public String value() {
-                return "{}";
+            public byte[] value() {
+                return "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
 
             @Override
@@ -57,12 +57,12 @@ class ChangePublisherTest {
         };
     }
 
-    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> {
-        final List<ChangeEvent<String, String>> processed = new ArrayList<>();
+    private static final class RecordingCommitter implements DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> {
+        final List<ChangeEvent<byte[], byte[]>> processed = new ArrayList<>();
         boolean batchFinished;
 
         @Override
-        public void markProcessed(ChangeEvent<String, String> record) {
+        public void markProcessed(ChangeEvent<byte[], byte[]> record) {
             processed.add(record);
         }
 
@@ -72,7 +72,7 @@ class ChangePublisherTest {
         }
 
         @Override
-        public void markProcessed(ChangeEvent<String, String> record, DebeziumEngine.Offsets sourceOffsets) {
+        public void markProcessed(ChangeEvent<byte[], byte[]> record, DebeziumEngine.Offsets sourceOffsets) {
             processed.add(record);
         }
 

@@ -12,23 +12,23 @@ class CommitVisibilityTest {
         String update = "{\"before\":{\"id\":1,\"note\":\"\\\"source\\\":{\\\"txId\\\":7\"},\"after\":{\"id\":1,\"txId\":9},"
                 + "\"source\":{\"version\":\"3.3.1.Final\",\"connector\":\"postgresql\",\"db\":\"d\",\"sequence\":\"[\\\"1\\\",\\\"2\\\"]\","
                 + "\"snapshot\":\"false\",\"schema\":\"public\",\"table\":\"t\",\"txId\":4294967295,\"lsn\":123,\"xmin\":null},\"op\":\"u\",\"ts_ms\":1}";
-        assertThat(CommitVisibility.transactionId(update)).isEqualTo(4294967295L);
+        assertThat(CommitVisibility.transactionId(bytes(update))).isEqualTo(4294967295L);
     }
 
     @Test
     void recordsWithoutATransaction_haveNoId() {
         assertThat(CommitVisibility.transactionId(null)).isNull();
-        assertThat(CommitVisibility.transactionId("{}")).isNull();
-        assertThat(CommitVisibility.transactionId("{\"op\":\"m\",\"source\":{\"snapshot\":\"false\",\"txId\":null,\"lsn\":5}}")).isNull();
+        assertThat(CommitVisibility.transactionId(bytes("{}"))).isNull();
+        assertThat(CommitVisibility.transactionId(bytes("{\"op\":\"m\",\"source\":{\"snapshot\":\"false\",\"txId\":null,\"lsn\":5}}"))).isNull();
     }
 
     @Test
     void snapshotReads_areNotWaitedFor_theirTransactionIsDebeziumsOpenSnapshot() {
         for (String snapshot : new String[] {"true", "first", "last", "incremental"}) {
-            assertThat(CommitVisibility.transactionId("{\"after\":{\"id\":1},\"source\":{\"snapshot\":\"" + snapshot
-                    + "\",\"txId\":748,\"lsn\":5},\"op\":\"r\"}")).as(snapshot).isNull();
+            assertThat(CommitVisibility.transactionId(bytes("{\"after\":{\"id\":1},\"source\":{\"snapshot\":\"" + snapshot
+                    + "\",\"txId\":748,\"lsn\":5},\"op\":\"r\"}"))).as(snapshot).isNull();
         }
-        assertThat(CommitVisibility.transactionId("{\"after\":{\"id\":1},\"source\":{\"snapshot\":\"false\",\"txId\":748},\"op\":\"c\"}"))
+        assertThat(CommitVisibility.transactionId(bytes("{\"after\":{\"id\":1},\"source\":{\"snapshot\":\"false\",\"txId\":748},\"op\":\"c\"}")))
                 .isEqualTo(748L);
     }
 
@@ -60,5 +60,9 @@ class CommitVisibilityTest {
         var beforeWrap = CommitVisibility.Snapshot.parse((epoch3 - 20) + ":" + (epoch3 - 2) + ":");
         assertThat(beforeWrap.nearestFullId(1)).as("assigned just past the wrap, above xmax").isEqualTo(epoch3 + 1);
         assertThat(beforeWrap.sees(1)).isFalse();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

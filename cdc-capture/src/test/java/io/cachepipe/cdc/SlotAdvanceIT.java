@@ -172,6 +172,6 @@ class SlotAdvanceIT {
 
     private static CdcConfig cdc(TestNamespace namespace, @Nullable TableName heartbeatTable) {
         return new CdcConfig(namespace.name(), namespace.name(), Duration.ofMillis(10), Duration.ofSeconds(1), heartbeatTable,
-                Duration.ofMillis(200), CdcConfig.SnapshotMode.NO_DATA, CdcConfig.ReplicaIdentityPolicy.WARN, 0);
+                Duration.ofMillis(200), CdcConfig.SnapshotMode.NO_DATA, CdcConfig.ReplicaIdentityPolicy.WARN, CdcConfig.Batching.DEFAULT, 0);
     }
 }
