@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * docs/benchmarks.md, rendered from the reports of the last published run. Every figure in it comes
- * from {@code load.json} and {@code pattern.json} beside the charts, so the prose never drifts from
+ * from {@code load.json}, {@code pattern.json} and {@code stages.json} beside the charts, so the prose never drifts from
  * the measurement: rerun, and the page is rewritten.
  */
 final class BenchmarksDoc {
@@ -15,8 +15,8 @@ final class BenchmarksDoc {
     private BenchmarksDoc() {
     }
 
-    /** The page; either report may be missing (not run yet). {@code charts} is the charts' folder relative to the page. */
-    static String render(@Nullable Report load, @Nullable PatternReport pattern, String charts) {
+    /** The page; any report may be missing (not run yet). {@code charts} is the charts' folder relative to the page. */
+    static String render(@Nullable Report load, @Nullable PatternReport pattern, @Nullable StagesReport stages, String charts) {
         var doc = new BenchmarksDoc();
         doc.header(load);
         if (load != null) {
@@ -31,6 +31,9 @@ final class BenchmarksDoc {
         }
         if (pattern != null) {
             doc.pattern(pattern, charts);
+        }
+        if (stages != null) {
+            doc.md.append(StagesDoc.markdown(stages));
         }
         doc.caveats();
         return doc.md.toString();
@@ -48,6 +51,7 @@ final class BenchmarksDoc {
         line("```bash");
         line("bin/bench load --publish --cpu-limit 0.25   # read path, freshness, change-rate knee, scale-out (~18 min)");
         line("bin/bench pattern --publish       # pattern invalidation on 1,000,000 keys vs SCAN+DEL (~3 min)");
+        line("bin/bench stages --publish        # cost per stage: cdc-capture, invalidator, warmer, rebuild vs pipelined SET");
         line("bin/bench load --baseline docs/benchmarks/load.json   # compare with the published run; exit 1 on a regression");
         line("```");
         line("");

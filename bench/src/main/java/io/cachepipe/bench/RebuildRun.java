@@ -1,0 +1,152 @@
+package io.cachepipe.bench;
+
+import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.ReadResult;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.testsupport.PartProcess;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code cachepipe rebuild} on an emptied Redis, run as an operator runs it (a JVM of its own,
+ * {@code CACHEPIPE_*} settings), and beside it the same number of keys with values of the same sizes
+ * written by pipelined {@code SET}: the ratio of the two says what the rebuild's reading, rendering and
+ * version-guarded writes cost over the bare bytes.
+ *
+ * <p>The rebuild's CPU is its whole life, JVM start and compilation included, since that is what a
+ * rebuild costs; its rate is over its own reported time (records read / its records per second), so
+ * that the JVM's start does not count against it next to a {@code SET} loop in a warm JVM.
+ */
+final class RebuildRun {
+    private static final String MAIN = "io.cachepipe.cli.CachepipeCommand";
+    private static final int SET_IN_FLIGHT = 1_000;
+    private static final Pattern RECORDS = Pattern.compile("change records read\\s+([\\d,]+) \\(([\\d,]+)/s\\)");
+    private static final Pattern ROW_WRITES = Pattern.compile("row-image writes\\s+([\\d,]+)");
+    private static final Pattern LOADED_WRITES = Pattern.compile("loaded writes\\s+([\\d,]+)");
+
+    /** What the rebuild printed: records read, at what rate, and rows written from row images and from loads. */
+    record Output(long records, double recordsPerSecond, long rowWrites, long loadedWrites) {
+        long rows() {
+            return rowWrites + loadedWrites;
+        }
+
+        double ownSeconds() {
+            return records / recordsPerSecond;
+        }
+    }
+
+    /** The rebuild and the baseline, measured one after the other. */
+    record Result(StagesReport.Stage rebuild, StagesReport.Stage set) {
+        /** Rebuild rows per second over SET keys per second. */
+        double ratio() {
+            return rebuild.perSecond() / set.perSecond();
+        }
+    }
+
+    private final Deployment deployment;
+    private final RedisProbe redis;
+    private final StackCpu.Servers servers;
+
+    RebuildRun(Deployment deployment, RedisProbe redis, StackCpu.Servers servers) {
+        this.deployment = deployment;
+        this.redis = redis;
+        this.servers = servers;
+    }
+
+    /** A rebuild on an emptied Redis, then pipelined SETs of as many keys with the sizes of the values it wrote. */
+    Result measure(String name) throws Exception {
+        StagesReport.Stage rebuild = rebuild(name);
+        List<Integer> sizes = valueSizes(deployment.store());
+        List<Integer> keys = new ArrayList<>((int) rebuild.items());
+        for (int i = 0; i < rebuild.items(); i++) {
+            keys.add(sizes.get(i % sizes.size()));
+        }
+        Map<String, Long> before = redis.commandCalls();
+        CpuUse cpu = CpuUse.ofThisProcess();
+        StackCpu stack = StackCpu.start(servers);
+        redis.pipelinedSet(deployment.store().keySpace().namespace() + "#bench-set:", keys, SET_IN_FLIGHT);
+        CpuUse.Usage used = cpu.usage();
+        Map<String, Double> servers = new LinkedHashMap<>(stack.cores());
+        servers.remove(StackCpu.KAFKA); // the SETs' process is this JVM, the broker's: counted as the stage
+        var set = new StagesReport.Stage(StagesReport.PIPELINED_SET, "keys", keys.size(), 0, used.seconds(), used.cpuSeconds(), used.parts(),
+                used.machine(), 0, 0, servers, RedisProbe.callsBetween(before, redis.commandCalls()),
+                Map.of("value bytes", (long) keys.stream().mapToInt(Integer::intValue).sum(), "commands in flight", (long) SET_IN_FLIGHT));
+        return new Result(rebuild, set);
+    }
+
+    private StagesReport.Stage rebuild(String name) throws Exception {
+        redis.flushAll();
+        PartProcess process = deployment.command(name, MAIN, List.of("rebuild", "--progress", "none"),
+                List.of(PartProbe.PRINT_JIT_TIME_AT_EXIT));
+        long logStart = Files.exists(process.log()) ? Files.size(process.log()) : 0;
+        Map<String, Long> before = redis.commandCalls();
+        CpuUse cpu = CpuUse.ofExitingChildren();
+        StackCpu stack = StackCpu.start(servers);
+        process.start();
+        while (process.isAlive()) {
+            Thread.sleep(20);
+        }
+        CpuUse.Usage used = cpu.usage();
+        Map<String, Double> stackCores = stack.cores();
+        Map<String, Long> calls = RedisProbe.callsBetween(before, redis.commandCalls());
+        String text = readFrom(process, logStart);
+        Output output = parse(text).orElseThrow(() -> new IllegalStateException("cachepipe rebuild did not finish; its log "
+                + process.log() + " ends:\n" + process.logTail()));
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("change records read", output.records());
+        counts.put("row-image writes", output.rowWrites());
+        counts.put("loaded writes", output.loadedWrites());
+        return new StagesReport.Stage(StagesReport.REBUILD, "rows", output.rows(), 0, output.ownSeconds(), used.cpuSeconds(), used.parts(),
+                used.machine(), PartProbe.jitSecondsAtExit(text), used.seconds() - output.ownSeconds(), stackCores, calls, counts);
+    }
+
+    /** The summary {@code cachepipe rebuild} prints, or empty if it has none (it failed). */
+    static Optional<Output> parse(String text) {
+        Matcher records = RECORDS.matcher(text);
+        Matcher rows = ROW_WRITES.matcher(text);
+        Matcher loaded = LOADED_WRITES.matcher(text);
+        if (!records.find() || !rows.find() || !loaded.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Output(number(records.group(1)), number(records.group(2)), number(rows.group(1)), number(loaded.group(1))));
+    }
+
+    private static long number(String digits) {
+        return Long.parseLong(digits.replace(",", ""));
+    }
+
+    private static String readFrom(PartProcess process, long offset) throws IOException {
+        try (var file = new RandomAccessFile(process.log().toFile(), "r")) {
+            file.seek(offset);
+            byte[] bytes = new byte[(int) (file.length() - offset)];
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The size of every cached value, read through the store (each view's registry, then a peek per key). */
+    static List<Integer> valueSizes(CacheStore store) {
+        List<CompletableFuture<Optional<ReadResult.Hit>>> peeks = new ArrayList<>();
+        for (ViewDefinition view : store.keySpace().catalog().views()) {
+            for (CacheKey key : store.cachedKeys(view).toCompletableFuture().join()) {
+                peeks.add(store.peek(key).toCompletableFuture());
+            }
+        }
+        List<Integer> sizes = peeks.stream().map(CompletableFuture::join).flatMap(Optional::stream).map(hit -> hit.value().length).toList();
+        if (sizes.isEmpty()) {
+            throw new IllegalStateException("the rebuild left no value in the cache to size the SET baseline by");
+        }
+        return sizes;
+    }
+}
