@@ -75,18 +75,27 @@ final class StagesDoc {
                 + "change topics grew by as many records, the invalidator alone until its own `cachepipe_invalidator_changes_total` grew "
                 + "by as many, the warmer alone until its group's committed offsets reached the warm topic's end. A window opens at the "
                 + "stage's first progress after the thaw (*start*: rejoining its group, reconnecting) and closes when the backlog is through. "
-                + "%d quarter-size drain(s) ran before, until every stage's JIT had settled.%n%n", report.products(), report.categories(),
-                report.backlog(), report.warmUpRounds()));
+                + "%d quarter-size drain(s) ran before, to warm the processes up (until every stage's JIT settled, at most %d).%n%n",
+                report.products(), report.categories(), report.backlog(), report.warmUpRounds(), DrainRounds.MAX_WARM_UPS));
         md.append("*CPU* is the stage's own process (`utime+stime` from `/proc/<pid>/stat`), *machine busy* the share of all cores in use "
                 + "meanwhile: a stage limited by *the machine* shared two cores with Kafka, PostgreSQL and Redis, one limited by *its own CPU* "
                 + "kept a core busy, and one *waiting* did neither. Then the pipeline stops, Redis is emptied and `cachepipe rebuild` runs "
                 + "as an operator runs it (its own JVM: CPU and JIT over its whole life, rate over its own reported time), followed by as many "
-                + "keys with values of the same sizes written by pipelined `SET` from the bench (Lettuce, many commands in flight).\n\n");
+                + "keys with values of the sizes it left written by pipelined `SET` from the bench (Lettuce, many commands in flight), in "
+                + "passes of fresh keys for at least two seconds. A rebuild's rows are its writes: a row whose changes (the topics are not "
+                + "compacted yet) fall into several polls is written once per poll.\n\n");
         table(md, HEADER, rows(report));
         StagesReport.Stage rebuild = report.stage(StagesReport.REBUILD);
         StagesReport.Stage set = report.stage(StagesReport.PIPELINED_SET);
         md.append(fmt("%nRebuild / pipelined SET in this run: **%.2f** (%,.0f rows/s against %,.0f keys/s).%n%n", report.rebuildToSet(),
                 rebuild.perSecond(), set.perSecond()));
+        for (StagesReport.Stage stage : report.stages()) {
+            if (!DrainRounds.settled(stage.jitSeconds(), stage.seconds() + stage.startSeconds(), 1)) {
+                md.append(fmt("- **%s was compiling in its window**: %.2f s of JIT in %.2f s; its CPU per unit includes the compiler's.%n",
+                        stage.name(), stage.jitSeconds(), stage.seconds() + stage.startSeconds()));
+            }
+        }
+        md.append('\n');
         table(md, DETAIL_HEADER, details(report));
         md.append("\nRedis commands per unit count from the thaw over the stage's whole backlog (`INFO commandstats`; commands a script "
                 + "calls count too); the servers' cores are over the window.\n\n");

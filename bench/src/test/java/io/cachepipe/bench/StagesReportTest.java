@@ -51,7 +51,9 @@ class StagesReportTest {
                 .contains("| warmer | 140,000 warm requests | 5.00 | 28,000 warm requests/s | 20.0 | 60.0 | 0.56 | 60% |")
                 .contains("| cachepipe rebuild | 20,000 rows | 4.00 | 5,000 rows/s | 500.0 | – |")
                 .contains("Rebuild / pipelined SET in this run: **0.10** (5,000 rows/s against 50,000 keys/s).")
-                .contains("50,000 changes are written in 100-row transactions");
+                .contains("50,000 changes are written in 100-row transactions")
+                .contains("- **cachepipe rebuild was compiling in its window**: 6.00 s of JIT in 5.50 s")
+                .doesNotContain("- **invalidator was compiling");
         assertThat(BenchmarksDoc.render(null, null, report, "benchmarks")).contains("## Cost per stage", "bin/bench stages --publish");
         assertThat(BenchmarksDoc.render(null, null, null, "benchmarks")).doesNotContain("## Cost per stage");
     }
