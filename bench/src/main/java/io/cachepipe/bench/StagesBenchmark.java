@@ -3,6 +3,7 @@ package io.cachepipe.bench;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.PartProcess;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import java.nio.file.Path;
 
 /**
  * A cost model of the pipeline, one stage at a time: how many changes per second each stage gets
