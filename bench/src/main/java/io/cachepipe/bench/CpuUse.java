@@ -52,7 +52,7 @@ final class CpuUse {
      * child's {@code /proc} entry is gone by the time it is done, but the kernel adds a child's CPU time
      * to its parent's {@code cutime}/{@code cstime} once the parent reaps it, which the JDK's process
      * reaper does as soon as it exits. So no other child of this JVM may exit in the window (no
-     * {@code jcmd}, no {@code kill}), or its time is counted too.
+     * {@code kill} to freeze a part), or its time is counted too.
      */
     static CpuUse ofExitingChildren() {
         return new CpuUse(() -> reapedChildTicks(read(Path.of("/proc/self/stat"))));

@@ -221,11 +221,8 @@ final class Deployment implements AutoCloseable {
      * A command that runs to completion (not started yet), configured by the same {@code CACHEPIPE_*}
      * environment as the parts, with its output in the parts' log folder.
      */
-    PartProcess command(String name, String mainClass, List<String> arguments, List<String> extraJvmOptions) {
-        List<String> options = new ArrayList<>(PartProcess.DEFAULT_JVM_OPTIONS);
-        options.addAll(extraJvmOptions);
-        return PartProcess.builder(mainClass).name(name).environment(environment(settings)).arguments(arguments).jvmOptions(options)
-                .logDirectory(LOGS).build();
+    PartProcess command(String name, String mainClass, List<String> arguments) {
+        return PartProcess.builder(mainClass).name(name).environment(environment(settings)).arguments(arguments).logDirectory(LOGS).build();
     }
 
     /**

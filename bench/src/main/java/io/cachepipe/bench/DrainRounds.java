@@ -8,9 +8,10 @@ import java.util.function.Predicate;
 /**
  * The drain pattern of the process benchmarks (scale-out, stages): work piles up while the measured
  * processes are frozen (SIGSTOP), they are thawed, and a window measures how fast they get through
- * it. Drains of a quarter of the backlog come first, until compiling took under a tenth of a drain's
- * time per process (at most {@value #MAX_WARM_UPS} of them): a JVM still compiling measures its
- * compiler, not its work, and every process compiles its own code.
+ * it. Drains of a quarter of the backlog come first, until the JIT compiler threads used under a
+ * tenth of a drain's time per process ({@link PartProbe#jitSeconds}; at most {@value #MAX_WARM_UPS}
+ * drains): a JVM still compiling measures its compiler, not its work, and every process compiles its
+ * own code.
  */
 final class DrainRounds {
     static final int MAX_WARM_UPS = 8;
@@ -39,7 +40,7 @@ final class DrainRounds {
         return MAX_WARM_UPS;
     }
 
-    /** True when {@code processes} compiled for under a tenth of the window each: their JIT has settled. */
+    /** True when the JIT of {@code processes} used under a tenth of the window's time each: it has settled. */
     static boolean settled(double jitSeconds, double windowSeconds, int processes) {
         return jitSeconds < 0.1 * windowSeconds * processes;
     }

@@ -7,27 +7,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What a part process says about itself: its own counters ({@code /metrics} on its admin port), so a
- * benchmark counts the work the way the process does, and the time its JIT compilers have spent, so
- * a benchmark can tell a warm process from one still compiling.
+ * benchmark counts the work the way the process does, and the CPU its JIT compilers have used, so a
+ * benchmark can tell a warm process from one still compiling.
  */
 final class PartProbe {
     static final String INVALIDATOR_CHANGES = "cachepipe_invalidator_changes_total";
     static final String WARMER_LOADS = "cachepipe_warmer_loads_total";
-    /**
-     * The JVM option that makes a process print its compile time when it exits: for a process that runs
-     * to completion, which {@code jcmd} cannot ask afterwards ({@link #jitSecondsAtExit} reads it).
-     */
-    static final String PRINT_JIT_TIME_AT_EXIT = "-XX:+CITime";
-    private static final Pattern TOTAL_COMPILATION = Pattern.compile("Total compilation time\\s*:\\s*([0-9.]+) s");
+    private static final Pattern COMPILER_THREAD = Pattern.compile("(C1|C2|JVMCI) Compiler.*");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private PartProbe() {
@@ -63,40 +58,38 @@ final class PartProbe {
     }
 
     /**
-     * Milliseconds the process's JIT compilers have spent so far ({@code java.ci.totalTime}, read with
-     * {@code jcmd PerfCounter.print}): compile time inside a measured window means the process was
-     * still warming up. The process must be running: a frozen one cannot answer.
+     * CPU seconds the process's JIT compiler threads have used so far, from {@code /proc/<pid>/task/}: so
+     * much of the process's own CPU went to compiling, not to its work. CPU rather than HotSpot's own
+     * compile time ({@code java.ci.totalTime}), which is wall time per compilation: one under way when
+     * the process is frozen would count the whole freeze. Readable while the process is frozen or
+     * busy, and without attaching to it.
      */
-    static long jitMillis(PartProcess part) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        try {
-            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(part.pid()), "PerfCounter.print").redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor();
-            long ticks = perfCounter(output, "java.ci.totalTime");
-            long frequency = perfCounter(output, "sun.os.hrt.frequency");
-            return ticks * 1000 / frequency;
+    static double jitSeconds(long pid) {
+        long ticks = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    if (isCompilerThread(stat)) {
+                        ticks += CpuUse.processTicks(stat);
+                    }
+                } catch (IOException ended) {
+                    // a thread that ended between the listing and the read
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + jcmd + " on " + part + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading the JIT time of " + part, e);
+            throw new UncheckedIOException("cannot list the threads of process " + pid + ": " + e.getMessage(), e);
         }
+        return ticks / CpuUse.TICKS_PER_SECOND;
     }
 
-    static long jitMillis(List<PartProcess> parts) {
-        return parts.stream().mapToLong(PartProbe::jitMillis).sum();
+    static double jitSeconds(List<PartProcess> parts) {
+        return parts.stream().mapToDouble(part -> jitSeconds(part.pid())).sum();
     }
 
-    private static long perfCounter(String perfCounters, String name) {
-        return perfCounters.lines().filter(line -> line.startsWith(name + "=")).findFirst()
-                .map(line -> Long.parseLong(line.substring(name.length() + 1).trim()))
-                .orElseThrow(() -> new IllegalStateException("no " + name + " in jcmd PerfCounter.print"));
-    }
-
-    /** Compile seconds a process run with {@link #PRINT_JIT_TIME_AT_EXIT} printed when it exited; -1 if its output has none. */
-    static double jitSecondsAtExit(String output) {
-        Matcher matcher = TOTAL_COMPILATION.matcher(output);
-        return matcher.find() ? Double.parseDouble(matcher.group(1)) : -1;
+    /** HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1" (the kernel keeps 15 characters), or "JVMCI CompilerThread0". */
+    static boolean isCompilerThread(String taskStat) {
+        String name = taskStat.substring(taskStat.indexOf('(') + 1, taskStat.lastIndexOf(')'));
+        return COMPILER_THREAD.matcher(name).matches();
     }
 }

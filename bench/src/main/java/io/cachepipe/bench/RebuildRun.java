@@ -6,9 +6,11 @@ import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.testsupport.PartProcess;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +36,7 @@ final class RebuildRun {
     private static final String MAIN = "io.cachepipe.cli.CachepipeCommand";
     private static final int SET_IN_FLIGHT = 1_000;
     private static final long SET_SECONDS = 2;
+    private static final int ATTEMPTS = 2;
     private static final Pattern RECORDS = Pattern.compile("change records read\\s+([\\d,]+) \\(([\\d,]+)/s\\)");
     private static final Pattern ROW_WRITES = Pattern.compile("row-image writes\\s+([\\d,]+)");
     private static final Pattern LOADED_WRITES = Pattern.compile("loaded writes\\s+([\\d,]+)");
@@ -69,8 +72,9 @@ final class RebuildRun {
 
     /**
      * A rebuild on an emptied Redis, then pipelined SETs of as many keys with the sizes of the values it
-     * left, in passes of fresh keys until {@value #SET_SECONDS} s have gone by: one pass takes a fraction
-     * of a second, too short to time on a shared machine.
+     * left, in passes over them until {@value #SET_SECONDS} s have gone by: one pass takes a fraction of a
+     * second, too short to time on a shared machine. (Passes over fresh keys would leave Redis so full
+     * that the next round's FLUSHALL blocks it.)
      */
     Result measure(String name) throws Exception {
         StagesReport.Stage rebuild = rebuild(name);
@@ -86,7 +90,7 @@ final class RebuildRun {
         long started = System.nanoTime();
         long passes = 0;
         do {
-            redis.pipelinedSet(prefix + passes + ":", keys, SET_IN_FLIGHT);
+            redis.pipelinedSet(prefix, keys, SET_IN_FLIGHT);
             passes++;
         } while (System.nanoTime() - started < SET_SECONDS * 1_000_000_000L);
         CpuUse.Usage used = cpu.usage();
@@ -102,30 +106,58 @@ final class RebuildRun {
         return new Result(rebuild, set);
     }
 
+    /**
+     * One rebuild, measured. A rebuild that fails (one Redis command past its timeout ends it, and a
+     * shared machine makes that happen) is run once more, and the report counts the failed attempt.
+     */
     private StagesReport.Stage rebuild(String name) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            Optional<StagesReport.Stage> done = rebuildOnce(name, attempt - 1);
+            if (done.isPresent()) {
+                return done.get();
+            }
+            if (attempt == ATTEMPTS) {
+                throw new IllegalStateException("cachepipe rebuild failed " + ATTEMPTS + " times; see " + Path.of("bench", "target", "parts", name + ".log"));
+            }
+        }
+    }
+
+    private Optional<StagesReport.Stage> rebuildOnce(String name, int failedBefore) throws Exception {
         redis.flushAll();
-        PartProcess process = deployment.command(name, MAIN, List.of("rebuild", "--progress", "none"),
-                List.of(PartProbe.PRINT_JIT_TIME_AT_EXIT));
+        PartProcess process = deployment.command(name, MAIN, List.of("rebuild", "--progress", "none"));
         long logStart = Files.exists(process.log()) ? Files.size(process.log()) : 0;
         Map<String, Long> before = redis.commandCalls();
         CpuUse cpu = CpuUse.ofExitingChildren();
         StackCpu stack = StackCpu.start(servers);
         process.start();
+        double jitSeconds = 0;
         while (process.isAlive()) {
+            try {
+                jitSeconds = PartProbe.jitSeconds(process.pid()); // the last reading before it exits: up to 20 ms short
+            } catch (UncheckedIOException exited) {
+                break;
+            }
             Thread.sleep(20);
+        }
+        while (process.isAlive()) {
+            Thread.sleep(5);
         }
         CpuUse.Usage used = cpu.usage();
         Map<String, Double> stackCores = stack.cores();
         Map<String, Long> calls = RedisProbe.callsBetween(before, redis.commandCalls());
-        String text = readFrom(process, logStart);
-        Output output = parse(text).orElseThrow(() -> new IllegalStateException("cachepipe rebuild did not finish; its log "
-                + process.log() + " ends:\n" + process.logTail()));
+        Optional<Output> parsed = parse(readFrom(process, logStart));
+        if (parsed.isEmpty()) {
+            System.out.println("    cachepipe rebuild failed; its log ends:\n" + process.logTail());
+            return Optional.empty();
+        }
+        Output output = parsed.get();
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("change records read", output.records());
         counts.put("row-image writes", output.rowWrites());
         counts.put("loaded writes", output.loadedWrites());
-        return new StagesReport.Stage(StagesReport.REBUILD, "rows", output.rows(), 0, output.ownSeconds(), used.cpuSeconds(), used.parts(),
-                used.machine(), PartProbe.jitSecondsAtExit(text), used.seconds() - output.ownSeconds(), stackCores, calls, counts);
+        counts.put("failed attempts before", (long) failedBefore);
+        return Optional.of(new StagesReport.Stage(StagesReport.REBUILD, "rows", output.rows(), 0, output.ownSeconds(), used.cpuSeconds(),
+                used.parts(), used.machine(), jitSeconds, used.seconds() - output.ownSeconds(), stackCores, calls, counts));
     }
 
     /** The summary {@code cachepipe rebuild} prints, or empty if it has none (it failed). */

@@ -200,7 +200,7 @@ final class ScaleOutBenchmark {
             deployment.thawInvalidators();
             awaitEveryInstanceWorking(deployment, invalidators);
             long[] open = PartProbe.changesProcessed(invalidators);
-            long jitBefore = PartProbe.jitMillis(invalidators);
+            double jitBefore = PartProbe.jitSeconds(invalidators);
             CpuUse cpu = CpuUse.of(invalidators);
             long start = System.nanoTime();
             long[] now;
@@ -210,7 +210,7 @@ final class ScaleOutBenchmark {
             } while (sum(now) - sum(frozen) < backlog * 0.8);
             double seconds = (System.nanoTime() - start) / 1e9;
             CpuUse.Usage used = cpu.usage();
-            double jitSeconds = (PartProbe.jitMillis(invalidators) - jitBefore) / 1000.0;
+            double jitSeconds = PartProbe.jitSeconds(invalidators) - jitBefore;
             List<Long> perInstance = new ArrayList<>();
             for (int i = 0; i < now.length; i++) {
                 perInstance.add(now[i] - open[i]);

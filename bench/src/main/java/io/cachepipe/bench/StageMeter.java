@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * Measures one stage on work piled up while its process was frozen: thaws it and runs the window
  * from its first progress until its progress reaches the target, with the CPU it, the stack's servers
- * and the machine used meanwhile, the compile time it spent, and the Redis commands it caused.
+ * and the machine used meanwhile, the part of its CPU its JIT compilers took, and the Redis commands
+ * it caused.
  *
  * <p>The window opens at the first progress, not at the thaw, so that it holds the processing alone:
  * a process frozen longer than its session timeout first rejoins its consumer group, and that time
@@ -45,28 +46,29 @@ final class StageMeter {
 
     /**
      * Thaws {@code process} and measures it until {@code progress} grows from {@code base} to {@code target}.
-     * What is read of the process itself is read before it was frozen, since a frozen JVM answers nothing.
      *
-     * @param jitMillisBefore the process's compile time then
-     * @param base            its progress then
+     * @param base its progress when it was frozen: read then, since a frozen process answers nothing
      */
-    Window measure(PartProcess process, long jitMillisBefore, long base, Progress progress, long target) throws Exception {
+    Window measure(PartProcess process, long base, Progress progress, long target) throws Exception {
         if (target <= base) {
             throw new IllegalArgumentException(process + " has nothing to do: progress " + base + ", target " + target);
         }
         Map<String, Long> redisBefore = redis.commandCalls();
         CpuUse fromThaw = CpuUse.of(List.of(process));
         StackCpu stackFromThaw = StackCpu.start(servers);
+        double jitAtThaw = PartProbe.jitSeconds(process.pid());
         long thawed = System.nanoTime();
         process.thaw();
         long open = awaitChange(progress, base);
         double startSeconds = (System.nanoTime() - thawed) / 1e9;
         CpuUse cpu = fromThaw;
         StackCpu stack = stackFromThaw;
+        double jitAtOpen = jitAtThaw;
         long counted = target - base;
         if (open < target) { // else done before the first poll saw it: the window is the whole drain
             cpu = CpuUse.of(List.of(process));
             stack = StackCpu.start(servers);
+            jitAtOpen = PartProbe.jitSeconds(process.pid());
             counted = target - open;
         }
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -79,7 +81,7 @@ final class StageMeter {
         CpuUse.Usage used = cpu.usage();
         Map<String, Double> stackCores = stack.cores();
         Map<String, Long> redisCalls = RedisProbe.callsBetween(redisBefore, redis.commandCalls());
-        double jitSeconds = (PartProbe.jitMillis(process) - jitMillisBefore) / 1000.0;
+        double jitSeconds = PartProbe.jitSeconds(process.pid()) - jitAtOpen;
         return new Window(counted, target - base, used, stackCores, jitSeconds, startSeconds, redisCalls);
     }
 

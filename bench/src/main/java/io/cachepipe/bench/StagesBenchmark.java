@@ -111,9 +111,6 @@ final class StagesBenchmark {
         PartProcess cdc = deployment.cdc();
         PartProcess invalidator = deployment.invalidators().getFirst();
         PartProcess warmer = deployment.warmers().getFirst();
-        long cdcJit = PartProbe.jitMillis(cdc);
-        long invalidatorJit = PartProbe.jitMillis(invalidator);
-        long warmerJit = PartProbe.jitMillis(warmer);
         long records = kafka.changeRecords();
         long processed = PartProbe.changesProcessed(invalidator);
         long warm = kafka.warmRecords();
@@ -121,15 +118,15 @@ final class StagesBenchmark {
         deployment.freezeConsumers();
         deployment.freezeCdc();
         long written = writer.write(backlog);
-        StageMeter.Window cdcWindow = meter.measure(cdc, cdcJit, records, kafka::changeRecords, records + written);
-        StageMeter.Window invalidatorWindow = meter.measure(invalidator, invalidatorJit, processed,
+        StageMeter.Window cdcWindow = meter.measure(cdc, records, kafka::changeRecords, records + written);
+        StageMeter.Window invalidatorWindow = meter.measure(invalidator, processed,
                 () -> PartProbe.changesProcessed(invalidator), processed + written);
         long warmRequests = DrainRounds.awaitSettled("warm requests", kafka::warmRecords, warm, Duration.ofMillis(500),
                 Duration.ofMinutes(2)) - warm;
         if (warmRequests == 0) {
             throw new IllegalStateException(written + " changes of cached rows produced no warm request: was the cache filled?");
         }
-        StageMeter.Window warmerWindow = meter.measure(warmer, warmerJit, warm, kafka::warmRecordsHandled, warm + warmRequests);
+        StageMeter.Window warmerWindow = meter.measure(warmer, warm, kafka::warmRecordsHandled, warm + warmRequests);
         long loaded = PartProbe.counter(warmer, PartProbe.WARMER_LOADS) - loads;
         deployment.awaitCaughtUp(Duration.ofMinutes(5));
         return new Drain(written, cdcWindow, invalidatorWindow, warmRequests, warmerWindow, loaded);
@@ -157,7 +154,7 @@ final class StagesBenchmark {
     private void print(String what, RebuildRun.Result result) {
         StagesReport.Stage rebuild = result.rebuild();
         StagesReport.Stage set = result.set();
-        out.printf(Locale.ROOT, "  %s: %,d rows in %.2f s = %,.0f/s (%,d change records read), CPU %.1f µs per row (%.2f s in all, JIT %.2f s,"
+        out.printf(Locale.ROOT, "  %s: %,d rows in %.2f s = %,.0f/s (%,d change records read), CPU %.1f µs per row (%.2f s in all, JIT CPU %.2f s,"
                         + " JVM start %.2f s); pipelined SET of as many keys %,.0f/s: rebuild / SET %.2f%n", what, rebuild.items(),
                 rebuild.seconds(), rebuild.perSecond(), rebuild.counts().get("change records read"), rebuild.cpuMicrosPerItem(), rebuild.cpuSeconds(),
                 rebuild.jitSeconds(), rebuild.startSeconds(), set.perSecond(), result.ratio());
@@ -165,7 +162,7 @@ final class StagesBenchmark {
 
     private void window(String stage, String unit, StageMeter.Window window) {
         out.printf(Locale.ROOT, "    %-12s %,8d %s in %5.2f s = %,9.0f/s, CPU %6.1f µs each, %.2f cores, machine %3.0f%% busy,"
-                        + " JIT %.2f s, start %.2f s%n", stage, window.items(), unit, window.cpu().seconds(),
+                        + " JIT CPU %.2f s, start %.2f s%n", stage, window.items(), unit, window.cpu().seconds(),
                 window.items() / window.cpu().seconds(), window.cpu().cpuSeconds() * 1e6 / Math.max(1, window.items()), window.cpu().parts(),
                 100 * window.cpu().machine(), window.jitSeconds(), window.startSeconds());
     }

@@ -31,7 +31,7 @@ record StagesReport(Report.Meta meta, int products, int categories, long backlog
      * @param cpuSeconds     CPU the stage's process used in the window (a rebuild: its whole life, JVM start included)
      * @param processCores   its CPU over its time (1.0 = one core busy throughout)
      * @param machineBusy    share of the machine's cores busy meanwhile, 0..1
-     * @param jitSeconds     compile time of the process from its thaw (a rebuild: its whole life) to the window's end
+     * @param jitSeconds     CPU its JIT compiler threads used in the window (a rebuild: its whole life), part of cpuSeconds
      * @param startSeconds   thaw to first progress (rejoining a group, reconnecting); a rebuild: JVM start to reading
      * @param stackCores     cores the dev stack's servers used in the window (Kafka, PostgreSQL, Redis)
      * @param redisCalls     Redis commands the stage caused, per command, from thaw to the window's end

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** What the benchmarks read from /proc, from a part's metrics and from a JVM's exit statistics. */
+/** What the benchmarks read from /proc and from a part's metrics. */
 class ProcReadingTest {
     /** A JVM's /proc/<pid>/stat: the command name holds a space and a parenthesis, as thread-named ones do. */
     private static final String STAT = "4242 (java (main) x) S 4100 4242 4100 0 -1 4194560 90123 1200 0 0 "
@@ -48,15 +48,15 @@ class ProcReadingTest {
     }
 
     @Test
-    void theJitTimeAtExit_isTheTotalCompilationTime() {
-        String output = """
-                rebuild done in 0:04
-                Accumulated compiler times
-                ----------------------------------------------------------
-                  Total compilation time   :   2.345 s
-                    Standard compilation   :   2.100 s, Average : 0.001 s
-                """;
-        assertThat(PartProbe.jitSecondsAtExit(output)).isEqualTo(2.345);
-        assertThat(PartProbe.jitSecondsAtExit("rebuild done in 0:04")).isEqualTo(-1);
+    void compilerThreads_areKnownByTheNamesHotSpotGivesThem() {
+        assertThat(PartProbe.isCompilerThread("4250 (C2 CompilerThre) S 4100 4242 4100 0 -1 1 0 0 0 0 900 40 0 0 20 0 41 0")).isTrue();
+        assertThat(PartProbe.isCompilerThread("4251 (C1 CompilerThre) S 4100 4242 4100 0 -1 1 0 0 0 0 90 4 0 0 20 0 41 0")).isTrue();
+        assertThat(PartProbe.isCompilerThread("4252 (kafka-producer-) S 4100 4242 4100 0 -1 1 0 0 0 0 90 4 0 0 20 0 41 0")).isFalse();
+        assertThat(PartProbe.isCompilerThread(STAT)).isFalse();
+    }
+
+    @Test
+    void thisJvm_hasCompilerThreadsWithCpu() {
+        assertThat(PartProbe.jitSeconds(ProcessHandle.current().pid())).isPositive();
     }
 }
