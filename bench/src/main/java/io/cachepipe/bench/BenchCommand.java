@@ -26,16 +26,19 @@ import picocli.CommandLine.Option;
 /**
  * {@code bin/bench}: the benchmarks, each on its own fresh dev stack. {@code load} measures the read
  * path, freshness under load, the change-rate knee and scale-out; {@code pattern} measures pattern
- * invalidation against SCAN+DEL; {@code docs} rewrites docs/benchmarks.md from the published reports.
+ * invalidation against SCAN+DEL; {@code stages} measures each pipeline stage alone ({@link StagesCommand});
+ * {@code docs} rewrites docs/benchmarks.md from the published reports. The JMH micro-benchmarks are
+ * not a subcommand: {@code bin/bench jmh} hands its arguments to JMH's own runner.
  * With {@code --publish}, reports and charts go to docs/benchmarks/ and the page is rewritten.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Load.class, BenchCommand.Pattern.class,
-        BenchCommand.Docs.class}, description = "cachepipe benchmarks on real servers, compared side by side in one run.")
+        StagesCommand.class, BenchCommand.Docs.class}, description = "cachepipe benchmarks on real servers, compared side by side in one run.")
 public final class BenchCommand {
     static final Path PUBLISHED = Path.of("docs", "benchmarks");
     static final Path PAGE = Path.of("docs", "benchmarks.md");
     static final String LOAD_JSON = "load.json";
     static final String PATTERN_JSON = "pattern.json";
+    static final String STAGES_JSON = "stages.json";
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCommand()).registerConverter(Duration.class, BenchCommand::duration).execute(args));
@@ -221,7 +224,9 @@ public final class BenchCommand {
         Path pattern = PUBLISHED.resolve(PATTERN_JSON);
         Report loadReport = Files.exists(load) ? Json.mapper().readValue(load.toFile(), Report.class) : null;
         PatternReport patternReport = Files.exists(pattern) ? Json.mapper().readValue(pattern.toFile(), PatternReport.class) : null;
-        Files.writeString(PAGE, BenchmarksDoc.render(loadReport, patternReport, "benchmarks"));
+        Path stages = PUBLISHED.resolve(STAGES_JSON);
+        StagesReport stagesReport = Files.exists(stages) ? Json.mapper().readValue(stages.toFile(), StagesReport.class) : null;
+        Files.writeString(PAGE, BenchmarksDoc.render(loadReport, patternReport, stagesReport, "benchmarks"));
         System.out.println("Wrote " + PAGE.toAbsolutePath());
     }
 

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * docs/benchmarks.md, rendered from the reports of the last published run. Every figure in it comes
- * from {@code load.json} and {@code pattern.json} beside the charts, so the prose never drifts from
+ * from {@code load.json}, {@code pattern.json} and {@code stages.json} beside the charts, so the prose never drifts from
  * the measurement: rerun, and the page is rewritten.
  */
 final class BenchmarksDoc {
@@ -15,8 +15,8 @@ final class BenchmarksDoc {
     private BenchmarksDoc() {
     }
 
-    /** The page; either report may be missing (not run yet). {@code charts} is the charts' folder relative to the page. */
-    static String render(@Nullable Report load, @Nullable PatternReport pattern, String charts) {
+    /** The page; any report may be missing (not run yet). {@code charts} is the charts' folder relative to the page. */
+    static String render(@Nullable Report load, @Nullable PatternReport pattern, @Nullable StagesReport stages, String charts) {
         var doc = new BenchmarksDoc();
         doc.header(load);
         if (load != null) {
@@ -26,11 +26,14 @@ final class BenchmarksDoc {
                 doc.changeRate(load.changeRate(), charts);
             }
             if (load.scaleOut() != null) {
-                doc.scaleOut(load.scaleOut());
+                doc.md.append(ScaleOutDoc.markdown(load.scaleOut()));
             }
         }
         if (pattern != null) {
             doc.pattern(pattern, charts);
+        }
+        if (stages != null) {
+            doc.md.append(StagesDoc.markdown(stages));
         }
         doc.caveats();
         return doc.md.toString();
@@ -48,6 +51,7 @@ final class BenchmarksDoc {
         line("```bash");
         line("bin/bench load --publish --cpu-limit 0.25   # read path, freshness, change-rate knee, scale-out (~18 min)");
         line("bin/bench pattern --publish       # pattern invalidation on 1,000,000 keys vs SCAN+DEL (~3 min)");
+        line("bin/bench stages --publish        # cost per stage: cdc-capture, invalidator, warmer, rebuild vs pipelined SET");
         line("bin/bench load --baseline docs/benchmarks/load.json   # compare with the published run; exit 1 on a regression");
         line("```");
         line("");
@@ -172,74 +176,6 @@ final class BenchmarksDoc {
         }
         line("");
         image("Change rate sweep", charts + "/" + Charts.CHANGE_RATE);
-    }
-
-    private void scaleOut(Report.ScaleOut scale) {
-        line("## Scale-out");
-        line("");
-        line("Separate processes against one stack, change and warm topics of " + Deployment.PARTITIONS + " partitions in both layouts; "
-                + "see [scaling.md](scaling.md) for the playbook. Read throughput is the mixed workload saturating, with the same number of "
-                + "client connections per API (more instances serve more clients), after a warm-up run of the same length. Changes/s is how "
-                + "fast the invalidators drain a backlog written while they were frozen (SIGSTOP), counted by their own metrics from the "
-                + "moment every instance takes part until 80% of the backlog is done, over two such drains; before them, smaller drains "
-                + "warm each instance until its JIT has settled. CPU is what the measured processes used meanwhile (1.0 = one core), "
-                + "*busy* the share of the whole machine's cores in use: parts at their quota on a machine with idle cores were the "
-                + "limit; a machine near 100% busy was.");
-        line("");
-        if (scale.cpuLimit() > 0) {
-            line(fmt("**Each process ran with a CPU limit of %.2f cores while measured** (a cgroup of its own with a CFS quota, as "
-                    + "`resources.limits.cpu` gives each pod, and `-XX:ActiveProcessorCount` to match, as a JVM in such a pod sees): "
-                    + "instances get capacity of their own, as they would on their own cores or nodes, while PostgreSQL, Kafka, Redis and "
-                    + "the load generator keep the rest of the machine. Processes start and warm up without the limit, as a pod that has "
-                    + "run for a while is warm; under a small quota a cold JVM spends minutes compiling, and each added instance compiles "
-                    + "the same code again.", scale.cpuLimit()));
-        } else {
-            line("**No CPU limit per process: on a 2-core machine more processes do not add throughput, they take it away.** PostgreSQL, "
-                    + "Kafka, Redis, the load generator and every process already share two cores, so each extra JVM adds its own JIT, GC "
-                    + "and near cache and finds no idle core to run on. `bin/bench load --cpu-limit 0.25` gives each process a quota of its "
-                    + "own, as pods have.");
-        }
-        line("");
-        line("What the run shows besides throughput: Kafka shares the partitions between the instances, an instance killed under "
-                + "writes hands its partitions over, and the cache stays coherent through it.");
-        line("");
-        line("| layout | read req/s | APIs' CPU | machine busy | changes/s applied | invalidators' CPU | machine busy | changes per invalidator |");
-        line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
-        for (Report.ScaleOutRun run : scale.runs()) {
-            line(fmt("| %s | %,.0f | %.2f | %.0f%% | %,.0f | %.2f | %.0f%% | %s |", run.layout(), run.readThroughput(), run.readCpu(),
-                    100 * run.readMachineBusy(), run.changesPerSecond(), run.drainCpu(), 100 * run.drainMachineBusy(),
-                    run.drainPerInstance() == null ? "" : run.drainPerInstance().stream().map(n -> fmt("%,d", n))
-                            .collect(java.util.stream.Collectors.joining(" / "))));
-        }
-        line("");
-        if (scale.runs().size() == 2) {
-            Report.ScaleOutRun single = scale.runs().get(0);
-            Report.ScaleOutRun scaled = scale.runs().get(1);
-            double reads = scaled.readThroughput() / single.readThroughput();
-            double drain = scaled.changesPerSecond() / single.changesPerSecond();
-            line(fmt("Scaled / single in this run: reads **%.2fx**, backlog drain **%.2fx**.", reads, drain)
-                    + limitedBy("reads", reads, scaled.readMachineBusy()) + limitedBy("drain", drain, scaled.drainMachineBusy()));
-            line("");
-        }
-        line("Partition assignment while 2 invalidators and 2 warmers ran (Kafka's own view, `Admin.describeConsumerGroups`):");
-        line("");
-        line("```");
-        scale.invalidatorAssignments().forEach(this::line);
-        scale.warmerAssignments().forEach(this::line);
-        line("```");
-        line("");
-        line(fmt("Audit after the writers stopped and the pipeline drained: %,d entries checked, **%d stale**.", scale.checkedByAudit(),
-                scale.staleAfterAudit()));
-        line("");
-    }
-
-    /** Why a figure did not grow with the instances, when the machine says so. */
-    private static String limitedBy(String figure, double ratio, double machineBusy) {
-        if (ratio >= 1.2 || machineBusy < 0.9) {
-            return "";
-        }
-        return fmt(" The %s did not grow because the machine was %.0f%% busy: the stack, the load generator and the processes "
-                + "shared its two cores, so the machine, not the parts, was the limit.", figure, 100 * machineBusy);
     }
 
     private void pattern(PatternReport pattern, String charts) {

@@ -14,7 +14,6 @@ import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.db.DataSources;
 import io.cachepipe.core.db.ViewLoader;
-import io.cachepipe.core.kafka.TopicAdmin;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.devstack.DevStack;
@@ -22,14 +21,7 @@ import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
 import io.cachepipe.testsupport.PartProcess;
 import io.cachepipe.testsupport.TestNamespace;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
@@ -38,20 +30,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The four parts as separate processes (child JVMs) on one dev stack, in a namespace of their own:
  * one cdc-capture, and as many invalidators, warmers and APIs as the layout says, configured by
  * {@code CACHEPIPE_*} environment variables exactly as a deployment would be. The bench keeps its own
- * clients on the side (Redis, PostgreSQL, Kafka Admin) to watch the pipeline and audit the cache.
+ * clients on the side (Redis, PostgreSQL, Kafka Admin through {@link KafkaView}) to watch the pipeline
+ * and audit the cache.
  */
 final class Deployment implements AutoCloseable {
     /** How many of each part run. cdc-capture is always one: one replication slot, one reader. */
@@ -65,12 +52,10 @@ final class Deployment implements AutoCloseable {
     private final TestNamespace namespace;
     private final Map<String, String> settings;
     private final KafkaConfig kafka;
-    private final String invalidatorGroup;
-    private final String warmerGroup;
     private final HikariDataSource pool;
     private final RedisConnector redis;
     private final CacheStore store;
-    private final Admin admin;
+    private final KafkaView kafkaView;
     private final PartProcess cdc;
     private final List<PartProcess> invalidators = new ArrayList<>();
     private final List<PartProcess> warmers = new ArrayList<>();
@@ -91,13 +76,11 @@ final class Deployment implements AutoCloseable {
         RedisConfig redisConfig = parsed.read(RedisConfig::read);
         CacheConfig cache = parsed.read(CacheConfig::read);
         parsed.validate();
-        this.invalidatorGroup = kafka.topicPrefix() + "-invalidator";
-        this.warmerGroup = kafka.topicPrefix() + "-warmer";
         this.pool = DataSources.pool(postgres, "bench-deployment");
         this.redis = RedisConnector.connect(redisConfig);
         this.store = new CacheStore(redis, new KeySpace(redisConfig.namespace(), ViewsFile.load(cache.viewsFile())), cache,
                 Clock.systemUTC(), RandomGenerator.getDefault());
-        this.admin = TopicAdmin.admin(kafka);
+        this.kafkaView = new KafkaView(kafka);
         String name = layout.name().replaceAll("[^a-z0-9]+", "-");
         this.cdc = part(name + "-cdc", "io.cachepipe.cdc.CdcCaptureMain", "cdc.admin-port", Map.of());
         for (int i = 1; i <= layout.invalidators(); i++) {
@@ -165,6 +148,33 @@ final class Deployment implements AutoCloseable {
         parts.forEach(part -> part.awaitReady(READY));
     }
 
+    /**
+     * SIGTERM to cdc-capture and every invalidator and warmer: for a measurement of something else
+     * (a rebuild) that they would otherwise share the machine with.
+     */
+    void stopPipeline() {
+        warmers.forEach(PartProcess::stop);
+        invalidators.forEach(PartProcess::stop);
+        cdc.stop();
+    }
+
+    /**
+     * SIGSTOP to cdc-capture: it reads nothing from its replication slot until thawed, and PostgreSQL
+     * keeps the WAL written meanwhile for it. Thaw it within {@code wal_sender_timeout} (60 s by default),
+     * or PostgreSQL drops the replication connection.
+     */
+    void freezeCdc() {
+        cdc.freeze();
+    }
+
+    void thawCdc() {
+        cdc.thaw();
+    }
+
+    PartProcess cdc() {
+        return cdc;
+    }
+
     /** SIGSTOP to every invalidator and warmer: warm JVMs that process nothing until thawed. */
     void freezeConsumers() {
         invalidators.forEach(PartProcess::freeze);
@@ -199,63 +209,20 @@ final class Deployment implements AutoCloseable {
         return pool;
     }
 
-    /**
-     * Changes one invalidator process has processed since it started, from its own metrics
-     * ({@code cachepipe_invalidator_changes_total} on its admin port).
-     */
-    static long changesProcessed(PartProcess invalidator) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + invalidator.readyPort() + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        try (var client = HttpClient.newHttpClient()) {
-            String metrics = client.send(request, HttpResponse.BodyHandlers.ofString()).body();
-            return Math.round(metrics.lines().filter(line -> line.startsWith("cachepipe_invalidator_changes_total{"))
-                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the metrics of " + invalidator + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading the metrics of " + invalidator, e);
-        }
+    CacheStore store() {
+        return store;
+    }
+
+    KafkaView kafka() {
+        return kafkaView;
     }
 
     /**
-     * Milliseconds the process's JIT compilers have spent so far ({@code java.ci.totalTime}, read with
-     * {@code jcmd PerfCounter.print}): compile time inside a measured window means the process was
-     * still warming up.
+     * A command that runs to completion (not started yet), configured by the same {@code CACHEPIPE_*}
+     * environment as the parts, with its output in the parts' log folder.
      */
-    static long jitMillis(PartProcess part) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        try {
-            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(part.pid()), "PerfCounter.print").redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            process.waitFor();
-            long ticks = counter(output, "java.ci.totalTime");
-            long frequency = counter(output, "sun.os.hrt.frequency");
-            return ticks * 1000 / frequency;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + jcmd + " on " + part + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading the JIT time of " + part, e);
-        }
-    }
-
-    private static long counter(String perfCounters, String name) {
-        return perfCounters.lines().filter(line -> line.startsWith(name + "=")).findFirst()
-                .map(line -> Long.parseLong(line.substring(name.length() + 1).trim()))
-                .orElseThrow(() -> new IllegalStateException("no " + name + " in jcmd PerfCounter.print"));
-    }
-
-    /** Records in the change topics: the sum of their partitions' end offsets. */
-    long changeRecords() throws Exception {
-        var ends = new HashMap<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
-        String prefix = kafka.topicPrefix() + ".public.";
-        for (var topic : admin.describeTopics(admin.listTopics().names().get().stream().filter(t -> t.startsWith(prefix)).toList())
-                .allTopicNames().get().values()) {
-            topic.partitions().forEach(p -> ends.put(new TopicPartition(topic.name(), p.partition()),
-                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
-        }
-        return admin.listOffsets(ends).all().get().values().stream().mapToLong(info -> info.offset()).sum();
+    PartProcess command(String name, String mainClass, List<String> arguments) {
+        return PartProcess.builder(mainClass).name(name).environment(environment(settings)).arguments(arguments).logDirectory(LOGS).build();
     }
 
     /**
@@ -263,34 +230,7 @@ final class Deployment implements AutoCloseable {
      * warm requests are not visible from here: a half-second quiet period outlasts their 20 ms window.
      */
     void awaitCaughtUp(Duration timeout) {
-        new CatchUp(pool, store, kafka, warmerGroup, () -> 0, Duration.ofMillis(500)).await(timeout);
-    }
-
-    /** Members of a stable group that hold at least one partition; 0 while the group rebalances. */
-    int membersWithPartitions(String role) throws Exception {
-        ConsumerGroupDescription description = describe(role);
-        if (description.groupState() != GroupState.STABLE) {
-            return 0;
-        }
-        return (int) description.members().stream().filter(member -> !member.assignment().topicPartitions().isEmpty()).count();
-    }
-
-    /** Which process holds which partitions, as Kafka's group coordinator says. */
-    List<String> assignments(String role) throws Exception {
-        ConsumerGroupDescription description = describe(role);
-        List<String> lines = new ArrayList<>();
-        for (MemberDescription member : description.members()) {
-            List<String> partitions = member.assignment().topicPartitions().stream()
-                    .map(tp -> tp.topic().substring(tp.topic().indexOf('.') + 1) + "-" + tp.partition()).sorted().toList();
-            lines.add(String.format("%-11s %-60s %s", role, member.clientId(), partitions));
-        }
-        lines.sort(String::compareTo);
-        return lines;
-    }
-
-    private ConsumerGroupDescription describe(String role) throws Exception {
-        String group = role.equals("invalidator") ? invalidatorGroup : warmerGroup;
-        return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        new CatchUp(pool, store, kafka, kafkaView.warmerGroup(), () -> 0, Duration.ofMillis(500)).await(timeout);
     }
 
     AuditReport audit() {
@@ -308,9 +248,7 @@ final class Deployment implements AutoCloseable {
         } else {
             readyPort = Integer.parseInt(values.get("api.port"));
         }
-        Map<String, String> environment = new HashMap<>();
-        values.forEach((key, value) -> environment.put(key.equals("cache.enabled") ? "CACHE_ENABLED" : Setting.envName(key), value));
-        var builder = PartProcess.builder(mainClass).name(name).environment(environment).readyPort(readyPort).logDirectory(LOGS);
+        var builder = PartProcess.builder(mainClass).name(name).environment(environment(values)).readyPort(readyPort).logDirectory(LOGS);
         if (cpuLimit != null) {
             builder.onStart(pid -> cpuLimit.apply(name, pid));
             // What a JVM in a pod with this CPU limit sees of the machine, so it sizes its GC, JIT and pools to it.
@@ -321,13 +259,20 @@ final class Deployment implements AutoCloseable {
         return builder.build();
     }
 
+    /** Settings as the environment variables a deployment sets (docs/configuration.md). */
+    private static Map<String, String> environment(Map<String, String> values) {
+        Map<String, String> environment = new HashMap<>();
+        values.forEach((key, value) -> environment.put(key.equals("cache.enabled") ? "CACHE_ENABLED" : Setting.envName(key), value));
+        return environment;
+    }
+
     @Override
     public void close() {
         apis.forEach(PartProcess::close);
         warmers.forEach(PartProcess::close);
         invalidators.forEach(PartProcess::close);
         cdc.close();
-        admin.close();
+        kafkaView.close();
         redis.close();
         pool.close();
         namespace.close();

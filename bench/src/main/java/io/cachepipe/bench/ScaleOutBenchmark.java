@@ -65,8 +65,8 @@ final class ScaleOutBenchmark {
                             + " machine %.0f%% busy%n", "", options.backlog(), drain.rate(), drain.perInstance(), drain.cpu().parts(),
                             100 * drain.cpu().machine());
                     if (layout == SCALED) {
-                        invalidatorAssignments = deployment.assignments("invalidator");
-                        warmerAssignments = deployment.assignments("warmer");
+                        invalidatorAssignments = deployment.kafka().assignments("invalidator");
+                        warmerAssignments = deployment.kafka().assignments("warmer");
                         invalidatorAssignments.forEach(line -> out.println("    " + line));
                         warmerAssignments.forEach(line -> out.println("    " + line));
                         audit = killUnderWrites(deployment);
@@ -96,7 +96,7 @@ final class ScaleOutBenchmark {
             }
             return new Drain((rate * seconds + other.rate * other.seconds) / total, both,
                     new CpuUse.Usage((cpu.parts() * seconds + other.cpu.parts() * other.seconds) / total,
-                            (cpu.machine() * seconds + other.cpu.machine() * other.seconds) / total),
+                            (cpu.machine() * seconds + other.cpu.machine() * other.seconds) / total, total),
                     jitSeconds + other.jitSeconds, total);
         }
     }
@@ -151,19 +151,15 @@ final class ScaleOutBenchmark {
 
     /**
      * Warms the invalidators with quarter-size drains without the CPU limit until their JIT has
-     * settled (under a tenth of the drain's time spent compiling, per instance; at most 8), then
-     * measures two full drains under the limit, as one. The APIs stay stopped meanwhile, so that what
+     * settled ({@link DrainRounds}), then measures two full drains under the limit, as one. The APIs stay stopped meanwhile, so that what
      * is measured is what the invalidators add, not their share of a machine the readers compete for.
      */
     private Drain backlogDrain(Deployment deployment, @Nullable CpuLimit limit) throws Exception {
         deployment.stopApis();
-        for (int round = 1; round <= 8; round++) {
-            Drain warmUp = drain(deployment, options.backlog() / 4, null);
-            out.printf(Locale.ROOT, "    warm-up drain %d: %,.0f/s, JIT compiled %.1f s in %.1f s%n", round, warmUp.rate(), warmUp.jitSeconds(), warmUp.seconds());
-            if (warmUp.jitSeconds() < 0.1 * warmUp.seconds() * deployment.invalidators().size()) {
-                break;
-            }
-        }
+        DrainRounds.warmUp(options.backlog(), backlog -> drain(deployment, backlog, null),
+                warmUp -> DrainRounds.settled(warmUp.jitSeconds(), warmUp.seconds(), deployment.invalidators().size()),
+                (warmUp, round) -> out.printf(Locale.ROOT, "    warm-up drain %d: %,.0f/s, JIT compiled %.1f s in %.1f s%n", round,
+                        warmUp.rate(), warmUp.jitSeconds(), warmUp.seconds()));
         Drain measured = null;
         for (int run = 1; run <= 2; run++) {
             Drain drain = drain(deployment, options.backlog(), limit);
@@ -187,33 +183,34 @@ final class ScaleOutBenchmark {
      */
     private Drain drain(Deployment deployment, int backlog, @Nullable CpuLimit limit) throws Exception {
         List<PartProcess> invalidators = deployment.invalidators();
-        long[] frozen = processed(invalidators); // idle by now: the last phase caught up
+        long[] frozen = PartProbe.changesProcessed(invalidators); // idle by now: the last phase caught up
         deployment.freezeConsumers();
-        long before = deployment.changeRecords();
+        long before = deployment.kafka().changeRecords();
         try (ChangeWriter writer = ChangeWriter.atRate(deployment.pool(), workload, 1_000_000, 8)) {
             while (writer.written() < backlog) {
                 Thread.sleep(20);
             }
         }
-        awaitPublished(deployment, before + backlog);
+        DrainRounds.awaitSettled("change records", deployment.kafka()::changeRecords, before + backlog, Duration.ofSeconds(1),
+                Duration.ofMinutes(5));
         if (limit != null) {
             limit.enforce();
         }
         try {
             deployment.thawInvalidators();
             awaitEveryInstanceWorking(deployment, invalidators);
-            long[] open = processed(invalidators);
-            long jitBefore = jitMillis(invalidators);
+            long[] open = PartProbe.changesProcessed(invalidators);
+            double jitBefore = PartProbe.jitSeconds(invalidators);
             CpuUse cpu = CpuUse.of(invalidators);
             long start = System.nanoTime();
             long[] now;
             do {
                 Thread.sleep(250);
-                now = processed(invalidators);
+                now = PartProbe.changesProcessed(invalidators);
             } while (sum(now) - sum(frozen) < backlog * 0.8);
             double seconds = (System.nanoTime() - start) / 1e9;
             CpuUse.Usage used = cpu.usage();
-            double jitSeconds = (jitMillis(invalidators) - jitBefore) / 1000.0;
+            double jitSeconds = PartProbe.jitSeconds(invalidators) - jitBefore;
             List<Long> perInstance = new ArrayList<>();
             for (int i = 0; i < now.length; i++) {
                 perInstance.add(now[i] - open[i]);
@@ -232,50 +229,27 @@ final class ScaleOutBenchmark {
         }
     }
 
-    private static long jitMillis(List<PartProcess> parts) {
-        return parts.stream().mapToLong(Deployment::jitMillis).sum();
-    }
-
     private static long sum(long[] counts) {
         return java.util.Arrays.stream(counts).sum();
     }
 
-    /** Until cdc-capture has published at least {@code records} change records and then nothing more for a second. */
-    private static void awaitPublished(Deployment deployment, long records) throws Exception {
-        long published;
-        long stableSince = System.nanoTime();
-        long last = -1;
-        do {
-            Thread.sleep(100);
-            published = deployment.changeRecords();
-            if (published != last) {
-                last = published;
-                stableSince = System.nanoTime();
-            }
-        } while (published < records || System.nanoTime() - stableSince < Duration.ofSeconds(1).toNanos());
-    }
-
     private static void awaitEveryInstanceWorking(Deployment deployment, List<PartProcess> invalidators) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        while (deployment.membersWithPartitions("invalidator") < invalidators.size()) {
+        while (deployment.kafka().membersWithPartitions("invalidator") < invalidators.size()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the invalidator group did not settle on " + invalidators.size() + " members in 2 min");
             }
             Thread.sleep(50);
         }
-        long[] since = processed(invalidators);
+        long[] since = PartProbe.changesProcessed(invalidators);
         for (int i = 0; i < since.length; i++) {
-            while (Deployment.changesProcessed(invalidators.get(i)) == since[i]) {
+            while (PartProbe.changesProcessed(invalidators.get(i)) == since[i]) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(invalidators.get(i) + " processed nothing for 2 min after the thaw");
                 }
                 Thread.sleep(20);
             }
         }
-    }
-
-    private static long[] processed(List<PartProcess> invalidators) {
-        return invalidators.stream().mapToLong(Deployment::changesProcessed).toArray();
     }
 
     /** Writes at a steady rate while one invalidator and one warmer are SIGKILLed and restarted; then audits everything. */

@@ -10,13 +10,14 @@ import java.util.SplittableRandom;
  * keyspace (and over categories) instead of being ids 1, 2, 3.
  *
  * <p>Sampling is a binary search in the precomputed cumulative distribution: O(log n), no allocation.
- * Thread-safe once built; each caller brings its own random generator.
+ * Thread-safe once built; each caller brings its own random generator. Public for the JMH benchmarks
+ * ({@code io.cachepipe.bench.jmh}), which draw their keys the way the load does.
  */
-final class Zipf {
+public final class Zipf {
     private final double[] cumulative;
     private final int[] itemOfRank;
 
-    Zipf(int n, double exponent, long seed) {
+    public Zipf(int n, double exponent, long seed) {
         if (n < 1 || exponent < 0 || Double.isNaN(exponent)) {
             throw new IllegalArgumentException("need n >= 1 and exponent >= 0, got n=" + n + ", exponent=" + exponent);
         }
@@ -49,7 +50,7 @@ final class Zipf {
     }
 
     /** An item index in {@code [0, n)}. */
-    int next(SplittableRandom random) {
+    public int next(SplittableRandom random) {
         return itemOfRank[rank(random.nextDouble())];
     }
 

@@ -54,6 +54,6 @@ class LoadBenchmarkIT {
         assertThat(report.changeRate().steps()).isNotEmpty().allSatisfy(step -> assertThat(step.achievedPerSecond()).isPositive());
 
         assertThat(Charts.write(report, out)).hasSize(4);
-        assertThat(BenchmarksDoc.render(report, null, "benchmarks")).contains("## Read path", "## Sustained change rate");
+        assertThat(BenchmarksDoc.render(report, null, null, "benchmarks")).contains("## Read path", "## Sustained change rate");
     }
 }

@@ -34,7 +34,7 @@ class ReportRenderingTest {
 
     @Test
     void thePage_carriesTheHeadlineFiguresAndLinksTheCharts() {
-        String page = BenchmarksDoc.render(SampleReports.load(1, 0.999), SampleReports.pattern(), "benchmarks");
+        String page = BenchmarksDoc.render(SampleReports.load(1, 0.999), SampleReports.pattern(), null, "benchmarks");
         assertThat(page)
                 .contains("| cached / no-op throughput, product | 0.82 |")
                 .contains("| hit rate, mixed workload with 1% writes | 99.900% |")
@@ -46,7 +46,7 @@ class ReportRenderingTest {
                 .contains("| 2 invalidators, 2 warmers, 3 APIs | 7,000 | 0.75 | 90% | 900 | 0.50 | 95% | 8,000 / 8,100 |")
                 .contains("reads **1.40x**, backlog drain **1.13x**. The drain did not grow because the machine was 95% busy")
                 .contains("**0 stale**");
-        assertThat(BenchmarksDoc.render(null, SampleReports.pattern(), "benchmarks")).contains("## Pattern invalidation")
+        assertThat(BenchmarksDoc.render(null, SampleReports.pattern(), null, "benchmarks")).contains("## Pattern invalidation")
                 .doesNotContain("## Read path");
     }
 }

@@ -38,6 +38,23 @@ final class SampleReports {
                 new Report.Percentiles(100, 0.4, 0.6, 0.9, 1.0), new Report.Percentiles(100, 450, 520, 610, 650), 1125, 678);
     }
 
+    /** A stages run: cdc at 10,000 changes/s on its own core, the invalidator machine-bound, the warmer waiting. */
+    static StagesReport stages() {
+        Map<String, Double> stack = Map.of(StackCpu.KAFKA, 0.3, StackCpu.POSTGRES, 0.4, StackCpu.REDIS, 0.1);
+        List<StagesReport.Stage> stages = List.of(
+                new StagesReport.Stage(StagesReport.CDC, "changes", 48_000, 1, 4.8, 4.32, 0.9, 0.85, 0.05, 0.04, stack, Map.of(), Map.of()),
+                new StagesReport.Stage(StagesReport.INVALIDATOR, "changes", 49_000, 1, 40, 44, 1.1, 0.95, 0.3, 0.2, stack,
+                        Map.of("evalsha", 200_000L, "hset", 100_000L), Map.of("warm requests sent", 150_000L)),
+                new StagesReport.Stage(StagesReport.WARMER, "warm requests", 140_000, 3, 5, 2.8, 0.56, 0.6, 0.1, 0.5, stack,
+                        Map.of("evalsha", 5_000L), Map.of("warm requests", 150_000L, "database loads", 5_000L)),
+                new StagesReport.Stage(StagesReport.REBUILD, "rows", 20_000, 0, 4, 10, 1.2, 0.8, 6, 1.5, stack,
+                        Map.of("evalsha", 20_000L), Map.of("change records read", 160_000L)),
+                new StagesReport.Stage(StagesReport.PIPELINED_SET, "keys", 20_000, 0, 0.4, 0.3, 0.75, 0.7, 0, 0,
+                        Map.of(StackCpu.REDIS, 0.6), Map.of("set", 20_000L), Map.of()));
+        return new StagesReport(new Report.Meta("2026-12-05T12:00:00Z", 2, "25", "abc1234", Map.of("changes", "50000")), 10_000, 100,
+                50_000, 2, stages, 0.1);
+    }
+
     private static Report.ModeResult mode(String name, double throughput, double p50, double hitRate) {
         var latency = new Report.Percentiles(10_000, p50, p50 * 3, p50 * 8, p50 * 20);
         return new Report.ModeResult(name, throughput, 1_000, latency,

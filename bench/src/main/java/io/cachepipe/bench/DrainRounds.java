@@ -1,0 +1,70 @@
+package io.cachepipe.bench;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.ObjIntConsumer;
+import java.util.function.Predicate;
+
+/**
+ * The drain pattern of the process benchmarks (scale-out, stages): work piles up while the measured
+ * processes are frozen (SIGSTOP), they are thawed, and a window measures how fast they get through
+ * it. Drains of a quarter of the backlog come first, until the JIT compiler threads used under a
+ * tenth of a drain's time per process ({@link PartProbe#jitSeconds}; at most {@value #MAX_WARM_UPS}
+ * drains): a JVM still compiling measures its compiler, not its work, and every process compiles its
+ * own code.
+ */
+final class DrainRounds {
+    static final int MAX_WARM_UPS = 8;
+
+    /** One drain of {@code backlog} changes, answering what it measured. */
+    @FunctionalInterface
+    interface Round<D> {
+        D drain(int backlog) throws Exception;
+    }
+
+    private DrainRounds() {
+    }
+
+    /**
+     * Runs warm-up drains of a quarter of {@code backlog} until {@code settled} holds for one (at most
+     * {@value #MAX_WARM_UPS}), handing each to {@code report} with its number; answers how many ran.
+     */
+    static <D> int warmUp(int backlog, Round<D> round, Predicate<D> settled, ObjIntConsumer<D> report) throws Exception {
+        for (int number = 1; number <= MAX_WARM_UPS; number++) {
+            D drain = round.drain(Math.max(1, backlog / 4));
+            report.accept(drain, number);
+            if (settled.test(drain)) {
+                return number;
+            }
+        }
+        return MAX_WARM_UPS;
+    }
+
+    /** True when the JIT of {@code processes} used under a tenth of the window's time each: it has settled. */
+    static boolean settled(double jitSeconds, double windowSeconds, int processes) {
+        return jitSeconds < 0.1 * windowSeconds * processes;
+    }
+
+    /**
+     * Polls {@code count} until it is at least {@code atLeast} and then has not changed for {@code quiet}:
+     * a producer that is done, not one that paused between two sends.
+     */
+    static long awaitSettled(String what, Callable<Long> count, long atLeast, Duration quiet, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long last = -1;
+        long stableSince = System.nanoTime();
+        while (true) {
+            long now = count.call();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            } else if (now >= atLeast && System.nanoTime() - stableSince >= quiet.toNanos()) {
+                return now;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + " stood at " + now + ", not at least " + atLeast + " and settled, after " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.cachepipe.bench;
+
+import io.cachepipe.core.cache.RedisConnector;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The stages benchmark's own Redis commands, in one place: the server's statistics ({@code INFO
+ * commandstats}: what a stage made Redis do; {@code process_id}: whose CPU to count), {@code FLUSHALL}
+ * before a rebuild, and the pipelined-{@code SET} baseline a rebuild is compared with. The cache
+ * itself is only ever read through {@link io.cachepipe.core.cache.CacheStore}; these raw commands are
+ * for a dev stack whose Redis serves this benchmark alone.
+ */
+final class RedisProbe {
+    /** The command that reads the statistics, left out of them. */
+    private static final String INFO = "info";
+
+    private final RedisClusterAsyncCommands<byte[], byte[]> redis;
+
+    RedisProbe(RedisConnector connector) {
+        this.redis = connector.commands();
+    }
+
+    /** Calls of every command since the server started (or its statistics were reset). */
+    Map<String, Long> commandCalls() {
+        return commandCalls(join(redis.info("commandstats")));
+    }
+
+    /** The server's process id, as it reports it. */
+    long serverPid() {
+        return join(redis.info("server")).lines().filter(line -> line.startsWith("process_id:")).findFirst()
+                .map(line -> Long.parseLong(line.substring("process_id:".length()).strip()))
+                .orElseThrow(() -> new IllegalStateException("Redis did not report its process_id"));
+    }
+
+    /** Empties every database: a rebuild then starts from nothing, as after a Redis loss. */
+    void flushAll() {
+        join(redis.flushall());
+    }
+
+    /**
+     * Writes one key per entry of {@code sizes} (named {@code prefix + i}) with a value of that many
+     * bytes, by plain {@code SET}, up to {@code inFlight} commands outstanding: the fastest way to put
+     * these bytes into Redis, with none of the cache's bookkeeping. Answers the seconds it took.
+     */
+    double pipelinedSet(String prefix, List<Integer> sizes, int inFlight) throws InterruptedException {
+        Map<Integer, byte[]> values = new HashMap<>();
+        var permits = new Semaphore(inFlight);
+        long started = System.nanoTime();
+        for (int i = 0; i < sizes.size(); i++) {
+            byte[] value = values.computeIfAbsent(sizes.get(i), size -> "x".repeat(size).getBytes(StandardCharsets.US_ASCII));
+            permits.acquire();
+            redis.set((prefix + i).getBytes(StandardCharsets.UTF_8), value).whenComplete((reply, failure) -> permits.release());
+        }
+        if (!permits.tryAcquire(inFlight, 2, TimeUnit.MINUTES)) {
+            throw new IllegalStateException("pipelined SETs still outstanding after 2 minutes");
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    /** Command name → calls, from the text of {@code INFO commandstats} ({@code cmdstat_get:calls=3,usec=...}). */
+    static Map<String, Long> commandCalls(String info) {
+        Map<String, Long> calls = new TreeMap<>();
+        info.lines().filter(line -> line.startsWith("cmdstat_")).forEach(line -> {
+            String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+            for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+                if (field.startsWith("calls=")) {
+                    calls.put(name, Long.parseLong(field.substring("calls=".length()).strip()));
+                }
+            }
+        });
+        return calls;
+    }
+
+    /** Calls made between two readings, per command, without the statistics' own {@code INFO} and commands not called. */
+    static Map<String, Long> callsBetween(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> calls = new TreeMap<>();
+        after.forEach((name, count) -> {
+            long made = count - before.getOrDefault(name, 0L);
+            if (made > 0 && !name.equals(INFO)) {
+                calls.put(name, made);
+            }
+        });
+        return calls;
+    }
+
+    private static <T> T join(CompletionStage<T> reply) {
+        return reply.toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join();
+    }
+}
