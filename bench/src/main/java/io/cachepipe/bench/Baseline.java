@@ -63,6 +63,10 @@ final class Baseline {
             findings.add(lower("sustained change rate (changes/s)", baseline.changeRate(), current.changeRate(),
                     Report.ChangeRate::kneePerSecond, tolerance));
         }
+        if (baseline.bulkChangeRate() != null && current.bulkChangeRate() != null) {
+            findings.add(lower("sustained change rate in 100-row transactions (changes/s)", baseline.bulkChangeRate(),
+                    current.bulkChangeRate(), Report.ChangeRate::kneePerSecond, tolerance));
+        }
         return findings;
     }
 

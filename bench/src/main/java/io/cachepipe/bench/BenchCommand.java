@@ -63,9 +63,13 @@ public final class BenchCommand {
             return Files.createDirectories(publish ? PUBLISHED : out);
         }
 
+        @Option(names = "--no-fsync", description = "run PostgreSQL without fsync, as the tests do (by default the benchmarks' "
+                + "PostgreSQL flushes its WAL on commit, as a production server does)")
+        boolean noFsync;
+
         DevStack startStack() throws IOException {
             deleteRecursively(dataDir);
-            return DevStack.start(DevStackOptions.fromEnvironment(dataDir));
+            return DevStack.start(DevStackOptions.fromEnvironment(dataDir).withPostgresFsync(!noFsync));
         }
     }
 
@@ -87,7 +91,11 @@ public final class BenchCommand {
         @Option(names = "--sweep-step") Duration sweepStep = Duration.ofSeconds(5);
         @Option(names = "--sweep-writers") int sweepWriters = 8;
         @Option(names = "--lag-bound") Duration lagBound = Duration.ofSeconds(1);
-        @Option(names = "--no-sweep", description = "skip the change-rate sweep") boolean noSweep;
+        @Option(names = "--no-sweep", description = "skip the change-rate sweeps") boolean noSweep;
+        @Option(names = "--bulk-sweep-start", description = "first rate of the sweep in 100-row transactions, row changes/s "
+                + "(default: ${DEFAULT-VALUE})") double bulkSweepStart = 2_000;
+        @Option(names = "--bulk-sweep-max") double bulkSweepMax = 512_000;
+        @Option(names = "--no-bulk-sweep", description = "skip the sweep in 100-row transactions") boolean noBulkSweep;
         @Option(names = "--no-read-path", description = "skip the read-path runs (every key is still read once, so the sweep "
                 + "invalidates and re-warms a warm cache)") boolean noReadPath;
         @Option(names = "--set", description = "a pipeline setting for this run, key=value as in docs/configuration.md "
@@ -108,6 +116,7 @@ public final class BenchCommand {
                 warmUp = saturated = Duration.ofSeconds(1);
                 openLoop = Duration.ofSeconds(2);
                 sweepMax = Math.min(sweepMax, 400);
+                bulkSweepMax = Math.min(bulkSweepMax, 4_000);
                 sweepStep = Duration.ofSeconds(1);
             }
             if (noReadPath && (publish || baseline != null)) {
@@ -120,6 +129,7 @@ public final class BenchCommand {
             try (DevStack stack = startStack()) {
                 Report.ReadPath read = null;
                 Report.ChangeRate sweep = null;
+                Report.ChangeRate bulkSweep = null;
                 if (!noReadPath || !noSweep) {
                     try (BenchPipeline system = BenchPipeline.start(stack, products, categories, overrides)) {
                         if (noReadPath) {
@@ -131,9 +141,14 @@ public final class BenchCommand {
                                     new ReadBenchmark.Options(warmUp, saturated, openLoop, connections, maxRate, writeShare), out).run();
                         }
                         if (!noSweep) {
-                            out.println("Change-rate sweep");
-                            sweep = new ChangeRateSweep(system, workload,
-                                    new ChangeRateSweep.Options(sweepStart, sweepMax, sweepStep, lagBound, sweepWriters), out).run();
+                            out.println("Change-rate sweep, single-row commits");
+                            sweep = new ChangeRateSweep(system, workload, new ChangeRateSweep.Options(sweepStart, sweepMax, sweepStep,
+                                    lagBound, sweepWriters, ChangeWriter.Shape.SINGLE_ROW), out).run();
+                            if (!noBulkSweep) {
+                                out.println("Change-rate sweep, 100-row transactions");
+                                bulkSweep = new ChangeRateSweep(system, workload, new ChangeRateSweep.Options(bulkSweepStart, bulkSweepMax,
+                                        sweepStep, lagBound, sweepWriters, ChangeWriter.Shape.HUNDRED_ROWS), out).run();
+                            }
                         }
                     }
                 }
@@ -145,7 +160,7 @@ public final class BenchCommand {
                 }
                 report = new Report(meta(Map.of("products", Integer.toString(products), "categories", Integer.toString(categories),
                         "zipf", Double.toString(zipf), "writeShare", Double.toString(writeShare), "connections", Integer.toString(connections),
-                        "quick", Boolean.toString(quick), "settings", overrides.toString())), read, sweep, scaleOut);
+                        "quick", Boolean.toString(quick), "settings", overrides.toString())), read, sweep, bulkSweep, scaleOut);
             }
             Path dir = outDir();
             Json.mapper().writerWithDefaultPrettyPrinter().writeValue(dir.resolve(LOAD_JSON).toFile(), report);

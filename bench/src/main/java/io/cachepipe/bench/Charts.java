@@ -11,6 +11,9 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.jspecify.annotations.Nullable;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -38,8 +41,8 @@ final class Charts {
                         "p99 latency at the same arrival rate per endpoint (open loop, log scale)"), "ms",
                 mode -> mode.latency().p99(), true), dir, LATENCY));
         written.add(save(distribution(report.readPath()), dir, DISTRIBUTION));
-        if (report.changeRate() != null) {
-            written.add(save(changeRate(report.changeRate()), dir, CHANGE_RATE));
+        if (report.changeRate() != null || report.bulkChangeRate() != null) {
+            written.add(save(changeRates(report.changeRate(), report.bulkChangeRate()), dir, CHANGE_RATE));
         }
         return written;
     }
@@ -92,18 +95,42 @@ final class Charts {
         return chart;
     }
 
-    private static CategoryChart changeRate(Report.ChangeRate sweep) {
-        CategoryChart chart = lines(String.format(Locale.ROOT, "Change rate sweep: knee at %,.0f changes/s (lag bound %.0f ms)",
-                sweep.kneePerSecond(), sweep.lagBoundMs()), "target changes / s", "ms (log scale)");
-        List<String> x = sweep.steps().stream().map(s -> String.format(Locale.ROOT, "%,.0f", s.targetPerSecond())).toList();
-        chart.addSeries("commit -> invalidated p50", x, sweep.steps().stream().map(s -> Math.max(0.1, s.invalidated().p50())).toList())
-                .setMarker(SeriesMarkers.CIRCLE);
-        chart.addSeries("commit -> invalidated p99", x, sweep.steps().stream().map(s -> Math.max(0.1, s.invalidated().p99())).toList())
-                .setMarker(SeriesMarkers.DIAMOND);
-        chart.addSeries("drain after writers stop", x, sweep.steps().stream().map(s -> Math.max(0.1, s.drainMs())).toList())
-                .setMarker(SeriesMarkers.SQUARE);
-        chart.addSeries("lag bound", x, x.stream().map(v -> sweep.lagBoundMs()).toList()).setMarker(SeriesMarkers.NONE);
-        logFloor(chart, sweep.steps().stream().mapToDouble(s -> Math.max(0.1, s.invalidated().p50())).min().orElse(1));
+    /**
+     * Commit → invalidated p99 against the rate written, both axes logarithmic, one line per writer
+     * shape, with the lag bound and each shape's PostgreSQL-alone rate as a vertical mark.
+     */
+    private static XYChart changeRates(Report.@Nullable ChangeRate single, Report.@Nullable ChangeRate bulk) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
+                .title("Change-rate sweeps: commit -> invalidated p99 by rate written")
+                .xAxisTitle("row changes written / s (log scale)").yAxisTitle("ms (log scale)").build();
+        style(chart);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        double highest = 1;
+        for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
+            if (sweep == null) {
+                continue;
+            }
+            List<Report.ChangeRateStep> steps = sweep.steps().stream()
+                    .sorted(java.util.Comparator.comparingDouble(Report.ChangeRateStep::achievedPerSecond)).toList();
+            chart.addSeries(sweep.writer() + ": p99", steps.stream().map(Report.ChangeRateStep::achievedPerSecond).toList(),
+                    steps.stream().map(step -> Math.max(0.1, step.invalidated().p99())).toList()).setMarker(SeriesMarkers.CIRCLE);
+            highest = Math.max(highest, steps.stream().mapToDouble(step -> step.invalidated().p99()).max().orElse(1));
+        }
+        for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
+            if (sweep != null && sweep.postgresAlonePerSecond() > 0) {
+                chart.addSeries("PostgreSQL alone, " + sweep.writer(), List.of(sweep.postgresAlonePerSecond(), sweep.postgresAlonePerSecond()),
+                        List.of(1.0, Math.max(10, highest))).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        Report.ChangeRate any = single != null ? single : bulk;
+        double lowest = java.util.stream.Stream.of(single, bulk).filter(java.util.Objects::nonNull)
+                .flatMap(sweep -> sweep.steps().stream()).mapToDouble(Report.ChangeRateStep::achievedPerSecond).min().orElse(1);
+        double widest = java.util.stream.Stream.of(single, bulk).filter(java.util.Objects::nonNull)
+                .mapToDouble(sweep -> Math.max(sweep.postgresAlonePerSecond(), sweep.steps().stream()
+                        .mapToDouble(Report.ChangeRateStep::achievedPerSecond).max().orElse(1))).max().orElse(1);
+        chart.addSeries("lag bound", List.of(lowest, widest), List.of(any.lagBoundMs(), any.lagBoundMs())).setMarker(SeriesMarkers.NONE);
+        chart.getStyler().setYAxisMin(1.0);
         return chart;
     }
 

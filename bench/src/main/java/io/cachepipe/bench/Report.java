@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * What {@code bench load} measured, as written to {@code load.json} and read back for a baseline
  * comparison and for docs/benchmarks.md. Latencies in milliseconds, rates per second.
  */
-record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate changeRate, @Nullable ScaleOut scaleOut) {
+record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate changeRate, @Nullable ChangeRate bulkChangeRate,
+              @Nullable ScaleOut scaleOut) {
 
     /** Where and how the run was made. */
     record Meta(String date, int cores, String java, String commit, Map<String, String> settings) {
@@ -87,8 +88,20 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
                           boolean bounded) {
     }
 
-    /** The sweep, and the highest rate the pipeline held with bounded lag (the knee). */
-    record ChangeRate(double lagBoundMs, List<ChangeRateStep> steps, double kneePerSecond, String limitedBy) {
+    /**
+     * The sweep, and the highest rate the pipeline held with bounded lag (the knee).
+     *
+     * @param writer                 how the writers write (single-row commits, 100-row transactions)
+     * @param postgresAlonePerSecond row changes PostgreSQL committed for the same writers, unpaced, with the pipeline stopped
+     * @param audited                cache entries the audit compared with the database once the sweep drained; -1 if not run
+     * @param incoherent             of those, entries that differed from the database
+     */
+    record ChangeRate(double lagBoundMs, List<ChangeRateStep> steps, double kneePerSecond, String limitedBy, String writer,
+                      double postgresAlonePerSecond, long audited, long incoherent) {
+        /** The knee over what PostgreSQL alone committed for the same writers; NaN when not measured. */
+        double kneeOverPostgres() {
+            return postgresAlonePerSecond > 0 ? kneePerSecond / postgresAlonePerSecond : Double.NaN;
+        }
     }
 
     /** Several processes of each part against one stack. */

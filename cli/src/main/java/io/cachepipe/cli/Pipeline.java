@@ -166,6 +166,24 @@ public final class Pipeline implements AutoCloseable {
         await("warmer", () -> warmer.isReady());
     }
 
+    /**
+     * Stops capture and the consumers, so that PostgreSQL runs as if there were no pipeline (no
+     * walsender decoding; the slot keeps the WAL meanwhile); {@link #resume()} starts them again and
+     * they catch up from where they stopped.
+     */
+    public void pause() {
+        warmer.close();
+        invalidator.close();
+        cdc.close();
+    }
+
+    public void resume() {
+        cdc = startCdc();
+        invalidator = startInvalidator();
+        warmer = startWarmer();
+        awaitReady();
+    }
+
     private CdcCapture startCdc() {
         var part = new CdcCapture(config.postgres(), config.kafka(), config.cdc(), catalog, metrics);
         part.start();

@@ -33,7 +33,7 @@ final class ContainerServers {
     }
 
     static Servers create(DevStackOptions options) {
-        return Servers.of(new Postgres(options.postgresPort()), new Kafka(options.kafkaPort()), new Redis(options.redisPort()));
+        return Servers.of(new Postgres(options.postgresPort(), options.postgresFsync()), new Kafka(options.kafkaPort()), new Redis(options.redisPort()));
     }
 
     /** Honours a fixed port from the options by publishing the container port on it. */
@@ -52,9 +52,9 @@ final class ContainerServers {
         private static final int PORT = 5432;
         private final GenericContainer<?> container;
 
-        Postgres(int hostPort) {
+        Postgres(int hostPort, boolean fsync) {
             super("PostgreSQL");
-            List<String> command = new ArrayList<>(List.of("postgres", "-c", "fsync=off"));
+            List<String> command = new ArrayList<>(List.of("postgres", "-c", "fsync=" + (fsync ? "on" : "off")));
             EmbeddedPostgresServer.SERVER_CONFIG.forEach((key, value) -> {
                 if (!key.equals("listen_addresses") && !key.equals("unix_socket_directories")) {
                     command.addAll(List.of("-c", key + "=" + value));

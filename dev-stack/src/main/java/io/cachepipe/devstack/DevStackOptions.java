@@ -22,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * @param externalPostgresPassword defaults to {@value #DEFAULT_EXTERNAL_POSTGRES_PASSWORD}; masked in {@link #toString()}
  * @param externalKafkaBootstrap {@code host:port[,host:port...]}
  * @param externalRedisUrl {@code redis://[[user]:password@]host[:port][/database]}
+ * @param postgresFsync whether the embedded (or container) PostgreSQL flushes its WAL to disk on commit, as
+ *                      every production server does. Off by default: tests commit thousands of times and
+ *                      need no durability; a benchmark that compares with PostgreSQL's commit rate turns it on,
+ *                      since without it the server commits several times faster than any real one
  */
 public record DevStackOptions(
         Path dataDir,
@@ -33,7 +37,8 @@ public record DevStackOptions(
         @Nullable String externalPostgresUser,
         @Nullable String externalPostgresPassword,
         @Nullable String externalKafkaBootstrap,
-        @Nullable String externalRedisUrl) {
+        @Nullable String externalRedisUrl,
+        boolean postgresFsync) {
 
     public enum Provider {
         /** External if all three external URLs are set, else Testcontainers if Docker answers, else embedded. */
@@ -57,7 +62,8 @@ public record DevStackOptions(
         POSTGRES_USER("cachepipe.devstack.postgres.user", "CACHEPIPE_DEVSTACK_POSTGRES_USER"),
         POSTGRES_PASSWORD("cachepipe.devstack.postgres.password", "CACHEPIPE_DEVSTACK_POSTGRES_PASSWORD"),
         KAFKA_BOOTSTRAP("cachepipe.devstack.kafka.bootstrap", "CACHEPIPE_DEVSTACK_KAFKA_BOOTSTRAP"),
-        REDIS_URL("cachepipe.devstack.redis.url", "CACHEPIPE_DEVSTACK_REDIS_URL");
+        REDIS_URL("cachepipe.devstack.redis.url", "CACHEPIPE_DEVSTACK_REDIS_URL"),
+        POSTGRES_FSYNC("cachepipe.devstack.postgres.fsync", "CACHEPIPE_DEVSTACK_POSTGRES_FSYNC");
 
         private final String systemProperty;
         private final String environmentVariable;
@@ -88,9 +94,24 @@ public record DevStackOptions(
         }
     }
 
+    /** Without fsync, as tests run. */
+    public DevStackOptions(Path dataDir, Provider provider, int postgresPort, int kafkaPort, int redisPort,
+                           @Nullable String externalPostgresUrl, @Nullable String externalPostgresUser,
+                           @Nullable String externalPostgresPassword, @Nullable String externalKafkaBootstrap,
+                           @Nullable String externalRedisUrl) {
+        this(dataDir, provider, postgresPort, kafkaPort, redisPort, externalPostgresUrl, externalPostgresUser, externalPostgresPassword,
+                externalKafkaBootstrap, externalRedisUrl, false);
+    }
+
     /** AUTO provider, free ports, no external servers. */
     public static DevStackOptions defaults(Path dataDir) {
         return new DevStackOptions(dataDir, Provider.AUTO, 0, 0, 0, null, null, null, null, null);
+    }
+
+    /** The same, with PostgreSQL's fsync on or off. */
+    public DevStackOptions withPostgresFsync(boolean fsync) {
+        return new DevStackOptions(dataDir, provider, postgresPort, kafkaPort, redisPort, externalPostgresUrl,
+                externalPostgresUser, externalPostgresPassword, externalKafkaBootstrap, externalRedisUrl, fsync);
     }
 
     /**
@@ -105,12 +126,12 @@ public record DevStackOptions(
 
     public DevStackOptions withProvider(Provider newProvider) {
         return new DevStackOptions(dataDir, newProvider, postgresPort, kafkaPort, redisPort, externalPostgresUrl,
-                externalPostgresUser, externalPostgresPassword, externalKafkaBootstrap, externalRedisUrl);
+                externalPostgresUser, externalPostgresPassword, externalKafkaBootstrap, externalRedisUrl, postgresFsync);
     }
 
     public DevStackOptions withPorts(int newPostgresPort, int newKafkaPort, int newRedisPort) {
         return new DevStackOptions(dataDir, provider, newPostgresPort, newKafkaPort, newRedisPort, externalPostgresUrl,
-                externalPostgresUser, externalPostgresPassword, externalKafkaBootstrap, externalRedisUrl);
+                externalPostgresUser, externalPostgresPassword, externalKafkaBootstrap, externalRedisUrl, postgresFsync);
     }
 
     /** True when all three external servers are configured, which is what makes AUTO pick them. */
@@ -133,7 +154,8 @@ public record DevStackOptions(
                 + ", externalPostgresUrl=" + externalPostgresUrl + ", externalPostgresUser=" + externalPostgresUser
                 + ", externalPostgresPassword=" + (externalPostgresPassword == null ? null : "****")
                 + ", externalKafkaBootstrap=" + externalKafkaBootstrap
-                + ", externalRedisUrl=" + (externalRedisUrl == null ? null : maskRedisPassword(externalRedisUrl)) + "]";
+                + ", externalRedisUrl=" + (externalRedisUrl == null ? null : maskRedisPassword(externalRedisUrl))
+                + ", postgresFsync=" + postgresFsync + "]";
     }
 
     static String describeProblems(List<String> problems) {

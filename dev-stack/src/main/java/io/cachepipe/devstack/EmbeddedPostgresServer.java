@@ -42,11 +42,14 @@ final class EmbeddedPostgresServer extends ServerLifecycle implements PostgresSe
 
     private final Path root;
     private final int port;
+    private final boolean fsync;
     private volatile @Nullable EmbeddedPostgres postgres;
 
-    EmbeddedPostgresServer(Path root, int requestedPort) {
+    /** @param fsync flush the WAL on commit; zonky starts the server with {@code -F} (fsync off) unless told otherwise */
+    EmbeddedPostgresServer(Path root, int requestedPort, boolean fsync) {
         super("PostgreSQL");
         this.root = root;
+        this.fsync = fsync;
         this.port = Ports.fixedOrFree(requestedPort);
     }
 
@@ -94,6 +97,9 @@ final class EmbeddedPostgresServer extends ServerLifecycle implements PostgresSe
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
         SERVER_CONFIG.forEach(builder::setServerConfig);
+        if (fsync) {
+            builder.setServerConfig("fsync", "on"); // after zonky's -F on the command line, so it wins
+        }
         return builder;
     }
 

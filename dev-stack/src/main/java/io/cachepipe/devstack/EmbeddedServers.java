@@ -10,7 +10,7 @@ final class EmbeddedServers {
     static Servers create(DevStackOptions options) {
         Path root = options.dataDir().toAbsolutePath();
         return Servers.of(
-                new EmbeddedPostgresServer(root.resolve("postgres"), options.postgresPort()),
+                new EmbeddedPostgresServer(root.resolve("postgres"), options.postgresPort(), options.postgresFsync()),
                 new EmbeddedKafkaServer(root.resolve("kafka"), options.kafkaPort()),
                 new EmbeddedRedisServer(root.resolve("redis"), options.redisPort()));
     }

@@ -37,13 +37,30 @@ final class EnvironmentOptions {
         String postgresPassword = text(Key.POSTGRES_PASSWORD);
         String kafkaBootstrap = text(Key.KAFKA_BOOTSTRAP);
         String redisUrl = text(Key.REDIS_URL);
+        boolean fsync = onOff(Key.POSTGRES_FSYNC);
         if (!problems.isEmpty()) {
             problems.addAll(DevStackOptions.problems(dataDir, provider, postgresPort, kafkaPort, redisPort,
                     postgresUrl, kafkaBootstrap, redisUrl));
             throw new IllegalArgumentException(DevStackOptions.describeProblems(problems));
         }
         return new DevStackOptions(dataDir, provider, postgresPort, kafkaPort, redisPort,
-                postgresUrl, postgresUser, postgresPassword, kafkaBootstrap, redisUrl);
+                postgresUrl, postgresUser, postgresPassword, kafkaBootstrap, redisUrl, fsync);
+    }
+
+    /** {@code on} or {@code off} (also true/false); unset is off. */
+    private boolean onOff(Key key) {
+        String value = text(key);
+        if (value == null) {
+            return false;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> {
+                problems.add(source(key) + " was '" + value + "': expected on or off");
+                yield false;
+            }
+        };
     }
 
     /** Blank counts as unset, so {@code export CACHEPIPE_DEVSTACK_REDIS_URL=} switches a value off. */
