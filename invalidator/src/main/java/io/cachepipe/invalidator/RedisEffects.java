@@ -27,9 +27,12 @@ import org.slf4j.LoggerFactory;
 final class RedisEffects implements ChangeEffects, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisEffects.class);
     /** Items one batch takes at most: bounds one round trip's time, so the first change in it is not held up. */
-    static final int MAX_BATCH = 4_000;
-    /** Items queued at most before the stream threads wait: bounds memory while Redis is slow or away. */
-    static final int MAX_QUEUED = 20_000;
+    static final int MAX_BATCH = 2_000;
+    /**
+     * Items queued at most before the stream threads wait: three batches keep the applier busy, and
+     * more only holds memory (a backlog drain with 20,000 queued spent a fifth of its time in GC).
+     */
+    static final int MAX_QUEUED = 6_000;
 
     /** What applies a batch: {@link BatchApplier} on Redis and Kafka. */
     interface Applier extends AutoCloseable {
@@ -72,7 +75,7 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
     @Override
     public void submit(ChangeEvent event, List<CacheTarget> targets, RecordSource source) {
         newest.accumulateAndGet(event.version(), Version::max);
-        enqueue(new EffectBatch.Change(event, targets, images(event, targets), source));
+        enqueue(new EffectBatch.Change(event.withoutRows(), targets, images(event, targets), source));
     }
 
     @Override

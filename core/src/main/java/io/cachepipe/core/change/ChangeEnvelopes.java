@@ -1,5 +1,7 @@
 package io.cachepipe.core.change;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,12 +9,31 @@ import io.cachepipe.core.view.TableName;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
-/** Reads Debezium's JSON change envelope (schemas disabled) into a {@link ChangeEvent}. */
+/**
+ * Reads Debezium's JSON change envelope (schemas disabled, or the {@code schema}/{@code payload}
+ * wrapping) into a {@link ChangeEvent}. One streaming pass: the row images become trees, since views
+ * bind and render their columns, but the {@code source} block, two thirds of an envelope's fields,
+ * is read field by field and what is not needed is skipped, not built. Every change of the pipeline
+ * and of a rebuild goes through here.
+ */
 public final class ChangeEnvelopes {
     private final ObjectMapper json;
 
     public ChangeEnvelopes(ObjectMapper json) {
         this.json = json;
+    }
+
+    /** What an envelope is made of, gathered while streaming over it. */
+    private static final class Fields {
+        @Nullable String op;
+        @Nullable ObjectNode before;
+        @Nullable ObjectNode after;
+        boolean hasSource;
+        @Nullable String schema;
+        @Nullable String table;
+        long lsn = -1;
+        long commitTimeMs;
+        @Nullable String sequence;
     }
 
     /**
@@ -23,28 +44,109 @@ public final class ChangeEnvelopes {
         if (value == null || value.length == 0) {
             return null;
         }
-        JsonNode envelope = read(value, "value");
-        if (envelope.has("payload") && envelope.has("schema")) {
-            envelope = envelope.get("payload");
+        var fields = new Fields();
+        try (JsonParser parser = json.createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new MalformedChangeException("record value is not a JSON object");
+            }
+            readEnvelope(parser, fields);
+        } catch (ImageNotAnObject e) {
+            throw new MalformedChangeException(e.getMessage());
+        } catch (IOException e) {
+            throw new MalformedChangeException("record value is not JSON: " + e.getMessage(), e);
         }
-        JsonNode source = envelope.get("source");
-        if (source == null || !source.isObject()) {
+        if (!fields.hasSource) {
             throw new MalformedChangeException("no 'source' block: not a Debezium change envelope");
         }
         ChangeOp op;
         try {
-            op = ChangeOp.ofCode(text(envelope, "op"));
+            op = ChangeOp.ofCode(required(fields.op, "op"));
         } catch (IllegalArgumentException e) {
             throw new MalformedChangeException(e.getMessage());
         }
-        TableName table = new TableName(text(source, "schema"), text(source, "table"));
-        long lsn = source.path("lsn").asLong(-1);
-        if (lsn <= 0) {
+        TableName table = new TableName(required(fields.schema, "schema"), required(fields.table, "table"));
+        if (fields.lsn <= 0) {
             throw new MalformedChangeException("source.lsn is missing or not positive");
         }
-        ObjectNode keyNode = key == null || key.length == 0 ? null : object(read(key, "key"), "key");
-        return new ChangeEvent(table, op, keyNode, object(envelope.get("before"), "before"), object(envelope.get("after"), "after"),
-                version(source, lsn), lsn, source.path("ts_ms").asLong(0));
+        ObjectNode keyNode = key == null || key.length == 0 ? null : key(key);
+        return new ChangeEvent(table, op, keyNode, fields.before, fields.after, version(fields.sequence, fields.lsn), fields.lsn,
+                fields.commitTimeMs);
+    }
+
+    /** The envelope's fields, the parser on its opening brace; a {@code payload} object is the envelope itself. */
+    private void readEnvelope(JsonParser parser, Fields fields) throws IOException {
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (name) {
+                case "op" -> fields.op = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "before" -> fields.before = image(parser, token, "before");
+                case "after" -> fields.after = image(parser, token, "after");
+                case "source" -> readSource(parser, token, fields);
+                case "payload" -> {
+                    if (token == JsonToken.START_OBJECT) {
+                        readEnvelope(parser, fields);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    private void readSource(JsonParser parser, JsonToken token, Fields fields) throws IOException {
+        if (token != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        fields.hasSource = true;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (name) {
+                case "schema" -> fields.schema = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "table" -> fields.table = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "lsn" -> fields.lsn = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : -1;
+                case "ts_ms" -> fields.commitTimeMs = value == JsonToken.VALUE_NUMBER_INT ? parser.getLongValue() : 0;
+                case "sequence" -> fields.sequence = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+                default -> parser.skipChildren();
+            }
+        }
+    }
+
+    private ObjectNode image(JsonParser parser, JsonToken token, String what) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            throw new ImageNotAnObject(what);
+        }
+        return json.readTree(parser);
+    }
+
+    /** Thrown through the parse loop, which only declares I/O failures, and reported as a malformed record. */
+    private static final class ImageNotAnObject extends IOException {
+        ImageNotAnObject(String what) {
+            super("'" + what + "' is not an object");
+        }
+    }
+
+    private ObjectNode key(byte[] key) throws MalformedChangeException {
+        JsonNode node;
+        try {
+            node = json.readTree(key);
+        } catch (IOException e) {
+            throw new MalformedChangeException("record key is not JSON: " + e.getMessage(), e);
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new MalformedChangeException("record key is empty");
+        }
+        if (!node.isObject()) {
+            throw new MalformedChangeException("'key' is not an object");
+        }
+        return (ObjectNode) node;
     }
 
     /**
@@ -52,52 +154,34 @@ public final class ChangeEnvelopes {
      * element is null only before the connector has seen any commit; then the change's own LSN, which
      * is below its commit and above everything before, keeps the order.
      */
-    private Version version(JsonNode source, long lsn) throws MalformedChangeException {
-        JsonNode sequence = source.get("sequence");
-        if (sequence != null && sequence.isTextual()) {
-            JsonNode parsed = read(sequence.textValue().getBytes(java.nio.charset.StandardCharsets.UTF_8), "source.sequence");
-            JsonNode lastCommit = parsed.isArray() && !parsed.isEmpty() ? parsed.get(0) : null;
-            if (lastCommit != null && !lastCommit.isNull()) {
-                try {
-                    long value = Long.parseLong(lastCommit.asText());
-                    if (value > 0) {
-                        return new Version(value);
-                    }
-                } catch (NumberFormatException e) {
-                    throw new MalformedChangeException("source.sequence[0] is not an LSN: " + lastCommit);
+    private Version version(@Nullable String sequence, long lsn) throws MalformedChangeException {
+        if (sequence == null) {
+            return new Version(lsn);
+        }
+        JsonNode parsed;
+        try {
+            parsed = json.readTree(sequence);
+        } catch (IOException e) {
+            throw new MalformedChangeException("source.sequence is not JSON: " + e.getMessage(), e);
+        }
+        JsonNode lastCommit = parsed != null && parsed.isArray() && !parsed.isEmpty() ? parsed.get(0) : null;
+        if (lastCommit != null && !lastCommit.isNull()) {
+            try {
+                long value = Long.parseLong(lastCommit.asText());
+                if (value > 0) {
+                    return new Version(value);
                 }
+            } catch (NumberFormatException e) {
+                throw new MalformedChangeException("source.sequence[0] is not an LSN: " + lastCommit);
             }
         }
         return new Version(lsn);
     }
 
-    private JsonNode read(byte[] bytes, String what) throws MalformedChangeException {
-        try {
-            JsonNode node = json.readTree(bytes);
-            if (node == null || node.isMissingNode()) {
-                throw new MalformedChangeException("record " + what + " is empty");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new MalformedChangeException("record " + what + " is not JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static String text(JsonNode node, String field) throws MalformedChangeException {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.textValue().isEmpty()) {
+    private static String required(@Nullable String value, String field) throws MalformedChangeException {
+        if (value == null || value.isEmpty()) {
             throw new MalformedChangeException("field '" + field + "' is missing or not text");
         }
-        return value.textValue();
-    }
-
-    private static @Nullable ObjectNode object(@Nullable JsonNode node, String what) throws MalformedChangeException {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            throw new MalformedChangeException("'" + what + "' is not an object");
-        }
-        return (ObjectNode) node;
+        return value;
     }
 }

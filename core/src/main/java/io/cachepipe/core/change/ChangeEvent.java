@@ -25,6 +25,14 @@ public record ChangeEvent(
         long lsn,
         long commitTimeMs) {
 
+    /**
+     * This change without its row images and key: what is left to version and time its effects once
+     * they have been mapped and rendered, so that changes waiting to be applied do not hold their trees.
+     */
+    public ChangeEvent withoutRows() {
+        return new ChangeEvent(table, op, null, null, null, version, lsn, commitTimeMs);
+    }
+
     /** Debezium's stand-in for an unchanged TOASTed column it did not receive. */
     public static final String UNAVAILABLE_VALUE = "__debezium_unavailable_value";
 }

@@ -32,44 +32,49 @@ local function register(index, key, expires_at, now)
   if redis.call('PTTL', index) < ttl then redis.call('PEXPIRE', index, ttl) end
 end
 
--- Applies one invalidation to one key. Returns {applied, warm}.
+-- Applies one invalidation to one key. Returns {applied, warm, holds}.
 --   applied: the cached value was older than this change and is now gone (or marked stale).
 --   warm:    the key should be re-warmed (per policy: it was cached, or a re-warm was pending).
+--   holds:   the key still holds a value afterwards (refresh mode, or a value newer than the change).
 -- Any invalidation newer than the key's tombstone voids an outstanding lease: a fill that began
 -- before this change must not write what it read.
+-- One HMGET, then at most one HSET, one HDEL and one PEXPIRE: Redis spends its time on calls, not fields.
 local function invalidate_key(key, version, mode, tomb_ms, policy, now)
-  local f = redis.call('HMGET', key, 'd', 'v', 't', 'w')
-  local d, v, t, w = f[1], f[2], f[3] or ZERO, f[4]
+  local f = redis.call('HMGET', key, 'd', 'v', 't', 'w', 'it')
+  local d, v, t, w, it = f[1], f[2], f[3] or ZERO, f[4], f[5]
+  local set, del = {}, {}
   if version > t then
-    redis.call('HSET', key, 't', version)
-    redis.call('HDEL', key, 'l', 'le')
+    set[#set + 1] = 't'; set[#set + 1] = version
+    del[#del + 1] = 'l'; del[#del + 1] = 'le'
   end
   local applied = d and (not v or version > v)
   if applied then
     if mode == 'refresh' then
-      if not redis.call('HGET', key, 'it') then redis.call('HSET', key, 'it', now) end
+      if not it then set[#set + 1] = 'it'; set[#set + 1] = now end
     else
-      redis.call('HDEL', key, 'd', 'v', 'it')
+      del[#del + 1] = 'd'; del[#del + 1] = 'v'; del[#del + 1] = 'it'
       d = false
     end
   end
   local warm = (policy == 'always') or (policy == 'cached' and (applied or w == '1'))
-  if warm then redis.call('HSET', key, 'w', '1') end
+  if warm and w ~= '1' then set[#set + 1] = 'w'; set[#set + 1] = '1' end
+  if #set > 0 then redis.call('HSET', key, unpack(set)) end
+  if #del > 0 then redis.call('HDEL', key, unpack(del)) end
   if not d then
     -- Only a tombstone is left: it must outlive any load that started before it, and no longer.
     redis.call('PEXPIRE', key, tomb_ms)
   end
-  return {applied and 1 or 0, warm and 1 or 0}
+  return {applied and 1 or 0, warm and 1 or 0, d and 1 or 0}
 end
 
 -- Version-guarded write (warmer, rebuild): accepted only if no newer value is cached and no newer
 -- invalidation was seen for the key or its group. Leases are left alone: a lease holder's fill is
 -- then refused or equal, never older. Returns 1 if written.
 local function write_key(key, index, version_key, version, value, ttl_ms, now)
-  local f = redis.call('HMGET', key, 'v', 't')
+  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it')
   if version < vmax(f[2] or ZERO, group_version(version_key)) or (f[1] and version < f[1]) then return 0 end
   redis.call('HSET', key, 'd', value, 'v', version)
-  redis.call('HDEL', key, 'w', 'it')
+  if f[3] or f[4] then redis.call('HDEL', key, 'w', 'it') end
   redis.call('PEXPIRE', key, ttl_ms)
   register(index, key, now + ttl_ms, now)
   return 1
@@ -82,8 +87,8 @@ end
 -- A key the policy would not re-warm (not cached, policy 'cached') is only invalidated.
 -- Returns 1 if the value was written, 0 if the key was only invalidated or the image was older.
 local function replace_key(key, version, value, ttl_ms, tomb_ms, policy, now)
-  local f = redis.call('HMGET', key, 'd', 'v', 't', 'w')
-  local d, v, t, w = f[1], f[2], f[3] or ZERO, f[4]
+  local f = redis.call('HMGET', key, 'd', 'v', 't', 'w', 'l', 'it')
+  local d, v, t, w, l, it = f[1], f[2], f[3] or ZERO, f[4], f[5], f[6]
   if version < t or (v and version < v) then return 0 end
   local wanted = (policy == 'always') or (policy == 'cached' and (d or w == '1'))
   if not wanted then
@@ -91,11 +96,12 @@ local function replace_key(key, version, value, ttl_ms, tomb_ms, policy, now)
     return 0
   end
   if version > t then
-    redis.call('HSET', key, 't', version)
-    redis.call('HDEL', key, 'l', 'le')
+    redis.call('HSET', key, 't', version, 'd', value, 'v', version)
+    if l or w or it then redis.call('HDEL', key, 'l', 'le', 'w', 'it') end
+  else
+    redis.call('HSET', key, 'd', value, 'v', version)
+    if w or it then redis.call('HDEL', key, 'w', 'it') end
   end
-  redis.call('HSET', key, 'd', value, 'v', version)
-  redis.call('HDEL', key, 'w', 'it')
   redis.call('PEXPIRE', key, ttl_ms)
   return 1
 end
@@ -112,7 +118,7 @@ local function invalidate_group(index, version_key, version, mode, tomb_ms, poli
     local r = invalidate_key(member, version, mode, tomb_ms, policy, now)
     if r[2] == 1 then
       table.insert(to_warm, member)
-    elseif mode ~= 'refresh' and redis.call('HEXISTS', member, 'd') == 0 then
+    elseif mode ~= 'refresh' and r[3] == 0 then
       -- A member with a re-warm pending stays: the next invalidation of the group must ask for it
       -- again at its own version, or a page emptied by one change would never be re-warmed.
       redis.call('ZREM', index, member)

@@ -7,7 +7,6 @@ import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;
-import io.cachepipe.core.view.TestViews;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.devstack.RedisServer;
@@ -28,22 +27,55 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A batch applies exactly what the same operations applied one by one would: the same entries, the
- * same tombstones, the same pending re-warms, the same registry, and the same answers.
+ * A batch applies exactly what the same operations applied one by one would, and both exactly what
+ * the scripts did before they were made leaner ({@link ReferenceScripts}): the same entries, the same
+ * tombstones, the same pending re-warms, the same registry, and the same answers.
  */
 @WithDevStack
 class CacheBatchIT {
-    private final ViewCatalog catalog = TestViews.catalog();
-    private final ViewDefinition product = catalog.view("product").orElseThrow();
-    private final ViewDefinition listing = catalog.view("category-products").orElseThrow();
+    /** Every mode and policy the scripts branch on: invalidate and refresh, cached and always. */
+    private final ViewCatalog catalog = io.cachepipe.core.view.ViewsFile.parse("batch-it.yaml", """
+            views:
+              product:
+                key: product:{id}
+                params: {id: long}
+                sql: SELECT * FROM products WHERE id = :id
+                sources: [{table: products, bind: {id: id}}]
+              product-always:
+                key: always:{id}
+                params: {id: long}
+                sql: SELECT * FROM products WHERE id = :id
+                warm: always
+                sources: [{table: products, bind: {id: id}}]
+              category-products:
+                key: category:{category_id}:products:page:{page}
+                params: {category_id: long, page: {type: int, min: 1, default: 1}}
+                sql: SELECT * FROM products WHERE category_id = :category_id LIMIT 20 OFFSET (:page - 1) * 20
+                result: list
+                sources: [{table: products, bind: {category_id: category_id}}]
+              category-refresh:
+                key: refresh:{category_id}:page:{page}
+                params: {category_id: long, page: {type: int, min: 1, default: 1}}
+                sql: SELECT * FROM products WHERE category_id = :category_id LIMIT 20 OFFSET (:page - 1) * 20
+                result: list
+                on-change: refresh
+                stale-grace: 2s
+                sources: [{table: products, bind: {category_id: category_id}}]
+            """);
+    private final List<ViewDefinition> rows = List.of(catalog.view("product").orElseThrow(), catalog.view("product-always").orElseThrow());
+    private final List<ViewDefinition> listings = List.of(catalog.view("category-products").orElseThrow(),
+            catalog.view("category-refresh").orElseThrow());
+    private final ViewDefinition product = rows.getFirst();
     private final List<RedisConnector> connectors = new ArrayList<>();
     private CacheStore single;
     private CacheStore batched;
+    private CacheStore reference;
 
     @BeforeEach
     void connect(RedisServer redis, @TestNamespace.PerMethod TestNamespace namespace) {
         single = store(redis, namespace.keyPrefix() + "s:");
         batched = store(redis, namespace.keyPrefix() + "b:");
+        reference = store(redis, namespace.keyPrefix() + "r:");
     }
 
     private CacheStore store(RedisServer redis, String namespace) {
@@ -61,19 +93,19 @@ class CacheBatchIT {
 
     /** One operation, applicable to either store. */
     private sealed interface Op {
-        record Invalidate(long id, Version version, boolean mayWarm) implements Op {
+        record Invalidate(ViewDefinition view, long id, Version version, boolean mayWarm) implements Op {
         }
 
-        record Replace(long id, Version version, String value) implements Op {
+        record Replace(ViewDefinition view, long id, Version version, String value) implements Op {
         }
 
-        record Write(long category, int page, Version version, String value) implements Op {
+        record Write(ViewDefinition view, long category, int page, Version version, String value) implements Op {
         }
 
-        record WriteRow(long id, Version version, String value) implements Op {
+        record WriteRow(ViewDefinition view, long id, Version version, String value) implements Op {
         }
 
-        record InvalidateGroup(long category, Version version) implements Op {
+        record InvalidateGroup(ViewDefinition view, long category, Version version) implements Op {
         }
     }
 
@@ -86,16 +118,20 @@ class CacheBatchIT {
                 ops.add(randomOp(random));
             }
             List<List<String>> oneByOne = new ArrayList<>();
+            List<List<String>> asBefore = new ArrayList<>();
             for (Op op : ops) {
                 oneByOne.add(applySingly(op));
+                asBefore.add(applyAsBefore(op));
             }
             CacheBatch batch = batched.batch();
             ops.forEach(op -> add(batch, op));
             List<List<String>> together = batch.execute().toCompletableFuture().join().stream()
                     .map(outcome -> names(outcome.toWarm(), batched)).toList();
 
-            assertThat(together).as("keys to re-warm, round " + round).isEqualTo(oneByOne);
-            assertThat(state(batched)).as("Redis state, round " + round).isEqualTo(state(single));
+            assertThat(oneByOne).as("keys to re-warm one by one vs the reference scripts, round " + round).isEqualTo(asBefore);
+            assertThat(together).as("keys to re-warm batched vs one by one, round " + round).isEqualTo(oneByOne);
+            assertThat(state(single)).as("Redis state one by one vs the reference scripts, round " + round).isEqualTo(state(reference));
+            assertThat(state(batched)).as("Redis state batched vs one by one, round " + round).isEqualTo(state(single));
         }
     }
 
@@ -119,47 +155,71 @@ class CacheBatchIT {
         Version version = new Version(0x100 + random.nextInt(40) * 0x10);
         long id = 1 + random.nextInt(8);
         long category = 1 + random.nextInt(3);
+        ViewDefinition row = rows.get(random.nextInt(rows.size()));
+        ViewDefinition listing = listings.get(random.nextInt(listings.size()));
         return switch (random.nextInt(5)) {
-            case 0 -> new Op.Invalidate(id, version, random.nextBoolean());
-            case 1 -> new Op.Replace(id, version, "{\"id\":" + id + ",\"at\":\"" + version.hex() + "\"}");
-            case 2 -> new Op.Write(category, 1 + random.nextInt(3), version, "[" + version.lsn() + "]");
-            case 3 -> new Op.WriteRow(id, version, "{\"id\":" + id + "}");
-            default -> new Op.InvalidateGroup(category, version);
+            case 0 -> new Op.Invalidate(row, id, version, random.nextBoolean());
+            case 1 -> new Op.Replace(row, id, version, "{\"id\":" + id + ",\"at\":\"" + version.hex() + "\"}");
+            case 2 -> new Op.Write(listing, category, 1 + random.nextInt(3), version, "[" + version.lsn() + "]");
+            case 3 -> new Op.WriteRow(row, id, version, "{\"id\":" + id + "}");
+            default -> new Op.InvalidateGroup(listing, category, version);
         };
     }
 
     private List<String> applySingly(Op op) {
         KeySpace keys = single.keySpace();
         return switch (op) {
-            case Op.Invalidate i -> names(single.invalidate(keys.key(product, Map.of("id", i.id())), i.version(), i.mayWarm())
+            case Op.Invalidate i -> names(single.invalidate(keys.key(i.view(), Map.of("id", i.id())), i.version(), i.mayWarm())
                     .thenApply(result -> result.warm() ? List.of(result.key()) : List.<CacheKey>of()).toCompletableFuture().join(), single);
             case Op.Replace r -> {
-                single.replace(keys.key(product, Map.of("id", r.id())), r.version(), bytes(r.value())).toCompletableFuture().join();
+                single.replace(keys.key(r.view(), Map.of("id", r.id())), r.version(), bytes(r.value())).toCompletableFuture().join();
                 yield List.of();
             }
             case Op.Write w -> {
-                single.write(keys.key(listing, Map.of("category_id", w.category(), "page", w.page())), w.version(), bytes(w.value()))
+                single.write(keys.key(w.view(), Map.of("category_id", w.category(), "page", w.page())), w.version(), bytes(w.value()))
                         .toCompletableFuture().join();
                 yield List.of();
             }
             case Op.WriteRow w -> {
-                single.write(keys.key(product, Map.of("id", w.id())), w.version(), bytes(w.value())).toCompletableFuture().join();
+                single.write(keys.key(w.view(), Map.of("id", w.id())), w.version(), bytes(w.value())).toCompletableFuture().join();
                 yield List.of();
             }
-            case Op.InvalidateGroup g -> names(single.invalidateGroup(listing, keys.group(listing, Map.of("category_id", g.category())),
+            case Op.InvalidateGroup g -> names(single.invalidateGroup(g.view(), keys.group(g.view(), Map.of("category_id", g.category())),
                     g.version()).toCompletableFuture().join(), single);
+        };
+    }
+
+    private List<String> applyAsBefore(Op op) {
+        KeySpace keys = reference.keySpace();
+        var scripts = new ReferenceScripts(reference);
+        return switch (op) {
+            case Op.Invalidate i -> names(scripts.invalidate(keys.key(i.view(), Map.of("id", i.id())), i.version(), i.mayWarm()), reference);
+            case Op.Replace r -> {
+                scripts.replace(keys.key(r.view(), Map.of("id", r.id())), r.version(), bytes(r.value()));
+                yield List.of();
+            }
+            case Op.Write w -> {
+                scripts.write(keys.key(w.view(), Map.of("category_id", w.category(), "page", w.page())), w.version(), bytes(w.value()));
+                yield List.of();
+            }
+            case Op.WriteRow w -> {
+                scripts.write(keys.key(w.view(), Map.of("id", w.id())), w.version(), bytes(w.value()));
+                yield List.of();
+            }
+            case Op.InvalidateGroup g -> names(scripts.invalidateGroup(g.view(), keys.group(g.view(), Map.of("category_id", g.category())),
+                    g.version()), reference);
         };
     }
 
     private void add(CacheBatch batch, Op op) {
         KeySpace keys = batched.keySpace();
         switch (op) {
-            case Op.Invalidate i -> batch.invalidate(keys.key(product, Map.of("id", i.id())), i.version(), i.mayWarm());
-            case Op.Replace r -> batch.replace(keys.key(product, Map.of("id", r.id())), r.version(), bytes(r.value()));
-            case Op.Write w -> batch.write(keys.key(listing, Map.of("category_id", w.category(), "page", w.page())), w.version(),
+            case Op.Invalidate i -> batch.invalidate(keys.key(i.view(), Map.of("id", i.id())), i.version(), i.mayWarm());
+            case Op.Replace r -> batch.replace(keys.key(r.view(), Map.of("id", r.id())), r.version(), bytes(r.value()));
+            case Op.Write w -> batch.write(keys.key(w.view(), Map.of("category_id", w.category(), "page", w.page())), w.version(),
                     bytes(w.value()));
-            case Op.WriteRow w -> batch.write(keys.key(product, Map.of("id", w.id())), w.version(), bytes(w.value()));
-            case Op.InvalidateGroup g -> batch.invalidateGroup(listing, keys.group(listing, Map.of("category_id", g.category())),
+            case Op.WriteRow w -> batch.write(keys.key(w.view(), Map.of("id", w.id())), w.version(), bytes(w.value()));
+            case Op.InvalidateGroup g -> batch.invalidateGroup(g.view(), keys.group(g.view(), Map.of("category_id", g.category())),
                     g.version());
         }
     }
@@ -176,21 +236,25 @@ class CacheBatchIT {
         var redis = store.commands();
         String namespace = store.keySpace().namespace();
         Map<String, String> state = new TreeMap<>();
-        for (long id = 1; id <= 8; id++) {
-            state.put("product:" + id, entry(store, store.keySpace().key(product, Map.of("id", id)).redisKey()));
-        }
-        for (long category = 1; category <= 3; category++) {
-            var group = store.keySpace().group(listing, Map.of("category_id", category));
-            List<String> members = redis.zrange(bytes(group.indexKey()), 0, -1).toCompletableFuture().join().stream()
-                    .map(member -> new String(member, StandardCharsets.UTF_8).substring(namespace.length())).sorted().toList();
-            byte[] version = redis.get(bytes(group.versionKey())).toCompletableFuture().join();
-            state.put("group " + category, members + " v=" + (version == null ? "-" : new String(version, StandardCharsets.UTF_8)));
-            for (int page = 1; page <= 3; page++) {
-                state.put("page " + category + "/" + page,
-                        entry(store, store.keySpace().key(listing, Map.of("category_id", category, "page", page)).redisKey()));
+        for (ViewDefinition row : rows) {
+            for (long id = 1; id <= 8; id++) {
+                state.put(row.name() + " " + id, entry(store, store.keySpace().key(row, Map.of("id", id)).redisKey()));
             }
         }
-        for (ViewDefinition view : List.of(product, listing)) {
+        for (ViewDefinition listing : listings) {
+            for (long category = 1; category <= 3; category++) {
+                var group = store.keySpace().group(listing, Map.of("category_id", category));
+                List<String> members = redis.zrange(bytes(group.indexKey()), 0, -1).toCompletableFuture().join().stream()
+                        .map(member -> new String(member, StandardCharsets.UTF_8).substring(namespace.length())).sorted().toList();
+                byte[] version = redis.get(bytes(group.versionKey())).toCompletableFuture().join();
+                state.put(listing.name() + " group " + category, members + " v=" + (version == null ? "-" : new String(version, StandardCharsets.UTF_8)));
+                for (int page = 1; page <= 3; page++) {
+                    state.put(listing.name() + " page " + category + "/" + page,
+                            entry(store, store.keySpace().key(listing, Map.of("category_id", category, "page", page)).redisKey()));
+                }
+            }
+        }
+        for (ViewDefinition view : catalog.views()) {
             state.put("registry " + view.name(), redis.zrange(bytes(store.keySpace().registry(view)), 0, -1).toCompletableFuture().join()
                     .stream().map(member -> new String(member, StandardCharsets.UTF_8).substring(namespace.length())).sorted().toList()
                     .toString());
