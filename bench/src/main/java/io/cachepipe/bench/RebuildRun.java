@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  *
  * <p>The rebuild's CPU is its whole life, JVM start and compilation included, since that is what a
  * rebuild costs; its rate is over its own reported time (records read / its records per second), so
- * that the JVM's start does not count against it next to a {@code SET} loop in a warm JVM. Its rows
- * are the writes it made: the topics hold every change of a row until compaction, and a row whose
- * changes fall into several polls is written once per poll, so there are more writes than keys.
+ * that the JVM's start does not count against it next to a {@code SET} loop in a warm JVM. Its rate is
+ * in the keys it left in the cache, which is what a rebuild is for: the topics hold every change of a
+ * row until compaction, and how many of those it reads, or how often it writes a key, is its own cost.
+ * The writes it made are in the counts.
  */
 final class RebuildRun {
     private static final String MAIN = "io.cachepipe.cli.CachepipeCommand";
@@ -54,7 +55,7 @@ final class RebuildRun {
 
     /** The rebuild and the baseline, measured one after the other. */
     record Result(StagesReport.Stage rebuild, StagesReport.Stage set) {
-        /** Rebuild rows per second over SET keys per second. */
+        /** Keys the rebuild left per second over SET keys per second. */
         double ratio() {
             return rebuild.perSecond() / set.perSecond();
         }
@@ -71,18 +72,17 @@ final class RebuildRun {
     }
 
     /**
-     * A rebuild on an emptied Redis, then pipelined SETs of as many keys with the sizes of the values it
-     * left, in passes over them until {@value #SET_SECONDS} s have gone by: one pass takes a fraction of a
+     * A rebuild on an emptied Redis, then pipelined SETs of as many keys as it left with the sizes of its
+     * values, in passes over them until {@value #SET_SECONDS} s have gone by: one pass takes a fraction of a
      * second, too short to time on a shared machine. (Passes over fresh keys would leave Redis so full
      * that the next round's FLUSHALL blocks it.)
      */
     Result measure(String name) throws Exception {
+        List<Integer> sizes;
         StagesReport.Stage rebuild = rebuild(name);
-        List<Integer> sizes = valueSizes(deployment.store());
-        List<Integer> keys = new ArrayList<>((int) rebuild.items());
-        for (int i = 0; i < rebuild.items(); i++) {
-            keys.add(sizes.get(i % sizes.size()));
-        }
+        sizes = valueSizes(deployment.store());
+        rebuild = rebuild.counting("keys", sizes.size());
+        List<Integer> keys = sizes;
         String prefix = deployment.store().keySpace().namespace() + "#bench-set:";
         Map<String, Long> before = redis.commandCalls();
         CpuUse cpu = CpuUse.ofThisProcess();

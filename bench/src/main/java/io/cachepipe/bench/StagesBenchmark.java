@@ -154,7 +154,7 @@ final class StagesBenchmark {
     private void print(String what, RebuildRun.Result result) {
         StagesReport.Stage rebuild = result.rebuild();
         StagesReport.Stage set = result.set();
-        out.printf(Locale.ROOT, "  %s: %,d rows in %.2f s = %,.0f/s (%,d change records read), CPU %.1f µs per row (%.2f s in all, JIT CPU %.2f s,"
+        out.printf(Locale.ROOT, "  %s: %,d keys in %.2f s = %,.0f/s (%,d change records read), CPU %.1f µs per key (%.2f s in all, JIT CPU %.2f s,"
                         + " JVM start %.2f s); pipelined SET of as many keys %,.0f/s: rebuild / SET %.2f%n", what, rebuild.items(),
                 rebuild.seconds(), rebuild.perSecond(), rebuild.counts().get("change records read"), rebuild.cpuMicrosPerItem(), rebuild.cpuSeconds(),
                 rebuild.jitSeconds(), rebuild.startSeconds(), set.perSecond(), result.ratio());

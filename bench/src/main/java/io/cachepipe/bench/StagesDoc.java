@@ -82,12 +82,12 @@ final class StagesDoc {
                 + "kept a core busy, and one *waiting* did neither. Then the pipeline stops, Redis is emptied and `cachepipe rebuild` runs "
                 + "as an operator runs it (its own JVM: CPU and JIT over its whole life, rate over its own reported time), followed by as many "
                 + "keys with values of the sizes it left written by pipelined `SET` from the bench (Lettuce, many commands in flight), in "
-                + "passes of fresh keys for at least two seconds. A rebuild's rows are its writes: a row whose changes (the topics are not "
-                + "compacted yet) fall into several polls is written once per poll.\n\n");
+                + "passes over them for at least two seconds. A rebuild is counted in the keys it left in the cache: the topics hold "
+                + "every change of a row until compaction runs, so it reads several records per key, and those reads are its own cost.\n\n");
         table(md, HEADER, rows(report));
         StagesReport.Stage rebuild = report.stage(StagesReport.REBUILD);
         StagesReport.Stage set = report.stage(StagesReport.PIPELINED_SET);
-        md.append(fmt("%nRebuild / pipelined SET in this run: **%.2f** (%,.0f rows/s against %,.0f keys/s).%n%n", report.rebuildToSet(),
+        md.append(fmt("%nRebuild / pipelined SET in this run: **%.2f** (%,.0f keys/s against %,.0f keys/s).%n%n", report.rebuildToSet(),
                 rebuild.perSecond(), set.perSecond()));
         for (StagesReport.Stage stage : report.stages()) {
             if (stage.jitSeconds() > 0.1 * stage.cpuSeconds()) {

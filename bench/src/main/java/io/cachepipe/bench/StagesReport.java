@@ -44,6 +44,12 @@ record StagesReport(Report.Meta meta, int products, int categories, long backlog
             return items / seconds;
         }
 
+        /** The same window counted in other units, e.g. the keys a rebuild left rather than the writes it made. */
+        Stage counting(String newUnit, long newItems) {
+            return new Stage(name, newUnit, newItems, itemsPerChange, seconds, cpuSeconds, processCores, machineBusy, jitSeconds,
+                    startSeconds, stackCores, redisCalls, counts);
+        }
+
         double cpuMicrosPerItem() {
             return items == 0 ? 0 : cpuSeconds * 1e6 / items;
         }

@@ -50,7 +50,7 @@ class StagesReportTest {
                 .contains("| cdc-capture → Kafka | 48,000 changes | 4.80 | 10,000 changes/s | 90.0 | 90.0 | 0.90 | 85% | its own CPU (0.90 cores) |")
                 .contains("| warmer | 140,000 warm requests | 5.00 | 28,000 warm requests/s | 20.0 | 60.0 | 0.56 | 60% |")
                 .contains("| cachepipe rebuild | 20,000 rows | 4.00 | 5,000 rows/s | 500.0 | – |")
-                .contains("Rebuild / pipelined SET in this run: **0.10** (5,000 rows/s against 50,000 keys/s).")
+                .contains("Rebuild / pipelined SET in this run: **0.10** (5,000 keys/s against 50,000 keys/s).")
                 .contains("50,000 changes are written in 100-row transactions")
                 .contains("- **cachepipe rebuild was still compiling**: its JIT compiler threads used 6.00 of its 10.00 CPU seconds (60%)")
                 .doesNotContain("- **invalidator was still compiling");

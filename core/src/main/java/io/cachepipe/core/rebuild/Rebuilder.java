@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -193,16 +194,8 @@ public final class Rebuilder {
             long previousRecords = 0;
             while (!open.isEmpty()) {
                 var batch = new Batch();
-                int counted = 0;
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() >= ends.get(partition)) {
-                        continue;
-                    }
-                    counted++;
-                    if (io.cachepipe.core.change.Watermarks.of(record.headers()) != null) {
-                        continue;
-                    }
+                Poll poll = latestPerRow(consumer.poll(POLL), ends);
+                for (ConsumerRecord<byte[], byte[]> record : poll.latest()) {
                     ChangeEvent event;
                     try {
                         event = envelopes.parse(record.key(), record.value());
@@ -217,7 +210,7 @@ public final class Rebuilder {
                     maxVersion = maxVersion.max(event.version());
                     collect(event, views, plain, modes, batch);
                 }
-                records += counted;
+                records += poll.read();
                 CompletableFuture<Void> current = batch.apply(namespace);
                 Map<byte[], byte[]> positions = new LinkedHashMap<>();
                 for (TopicPartition partition : List.copyOf(open)) {
@@ -267,6 +260,35 @@ public final class Rebuilder {
      */
     static Version belowAll(Version highestRead) {
         return highestRead.lsn() > 0 ? new Version(highestRead.lsn() - 1) : Version.ZERO;
+    }
+
+    /** The records of a poll worth parsing, and how many it read below the end offsets. */
+    private record Poll(Collection<ConsumerRecord<byte[], byte[]>> latest, int read) {
+    }
+
+    /**
+     * Of a poll's records below the end offsets, the last one of each row (record key): what log
+     * compaction would keep, so an uncompacted topic costs one parse per row and poll, not one per
+     * change. A delete's tombstone (null value) does not replace the delete before it, which is what
+     * tells the rebuild the row is gone; watermarks are skipped. Within a partition records come in
+     * order, so the last is the newest, and its version the highest of the row's.
+     */
+    private static Poll latestPerRow(Iterable<ConsumerRecord<byte[], byte[]>> polled, Map<TopicPartition, Long> ends) {
+        Map<Object, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
+        int counted = 0;
+        for (ConsumerRecord<byte[], byte[]> record : polled) {
+            if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                continue;
+            }
+            counted++;
+            if (record.value() == null || io.cachepipe.core.change.Watermarks.of(record.headers()) != null) {
+                continue;
+            }
+            Object row = record.key() == null ? new Object()
+                    : List.of(record.topic(), record.partition(), java.nio.ByteBuffer.wrap(record.key()));
+            latest.put(row, record);
+        }
+        return new Poll(latest.values(), counted);
     }
 
     /** Rows of plain views that could not be rendered (TOAST placeholders, odd keys) wait in the same set. */
@@ -442,7 +464,7 @@ public final class Rebuilder {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
         return props;
     }
