@@ -2,12 +2,12 @@ package io.cachepipe.invalidator;
 
 import io.cachepipe.core.cache.CacheBatch;
 import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.RedisFailures;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.ChangeOp;
 import io.cachepipe.core.kafka.WarmRequest;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -73,10 +73,10 @@ final class BatchApplier implements RedisEffects.Applier {
                 apply(new EffectBatch(store.keySpace(), items));
                 return true;
             } catch (RuntimeException e) {
-                if (refusedOutright(e)) {
+                if (RedisFailures.refusedOutright(e)) {
                     return items.size() == 1 ? deadLetter(items.getFirst(), e) : applyOneByOne(items);
                 }
-                warnNowAndThen("Redis unavailable while applying " + items.size() + " changes (" + rootMessage(e) + "); retrying");
+                warnNowAndThen("Redis unavailable while applying " + items.size() + " changes (" + RedisFailures.rootMessage(e) + "); retrying");
                 pause();
             }
         }
@@ -98,7 +98,7 @@ final class BatchApplier implements RedisEffects.Applier {
             throw error; // a watermark is one HSET: refused outright means Redis itself is broken
         }
         RecordSource source = change.source();
-        String reason = "Redis refused the change's effects: " + rootMessage(error);
+        String reason = "Redis refused the change's effects: " + RedisFailures.rootMessage(error);
         log.error("Dead-lettering record {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
         DeadLetters.send(deadLetterProducer, deadLetterTopic, source, reason);
         deadLetters.increment();
@@ -155,17 +155,6 @@ final class BatchApplier implements RedisEffects.Applier {
                 .tag("table", table).tag("op", op).description("change events the invalidator applied").register(metrics));
     }
 
-    /** A server error reply that no retry can change (a script error, a wrong type), as opposed to Redis being away or busy. */
-    static boolean refusedOutright(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RedisCommandExecutionException refused) {
-                String message = String.valueOf(refused.getMessage());
-                return message.startsWith("ERR") || message.startsWith("WRONGTYPE");
-            }
-        }
-        return false;
-    }
-
     private void warnNowAndThen(String message) {
         long now = System.nanoTime();
         if (now - lastWarning > WARN_EVERY.toNanos()) {
@@ -194,14 +183,6 @@ final class BatchApplier implements RedisEffects.Applier {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while applying changes", e);
         }
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     @Override

@@ -94,6 +94,7 @@ public final class Rebuilder {
     private final AtomicLong loadedWrites = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong deletes = new AtomicLong();
+    private final WriteRetries retries = new WriteRetries();
 
     public Rebuilder(KafkaConfig kafka, ViewCatalog catalog, CacheStore store, RedisClusterAsyncCommands<byte[], byte[]> redis,
                      DataSource dataSource) {
@@ -190,6 +191,7 @@ public final class Rebuilder {
             // checkpointed only once its own writes are acknowledged. Two batches racing on one key is
             // harmless: the version guard keeps the newer value whichever lands last.
             CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+            Batch previousBatch = null;
             Map<byte[], byte[]> previousPositions = null;
             long previousRecords = 0;
             while (!open.isEmpty()) {
@@ -221,16 +223,17 @@ public final class Rebuilder {
                     }
                 }
                 positions.put(bytes(MAX_VERSION), bytes(maxVersion.hex()));
-                previous.join();
+                awaitApplied(previous, previousBatch, namespace);
                 if (previousPositions != null) {
                     join(redis.hset(checkpointKey, previousPositions));
                     progress.update("change topics", previousRecords, total);
                 }
                 previous = current;
+                previousBatch = batch;
                 previousPositions = positions;
                 previousRecords = records;
             }
-            previous.join();
+            awaitApplied(previous, previousBatch, namespace);
             if (previousPositions != null) {
                 join(redis.hset(checkpointKey, previousPositions));
                 progress.update("change topics", previousRecords, total);
@@ -248,6 +251,9 @@ public final class Rebuilder {
             join(redis.hset(checkpointKey, bytes(DONE + view.name()), bytes("1")));
         }
         clear(views);
+        if (retries.count() > 0) {
+            notes.add(retries.count() + " batch(es) retried after Redis did not answer in time; all were applied");
+        }
         return new RebuildReport(records, rowWrites.get(), loadedWrites.get(), refused.get(), deletes.get(), loader.queries(),
                 schemaLookups, modes, notes, Duration.ofNanos(System.nanoTime() - started));
     }
@@ -260,6 +266,12 @@ public final class Rebuilder {
      */
     static Version belowAll(Version highestRead) {
         return highestRead.lsn() > 0 ? new Version(highestRead.lsn() - 1) : Version.ZERO;
+    }
+
+    private void awaitApplied(CompletableFuture<Void> inFlight, @Nullable Batch batch, String namespace) {
+        if (batch != null) {
+            retries.await(inFlight, () -> batch.apply(namespace));
+        }
     }
 
     /** The records of a poll worth parsing, and how many it read below the end offsets. */
@@ -417,11 +429,14 @@ public final class Rebuilder {
         for (int from = 0; from < keys.size(); from += batchSize) {
             List<Map<String, Object>> chunk = keys.subList(from, Math.min(keys.size(), from + batchSize));
             List<byte[]> values = loader.load(view, chunk);
-            CacheBatch batch = store.batch();
-            for (int i = 0; i < chunk.size(); i++) {
-                batch.write(store.keySpace().key(view, chunk.get(i)), version, values.get(i));
-            }
-            for (CacheBatch.Outcome outcome : join(batch.execute())) {
+            java.util.function.Supplier<CompletableFuture<List<CacheBatch.Outcome>>> write = () -> {
+                CacheBatch batch = store.batch();
+                for (int i = 0; i < chunk.size(); i++) {
+                    batch.write(store.keySpace().key(view, chunk.get(i)), version, values.get(i));
+                }
+                return batch.execute().toCompletableFuture();
+            };
+            for (CacheBatch.Outcome outcome : retries.await(write.get(), write)) {
                 (outcome.applied() ? loadedWrites : refused).incrementAndGet();
             }
             progress.update(phase, from + chunk.size(), keys.size());
