@@ -25,8 +25,8 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
     public static final Setting<Duration> COALESCE_WINDOW = Setting.optional("invalidator.coalesce-window", "20ms",
             Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "one warm request per key per window (0: no coalescing)");
     public static final Setting<Integer> THREADS = Setting.optional("invalidator.threads", "3", Parsers.integer(1, 64),
-            "stream threads in this instance: changes are applied one at a time per thread, waiting on Redis, so up to one per"
-                    + " change-topic partition (kafka.partitions) adds throughput");
+            "stream threads in this instance: each parses and maps the changes of its partitions (up to one per change-topic"
+                    + " partition, kafka.partitions); one applier sends their effects to Redis in batches");
     public static final Setting<String> STATE_DIR = Setting.optional("invalidator.state-dir",
             System.getProperty("java.io.tmpdir") + "/cachepipe-streams", Parsers.nonBlank(), "Kafka Streams state directory");
     public static final Setting<Integer> ADMIN_PORT = Setting.optional("invalidator.admin-port", "9402", Parsers.port(),

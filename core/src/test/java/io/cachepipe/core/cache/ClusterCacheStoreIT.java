@@ -100,4 +100,32 @@ class ClusterCacheStoreIT {
         }
         assertThat(store.invalidateView(product, new Version(6)).toCompletableFuture().join()).hasSize(20);
     }
+
+    /** Keys of their own (ids from 1001, categories from 101): the class shares one cluster and namespace. */
+    @Test
+    void aBatchSpreadOverEveryNode_goesAsOneScriptCallPerSlot_andAnswersInOrder() {
+        CacheBatch writes = store.batch();
+        for (long id = 1001; id <= 1300; id++) {
+            writes.write(keys.key(product, Map.of("id", id)), new Version(10), ("{\"id\":" + id + "}").getBytes(StandardCharsets.UTF_8));
+        }
+        for (long category = 101; category <= 110; category++) {
+            writes.write(keys.key(listing, Map.of("category_id", category, "page", 1)), new Version(10), "[]".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(writes.execute().toCompletableFuture().join()).hasSize(310).allMatch(CacheBatch.Outcome::applied);
+
+        CacheBatch changes = store.batch();
+        changes.replace(keys.key(product, Map.of("id", 1001L)), new Version(11), "{\"id\":1001,\"new\":true}".getBytes(StandardCharsets.UTF_8));
+        changes.invalidate(keys.key(product, Map.of("id", 1002L)), new Version(11), true);
+        changes.invalidateGroup(listing, keys.group(listing, Map.of("category_id", 103L)), new Version(11));
+        changes.invalidate(keys.key(product, Map.of("id", 1004L)), new Version(9), true);
+        List<CacheBatch.Outcome> outcomes = changes.execute().toCompletableFuture().join();
+
+        assertThat(outcomes.get(0).applied()).as("replaced").isTrue();
+        assertThat(outcomes.get(1).toWarm()).extracting(CacheKey::redisKey).containsExactly("cp:product:1002");
+        assertThat(outcomes.get(2).toWarm()).extracting(CacheKey::redisKey).containsExactly("cp:{category:103}:products:page:1");
+        assertThat(outcomes.get(3).applied()).as("older than the cached value").isFalse();
+        assertThat(store.peek(keys.key(product, Map.of("id", 1001L))).toCompletableFuture().join())
+                .hasValueSatisfying(hit -> assertThat(new String(hit.value(), StandardCharsets.UTF_8)).contains("new"));
+        assertThat(store.peek(keys.key(product, Map.of("id", 1004L))).toCompletableFuture().join()).isPresent();
+    }
 }
