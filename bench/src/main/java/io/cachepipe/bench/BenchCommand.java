@@ -39,6 +39,8 @@ public final class BenchCommand {
     static final String LOAD_JSON = "load.json";
     static final String PATTERN_JSON = "pattern.json";
     static final String STAGES_JSON = "stages.json";
+    /** A run of {@code bench stages} kept from before a change to the pipeline, for the page's before/after table. */
+    static final String STAGES_BEFORE_JSON = "stages-before.json";
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCommand()).registerConverter(Duration.class, BenchCommand::duration).execute(args));
@@ -241,7 +243,9 @@ public final class BenchCommand {
         PatternReport patternReport = Files.exists(pattern) ? Json.mapper().readValue(pattern.toFile(), PatternReport.class) : null;
         Path stages = PUBLISHED.resolve(STAGES_JSON);
         StagesReport stagesReport = Files.exists(stages) ? Json.mapper().readValue(stages.toFile(), StagesReport.class) : null;
-        Files.writeString(PAGE, BenchmarksDoc.render(loadReport, patternReport, stagesReport, "benchmarks"));
+        Path before = PUBLISHED.resolve(STAGES_BEFORE_JSON);
+        StagesReport stagesBefore = Files.exists(before) ? Json.mapper().readValue(before.toFile(), StagesReport.class) : null;
+        Files.writeString(PAGE, BenchmarksDoc.render(loadReport, patternReport, stagesReport, stagesBefore, "benchmarks"));
         System.out.println("Wrote " + PAGE.toAbsolutePath());
     }
 

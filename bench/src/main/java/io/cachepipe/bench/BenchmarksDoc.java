@@ -17,6 +17,12 @@ final class BenchmarksDoc {
 
     /** The page; any report may be missing (not run yet). {@code charts} is the charts' folder relative to the page. */
     static String render(@Nullable Report load, @Nullable PatternReport pattern, @Nullable StagesReport stages, String charts) {
+        return render(load, pattern, stages, null, charts);
+    }
+
+    /** @param stagesBefore a stages run kept from before a change to the pipeline: the section compares the two */
+    static String render(@Nullable Report load, @Nullable PatternReport pattern, @Nullable StagesReport stages,
+                         @Nullable StagesReport stagesBefore, String charts) {
         var doc = new BenchmarksDoc();
         doc.header(load);
         if (load != null) {
@@ -34,6 +40,9 @@ final class BenchmarksDoc {
         }
         if (stages != null) {
             doc.md.append(StagesDoc.markdown(stages));
+            if (stagesBefore != null) {
+                doc.md.append(StagesDoc.comparison(stagesBefore, stages));
+            }
         }
         doc.caveats();
         return doc.md.toString();

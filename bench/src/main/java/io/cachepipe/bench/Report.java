@@ -98,6 +98,11 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
      */
     record ChangeRate(double lagBoundMs, List<ChangeRateStep> steps, double kneePerSecond, String limitedBy, String writer,
                       double postgresAlonePerSecond, long audited, long incoherent) {
+        /** Reports from before the writer shapes were single-row sweeps. */
+        ChangeRate {
+            writer = writer == null ? ChangeWriter.Shape.SINGLE_ROW.description : writer;
+        }
+
         /** The knee over what PostgreSQL alone committed for the same writers; NaN when not measured. */
         double kneeOverPostgres() {
             return postgresAlonePerSecond > 0 ? kneePerSecond / postgresAlonePerSecond : Double.NaN;

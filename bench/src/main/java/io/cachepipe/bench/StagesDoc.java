@@ -64,6 +64,30 @@ final class StagesDoc {
         return cores == null ? "–" : fmt("%.2f", cores);
     }
 
+    /**
+     * Each stage's rate and CPU per change in a run kept from before a change to the pipeline
+     * ({@code stages-before.json}) and in this one. Two runs, not one: the code under test differs.
+     */
+    static String comparison(StagesReport before, StagesReport after) {
+        var md = new StringBuilder();
+        md.append(fmt("### Before and after%n%nThe same benchmark on the code before the batched pipeline (commit `%s`, %s, a backlog of %,d "
+                + "changes) and in the run above (commit `%s`): each stage's rate and CPU per change of the backlog.%n%n",
+                before.meta().commit(), before.meta().date().substring(0, 10), before.backlog(), after.meta().commit()));
+        List<List<String>> rows = new ArrayList<>();
+        for (StagesReport.Stage now : after.stages()) {
+            StagesReport.Stage then = before.stages().stream().filter(stage -> stage.name().equals(now.name())).findFirst().orElse(null);
+            if (then == null || now.cpuMicrosPerChange() == 0 && then.cpuMicrosPerChange() == 0) {
+                continue;
+            }
+            rows.add(List.of(now.name(), fmt("%,.0f %s/s", then.perSecond(), then.unit()), fmt("%,.0f %s/s", now.perSecond(), now.unit()),
+                    fmt("%.1f", then.cpuMicrosPerChange()), fmt("%.1f", now.cpuMicrosPerChange()),
+                    fmt("%.1fx", then.cpuMicrosPerChange() / Math.max(1e-9, now.cpuMicrosPerChange()))));
+        }
+        table(md, List.of("stage", "rate before", "rate after", "CPU µs per change before", "after", "CPU saved"), rows);
+        md.append("\n");
+        return md.toString();
+    }
+
     /** The section of docs/benchmarks.md. */
     static String markdown(StagesReport report) {
         var md = new StringBuilder();
