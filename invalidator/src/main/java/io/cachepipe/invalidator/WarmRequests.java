@@ -60,7 +60,7 @@ final class WarmRequests implements AutoCloseable {
         } else {
             this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().daemon()
                     .name("cachepipe-warm-requests").unstarted(runnable));
-            this.timer.scheduleWithFixedDelay(this::sendHeld, window.toMillis(), window.toMillis(), TimeUnit.MILLISECONDS);
+            this.timer.scheduleWithFixedDelay(this::sendHeldOnTime, window.toMillis(), window.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -94,6 +94,18 @@ final class WarmRequests implements AutoCloseable {
     private double reloadRatio() {
         double asked = received.count();
         return asked == 0 ? Double.NaN : sent.count() / asked;
+    }
+
+    /**
+     * The timer's send: a failure (Kafka's buffer full past max.block.ms) must not end the schedule;
+     * it fails the next {@link #flush()}, so nothing is committed, and what was not sent is sent then.
+     */
+    private void sendHeldOnTime() {
+        try {
+            sendHeld();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        }
     }
 
     /** Sends under the lock, so that a {@link #flush()} never returns while the timer is half-way through. */
