@@ -2,6 +2,7 @@ package io.cachepipe.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.core.db.UnrenderableValueException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -97,8 +98,16 @@ final class ProblemResponses {
         return false;
     }
 
-    /** SQLSTATE class 23 is a constraint the write broke: the client's to fix, so 4xx with the reason. */
+    /**
+     * SQLSTATE class 23 is a constraint the write broke: the client's to fix, so 4xx with the reason. A
+     * stored value the API cannot render is a 422 naming the column: asking again will not help, and
+     * the server did not fail (docs/api.md, "Values").
+     */
     static ApiException fromSql(SQLException e) {
+        if (e instanceof UnrenderableValueException value) {
+            log.warn("Cannot render a value: {}", value.getMessage());
+            return new ApiException(422, "Unprocessable content", firstLine(value.getMessage()));
+        }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String reason = firstLine(e.getMessage());
         return switch (state) {

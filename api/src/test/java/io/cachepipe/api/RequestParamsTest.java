@@ -111,4 +111,13 @@ class RequestParamsTest {
         assertThat(ProblemResponses.fromSql(new java.sql.SQLException("ERROR: numeric overflow", "22003")).status()).isEqualTo(400);
         assertThat(ProblemResponses.fromSql(new java.sql.SQLException("connection lost", "08006")).status()).isEqualTo(500);
     }
+
+    @Test
+    void aStoredValueThatCannotBeRendered_isA422NamingTheColumn_notA500() {
+        var unrenderable = new io.cachepipe.core.db.UnrenderableValueException("born", "timestamptz",
+                new java.sql.SQLException("Bad value for type timestamp/date/time: x", "22007"));
+        ApiException mapped = ProblemResponses.fromSql(unrenderable);
+        assertThat(mapped.status()).isEqualTo(422);
+        assertThat(mapped.getMessage()).startsWith("column born (timestamptz) holds a value that cannot be rendered as JSON");
+    }
 }
