@@ -2,8 +2,10 @@ package io.cachepipe.core.change;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachepipe.core.view.TableName;
 import java.io.IOException;
@@ -18,9 +20,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ChangeEnvelopes {
     private final ObjectMapper json;
+    /**
+     * Row images read with JSON fractions as doubles, whatever {@code json} does: Debezium writes a JSON
+     * fraction only for {@code float4}/{@code float8} (numeric comes as text, {@code decimal.handling.mode=string}),
+     * printed from a double, so a double reads it back exactly, and only a double keeps the sign of
+     * {@code -0.0}, which a BigDecimal drops.
+     */
+    private final ObjectReader images;
 
     public ChangeEnvelopes(ObjectMapper json) {
         this.json = json;
+        this.images = json.readerFor(JsonNode.class).without(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
 
     /** What an envelope is made of, gathered while streaming over it. */
@@ -123,7 +133,7 @@ public final class ChangeEnvelopes {
             parser.skipChildren();
             throw new ImageNotAnObject(what);
         }
-        return json.readTree(parser);
+        return images.readTree(parser);
     }
 
     /** Thrown through the parse loop, which only declares I/O failures, and reported as a malformed record. */

@@ -38,6 +38,16 @@ class ChangeEnvelopesTest {
     }
 
     @Test
+    void aFloatInARowImageIsReadAsADouble_soNegativeZeroKeepsItsSign() throws Exception {
+        ChangeEvent event = envelopes.parse(null, envelope("c", "null", "{\"id\":1,\"f\":-0.0,\"g\":1.0E300,\"n\":\"0.10\"}",
+                "\"[null,\\\"4000\\\"]\"", 4000));
+        assertThat(event.after().get("f").isDouble()).isTrue();
+        assertThat(Double.doubleToRawLongBits(event.after().get("f").doubleValue())).isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(event.after().get("g").doubleValue()).isEqualTo(1.0E300);
+        assertThat(event.after().get("n").textValue()).as("decimals come as text").isEqualTo("0.10");
+    }
+
+    @Test
     void aTombstoneIsNotAChange() throws Exception {
         assertThat(envelopes.parse("{\"id\":1}".getBytes(StandardCharsets.UTF_8), null)).isNull();
     }
