@@ -3,6 +3,7 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.rebuild.PlainRowView;
 import io.cachepipe.core.view.CacheTarget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +65,8 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
         this.applier = applier;
         this.retryFor = retryFor;
         this.imageFallbacks = Counter.builder(MetricNames.ROW_IMAGE_FALLBACKS)
-                .description("changes whose row image could not be rendered: the key was invalidated and re-warmed instead")
+                .description("row images that could not be rendered exactly (an unchanged TOAST value, a form that does not "
+                        + "map): the key was invalidated and re-warmed from the database instead")
                 .register(metrics);
         this.thread = Thread.ofPlatform().daemon().name("cachepipe-invalidator-apply").unstarted(this::run);
     }
@@ -84,14 +87,27 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
         enqueue(new EffectBatch.Watermark(topic, partition, watermark, fanout));
     }
 
-    /** Rendered on the stream thread that submits, so that the applier only sends. */
-    private List<byte[]> images(ChangeEvent event, List<CacheTarget> targets) {
-        List<byte[]> images = new ArrayList<>(targets.size());
+    /**
+     * Rendered on the stream thread that submits, so that the applier only sends. A value the row image
+     * cannot render exactly is never a reason to stop: the key is invalidated and re-warmed from the
+     * database instead, and counted.
+     */
+    private List<byte @Nullable []> images(ChangeEvent event, List<CacheTarget> targets) {
+        List<byte @Nullable []> images = new ArrayList<>(targets.size());
         for (CacheTarget target : targets) {
             byte[] image = null;
             if (target instanceof CacheTarget.Key key) {
                 try {
-                    image = rowImages.newValue(event, key);
+                    image = switch (rowImages.image(event, key)) {
+                        case PlainRowView.Image.Rendered rendered -> rendered.value();
+                        case PlainRowView.Image.Absent absent -> null;
+                        case PlainRowView.Image.Refused refused -> {
+                            imageFallbacks.increment();
+                            log.debug("Row image of {} at {} for view {}: column {} is {}; invalidating and re-warming the key instead",
+                                    event.table(), event.version(), key.view().name(), refused.column(), refused.reason());
+                            yield null;
+                        }
+                    };
                 } catch (RuntimeException e) {
                     imageFallbacks.increment();
                     log.warn("Cannot render the row image of {} at {} for view {} ({}): invalidating and re-warming the key instead",

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +49,9 @@ final class RowImages {
         return new RowImages(found);
     }
 
-    /** The key's new value taken from the change, or null when it must be invalidated and loaded. */
-    byte @Nullable [] newValue(ChangeEvent event, CacheTarget.Key key) {
+    /** The key's new value taken from the change; absent when the key is not of a plain row view. */
+    PlainRowView.Image image(ChangeEvent event, CacheTarget.Key key) {
         PlainRowView view = views.get(key.view().name());
-        return view == null ? null : view.newValue(event, key.params());
+        return view == null ? PlainRowView.Image.ABSENT : view.image(event, key.params());
     }
 }

@@ -62,6 +62,10 @@ public final class RebuildCommand extends OpsCommand {
         report.modes().forEach((view, mode) -> out().printf("  %-24s %s%n", view, mode));
         out().printf(Locale.ROOT, "  change records read   %,d (%,.0f/s)%n", report.records(), report.recordsPerSecond());
         out().printf(Locale.ROOT, "  row-image writes      %,d%n", report.rowWrites());
+        if (report.imageFallbacks() > 0) {
+            out().printf(Locale.ROOT, "  row images loaded     %,d (a value the image cannot render exactly: read from the database)%n",
+                    report.imageFallbacks());
+        }
         out().printf(Locale.ROOT, "  loaded writes         %,d%n", report.loadedWrites());
         out().printf(Locale.ROOT, "  refused (newer held)  %,d%n", report.refused());
         out().printf(Locale.ROOT, "  deleted rows          %,d%n", report.deletes());

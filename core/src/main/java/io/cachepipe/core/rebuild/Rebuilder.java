@@ -94,6 +94,7 @@ public final class Rebuilder {
     private final AtomicLong loadedWrites = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong deletes = new AtomicLong();
+    private final AtomicLong imageFallbacks = new AtomicLong();
     private final WriteRetries retries = new WriteRetries();
 
     public Rebuilder(KafkaConfig kafka, ViewCatalog catalog, CacheStore store, RedisClusterAsyncCommands<byte[], byte[]> redis,
@@ -254,8 +255,8 @@ public final class Rebuilder {
         if (retries.count() > 0) {
             notes.add(retries.count() + " batch(es) retried after Redis did not answer in time; all were applied");
         }
-        return new RebuildReport(records, rowWrites.get(), loadedWrites.get(), refused.get(), deletes.get(), loader.queries(),
-                schemaLookups, modes, notes, Duration.ofNanos(System.nanoTime() - started));
+        return new RebuildReport(records, rowWrites.get(), imageFallbacks.get(), loadedWrites.get(), refused.get(), deletes.get(),
+                loader.queries(), schemaLookups, modes, notes, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**
@@ -360,14 +361,16 @@ public final class Rebuilder {
                     continue;
                 }
                 CacheKey key = store.keySpace().key(view, params);
-                byte[] value = event.after() == null || !row.keyedByKeyColumn(event) ? null : row.render(event.after());
                 if (event.after() == null) {
                     batch.writes.put(key.redisKey(), new Pending(key, event.version(), null));
-                } else if (value == null) {
+                } else if (row.keyedByKeyColumn(event) && row.render(event.after()) instanceof PlainRowView.Image.Rendered rendered) {
+                    batch.writes.put(key.redisKey(), new Pending(key, event.version(), rendered.value()));
+                } else {
+                    // Keyed otherwise, or a value the image cannot render exactly (a TOAST placeholder, an
+                    // unknown form): the database renders this row, after the topics are read.
+                    imageFallbacks.incrementAndGet();
                     batch.writes.remove(key.redisKey());
                     batch.params.computeIfAbsent(view.name(), name -> new LinkedHashSet<>()).add(encode(view, params));
-                } else {
-                    batch.writes.put(key.redisKey(), new Pending(key, event.version(), value));
                 }
                 continue;
             }
