@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * Applies one batch of changes to Redis, in this order: the merged key and group effects in one
  * {@link CacheBatch}; whole-view fallbacks through their registries; one near-cache message for the
  * batch; the watermarks (only now is every change before them applied); then the warm requests and
- * the metrics. Redis unavailable is retried until it answers; a batch Redis refuses outright (a script
- * error) is applied change by change, and a change that still fails goes to the dead-letter topic
- * with Redis's reason, so one bad record never stops a partition.
+ * the metrics. Redis (or Kafka) unavailable is retried until it answers; a batch Redis refuses outright
+ * (a script error, a key of the wrong type) or that fails for a reason of its own (anything that is not
+ * Redis or Kafka failing: a value that cannot be handled is not a Redis outage, and waiting would stall
+ * the partition for nothing) is applied change by change, and a change that still fails goes to the
+ * dead-letter topic with the reason, so one bad record never stops a partition.
  */
 final class BatchApplier implements RedisEffects.Applier {
     private static final Logger log = LoggerFactory.getLogger(BatchApplier.class);
@@ -73,8 +76,8 @@ final class BatchApplier implements RedisEffects.Applier {
                 apply(new EffectBatch(store.keySpace(), items));
                 return true;
             } catch (RuntimeException e) {
-                if (RedisFailures.refusedOutright(e)) {
-                    return items.size() == 1 ? deadLetter(items.getFirst(), e) : applyOneByOne(items);
+                if (RedisFailures.refusedOutright(e) || !worthRetrying(e)) {
+                    return items.size() == 1 ? deadLetter(items.getFirst(), e) : applyOneByOne(items, e);
                 }
                 warnNowAndThen("Redis unavailable while applying " + items.size() + " changes (" + RedisFailures.rootMessage(e) + "); retrying");
                 pause();
@@ -83,8 +86,19 @@ final class BatchApplier implements RedisEffects.Applier {
         return false;
     }
 
-    private boolean applyOneByOne(List<? extends EffectBatch.Item> items) {
-        log.warn("Redis refused a batch of {} changes outright; applying them one by one to find the one it refuses", items.size());
+    /** Redis or Kafka away or slow, or this thread interrupted: waiting helps. Anything else is the batch's own doing. */
+    private static boolean worthRetrying(Throwable error) {
+        for (Throwable cause = error; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof KafkaException || cause instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return RedisFailures.fromRedis(error);
+    }
+
+    private boolean applyOneByOne(List<? extends EffectBatch.Item> items, RuntimeException error) {
+        log.warn("A batch of {} changes failed ({}), and waiting will not help; applying them one by one to find the one that fails",
+                items.size(), RedisFailures.rootMessage(error));
         for (EffectBatch.Item item : items) {
             if (!applyUntilDone(List.of(item))) {
                 return false;
@@ -98,7 +112,8 @@ final class BatchApplier implements RedisEffects.Applier {
             throw error; // a watermark is one HSET: refused outright means Redis itself is broken
         }
         RecordSource source = change.source();
-        String reason = "Redis refused the change's effects: " + RedisFailures.rootMessage(error);
+        String reason = (RedisFailures.refusedOutright(error) ? "Redis refused the change's effects: "
+                : "the change's effects could not be applied: ") + RedisFailures.rootMessage(error);
         log.error("Dead-lettering record {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
         DeadLetters.send(deadLetterProducer, deadLetterTopic, source, reason);
         deadLetters.increment();

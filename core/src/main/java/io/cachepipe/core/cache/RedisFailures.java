@@ -1,6 +1,8 @@
 package io.cachepipe.core.cache;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import java.util.concurrent.TimeoutException;
 
 /** How to read a failed Redis call: worth retrying (Redis away, slow, loading) or refused outright. */
 public final class RedisFailures {
@@ -16,6 +18,23 @@ public final class RedisFailures {
             if (cause instanceof RedisCommandExecutionException refused) {
                 String message = String.valueOf(refused.getMessage());
                 return message.startsWith("ERR") || message.startsWith("WRONGTYPE");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the failure came from talking to Redis (a lettuce error: unreachable, slow, refusing;
+     * or a wait for its answer that ran out), as opposed to a failure of the caller's own making, such
+     * as a value that could not be rendered, which no amount of waiting for Redis fixes.
+     */
+    public static boolean fromRedis(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisException || cause instanceof TimeoutException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
             }
         }
         return false;
