@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -26,9 +27,9 @@ import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * The whole pipeline on one of the shipped examples, in its own database, topic prefix and key
- * namespace, with the clients a test needs: HTTP to the API, JDBC to the database, and a separate
- * Redis connection to look at what the cache holds.
+ * The whole pipeline on one of the shipped examples, or on tables and views a test writes, in its
+ * own database, topic prefix and key namespace, with the clients a test needs: HTTP to the API, JDBC
+ * to the database, and a separate Redis connection to look at what the cache holds.
  */
 final class ExamplePipeline implements AutoCloseable {
     /** Creates and fills an example's tables. */
@@ -61,7 +62,24 @@ final class ExamplePipeline implements AutoCloseable {
 
     static ExamplePipeline start(DevStack stack, TestNamespace namespace, ExampleSchema example, Seed seed,
                                  Map<String, String> overrides) throws Exception {
-        Map<String, String> settings = prepare(stack, namespace, example, seed, overrides);
+        return started(stack, namespace, prepare(stack, namespace, example, seed, overrides));
+    }
+
+    /**
+     * The whole pipeline on tables and views the test writes itself: {@code schema} creates and fills
+     * the tables, {@code viewsYaml} is the views file.
+     */
+    static ExamplePipeline start(DevStack stack, TestNamespace namespace, Seed schema, String viewsYaml) throws Exception {
+        Path views = Path.of("target", "views", namespace.name() + ".yaml").toAbsolutePath();
+        Files.createDirectories(views.getParent());
+        Files.writeString(views, viewsYaml);
+        try (Connection connection = namespace.jdbc().connect()) {
+            schema.into(connection);
+        }
+        return started(stack, namespace, settings(stack, namespace, views.toString(), Map.of()));
+    }
+
+    private static ExamplePipeline started(DevStack stack, TestNamespace namespace, Map<String, String> settings) throws Exception {
         Pipeline pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings)));
         pipeline.awaitCaughtUp(Duration.ofSeconds(60));
         var redisConfig = new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(), Duration.ofSeconds(2));
@@ -83,7 +101,11 @@ final class ExamplePipeline implements AutoCloseable {
             example.create(connection);
             seed.into(connection);
         }
-        Map<String, String> settings = PipelineSettings.of(stack, namespace, example.viewsLocation());
+        return settings(stack, namespace, example.viewsLocation(), overrides);
+    }
+
+    private static Map<String, String> settings(DevStack stack, TestNamespace namespace, String viewsFile, Map<String, String> overrides) {
+        Map<String, String> settings = PipelineSettings.of(stack, namespace, viewsFile);
         settings.put("api.host", "127.0.0.1");
         settings.put("api.port", "0");
         settings.put("invalidator.state-dir", Path.of("target", "streams", namespace.name()).toAbsolutePath().toString());
