@@ -90,7 +90,12 @@ public final class RowJson {
                 if (row.wasNull()) out.writeNull(); else out.writeNumber(value);
             }
             case Types.NUMERIC, Types.DECIMAL -> writeNumeric(out, row.getString(column));
-            case Types.REAL, Types.FLOAT, Types.DOUBLE -> {
+            case Types.REAL -> {
+                // As a float: the driver widens a binary float4 to 1.100000023841858, but parses its text as 1.1.
+                float value = row.getFloat(column);
+                if (row.wasNull()) out.writeNull(); else if (Float.isFinite(value)) out.writeNumber(value); else writeDouble(out, value);
+            }
+            case Types.FLOAT, Types.DOUBLE -> {
                 double value = row.getDouble(column);
                 if (row.wasNull()) out.writeNull(); else writeDouble(out, value);
             }

@@ -50,6 +50,7 @@ class RowJsonIT {
                 new Value("float8 largest", "float8", "'1.7976931348623157e308'", "1.7976931348623157E308"),
                 new Value("float8 smallest subnormal", "float8", "'5e-324'", "4.9E-324"),
                 new Value("real NaN", "real", "'NaN'", "\"NaN\""),
+                new Value("real 1.1", "real", "'1.1'", "1.1"),
                 new Value("numeric NaN", "numeric", "'NaN'", "\"NaN\""),
                 new Value("numeric Infinity", "numeric", "'Infinity'", "\"Infinity\""),
                 new Value("numeric -Infinity", "numeric", "'-Infinity'", "\"-Infinity\""),
