@@ -61,7 +61,7 @@ final class ReadBenchmark {
             AuditReport audit = system.pipeline().audit().run(CacheAudit.Options.everything());
             out.printf(Locale.ROOT, "audit after the load: %,d entries checked, %d incoherent, %d unconfirmed%n", audit.checked(),
                     audit.incoherent(), audit.unconfirmed());
-            if (!audit.clean()) {
+            if (!audit.coherent()) {
                 out.print(audit.render());
             }
             return new Report.ReadPath(workload.products(), workload.categories(), workload.exponent(), options.writeShare(),

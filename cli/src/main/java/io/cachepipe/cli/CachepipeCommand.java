@@ -1,10 +1,15 @@
 package io.cachepipe.cli;
 
+import io.cachepipe.cli.ops.AuditCommand;
 import io.cachepipe.cli.ops.FlushCommand;
+import io.cachepipe.cli.ops.OpsFactory;
 import io.cachepipe.cli.ops.RebuildCommand;
 import io.cachepipe.cli.ops.ReplayCommand;
+import io.cachepipe.cli.ops.SettingsLookup;
 import io.cachepipe.cli.ops.StatsCommand;
 import io.cachepipe.cli.ops.WarmCommand;
+import io.cachepipe.core.config.Setting;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +22,17 @@ public final class CachepipeCommand {
 
     /** The command line as {@code main} runs it (tests run the same). */
     public static CommandLine commandLine() {
-        return new CommandLine(new CachepipeCommand()).setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine(SettingsLookup.ofProcess(everySetting()));
+    }
+
+    /** The same command line, with operator commands looking for settings where {@code lookup} says. */
+    public static CommandLine commandLine(SettingsLookup lookup) {
+        return new CommandLine(new CachepipeCommand(), new OpsFactory(lookup)).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** Every setting any part reads (see {@link ConfigCommand#allSettings()}). */
+    public static List<Setting<?>> everySetting() {
+        return ConfigCommand.allSettings().values().stream().<Setting<?>>flatMap(List::stream).toList();
     }
 
     public static void main(String[] args) {

@@ -1,19 +1,14 @@
 package io.cachepipe.cli;
 
-import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.config.SettingsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.DevStackOptions;
 import io.cachepipe.examples.CatalogSeeder;
-import io.cachepipe.examples.ExampleSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,8 +28,9 @@ final class DemoCommand implements Callable<Integer> {
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
     private static volatile boolean running;
 
-    @Option(names = "--data-dir", description = "where the servers keep binaries and data (default: ${DEFAULT-VALUE})")
-    Path dataDir = Path.of(".cachepipe");
+    @Option(names = "--data-dir", description = "where the servers keep binaries and data, and where operator commands "
+            + "find the demo's settings (default: ${DEFAULT-VALUE})")
+    Path dataDir = SettingsFile.DEFAULT_DIRECTORY;
 
     @Option(names = "--fresh", description = "delete the data directory first")
     boolean fresh;
@@ -77,29 +73,25 @@ final class DemoCommand implements Callable<Integer> {
                 environment.externalKafkaBootstrap(), environment.externalRedisUrl());
         System.out.println("Starting PostgreSQL, Kafka and Redis under " + dataDir.toAbsolutePath() + " ...");
         DevStack stack = DevStack.start(options);
-        Pipeline pipeline = null;
+        Demo demo;
         try {
-            CatalogSeeder.Summary seeded = seed(stack);
-            pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings(stack))));
+            demo = Demo.start(stack, new Demo.Options(dataDir, products, categories, apiPort, Map.of()), System.out);
         } catch (Exception e) {
-            if (pipeline != null) {
-                pipeline.close();
-            }
             stack.close();
             throw e;
         }
-        Pipeline running = pipeline;
         var stopping = new AtomicBoolean();
         stack.closeFirst(() -> {
             stopping.set(true);
             System.out.println("\nStopping cachepipe demo ...");
-            running.close();
+            demo.close();
         });
         DemoCommand.running = true;
-        if (!awaitCaughtUp(running, stopping)) {
+        if (!awaitCaughtUp(demo.pipeline(), stopping)) {
             return 0; // Ctrl-C while waiting: the shutdown hook stops everything.
         }
-        System.out.println(DemoBanner.text(stack, running.apiPort(), (System.nanoTime() - started) / 1_000_000));
+        System.out.println(DemoBanner.text(stack, demo.pipeline().apiPort(), demo.settingsFile(),
+                (System.nanoTime() - started) / 1_000_000));
         return 0;
     }
 
@@ -123,33 +115,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "Caught up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
         return true;
-    }
-
-    private CatalogSeeder.Summary seed(DevStack stack) throws SQLException {
-        var postgres = stack.postgres();
-        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
-            ExampleSchema.CATALOG.create(connection);
-            CatalogSeeder.Summary summary = CatalogSeeder.seed(connection, products, categories, 42);
-            System.out.println(summary.alreadySeeded()
-                    ? "Catalog already seeded: " + summary.products() + " products in " + summary.categories() + " categories"
-                    : "Seeded " + summary.products() + " products, " + summary.reviews() + " reviews in " + summary.categories() + " categories");
-            return summary;
-        }
-    }
-
-    private Map<String, String> settings(DevStack stack) {
-        var postgres = stack.postgres();
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("postgres.url", postgres.jdbcUrl());
-        values.put("postgres.user", postgres.user());
-        values.put("postgres.password", postgres.password());
-        values.put("kafka.bootstrap", stack.kafka().bootstrapServers());
-        values.put("redis.url", stack.redis().uri());
-        values.put("views.file", ExampleSchema.CATALOG.viewsLocation());
-        values.put("api.host", "127.0.0.1");
-        values.put("api.port", Integer.toString(apiPort));
-        values.put("invalidator.state-dir", dataDir.resolve("streams").toAbsolutePath().toString());
-        return values;
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

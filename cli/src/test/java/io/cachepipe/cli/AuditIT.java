@@ -3,6 +3,7 @@ package io.cachepipe.cli;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cachepipe.cli.ops.AuditCommand;
 import io.cachepipe.core.audit.AuditConfig;
 import io.cachepipe.core.audit.AuditReport;
 import io.cachepipe.core.audit.BackgroundAudit;
@@ -16,8 +17,6 @@ import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import picocli.CommandLine;
 
 /**
  * The audit on real servers: clean after ordinary traffic and changes, and when a value is planted
@@ -38,9 +36,11 @@ import picocli.CommandLine;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AuditIT {
     private ExamplePipeline catalog;
+    private TestNamespace namespace;
 
     @BeforeAll
     void startPipeline(DevStack stack, TestNamespace namespace) throws Exception {
+        this.namespace = namespace;
         catalog = ExamplePipeline.catalog(stack, namespace, 200, 5);
         for (int id = 1; id <= 60; id++) {
             catalog.get("/products/" + id);
@@ -66,7 +66,7 @@ class AuditIT {
     void plantedValues_areReportedExactly_andTheCommandExitsNonZero() throws Exception {
         CacheAudit audit = catalog.pipeline().audit();
         AuditReport before = audit.run(CacheAudit.Options.everything());
-        assertThat(before.clean()).as(before.render()).isTrue();
+        assertThat(before.verdict()).as(before.render()).isEqualTo(AuditReport.Verdict.CLEAN);
         System.out.print(before.render());
         assertThat(before.checked()).isGreaterThanOrEqualTo(60);
         assertThat(before.views()).filteredOn(view -> view.view().equals("category-products"))
@@ -92,19 +92,11 @@ class AuditIT {
         assertThat(product.examples()).extracting(AuditReport.Finding::key)
                 .containsExactlyInAnyOrder(stale.redisKey(), extra.redisKey());
 
-        var output = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
-        try {
-            exit = new CommandLine(new AuditCommand(catalog.settings())).execute("--views", "product", "--settle", "2s");
-        } finally {
-            System.setOut(original);
-        }
-        String printed = output.toString(StandardCharsets.UTF_8);
-        System.out.print(printed);
-        assertThat(exit).isEqualTo(AuditCommand.INCOHERENT);
-        assertThat(printed).contains("STALE   " + stale.redisKey()).contains("EXTRA   " + extra.redisKey()).contains("INCOHERENT");
+        Cli.Result command = Cli.run(catalog.settings(), "audit", "--views", "product", "--settle", "2s");
+        System.out.print(command.out());
+        assertThat(command.exit()).as(command.text()).isEqualTo(AuditCommand.INCOHERENT);
+        assertThat(command.out()).contains("STALE    " + stale.redisKey()).contains("EXTRA    " + extra.redisKey())
+                .contains("INCOHERENT: 2 of the ");
         removePlanted(stale, extra);
     }
 
@@ -144,10 +136,78 @@ class AuditIT {
         return counter == null ? 0 : counter.count();
     }
 
-    /** Deletes values planted under a version no change supersedes, so the other tests see a coherent cache. */
+    /**
+     * Deletes values planted under a version no change supersedes, then reads each key again, so the
+     * other tests see the cache as the set-up left it: coherent, every registered key held.
+     */
     private void removePlanted(CacheKey... keys) throws Exception {
         for (CacheKey key : keys) {
             catalog.redis().commands().del(key.redisKey().getBytes(StandardCharsets.UTF_8)).get();
+            catalog.fill(key);
+        }
+    }
+
+    @Test
+    void registryEntriesWhoseKeysAreGone_areReportedButDoNotFailTheAudit_andFixPrunesThem() throws Exception {
+        List<CacheKey> evicted = java.util.stream.LongStream.rangeClosed(51, 58).mapToObj(id -> catalog.key("product", Map.of("id", id)))
+                .toList();
+        for (CacheKey key : evicted) {
+            assertThat(catalog.cached(key)).as("cached by the set-up").isNotNull();
+        }
+        try {
+            // What a Redis evicting under memory pressure, or a lost shard, leaves: registry entries, no keys.
+            evicted.forEach(key -> catalog.redis().commands().del(key.redisKey().getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join());
+
+            Cli.Result report = Cli.run(catalog.settings(), "audit", "--views", "product", "--examples", "3");
+            assertThat(report.exit()).as(report.text()).isZero();
+            assertThat(report.out()).contains("CLEAN: compared ").contains(", 8 gone (").containsPattern("GONE +" + namespace.keyPrefix())
+                    .doesNotContain("pruned");
+            assertThat(report.out().lines().filter(line -> line.strip().startsWith("GONE"))).hasSize(3);
+
+            Cli.Result fixed = Cli.run(catalog.settings(), "audit", "--views", "product", "--fix");
+            assertThat(fixed.exit()).as(fixed.text()).isZero();
+            assertThat(fixed.out()).as("the 8 gone, and the cached 'not found' of product 999 once it expired")
+                    .containsPattern("\\b(8|9) entries of gone keys pruned from the registries");
+            AuditReport after = catalog.pipeline().audit().run(new CacheAudit.Options(List.of("product"), 1.0, Duration.ofSeconds(2), 5));
+            assertThat(after.gone()).as(after.render()).isZero();
+            assertThat(after.registered()).isEqualTo(after.checked() + after.pending() + after.expired());
+        } finally {
+            for (CacheKey key : evicted) {
+                catalog.fill(key);
+            }
+        }
+    }
+
+    @Test
+    void whenEveryRegisteredKeyIsGone_theAuditSaysNothingToCheck_andExitsNonZero_untilTheRegistryIsPruned() throws Exception {
+        List<CacheKey> summaries = java.util.stream.LongStream.rangeClosed(1, 4)
+                .mapToObj(id -> catalog.key("product-reviews", Map.of("product_id", id))).toList();
+        for (CacheKey key : summaries) {
+            catalog.get("/products/" + key.params().get("product_id") + "/reviews/summary");
+        }
+        await().until(() -> summaries.stream().allMatch(key -> cachedQuietly(key) != null));
+        summaries.forEach(key -> catalog.redis().commands().del(key.redisKey().getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join());
+
+        // What the issue saw as "product 7298 cached, 0 checked … CLEAN".
+        Cli.Result nothing = Cli.run(catalog.settings(), "audit", "--views", "product-reviews");
+        assertThat(nothing.exit()).as(nothing.text()).isEqualTo(AuditCommand.EXPECTED_ENTRIES_MISSING);
+        assertThat(nothing.out()).contains("NOTHING TO CHECK: no registered entry held a value to compare; of 4 registered entries")
+                .contains("4 gone").doesNotContain("CLEAN");
+
+        Cli.Result pruned = Cli.run(catalog.settings(), "audit", "--views", "product-reviews", "--fix");
+        assertThat(pruned.exit()).as(pruned.text()).isEqualTo(AuditCommand.EXPECTED_ENTRIES_MISSING);
+        assertThat(pruned.out()).contains("4 entries of gone keys pruned");
+
+        Cli.Result empty = Cli.run(catalog.settings(), "audit", "--views", "product-reviews");
+        assertThat(empty.exit()).as("a registry naming nothing expects nothing: " + empty.text()).isZero();
+        assertThat(empty.out()).contains("NOTHING TO CHECK: no view's registry names an entry");
+    }
+
+    private String cachedQuietly(CacheKey key) {
+        try {
+            return catalog.cached(key);
+        } catch (Exception e) {
+            return null;
         }
     }
 
@@ -156,6 +216,6 @@ class AuditIT {
         AuditReport sampled = catalog.pipeline().audit().run(new CacheAudit.Options(List.of("product"), 0.2,
                 java.time.Duration.ofSeconds(2), 5));
         var product = sampled.views().getFirst();
-        assertThat(product.checked()).isLessThan(product.cachedKeys());
+        assertThat(product.checked()).isLessThan(product.registered());
     }
 }

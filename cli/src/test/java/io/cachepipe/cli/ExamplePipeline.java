@@ -168,6 +168,32 @@ final class ExamplePipeline implements AutoCloseable {
                 io.lettuce.core.codec.ByteArrayCodec.INSTANCE).add("KILL").add("TYPE").add("pubsub")).get();
     }
 
+    /**
+     * Deletes every key of a namespace, registries and bookkeeping included, as a Redis that lost its data
+     * would hold none (SCAN here in a test; product code never walks the keyspace like this).
+     */
+    static long wipe(RedisConnector redis, String keyPrefix) {
+        var commands = redis.commands();
+        long deleted = 0;
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        do {
+            io.lettuce.core.KeyScanCursor<byte[]> page = commands.scan(cursor,
+                    io.lettuce.core.ScanArgs.Builder.matches(keyPrefix + "*").limit(1000)).toCompletableFuture().join();
+            if (!page.getKeys().isEmpty()) {
+                deleted += commands.del(page.getKeys().toArray(byte[][]::new)).toCompletableFuture().join();
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return deleted;
+    }
+
+    /** Reads a key as the API does on a miss, past any near cache: leased, loaded from the database, filled. */
+    void fill(CacheKey key) throws Exception {
+        if (pipeline.store().read(key).toCompletableFuture().join() instanceof io.cachepipe.core.cache.ReadResult.Leased lease) {
+            pipeline.store().fill(key, lease, loader.load(key.view(), key.params())).toCompletableFuture().join();
+        }
+    }
+
     /** What the database says the key should hold now, rendered exactly as the cache renders it. */
     String expected(CacheKey key) throws Exception {
         return new String(loader.load(key.view(), key.params()), StandardCharsets.UTF_8);

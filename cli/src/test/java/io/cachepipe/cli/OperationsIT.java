@@ -13,12 +13,7 @@ import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.micrometer.core.instrument.Counter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -131,24 +126,24 @@ class OperationsIT {
             assertThat(hot.path("shared").path(hottest.redisKey()).asLong()).isGreaterThanOrEqualTo(20);
         });
 
-        Result dry = cli("flush", "--view", "product", "--pattern", "product:1*", "--dry-run");
-        assertThat(dry.exit).as(dry.text()).isZero();
+        Cli.Result dry = cli("flush", "--view", "product", "--pattern", "product:1*", "--dry-run");
+        assertThat(dry.exit()).as(dry.text()).isZero();
         assertThat(catalog.cached(hottest)).isNotNull();
 
-        Result flushed = cli("flush", "--view", "product", "--pattern", "product:1*");
-        assertThat(flushed.exit).as(flushed.text()).isZero();
-        assertThat(flushed.out).contains("flushed product matching product:1*");
+        Cli.Result flushed = cli("flush", "--view", "product", "--pattern", "product:1*");
+        assertThat(flushed.exit()).as(flushed.text()).isZero();
+        assertThat(flushed.out()).contains("flushed product matching product:1*");
         assertThat(catalog.cached(hottest)).isNull();
         assertThat(catalog.cached(other)).isEqualTo(catalog.expected(other));
 
-        Result plan = cli("warm", "--hot", "--views", "product", "--limit", "1", "--dry-run");
-        assertThat(plan.exit).as(plan.text()).isZero();
-        assertThat(plan.out).contains("would warm " + hottest.redisKey()).contains("dry run: 1 keys");
+        Cli.Result plan = cli("warm", "--hot", "--views", "product", "--limit", "1", "--dry-run");
+        assertThat(plan.exit()).as(plan.text()).isZero();
+        assertThat(plan.out()).contains("would warm " + hottest.redisKey()).contains("dry run: 1 keys");
         assertThat(catalog.cached(hottest)).isNull();
 
-        Result warmed = cli("warm", "--hot", "--views", "product", "--limit", "5");
-        assertThat(warmed.exit).as(warmed.text()).isZero();
-        assertThat(warmed.out).contains("warmed 5 keys").contains("1 database queries");
+        Cli.Result warmed = cli("warm", "--hot", "--views", "product", "--limit", "5");
+        assertThat(warmed.exit()).as(warmed.text()).isZero();
+        assertThat(warmed.out()).contains("warmed 5 keys").contains("1 database queries");
         assertThat(catalog.cached(hottest)).isEqualTo(catalog.expected(hottest));
 
         HttpResponse<String> adminFlush = admin("POST", "/admin/flush?view=product&pattern=product:21", "Bearer " + TOKEN);
@@ -159,9 +154,9 @@ class OperationsIT {
         assertThat(adminWarm.statusCode()).as(adminWarm.body()).isEqualTo(200);
         assertThat(catalog.cached(other)).isEqualTo(catalog.expected(other));
 
-        Result unknown = cli("flush", "--view", "nope");
-        assertThat(unknown.exit).isEqualTo(2);
-        assertThat(unknown.err).contains("no view named nope").contains("declared: product");
+        Cli.Result unknown = cli("flush", "--view", "nope");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("no view named nope").contains("declared: product");
     }
 
     @Test
@@ -185,11 +180,11 @@ class OperationsIT {
 
         // Every view, through the command; then the same rebuild counted independently.
         wipeNamespace();
-        Result all = cli("rebuild", "--progress", "lines", "--batch-size", "100");
-        assertThat(all.exit).as(all.text()).isZero();
-        System.out.println("rebuild of every view:\n" + all.out);
-        assertThat(all.out).contains("product                  row images");
-        long reported = number(all.out, "database queries\\s+([\\d,]+)");
+        Cli.Result all = cli("rebuild", "--progress", "lines", "--batch-size", "100");
+        assertThat(all.exit()).as(all.text()).isZero();
+        System.out.println("rebuild of every view:\n" + all.out());
+        assertThat(all.out()).contains("product                  row images");
+        long reported = number(all.out(), "database queries\\s+([\\d,]+)");
         wipeNamespace();
         CountingDataSource countedAll = countingDataSource();
         RebuildReport allViews = rebuilder(countedAll).run(new Rebuilder.Options(Set.of(), 100, false), (phase, done, total) -> {
@@ -218,21 +213,12 @@ class OperationsIT {
         assertThat(catalog.expected(catalog.key("category-products", Map.of("category_id", 3L, "page", 3))))
                 .as("the seed gives page 3 rows").isNotEqualTo("[]");
 
-        // The audit, as `cachepipe audit` runs it, over every cached key.
-        var printed = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream original = System.out;
-        int exit;
-        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            exit = new picocli.CommandLine(new AuditCommand(catalog.settings())).execute("--settle", "30s");
-        } finally {
-            System.setOut(original);
-        }
-        String audit = printed.toString(StandardCharsets.UTF_8);
-        System.out.print(audit);
-        assertThat(exit).as(audit).isZero();
-        assertThat(audit).contains("CLEAN");
-        assertThat(number(audit, "of (\\d+) checked")).isGreaterThanOrEqualTo(PRODUCTS + 2 * CATEGORIES + 2L * CATEGORIES);
+        // The audit, as `cachepipe audit` runs it, over every registered entry.
+        Cli.Result audit = cli("audit", "--settle", "30s");
+        System.out.print(audit.out());
+        assertThat(audit.exit()).as(audit.text()).isZero();
+        assertThat(audit.out()).contains("CLEAN");
+        assertThat(number(audit.out(), "compared (\\d+) cached values")).isGreaterThanOrEqualTo(PRODUCTS + 2 * CATEGORIES + 2L * CATEGORIES);
     }
 
     private CountingDataSource countingDataSource() {
@@ -267,10 +253,10 @@ class OperationsIT {
                     }
                 })).hasMessageContaining("stopped on purpose");
 
-        Result resumed = cli("rebuild", "--progress", "lines", "--batch-size", "5");
-        assertThat(resumed.exit).as(resumed.text()).isZero();
-        System.out.println("resumed rebuild:\n" + resumed.out);
-        assertThat(number(resumed.out, "change records read\\s+([\\d,]+)")).as("records read again").isZero();
+        Cli.Result resumed = cli("rebuild", "--progress", "lines", "--batch-size", "5");
+        assertThat(resumed.exit()).as(resumed.text()).isZero();
+        System.out.println("resumed rebuild:\n" + resumed.out());
+        assertThat(number(resumed.out(), "change records read\\s+([\\d,]+)")).as("records read again").isZero();
         assertEveryViewEqualsTheDatabase();
     }
 
@@ -319,18 +305,18 @@ class OperationsIT {
 
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> before = committed(admin, group);
-            Result refused = cli("replay", "--from", from.toString(), "--tables", "public.products", "--no-wait");
-            assertThat(refused.exit).as(refused.text()).isEqualTo(3);
-            assertThat(refused.err).contains("active member").contains("--stop-consumers");
-            Result dry = cli("replay", "--from", from.toString(), "--tables", "public.products", "--dry-run");
-            assertThat(dry.exit).as(dry.text()).isZero();
-            assertThat(dry.out).contains("dry run: nothing moved");
+            Cli.Result refused = cli("replay", "--from", from.toString(), "--tables", "public.products", "--no-wait");
+            assertThat(refused.exit()).as(refused.text()).isEqualTo(3);
+            assertThat(refused.err()).contains("active member").contains("--stop-consumers");
+            Cli.Result dry = cli("replay", "--from", from.toString(), "--tables", "public.products", "--dry-run");
+            assertThat(dry.exit()).as(dry.text()).isZero();
+            assertThat(dry.out()).contains("dry run: nothing moved");
             assertThat(committed(admin, group)).isEqualTo(before);
 
             catalog.pipeline().stopConsumers();
             double changesBefore = changesApplied("public.products");
-            Result moved = cli("replay", "--from", from.toString(), "--tables", "public.products", "--no-wait");
-            assertThat(moved.exit).as(moved.text()).isZero();
+            Cli.Result moved = cli("replay", "--from", from.toString(), "--tables", "public.products", "--no-wait");
+            assertThat(moved.exit()).as(moved.text()).isZero();
 
             Map<TopicPartition, OffsetAndMetadata> after = committed(admin, group);
             expected.offsets.forEach((partition, offset) ->
@@ -383,9 +369,9 @@ class OperationsIT {
             assertThat(warmerBefore).as("the warmer has committed offsets to move").isNotEmpty();
 
             // --views: only the topics of the view's tables move, and the warmer's group stays.
-            Result narrowed = cli("replay", "--from", from.toString(), "--views", "product-reviews", "--no-wait");
-            assertThat(narrowed.exit).as(narrowed.text()).isZero();
-            assertThat(narrowed.out).contains("warmer group " + warmerGroup + " is not moved");
+            Cli.Result narrowed = cli("replay", "--from", from.toString(), "--views", "product-reviews", "--no-wait");
+            assertThat(narrowed.exit()).as(narrowed.text()).isZero();
+            assertThat(narrowed.out()).contains("warmer group " + warmerGroup + " is not moved");
             Map<TopicPartition, Long> reviewsFrom = firstOffsetsAtOrAfter(reviews, from).offsets;
             Map<TopicPartition, OffsetAndMetadata> narrowedAfter = committed(admin, invalidatorGroup);
             reviewsFrom.forEach((partition, offset) ->
@@ -401,8 +387,8 @@ class OperationsIT {
             assertThat(committed(admin, warmerGroup)).as("warmer group").isEqualTo(warmerBefore);
 
             // Not narrowed: both groups move, each to the first record at or after --from of its own topics.
-            Result both = cli("replay", "--from", from.toString(), "--no-wait");
-            assertThat(both.exit).as(both.text()).isZero();
+            Cli.Result both = cli("replay", "--from", from.toString(), "--no-wait");
+            assertThat(both.exit()).as(both.text()).isZero();
             Map<TopicPartition, OffsetAndMetadata> invalidatorAfter = committed(admin, invalidatorGroup);
             for (String topic : changeTopics) {
                 firstOffsetsAtOrAfter(topic, from).offsets.forEach((partition, offset) ->
@@ -430,10 +416,10 @@ class OperationsIT {
                 }
             }
             assertThat(expected).isPositive().isLessThan(toTheEnd);
-            Result bounded = cli("replay", "--from", from.toString(), "--to", to.toString(), "--stop-consumers", "--timeout", "90s",
+            Cli.Result bounded = cli("replay", "--from", from.toString(), "--to", to.toString(), "--stop-consumers", "--timeout", "90s",
                     "--progress", "lines");
-            assertThat(bounded.exit).as(bounded.text()).isZero();
-            assertThat(bounded.out).contains("caught up: " + expected + " records re-applied");
+            assertThat(bounded.exit()).as(bounded.text()).isZero();
+            assertThat(bounded.out()).contains("caught up: " + expected + " records re-applied");
             System.out.println("replay --from --to: " + expected + " records between the times, " + toTheEnd + " to the end");
         }
         CacheKey key = catalog.key("product", Map.of("id", 53L));
@@ -461,9 +447,9 @@ class OperationsIT {
     @Test
     @Order(8)
     void replayWithStopConsumers_removesTheActiveMembers_andReportsCaughtUp() throws Exception {
-        Result result = cli("replay", "--from-beginning", "--stop-consumers", "--timeout", "90s", "--progress", "lines");
-        assertThat(result.exit).as(result.text()).isZero();
-        assertThat(result.out).contains("caught up");
+        Cli.Result result = cli("replay", "--from-beginning", "--stop-consumers", "--timeout", "90s", "--progress", "lines");
+        assertThat(result.exit()).as(result.text()).isZero();
+        assertThat(result.out()).contains("caught up");
         catalog.jdbc().update("UPDATE products SET price = 4.44 WHERE id = 34");
         CacheKey key = catalog.key("product", Map.of("id", 34L));
         catalog.get("/products/34");
@@ -496,35 +482,19 @@ class OperationsIT {
 
         catalog.jdbc().update("UPDATE products SET stock = stock + 1 WHERE id = 40");
         catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
-        Result stats = cli("stats", "--api-url", "http://127.0.0.1:" + catalog.pipeline().apiPort(),
+        Cli.Result stats = cli("stats", "--api-url", "http://127.0.0.1:" + catalog.pipeline().apiPort(),
                 "--metrics-url", "http://127.0.0.1:" + catalog.pipeline().apiPort() + "/metrics");
-        assertThat(stats.exit).as(stats.text()).isZero();
-        assertThat(stats.out).contains("redis memory used").contains("invalidator").contains("warmer").contains("product")
+        assertThat(stats.exit()).as(stats.text()).isZero();
+        assertThat(stats.out()).contains("redis memory used").contains("invalidator").contains("warmer").contains("product")
                 .contains("Replication slot").containsPattern("cachepipe_freshness_invalidated\\s+p50");
-        System.out.println("stats:\n" + stats.out);
+        System.out.println("stats:\n" + stats.out());
     }
 
     // ---- helpers
 
-    private record Result(int exit, String out, String err) {
-        String text() {
-            return out + err;
-        }
-    }
-
-    private Result cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        Map<String, String> settings = io.cachepipe.testsupport.PipelineSettings.of(stack, namespace,
-                io.cachepipe.examples.ExampleSchema.CATALOG.viewsLocation());
-        settings.forEach((key, value) -> {
-            all.add("--set");
-            all.add(key + "=" + value);
-        });
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int exit = CachepipeCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute(all.toArray(String[]::new));
-        return new Result(exit, out.toString(), err.toString());
+    private Cli.Result cli(String... args) {
+        return Cli.run(io.cachepipe.testsupport.PipelineSettings.of(stack, namespace,
+                io.cachepipe.examples.ExampleSchema.CATALOG.viewsLocation()), args);
     }
 
     private HttpResponse<String> admin(String method, String path, String authorization) throws Exception {
@@ -536,20 +506,9 @@ class OperationsIT {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Deletes this test's keys only (SCAN in the test; product code never walks the keyspace like this). */
+    /** Deletes this test's keys only. */
     private long wipeNamespace() {
-        var redis = catalog.pipeline().store().connector().commands();
-        long deleted = 0;
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<byte[]> page = redis.scan(cursor, ScanArgs.Builder.matches(namespace.keyPrefix() + "*").limit(1000))
-                    .toCompletableFuture().join();
-            if (!page.getKeys().isEmpty()) {
-                deleted += redis.del(page.getKeys().toArray(byte[][]::new)).toCompletableFuture().join();
-            }
-            cursor = page;
-        } while (!cursor.isFinished());
-        return deleted;
+        return ExamplePipeline.wipe(catalog.pipeline().store().connector(), namespace.keyPrefix());
     }
 
     private static long number(String text, String regex) {

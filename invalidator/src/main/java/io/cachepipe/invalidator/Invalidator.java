@@ -1,5 +1,6 @@
 package io.cachepipe.invalidator;
 
+import io.cachepipe.core.cache.CacheLoss;
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.config.KafkaConfig;
@@ -90,6 +91,14 @@ public final class Invalidator implements AutoCloseable {
         restartGuard = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().daemon()
                 .name("cachepipe-redis-restart-guard").unstarted(runnable));
         restartGuard.scheduleWithFixedDelay(guard::check, 1, 1, TimeUnit.SECONDS);
+        var loss = new CacheLoss(store);
+        loss.check();
+        restartGuard.scheduleWithFixedDelay(() -> {
+            if (loss.check() == CacheLoss.Check.LOST) {
+                log.warn("Redis lost the entries of namespace {} (its sentinel key is gone): recorded for `cachepipe audit`; "
+                        + "`cachepipe rebuild` refills every view", store.keySpace().namespace());
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         Topology topology = InvalidationTopology.build(changeTopics, topics.deadLetter(), new ChangeEnvelopes(json),
                 new ChangeMapper(catalog), effects, metrics);
         var kafkaStreams = new KafkaStreams(topology, properties(), new CommitBarrier(effects));

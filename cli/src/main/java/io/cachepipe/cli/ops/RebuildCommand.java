@@ -71,6 +71,8 @@ public final class RebuildCommand extends OpsCommand {
         out().printf(Locale.ROOT, "  deleted rows          %,d%n", report.deletes());
         out().printf(Locale.ROOT, "  database queries      %,d (plus %d column-type describes, no rows read)%n", report.dbQueries(),
                 report.schemaLookups());
+        out().printf(Locale.ROOT, "  batches retried       %,d%s%n", report.retriedBatches(),
+                report.retriedBatches() == 0 ? "" : " (Redis did not answer in time; each was sent again and applied)");
         report.notes().forEach(note -> out().println("  note: " + note));
     }
 }

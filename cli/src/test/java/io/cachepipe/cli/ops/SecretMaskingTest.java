@@ -20,7 +20,7 @@ class SecretMaskingTest {
         String previousToken = System.setProperty("cachepipe.api.admin-token", TOKEN);
         String previousPassword = System.setProperty("cachepipe.postgres.password", PASSWORD);
         try {
-            for (String command : new String[] {"replay", "rebuild", "warm", "flush", "stats", "config"}) {
+            for (String command : new String[] {"audit", "replay", "rebuild", "warm", "flush", "stats", "config"}) {
                 var out = new StringWriter();
                 CachepipeCommand.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true))
                         .execute(command, "--help");

@@ -51,7 +51,7 @@ public final class BackgroundAudit implements AutoCloseable {
                 count(view.view(), AuditReport.Kind.MISSING, view.missing());
                 count(view.view(), AuditReport.Kind.EXTRA, view.extra());
             }
-            if (!report.clean()) {
+            if (!report.coherent()) {
                 log.error("Audit found incoherent cache entries:\n{}", report.render());
             } else if (report.unconfirmed() > 0) {
                 log.warn("Audit could not confirm {} mismatches: the pipeline is behind", report.unconfirmed());

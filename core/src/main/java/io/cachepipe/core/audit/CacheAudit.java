@@ -3,7 +3,10 @@ package io.cachepipe.core.audit;
 import io.cachepipe.core.audit.AuditReport.Finding;
 import io.cachepipe.core.audit.AuditReport.Kind;
 import io.cachepipe.core.audit.AuditReport.ViewFindings;
+import io.cachepipe.core.cache.CacheLoss;
 import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.core.cache.CacheStore.Registration;
+import io.cachepipe.core.cache.Inspection;
 import io.cachepipe.core.cache.ReadResult;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.change.Watermarks;
@@ -27,29 +30,46 @@ import org.jspecify.annotations.Nullable;
  * Compares cached values with the database, view by view.
  *
  * <ol>
- *   <li>List each view's cached keys through its registry; keep each with the sample rate.</li>
- *   <li>Peek at each key (no lease); a key without a current value has nothing to be wrong about.</li>
- *   <li>Load the same key from PostgreSQL and compare bytes: the cache stores exactly what the
+ *   <li>List each view's registry entries; keep each with the sample rate.</li>
+ *   <li>Inspect each key (no lease). A key with a current value is compared; one holding only a
+ *       tombstone or a superseded value is pending; one Redis holds nothing under is expired if its
+ *       value's TTL ran out, and gone if not (Redis lost or evicted it, or a flush or an invalidation
+ *       without re-warm dropped it longer than the tombstone TTL ago).</li>
+ *   <li>Load each compared key from PostgreSQL and compare bytes: the cache stores exactly what the
  *       loader renders, so any difference is a disagreement.</li>
  *   <li>Confirm disagreements: write a watermark into the WAL and wait (up to {@code settle}) until
  *       the pipeline has applied every change before it, then peek and load again. An entry that
  *       still disagrees, at the same cached version, was not merely behind: it is incoherent. If the
  *       pipeline does not catch up in time the audit cannot tell, and says so (unconfirmed).</li>
+ *   <li>With {@code prune}, drop the registry entries of keys still gone on a second look.</li>
  * </ol>
+ *
+ * The report also carries a loss of the namespace on record ({@link CacheLoss}), so that an empty
+ * cache that lost its entries is not mistaken for one that never held any.
  */
 public final class CacheAudit {
+    /** A key gone this little after its value's expiry counts as expired: clocks of writers and Redis differ a little. */
+    private static final long EXPIRY_SLACK_MS = 1_000;
+
     private final CacheStore store;
     private final ViewLoader loader;
     private final DataSource dataSource;
     private final Clock clock;
     private final RandomGenerator random;
 
-    /** What to audit: views (all when empty), the share of keys to check, how long to wait for the pipeline. */
-    public record Options(Collection<String> views, double sampleRate, Duration settle, int examplesPerView) {
+    /**
+     * What to audit: views (all when empty), the share of entries to check, how long to wait for the
+     * pipeline, how many examples to list, and whether to prune registry entries of gone keys.
+     */
+    public record Options(Collection<String> views, double sampleRate, Duration settle, int examplesPerView, boolean prune) {
         public Options {
             if (!(sampleRate > 0 && sampleRate <= 1)) {
                 throw new IllegalArgumentException("sample rate must be in (0, 1], not " + sampleRate);
             }
+        }
+
+        public Options(Collection<String> views, double sampleRate, Duration settle, int examplesPerView) {
+            this(views, sampleRate, settle, examplesPerView, false);
         }
 
         public static Options everything() {
@@ -67,44 +87,89 @@ public final class CacheAudit {
 
     public AuditReport run(Options options) {
         long started = clock.millis();
+        CacheLoss.Loss loss = join(new CacheLoss(store).recorded()).orElse(null);
         List<ViewDefinition> views = store.keySpace().catalog().views().stream()
                 .filter(view -> options.views().isEmpty() || options.views().contains(view.name()))
                 .toList();
         List<Mismatch> mismatches = new ArrayList<>();
-        List<long[]> counts = new ArrayList<>();
+        List<Tally> tallies = new ArrayList<>();
         for (ViewDefinition view : views) {
-            List<CacheKey> keys = join(store.cachedKeys(view));
-            long checked = 0;
-            for (CacheKey key : keys) {
+            Tally tally = new Tally(view.name());
+            for (Registration entry : join(store.registrations(view))) {
+                tally.registered++;
                 if (options.sampleRate() < 1 && random.nextDouble() >= options.sampleRate()) {
                     continue;
                 }
-                Optional<ReadResult.Hit> cached = join(store.peek(key));
-                if (cached.isEmpty()) {
-                    continue;
-                }
-                checked++;
-                Mismatch mismatch = compare(key, cached.get());
-                if (mismatch != null) {
-                    mismatches.add(mismatch);
+                switch (join(store.inspect(entry.key()))) {
+                    case Inspection.Current current -> {
+                        tally.checked++;
+                        Mismatch mismatch = compare(entry.key(), current.hit());
+                        if (mismatch != null) {
+                            mismatches.add(mismatch);
+                        }
+                    }
+                    case Inspection.Superseded pending -> tally.pending++;
+                    case Inspection.Absent gone -> tally.gone(entry, clock.millis() + EXPIRY_SLACK_MS >= entry.valueExpiresAt(),
+                            options.examplesPerView());
                 }
             }
-            counts.add(new long[] {keys.size(), checked});
+            tallies.add(tally);
         }
         boolean caughtUp = mismatches.isEmpty() || awaitPipeline(options.settle());
         List<Mismatch> remaining = mismatches.stream().map(this::recheck).filter(m -> m != null).toList();
         List<Mismatch> confirmed = caughtUp ? remaining : List.of();
-        List<ViewFindings> findings = new ArrayList<>();
-        for (int i = 0; i < views.size(); i++) {
-            String name = views.get(i).name();
-            List<Mismatch> mine = confirmed.stream().filter(m -> m.key().view().name().equals(name)).toList();
-            long unconfirmed = caughtUp ? 0 : remaining.stream().filter(m -> m.key().view().name().equals(name)).count();
-            findings.add(new ViewFindings(name, counts.get(i)[0], counts.get(i)[1], count(mine, Kind.STALE),
-                    count(mine, Kind.MISSING), count(mine, Kind.EXTRA), unconfirmed,
-                    mine.stream().limit(options.examplesPerView())
-                            .map(m -> new Finding(m.kind(), m.key().redisKey(), m.cached().version())).toList()));
+        if (options.prune()) {
+            tallies.forEach(this::prune);
         }
-        return new AuditReport(findings, Duration.ofMillis(clock.millis() - started), caughtUp);
+        List<ViewFindings> findings = new ArrayList<>();
+        for (Tally tally : tallies) {
+            List<Mismatch> mine = confirmed.stream().filter(m -> m.key().view().name().equals(tally.view)).toList();
+            long unconfirmed = caughtUp ? 0 : remaining.stream().filter(m -> m.key().view().name().equals(tally.view)).count();
+            findings.add(new ViewFindings(tally.view, tally.registered, tally.checked, count(mine, Kind.STALE),
+                    count(mine, Kind.MISSING), count(mine, Kind.EXTRA), unconfirmed, tally.pending, tally.expired, tally.gone,
+                    tally.pruned, mine.stream().limit(options.examplesPerView())
+                            .map(m -> new Finding(m.kind(), m.key().redisKey(), m.cached().version())).toList(),
+                    tally.goneKeys));
+        }
+        return new AuditReport(findings, Duration.ofMillis(clock.millis() - started), caughtUp, loss);
+    }
+
+    /** One view's counts while the audit runs. */
+    private static final class Tally {
+        final String view;
+        long registered;
+        long checked;
+        long pending;
+        long expired;
+        long gone;
+        long pruned;
+        final List<String> goneKeys = new ArrayList<>();
+        final List<Registration> goneEntries = new ArrayList<>();
+
+        Tally(String view) {
+            this.view = view;
+        }
+
+        void gone(Registration entry, boolean expiredByTtl, int examples) {
+            goneEntries.add(entry);
+            if (expiredByTtl) {
+                expired++;
+                return;
+            }
+            gone++;
+            if (goneKeys.size() < examples) {
+                goneKeys.add(entry.key().redisKey());
+            }
+        }
+    }
+
+    /** Drops the registry entries of keys still gone on a second look, unless registered again meanwhile. */
+    private void prune(Tally tally) {
+        for (Registration entry : tally.goneEntries) {
+            if (join(store.inspect(entry.key())) instanceof Inspection.Absent && join(store.forget(entry))) {
+                tally.pruned++;
+            }
+        }
     }
 
     private record Mismatch(CacheKey key, ReadResult.Hit cached, Kind kind) {

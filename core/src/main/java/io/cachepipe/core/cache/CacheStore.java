@@ -7,6 +7,7 @@ import io.cachepipe.core.view.KeyGroup;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewDefinition;
 import io.lettuce.core.Range;
+import io.lettuce.core.ScoredValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -83,9 +84,8 @@ public final class CacheStore {
      * key holds no value, or only one that a newer change superseded. For inspection (the audit).
      */
     public CompletionStage<Optional<ReadResult.Hit>> peek(CacheKey key) {
-        return RedisScript.PEEK.<List<Object>>run(redis, keysOf(key)).thenApply(reply -> reply.isEmpty()
-                ? Optional.<ReadResult.Hit>empty()
-                : Optional.of(new ReadResult.Hit((byte[]) reply.get(0), Version.parse(text(reply.get(1))))));
+        return inspect(key).thenApply(found -> found instanceof Inspection.Current current
+                ? Optional.of(current.hit()) : Optional.<ReadResult.Hit>empty());
     }
 
     /**
@@ -93,21 +93,76 @@ public final class CacheStore {
      * indexes (never {@code KEYS}): in proportion to the view's cached keys.
      */
     public CompletionStage<List<CacheKey>> cachedKeys(ViewDefinition view) {
+        return registrations(view).thenApply(entries -> entries.stream().map(Registration::key).toList());
+    }
+
+    /**
+     * One live entry of a view's registry: a key that may hold a value.
+     *
+     * @param index          the sorted set that names the key: the view's registry, or for a pattern view the group's index
+     * @param score          the entry's score there (when it stops mattering, epoch ms)
+     * @param valueExpiresAt when the value last written under the key expires by its TTL (epoch ms): until then, a
+     *                       key Redis no longer holds at all is gone rather than expired
+     */
+    public record Registration(CacheKey key, String index, double score, long valueExpiresAt) {
+    }
+
+    /** The live registry entries of a view, as {@link #cachedKeys} finds them, with their scores. */
+    public CompletionStage<List<Registration>> registrations(ViewDefinition view) {
         Range<Double> live = Range.create((double) clock.millis(), Double.POSITIVE_INFINITY);
-        return redis.zrangebyscore(bytes(keys.registry(view)), live).thenCompose(members -> {
+        String registry = keys.registry(view);
+        return redis.zrangebyscoreWithScores(bytes(registry), live).thenCompose(members -> {
             if (!view.hasPatternSources()) {
-                return CompletableFuture.completedFuture(parseKeys(new ArrayList<Object>(members)));
+                // A registry entry outlives its value by the tombstone TTL (see registryExpiry).
+                long tombstone = config.tombstoneTtl().toMillis();
+                return CompletableFuture.completedFuture(registrations(registry, members, tombstone));
             }
-            List<CompletableFuture<List<byte[]>>> groups = new ArrayList<>(members.size());
-            for (byte[] index : members) {
-                groups.add(redis.zrangebyscore(index, live).toCompletableFuture());
+            List<CompletableFuture<List<Registration>>> groups = new ArrayList<>(members.size());
+            for (ScoredValue<byte[]> group : members) {
+                String index = text(group.getValue());
+                // write_key and fill score a group member by its value's expiry alone.
+                groups.add(redis.zrangebyscoreWithScores(group.getValue(), live).toCompletableFuture()
+                        .thenApply(found -> registrations(index, found, 0)));
             }
             return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                List<CacheKey> out = new ArrayList<>();
-                groups.forEach(group -> out.addAll(parseKeys(new ArrayList<Object>(group.join()))));
+                List<Registration> out = new ArrayList<>();
+                groups.forEach(group -> out.addAll(group.join()));
                 return out;
             });
         });
+    }
+
+    private List<Registration> registrations(String index, List<ScoredValue<byte[]>> members, long outlivesValueBy) {
+        List<Registration> out = new ArrayList<>(members.size());
+        for (ScoredValue<byte[]> member : members) {
+            keys.parse(text(member.getValue())).ifPresent(key -> out.add(
+                    new Registration(key, index, member.getScore(), (long) member.getScore() - outlivesValueBy)));
+        }
+        return out;
+    }
+
+    /** What Redis holds under a key right now, as a read would judge it, without taking a lease or touching anything. */
+    public CompletionStage<Inspection> inspect(CacheKey key) {
+        return RedisScript.PEEK.<List<Object>>run(redis, keysOf(key)).thenApply(CacheStore::inspection);
+    }
+
+    /** peek.lua's reply: {@code {d, v}}, or {@code {1}} when the key holds something else, {@code {0}} when nothing. */
+    private static Inspection inspection(List<Object> reply) {
+        if (reply.size() == 2) {
+            return new Inspection.Current(new ReadResult.Hit((byte[]) reply.get(0), Version.parse(text(reply.get(1)))));
+        }
+        return (Long) reply.get(0) == 1L ? new Inspection.Superseded() : new Inspection.Absent();
+    }
+
+    /**
+     * Drops a registry entry whose key Redis no longer holds, unless it was registered again since it
+     * was read (its score changed): a key being written right now keeps its entry, so a whole-view
+     * invalidation still reaches it. Answers whether the entry was dropped.
+     */
+    public CompletionStage<Boolean> forget(Registration registration) {
+        return RedisScript.FORGET.<Long>run(redis, new byte[][] {bytes(registration.index())},
+                        bytes(registration.key().redisKey()), bytes(Long.toString((long) registration.score())))
+                .thenApply(dropped -> dropped == 1L);
     }
 
     /** Writes what a lease holder loaded; false if an invalidation voided the lease meanwhile. */

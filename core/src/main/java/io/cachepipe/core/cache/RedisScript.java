@@ -28,6 +28,8 @@ public enum RedisScript {
     PUBLISH("publish.lua", ScriptOutputType.INTEGER),
     PEEK("peek.lua", ScriptOutputType.MULTI),
     FLUSH("flush.lua", ScriptOutputType.INTEGER),
+    FORGET("forget.lua", ScriptOutputType.INTEGER),
+    CLEAR_LOSS("clear_loss.lua", ScriptOutputType.INTEGER),
     BATCH("batch.lua", ScriptOutputType.MULTI);
 
     private final byte[] text;

@@ -46,9 +46,28 @@ public final class Settings {
     /** Settings of this process: system properties, environment, and the file named by {@value #CONFIG_FILE_ENV}. */
     public static Settings fromProcess(Map<String, String> overrides) {
         Map<String, String> env = System.getenv();
-        String configFile = System.getProperty("cachepipe.config", env.get(CONFIG_FILE_ENV));
-        var settings = new Settings(overrides, System.getProperties(), env, Map.of(), "");
-        return configFile == null ? settings : settings.withFile(Path.of(configFile));
+        Path configFile = configFile(System.getProperties(), env);
+        var settings = of(overrides, System.getProperties(), env);
+        return configFile == null ? settings : settings.withFile(configFile);
+    }
+
+    /**
+     * Settings from the given sources, without a file (add one with {@link #withFile}): for a command
+     * that chooses its file itself, and for tests that stand in for a process's environment.
+     */
+    public static Settings of(Map<String, String> overrides, Properties systemProperties, Map<String, String> environment) {
+        return new Settings(overrides, systemProperties, environment, Map.of(), "");
+    }
+
+    /** The settings file these sources name ({@code -Dcachepipe.config} or {@value #CONFIG_FILE_ENV}), if any. */
+    public static @Nullable Path configFile(Properties systemProperties, Map<String, String> environment) {
+        String name = systemProperties.getProperty("cachepipe.config", environment.get(CONFIG_FILE_ENV));
+        return name == null || name.isBlank() ? null : Path.of(name);
+    }
+
+    /** Whether these sources set this setting themselves (a system property or an environment variable). */
+    public static boolean setsItself(Setting<?> setting, Properties systemProperties, Map<String, String> environment) {
+        return systemProperties.getProperty("cachepipe." + setting.key()) != null || environment.containsKey(setting.env());
     }
 
     /** Settings from explicit values only: for tests and for the in-process demo. */

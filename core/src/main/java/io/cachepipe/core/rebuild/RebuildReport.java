@@ -16,10 +16,12 @@ import java.util.Map;
  * @param deletes        deleted rows whose keys were invalidated
  * @param dbQueries      database queries run (row views: none)
  * @param schemaLookups  prepared-statement describes to learn column types (no rows read)
+ * @param retriedBatches batches of writes sent again because Redis did not answer in time (all were applied in the end)
  * @param modes          how each view was filled: "row images", "batched database reads", or why it was skipped
  */
 public record RebuildReport(long records, long rowWrites, long imageFallbacks, long loadedWrites, long refused, long deletes,
-                            long dbQueries, long schemaLookups, Map<String, String> modes, List<String> notes, Duration took) {
+                            long dbQueries, long schemaLookups, long retriedBatches, Map<String, String> modes, List<String> notes,
+                            Duration took) {
 
     public double recordsPerSecond() {
         double seconds = Math.max(took.toNanos() / 1e9, 1e-9);

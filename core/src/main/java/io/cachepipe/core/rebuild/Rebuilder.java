@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachepipe.core.cache.CacheBatch;
+import io.cachepipe.core.cache.CacheLoss;
 import io.cachepipe.core.cache.CacheStore;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.change.ChangeEvent;
@@ -139,6 +140,9 @@ public final class Rebuilder {
             checkpoint.clear();
         }
         join(redis.hset(checkpointKey, bytes(VIEWS), bytes(selection)));
+        boolean everyView = views.size() == catalog.views().size();
+        CacheLoss loss = new CacheLoss(store);
+        long startedAt = everyView ? join(loss.rebuildStarting()) : 0;
 
         Map<String, String> modes = new LinkedHashMap<>();
         Map<String, PlainRowView> plain = new LinkedHashMap<>();
@@ -252,11 +256,11 @@ public final class Rebuilder {
             join(redis.hset(checkpointKey, bytes(DONE + view.name()), bytes("1")));
         }
         clear(views);
-        if (retries.count() > 0) {
-            notes.add(retries.count() + " batch(es) retried after Redis did not answer in time; all were applied");
+        if (everyView && join(loss.rebuilt(startedAt))) {
+            notes.add("the record of Redis losing this namespace is removed: every view was rebuilt since");
         }
         return new RebuildReport(records, rowWrites.get(), imageFallbacks.get(), loadedWrites.get(), refused.get(), deletes.get(),
-                loader.queries(), schemaLookups, modes, notes, Duration.ofNanos(System.nanoTime() - started));
+                loader.queries(), schemaLookups, retries.count(), modes, notes, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /**

@@ -55,6 +55,16 @@ public final class KeySpace {
         return namespace + "#registry:" + view.name();
     }
 
+    /** A key the invalidator keeps present: gone after it was seen means Redis lost the namespace (see CacheLoss). */
+    public String sentinel() {
+        return namespace + "#sentinel";
+    }
+
+    /** When Redis lost the namespace and what its registries named then, until a rebuild refills it (see CacheLoss). */
+    public String lossRecord() {
+        return namespace + "#lost";
+    }
+
     /** Parses a Redis key written by this key space back into its view and parameters. */
     public Optional<CacheKey> parse(String redisKey) {
         if (!redisKey.startsWith(namespace)) {
