@@ -2,7 +2,7 @@ package io.cachepipe.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cachepipe.core.db.UnrenderableValueException;
+import io.cachepipe.core.render.UnrenderableValueException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

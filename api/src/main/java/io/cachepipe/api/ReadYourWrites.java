@@ -1,8 +1,8 @@
 package io.cachepipe.api;
 
-import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.store.kafka.Watermarks;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.cachepipe.api;
 
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.ReadResult;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.ReadResult;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;

@@ -1,6 +1,6 @@
 package io.cachepipe.api;
 
-import io.cachepipe.core.db.WriteRunner;
+import io.cachepipe.store.postgres.WriteRunner;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.WriteDefinition;
 import io.javalin.config.JavalinConfig;

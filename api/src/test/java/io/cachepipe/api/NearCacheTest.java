@@ -2,7 +2,7 @@ package io.cachepipe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.core.cache.NearCacheMessages;
+import io.cachepipe.store.redis.NearCacheMessages;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;

@@ -3,10 +3,10 @@ package io.cachepipe.api;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.core.db.DataSources;
+import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;

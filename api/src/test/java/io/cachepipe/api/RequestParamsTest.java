@@ -114,7 +114,7 @@ class RequestParamsTest {
 
     @Test
     void aStoredValueThatCannotBeRendered_isA422NamingTheColumn_notA500() {
-        var unrenderable = new io.cachepipe.core.db.UnrenderableValueException("born", "timestamptz",
+        var unrenderable = new io.cachepipe.core.render.UnrenderableValueException("born", "timestamptz",
                 new java.sql.SQLException("Bad value for type timestamp/date/time: x", "22007"));
         ApiException mapped = ProblemResponses.fromSql(unrenderable);
         assertThat(mapped.status()).isEqualTo(422);

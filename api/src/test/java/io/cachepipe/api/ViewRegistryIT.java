@@ -2,8 +2,8 @@ package io.cachepipe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;

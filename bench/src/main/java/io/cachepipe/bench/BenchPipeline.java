@@ -7,7 +7,7 @@ import io.cachepipe.api.ApiServer;
 import io.cachepipe.cli.Pipeline;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.db.DataSources;
+import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.devstack.DevStack;

@@ -1,6 +1,6 @@
 package io.cachepipe.bench;
 
-import io.cachepipe.core.audit.AuditReport;
+import io.cachepipe.ops.audit.AuditReport;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ final class ChangeRateSweep {
             }
         }
         system.pipeline().awaitCaughtUp(Duration.ofMinutes(5));
-        AuditReport audit = system.pipeline().audit().run(io.cachepipe.core.audit.CacheAudit.Options.everything());
+        AuditReport audit = system.pipeline().audit().run(io.cachepipe.ops.audit.CacheAudit.Options.everything());
         out.printf(Locale.ROOT, "  knee %,.0f row changes/s = %.2f x PostgreSQL alone; audit after the sweep: %,d entries, %d incoherent%n",
                 knee, alone > 0 ? knee / alone : Double.NaN, audit.checked(), audit.incoherent());
         return new Report.ChangeRate(options.lagBound().toMillis(), steps, knee, limitedBy, options.shape().description, alone,

@@ -1,8 +1,8 @@
 package io.cachepipe.bench;
 
 import io.cachepipe.core.config.KafkaConfig;
-import io.cachepipe.core.kafka.TopicAdmin;
-import io.cachepipe.core.kafka.Topics;
+import io.cachepipe.store.kafka.TopicAdmin;
+import io.cachepipe.store.kafka.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.cachepipe.bench;
 
 import io.cachepipe.bench.BenchPipeline.Mode;
-import io.cachepipe.core.audit.AuditReport;
-import io.cachepipe.core.audit.CacheAudit;
+import io.cachepipe.ops.audit.AuditReport;
+import io.cachepipe.ops.audit.CacheAudit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;

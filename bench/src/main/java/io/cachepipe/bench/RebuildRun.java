@@ -1,7 +1,7 @@
 package io.cachepipe.bench;
 
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.ReadResult;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.ReadResult;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.testsupport.PartProcess;

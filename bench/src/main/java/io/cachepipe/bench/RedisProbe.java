@@ -1,6 +1,6 @@
 package io.cachepipe.bench;
 
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.store.redis.RedisConnector;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The stages benchmark's own Redis commands, in one place: the server's statistics ({@code INFO
  * commandstats}: what a stage made Redis do; {@code process_id}: whose CPU to count), {@code FLUSHALL}
  * before a rebuild, and the pipelined-{@code SET} baseline a rebuild is compared with. The cache
- * itself is only ever read through {@link io.cachepipe.core.cache.CacheStore}; these raw commands are
+ * itself is only ever read through {@link io.cachepipe.store.redis.CacheStore}; these raw commands are
  * for a dev stack whose Redis serves this benchmark alone.
  */
 final class RedisProbe {

@@ -1,6 +1,6 @@
 package io.cachepipe.bench;
 
-import io.cachepipe.core.audit.AuditReport;
+import io.cachepipe.ops.audit.AuditReport;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.PartProcess;
 import java.io.PrintStream;

@@ -4,7 +4,7 @@ import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.Problems;
 import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.view.TableName;
+import io.cachepipe.core.change.TableName;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

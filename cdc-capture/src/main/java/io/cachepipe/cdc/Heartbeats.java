@@ -1,6 +1,6 @@
 package io.cachepipe.cdc;
 
-import io.cachepipe.core.view.TableName;
+import io.cachepipe.core.change.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

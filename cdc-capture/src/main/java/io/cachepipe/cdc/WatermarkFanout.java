@@ -3,7 +3,7 @@ package io.cachepipe.cdc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.store.kafka.Watermarks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 /** The {@code cachepipe} command: one subcommand per operator task. */
 @Command(name = "cachepipe", mixinStandardHelpOptions = true, versionProvider = CachepipeCommand.Version.class,
         description = "Keeps a Redis cache consistent with PostgreSQL by reading the database's change log.",
-        subcommands = {DemoCommand.class, SeedCommand.class, ConfigCommand.class, AuditCommand.class, ReplayCommand.class,
+        subcommands = {ConfigCommand.class, AuditCommand.class, ReplayCommand.class,
                 RebuildCommand.class, WarmCommand.class, FlushCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
 public final class CachepipeCommand {
 
@@ -36,10 +36,7 @@ public final class CachepipeCommand {
     }
 
     public static void main(String[] args) {
-        int exit = commandLine().execute(args);
-        if (exit != 0 || !DemoCommand.isRunning()) {
-            System.exit(exit);
-        }
+        System.exit(commandLine().execute(args));
     }
 
     /** Prints the version from the jar manifest. */

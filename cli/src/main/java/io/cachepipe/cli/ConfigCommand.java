@@ -2,7 +2,7 @@ package io.cachepipe.cli;
 
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.cdc.CdcConfig;
-import io.cachepipe.core.audit.AuditConfig;
+import io.cachepipe.ops.audit.AuditConfig;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;

@@ -4,10 +4,10 @@ import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachepipe.cli.ops.AuditCommand;
-import io.cachepipe.core.audit.AuditConfig;
-import io.cachepipe.core.audit.AuditReport;
-import io.cachepipe.core.audit.BackgroundAudit;
-import io.cachepipe.core.audit.CacheAudit;
+import io.cachepipe.ops.audit.AuditConfig;
+import io.cachepipe.ops.audit.AuditReport;
+import io.cachepipe.ops.audit.BackgroundAudit;
+import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.metrics.Metrics;

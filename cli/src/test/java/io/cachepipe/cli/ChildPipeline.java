@@ -1,18 +1,18 @@
 package io.cachepipe.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.cachepipe.core.audit.CacheAudit;
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.ops.audit.CacheAudit;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.db.DataSources;
-import io.cachepipe.core.db.ViewLoader;
-import io.cachepipe.core.kafka.ConsumerLag;
-import io.cachepipe.core.kafka.TopicAdmin;
+import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.postgres.ViewLoader;
+import io.cachepipe.store.kafka.ConsumerLag;
+import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;

@@ -8,18 +8,18 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /** Runs the {@code cachepipe} command line in this JVM, as {@code main} does, and keeps what it printed. */
-final class Cli {
+public final class Cli {
     private Cli() {
     }
 
     /** What one command printed, and how it exited. */
-    record Result(int exit, String out, String err) {
-        String text() {
+    public record Result(int exit, String out, String err) {
+        public String text() {
             return out + err;
         }
     }
 
-    static Result run(CommandLine commandLine, List<String> args) {
+    public static Result run(CommandLine commandLine, List<String> args) {
         var out = new StringWriter();
         var err = new StringWriter();
         int exit = commandLine.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
@@ -28,7 +28,7 @@ final class Cli {
     }
 
     /** The command, with every setting given by {@code --set}: the strongest source, whatever the environment says. */
-    static Result run(Map<String, String> settings, String... args) {
+    public static Result run(Map<String, String> settings, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         settings.forEach((key, value) -> {
             all.add("--set");

@@ -1,9 +1,9 @@
 package io.cachepipe.cli;
 
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.devstack.DevStack;
@@ -31,7 +31,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * own database, topic prefix and key namespace, with the clients a test needs: HTTP to the API, JDBC
  * to the database, and a separate Redis connection to look at what the cache holds.
  */
-final class ExamplePipeline implements AutoCloseable {
+public final class ExamplePipeline implements AutoCloseable {
     /** Creates and fills an example's tables. */
     @FunctionalInterface
     interface Seed {
@@ -172,7 +172,7 @@ final class ExamplePipeline implements AutoCloseable {
      * Deletes every key of a namespace, registries and bookkeeping included, as a Redis that lost its data
      * would hold none (SCAN here in a test; product code never walks the keyspace like this).
      */
-    static long wipe(RedisConnector redis, String keyPrefix) {
+    public static long wipe(RedisConnector redis, String keyPrefix) {
         var commands = redis.commands();
         long deleted = 0;
         io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
@@ -189,7 +189,7 @@ final class ExamplePipeline implements AutoCloseable {
 
     /** Reads a key as the API does on a miss, past any near cache: leased, loaded from the database, filled. */
     void fill(CacheKey key) throws Exception {
-        if (pipeline.store().read(key).toCompletableFuture().join() instanceof io.cachepipe.core.cache.ReadResult.Leased lease) {
+        if (pipeline.store().read(key).toCompletableFuture().join() instanceof io.cachepipe.store.redis.ReadResult.Leased lease) {
             pipeline.store().fill(key, lease, loader.load(key.view(), key.params())).toCompletableFuture().join();
         }
     }

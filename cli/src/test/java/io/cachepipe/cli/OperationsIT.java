@@ -4,11 +4,11 @@ import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
-import io.cachepipe.core.rebuild.RebuildReport;
-import io.cachepipe.core.rebuild.Rebuilder;
+import io.cachepipe.ops.rebuild.RebuildReport;
+import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.TestNamespace;
@@ -244,10 +244,10 @@ class OperationsIT {
         dataSource.setURL(namespace.jdbcUrl());
         dataSource.setUser(stack.postgres().user());
         dataSource.setPassword(stack.postgres().password());
-        var rebuilder = new io.cachepipe.core.rebuild.Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(),
+        var rebuilder = new io.cachepipe.ops.rebuild.Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(),
                 pipeline.store().connector().commands(), dataSource);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilder.run(
-                new io.cachepipe.core.rebuild.Rebuilder.Options(java.util.Set.of(), 5, false), (phase, done, total) -> {
+                new io.cachepipe.ops.rebuild.Rebuilder.Options(java.util.Set.of(), 5, false), (phase, done, total) -> {
                     if (phase.equals("view product-reviews") && done >= 10) {
                         throw new IllegalStateException("stopped on purpose");
                     }

@@ -2,14 +2,14 @@ package io.cachepipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.RedisConfig;
-import io.cachepipe.core.rebuild.Progress;
-import io.cachepipe.core.rebuild.RebuildReport;
-import io.cachepipe.core.rebuild.Rebuilder;
+import io.cachepipe.ops.rebuild.Progress;
+import io.cachepipe.ops.rebuild.RebuildReport;
+import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;

@@ -3,8 +3,8 @@ package io.cachepipe.cli;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.core.audit.AuditReport;
-import io.cachepipe.core.audit.CacheAudit;
+import io.cachepipe.ops.audit.AuditReport;
+import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.ManagedServer;

@@ -1,11 +1,11 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.core.cache.CacheBatch;
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.RedisFailures;
+import io.cachepipe.store.redis.CacheBatch;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisFailures;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.ChangeOp;
-import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
 import io.micrometer.core.instrument.Counter;

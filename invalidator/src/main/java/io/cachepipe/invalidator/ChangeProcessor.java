@@ -4,7 +4,7 @@ import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.MalformedChangeException;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.core.change.Watermarks;
+import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.ChangeMapper;

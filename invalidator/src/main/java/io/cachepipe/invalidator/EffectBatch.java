@@ -1,6 +1,6 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.core.cache.CacheBatch;
+import io.cachepipe.store.redis.CacheBatch;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;

@@ -1,13 +1,13 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.core.cache.CacheLoss;
-import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.store.redis.CacheLoss;
+import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.json.Json;
-import io.cachepipe.core.kafka.TopicAdmin;
-import io.cachepipe.core.kafka.Topics;
-import io.cachepipe.core.kafka.WarmRequestSerde;
+import io.cachepipe.store.kafka.TopicAdmin;
+import io.cachepipe.store.kafka.Topics;
+import io.cachepipe.store.kafka.WarmRequestSerde;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.ViewCatalog;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,12 +1,12 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
-import io.cachepipe.core.db.DataSources;
+import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.metrics.AdminServer;

@@ -3,7 +3,7 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
-import io.cachepipe.core.rebuild.PlainRowView;
+import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.core.view.CacheTarget;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * batch is in Redis, the next accumulates (smart batching). At low load a change is applied the
  * moment it arrives, alone; under load each round trip carries everything that arrived during the
  * previous one, merged per target ({@link EffectBatch}) and sent as one script call per slot group
- * ({@link io.cachepipe.core.cache.CacheBatch}). One thread applies, so batches never overtake each other.
+ * ({@link io.cachepipe.store.redis.CacheBatch}). One thread applies, so batches never overtake each other.
  *
  * <p>While Redis is unreachable the batch is retried until it succeeds; meanwhile the stream threads
  * queue up to a bound and then wait, and {@link #awaitApplied()} gives up after {@code retryFor}, so

@@ -1,6 +1,6 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.ViewDefinition;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package io.cachepipe.invalidator;
 
 import io.cachepipe.core.change.ChangeEvent;
-import io.cachepipe.core.rebuild.PlainRowView;
+import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;

@@ -1,6 +1,6 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.core.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -120,9 +120,9 @@ class InvalidationTopologyTest {
     @Test
     void aWatermarkRecordsItsPartitionsAppliedPosition_andIsNotAChange() {
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(io.cachepipe.core.change.Watermarks.HEADER, new Version(0xABC).hex().getBytes(StandardCharsets.UTF_8));
-        headers.add(io.cachepipe.core.change.Watermarks.FANOUT_HEADER, "6".getBytes(StandardCharsets.UTF_8));
-        products.pipeInput(new TestRecord<>(io.cachepipe.core.change.Watermarks.key(0),
+        headers.add(io.cachepipe.store.kafka.Watermarks.HEADER, new Version(0xABC).hex().getBytes(StandardCharsets.UTF_8));
+        headers.add(io.cachepipe.store.kafka.Watermarks.FANOUT_HEADER, "6".getBytes(StandardCharsets.UTF_8));
+        products.pipeInput(new TestRecord<>(io.cachepipe.store.kafka.Watermarks.key(0),
                 "{\"watermark\":\"0000000000000abc\"}".getBytes(StandardCharsets.UTF_8), headers, 0L));
 
         assertThat(watermarks).containsExactly("cp.public.products-0@0000000000000abc/6");

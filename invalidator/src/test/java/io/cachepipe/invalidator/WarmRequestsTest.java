@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.json.Json;
-import io.cachepipe.core.kafka.WarmRequest;
-import io.cachepipe.core.kafka.WarmRequestSerde;
+import io.cachepipe.core.view.WarmRequest;
+import io.cachepipe.store.kafka.WarmRequestSerde;
 import io.cachepipe.core.metrics.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;

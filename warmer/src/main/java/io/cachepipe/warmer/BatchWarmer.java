@@ -1,9 +1,9 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.core.cache.CacheBatch;
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.kafka.WarmRequest;
-import io.cachepipe.core.rebuild.BatchLoader;
+import io.cachepipe.store.redis.CacheBatch;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.core.view.WarmRequest;
+import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.db.ViewLoader;
-import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.postgres.ViewLoader;
+import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.ViewCatalog;

@@ -1,6 +1,6 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.view.WarmRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

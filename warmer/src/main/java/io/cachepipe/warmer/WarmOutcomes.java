@@ -1,6 +1,6 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.core.kafka.WarmRequest;
+import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.core.metrics.MetricNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,15 +1,15 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.core.cache.CacheStore;
+import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
-import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.core.json.Json;
-import io.cachepipe.core.kafka.TopicAdmin;
-import io.cachepipe.core.kafka.Topics;
-import io.cachepipe.core.kafka.WarmRequest;
-import io.cachepipe.core.kafka.WarmRequestSerde;
-import io.cachepipe.core.rebuild.BatchLoader;
+import io.cachepipe.store.kafka.TopicAdmin;
+import io.cachepipe.store.kafka.Topics;
+import io.cachepipe.core.view.WarmRequest;
+import io.cachepipe.store.kafka.WarmRequestSerde;
+import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.core.view.ViewCatalog;
 import javax.sql.DataSource;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,17 +1,17 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.core.audit.AuditConfig;
-import io.cachepipe.core.audit.BackgroundAudit;
-import io.cachepipe.core.audit.CacheAudit;
-import io.cachepipe.core.cache.CacheStore;
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.ops.audit.AuditConfig;
+import io.cachepipe.ops.audit.BackgroundAudit;
+import io.cachepipe.ops.audit.CacheAudit;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.db.DataSources;
-import io.cachepipe.core.db.ViewLoader;
+import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.core.metrics.AdminServer;
 import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.core.view.KeySpace;

@@ -1,6 +1,6 @@
 package io.cachepipe.api.admin;
 
-import io.cachepipe.core.rebuild.HotKeyStore;
+import io.cachepipe.store.redis.HotKeyStore;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package io.cachepipe.api.admin;
 
 import io.cachepipe.core.config.KafkaConfig;
-import io.cachepipe.core.kafka.ConsumerLag;
-import io.cachepipe.core.kafka.TopicAdmin;
-import io.cachepipe.core.kafka.Topics;
+import io.cachepipe.store.kafka.ConsumerLag;
+import io.cachepipe.store.kafka.TopicAdmin;
+import io.cachepipe.store.kafka.Topics;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

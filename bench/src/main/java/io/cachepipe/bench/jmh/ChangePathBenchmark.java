@@ -4,7 +4,7 @@ import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.MalformedChangeException;
 import io.cachepipe.core.json.Json;
-import io.cachepipe.core.rebuild.PlainRowView;
+import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.ChangeMapper;

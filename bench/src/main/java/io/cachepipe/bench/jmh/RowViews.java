@@ -1,6 +1,6 @@
 package io.cachepipe.bench.jmh;
 
-import io.cachepipe.core.rebuild.PlainRowView;
+import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.core.view.ViewDefinition;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;

@@ -1,14 +1,14 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.core.audit.AuditReport;
-import io.cachepipe.core.audit.CacheAudit;
+import io.cachepipe.ops.audit.AuditReport;
+import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.db.ViewLoader;
-import io.cachepipe.core.rebuild.Rebuilder;
+import io.cachepipe.store.postgres.ViewLoader;
+import io.cachepipe.ops.rebuild.Rebuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

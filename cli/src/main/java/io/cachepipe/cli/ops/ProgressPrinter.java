@@ -1,6 +1,6 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.core.rebuild.Progress;
+import io.cachepipe.ops.rebuild.Progress;
 import java.io.PrintWriter;
 import java.util.Locale;
 

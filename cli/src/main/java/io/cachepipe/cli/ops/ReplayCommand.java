@@ -1,15 +1,16 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.core.cache.RedisConnector;
+import io.cachepipe.ops.replay.OffsetReplay;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.kafka.TopicAdmin;
-import io.cachepipe.core.kafka.Topics;
-import io.cachepipe.core.rebuild.OpsKeys;
-import io.cachepipe.core.rebuild.Rebuilder;
-import io.cachepipe.core.view.TableName;
+import io.cachepipe.store.kafka.TopicAdmin;
+import io.cachepipe.store.kafka.Topics;
+import io.cachepipe.store.redis.OpsKeys;
+import io.cachepipe.ops.rebuild.Rebuilder;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.ViewsFile;

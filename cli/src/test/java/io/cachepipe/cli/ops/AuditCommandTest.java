@@ -2,9 +2,9 @@ package io.cachepipe.cli.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.core.audit.AuditReport;
-import io.cachepipe.core.audit.AuditReport.ViewFindings;
-import io.cachepipe.core.cache.CacheLoss;
+import io.cachepipe.ops.audit.AuditReport;
+import io.cachepipe.ops.audit.AuditReport.ViewFindings;
+import io.cachepipe.store.redis.CacheLoss;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.cachepipe.cli.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cachepipe.core.rebuild.Rebuilder;
+import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.examples.ExampleSchema;

@@ -1,7 +1,6 @@
 package io.cachepipe.core.change;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cachepipe.core.view.TableName;
 import org.jspecify.annotations.Nullable;
 
 /**

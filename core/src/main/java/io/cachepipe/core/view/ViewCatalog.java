@@ -1,5 +1,6 @@
 package io.cachepipe.core.view;
 
+import io.cachepipe.core.change.TableName;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

@@ -1,5 +1,6 @@
 package io.cachepipe.core.view;
 
+import io.cachepipe.core.change.TableName;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +8,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cachepipe.core.config.ConfigException;
 import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.Problems;
-import io.cachepipe.core.db.NamedSql;
 import io.cachepipe.core.view.ViewDefinition.ChangeMode;
 import io.cachepipe.core.view.ViewDefinition.ResultShape;
 import io.cachepipe.core.view.ViewDefinition.WarmPolicy;
@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads a views declaration (YAML) into a {@link ViewCatalog}, checking everything that can be
  * checked without a database and reporting every problem at once, each naming file, view and field.
- * {@link io.cachepipe.core.db.ViewSchemaCheck} then checks tables, columns and SQL against the database.
+ * {@link io.cachepipe.store.postgres.ViewSchemaCheck} then checks tables, columns and SQL against the database.
  */
 public final class ViewsFile {
     public static final Duration DEFAULT_TTL = Duration.ofHours(1);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachepipe.core.json.Json;
-import io.cachepipe.core.view.TableName;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

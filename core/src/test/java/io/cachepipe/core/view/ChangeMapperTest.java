@@ -1,5 +1,6 @@
 package io.cachepipe.core.view;
 
+import io.cachepipe.core.change.TableName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -36,4 +36,14 @@ public final class TestViews {
     public static ViewCatalog catalog() {
         return ViewsFile.parse("test-views.yaml", YAML);
     }
+
+    /** A one-source view of public.products with one long parameter, for tests of its SQL's shape. */
+    public static ViewDefinition ofSql(String sql, String param, ViewDefinition.ResultShape shape) {
+        return new ViewDefinition("v", KeyTemplate.parse("v:{" + param + "}"),
+                java.util.Map.of(param, new ParamSpec(param, ParamType.LONG, null, null, null)), sql, shape,
+                java.time.Duration.ofMinutes(1), 0, java.time.Duration.ofMinutes(1), ViewDefinition.ChangeMode.INVALIDATE,
+                java.time.Duration.ZERO, ViewDefinition.WarmPolicy.CACHED, java.time.Duration.ZERO, null,
+                java.util.List.of(new SourceMapping(new io.cachepipe.core.change.TableName("public", "products"),
+                        java.util.Map.of(param, "id"))), -1);
+    }
 }

@@ -1,4 +1,0 @@
-@NullMarked
-package io.cachepipe.core.cache;
-
-import org.jspecify.annotations.NullMarked;

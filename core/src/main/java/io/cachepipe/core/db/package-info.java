@@ -1,4 +1,0 @@
-@NullMarked
-package io.cachepipe.core.db;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,0 @@
-@NullMarked
-package io.cachepipe.core.kafka;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,47 @@
+package io.cachepipe.demo;
+
+import io.cachepipe.core.config.SettingsFile;
+import io.cachepipe.devstack.DevStack;
+import java.nio.file.Path;
+
+/** What the demo prints once everything is ready: where each server is and what to try. */
+final class DemoBanner {
+    private DemoBanner() {
+    }
+
+    static String text(DevStack stack, int apiPort, Path settingsFile, long readyMillis) {
+        var postgres = stack.postgres();
+        String api = "http://127.0.0.1:" + apiPort;
+        String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
+                + postgres.port() + "/" + postgres.database();
+        return """
+
+                cachepipe demo is ready (%.1f s).
+
+                  API         %s/products/1
+                              %s/categories/3/products?page=1
+                              %s/cache/stats    %s/metrics
+                  PostgreSQL  %s
+                  Kafka       kcat -b %s -L
+                  Redis       redis-cli -h %s -p %d
+
+                Try it: read a product, change it behind the API's back, read it again.
+                  curl -i %s/products/1
+                  %s -c "UPDATE products SET price = price + 1 WHERE id = 1"
+                  curl -i %s/products/1        # new price, from the cache again (X-Cache: HIT or NEAR) once re-warmed
+
+                Operate it from another terminal (README, "Operating it"): ./cachepipe stats, audit, rebuild, ...
+                  %s
+
+                Press Ctrl-C to stop.
+                """.formatted(readyMillis / 1000.0, api, api, api, api, psql, stack.kafka().bootstrapServers(),
+                stack.redis().host(), stack.redis().port(), api, psql, api, whereToRunCommands(settingsFile));
+    }
+
+    /** Operator commands run in the demo's directory find its settings; anywhere else they need the export line. */
+    private static String whereToRunCommands(Path settingsFile) {
+        boolean foundByDefault = settingsFile.toAbsolutePath().equals(SettingsFile.DEFAULT_LOCATION.toAbsolutePath());
+        return (foundByDefault ? "They find this demo's settings on their own in this directory. Anywhere else, first:\n  "
+                : "First point them at this demo's settings:\n  ") + "  " + Demo.exportLine(settingsFile);
+    }
+}

@@ -1,0 +1,128 @@
+package io.cachepipe.demo;
+
+import io.cachepipe.cli.Pipeline;
+import io.cachepipe.core.config.SettingsFile;
+import io.cachepipe.devstack.DevStack;
+import io.cachepipe.devstack.DevStackOptions;
+import io.cachepipe.examples.CatalogSeeder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cachepipe demo}: real PostgreSQL, Kafka and Redis (no Docker needed), the demo catalog
+ * seeded, and all four processes in this JVM. Prints where everything is, then runs until Ctrl-C.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start PostgreSQL, Kafka and Redis, seed the demo catalog, and run the whole pipeline in this JVM.")
+final class DemoCommand implements Callable<Integer> {
+    /** Longest wait for the initial snapshot to pass through the pipeline (10k products take seconds). */
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
+
+    @Option(names = "--data-dir", description = "where the servers keep binaries and data, and where operator commands "
+            + "find the demo's settings (default: ${DEFAULT-VALUE})")
+    Path dataDir = SettingsFile.DEFAULT_DIRECTORY;
+
+    @Option(names = "--fresh", description = "delete the data directory first")
+    boolean fresh;
+
+    @Option(names = "--products", description = "products to seed on first start (default: ${DEFAULT-VALUE})")
+    int products = CatalogSeeder.DEFAULT_PRODUCTS;
+
+    @Option(names = "--categories", description = "categories to seed on first start (default: ${DEFAULT-VALUE})")
+    int categories = CatalogSeeder.DEFAULT_CATEGORIES;
+
+    @Option(names = "--api-port", description = "port of the HTTP API (default: ${DEFAULT-VALUE})")
+    int apiPort = 8080;
+
+    @Option(names = "--postgres-port", description = "PostgreSQL port (default: a free port)")
+    int postgresPort;
+
+    @Option(names = "--kafka-port", description = "Kafka port (default: a free port)")
+    int kafkaPort;
+
+    @Option(names = "--redis-port", description = "Redis port (default: a free port)")
+    int redisPort;
+
+    @Option(names = "--provider", description = "where the servers come from: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    DevStackOptions.Provider provider = DevStackOptions.Provider.AUTO;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        if (fresh) {
+            deleteRecursively(dataDir);
+        }
+        Files.createDirectories(dataDir);
+        var environment = DevStackOptions.fromEnvironment(dataDir);
+        var options = new DevStackOptions(dataDir.toAbsolutePath(), provider, postgresPort, kafkaPort, redisPort,
+                environment.externalPostgresUrl(), environment.externalPostgresUser(), environment.externalPostgresPassword(),
+                environment.externalKafkaBootstrap(), environment.externalRedisUrl());
+        System.out.println("Starting PostgreSQL, Kafka and Redis under " + dataDir.toAbsolutePath() + " ...");
+        DevStack stack = DevStack.start(options);
+        Demo demo;
+        try {
+            demo = Demo.start(stack, new Demo.Options(dataDir, products, categories, apiPort, Map.of()), System.out);
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+        var stopping = new AtomicBoolean();
+        var stopped = new CountDownLatch(1);
+        stack.closeFirst(() -> {
+            stopping.set(true);
+            System.out.println("\nStopping cachepipe demo ...");
+            demo.close();
+            stopped.countDown();
+        });
+        if (awaitCaughtUp(demo.pipeline(), stopping)) {
+            System.out.println(DemoBanner.text(stack, demo.pipeline().apiPort(), demo.settingsFile(),
+                    (System.nanoTime() - started) / 1_000_000));
+        }
+        stopped.await(); // until Ctrl-C: the shutdown hook stops the pipeline, then the stack
+        return 0;
+    }
+
+    /**
+     * Waits until every row the snapshot copied and every change before now is in the cache, so that
+     * the first UPDATE a user makes after the banner is not queued behind tens of thousands of
+     * snapshot events. False when the demo is being stopped meanwhile.
+     */
+    private static boolean awaitCaughtUp(Pipeline pipeline, AtomicBoolean stopping) {
+        System.out.println("Waiting for the pipeline to catch up: Debezium's initial snapshot (every existing row) "
+                + "has to pass through Kafka, the invalidator and the warmer first ...");
+        long started = System.nanoTime();
+        try {
+            pipeline.awaitCaughtUp(CATCH_UP_TIMEOUT);
+        } catch (RuntimeException e) {
+            if (stopping.get()) {
+                return false;
+            }
+            throw new IllegalStateException("The pipeline did not catch up with the database within " + CATCH_UP_TIMEOUT
+                    .toSeconds() + " s (" + e.getMessage() + "); the log above says which part is stuck", e);
+        }
+        System.out.printf(Locale.ROOT, "Caught up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        return true;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.cachepipe.store.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far a consumer group (or Streams application) is behind, read with Kafka's own Admin API,
+ * so the figures agree with {@code kafka-consumer-groups --describe}.
+ */
+public final class ConsumerLag {
+    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    private ConsumerLag() {
+    }
+
+    /** Records between each partition's committed offset and its end; a partition never committed counts fully. */
+    public static Map<TopicPartition, Long> byPartition(Admin admin, String groupId) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                    .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, Long> lag = new HashMap<>();
+            ends.forEach((partition, end) -> {
+                OffsetAndMetadata at = committed.get(partition);
+                lag.put(partition, Math.max(0, end.offset() - (at == null ? 0 : at.offset())));
+            });
+            return lag;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the lag of consumer group " + groupId + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the lag of " + groupId, e);
+        }
+    }
+
+    public static long total(Admin admin, String groupId) {
+        return byPartition(admin, groupId).values().stream().mapToLong(Long::longValue).sum();
+    }
+}

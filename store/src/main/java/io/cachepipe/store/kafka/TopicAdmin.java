@@ -1,0 +1,82 @@
+package io.cachepipe.store.kafka;
+
+import io.cachepipe.core.config.KafkaConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * Creates cachepipe's topics if they are absent. Every process ensures the topics it reads or writes
+ * at start-up, so any start order works; creation is idempotent.
+ */
+public final class TopicAdmin {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private TopicAdmin() {
+    }
+
+    /** Change topics are compacted: the latest image of every row stays, a full rebuild source. */
+    public static NewTopic changeTopic(KafkaConfig kafka, String name) {
+        return new NewTopic(name, kafka.partitions(), kafka.replicationFactor())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
+    /** Warm requests are transient work; a day is ample to replay them. */
+    public static NewTopic warmTopic(KafkaConfig kafka, String name) {
+        return new NewTopic(name, kafka.partitions(), kafka.replicationFactor())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis())));
+    }
+
+    /** Dead letters wait a week for an operator. */
+    public static NewTopic deadLetterTopic(KafkaConfig kafka, String name) {
+        return new NewTopic(name, 1, kafka.replicationFactor())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));
+    }
+
+    public static Admin admin(KafkaConfig kafka) {
+        var props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, kafka.topicPrefix() + "-admin");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        return Admin.create(props);
+    }
+
+    public static void ensure(KafkaConfig kafka, Collection<NewTopic> topics) {
+        try (Admin admin = admin(kafka)) {
+            ensure(admin, topics);
+        }
+    }
+
+    public static void ensure(Admin admin, Collection<NewTopic> topics) {
+        List<String> failures = new ArrayList<>();
+        var result = admin.createTopics(topics);
+        result.values().forEach((name, future) -> {
+            try {
+                future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    failures.add(name + ": " + e.getCause().getMessage());
+                }
+            } catch (TimeoutException e) {
+                failures.add(name + ": no answer from Kafka within " + TIMEOUT.toSeconds() + " s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add(name + ": interrupted");
+            }
+        });
+        if (!failures.isEmpty()) {
+            throw new IllegalStateException("cannot create Kafka topics: " + String.join("; ", failures));
+        }
+    }
+}

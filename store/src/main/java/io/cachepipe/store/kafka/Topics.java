@@ -1,0 +1,36 @@
+package io.cachepipe.store.kafka;
+
+import io.cachepipe.core.change.TableName;
+
+/**
+ * Every topic name cachepipe uses, derived from one prefix so that two deployments can share a
+ * cluster: change topics {@code <prefix>.<schema>.<table>} (Debezium's own naming), and the
+ * pipeline's {@code <prefix>.warm}, {@code <prefix>.dead-letter} and {@code <prefix>.cdc-offsets}.
+ * Change topic names have three dot-separated parts, pipeline topics two, so they cannot collide.
+ */
+public record Topics(String prefix) {
+    public String change(TableName table) {
+        return prefix + "." + table.schema() + "." + table.table();
+    }
+
+    public String warm() {
+        return prefix + ".warm";
+    }
+
+    public String deadLetter() {
+        return prefix + ".dead-letter";
+    }
+
+    public String cdcOffsets() {
+        return prefix + ".cdc-offsets";
+    }
+
+    /** Where Debezium puts logical decoding messages (watermarks); cdc-capture fans them out instead of publishing. */
+    public String message() {
+        return prefix + ".message";
+    }
+
+    public String heartbeat() {
+        return "__debezium-heartbeat." + prefix;
+    }
+}

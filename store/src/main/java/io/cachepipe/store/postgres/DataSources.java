@@ -1,0 +1,38 @@
+package io.cachepipe.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.core.config.PostgresConfig;
+import java.time.Duration;
+
+/** HikariCP pools configured the one way cachepipe needs them. */
+public final class DataSources {
+    private DataSources() {
+    }
+
+    /**
+     * A pool that fails fast at start-up when the database is unreachable (HikariCP's
+     * {@code initializationFailTimeout}), with the URL in the message.
+     */
+    public static HikariDataSource pool(PostgresConfig config, String name) {
+        var hikari = new HikariConfig();
+        hikari.setPoolName("cachepipe-" + name);
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setUsername(config.user());
+        hikari.setPassword(config.password());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+        hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());
+        hikari.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+        hikari.addDataSourceProperty("ApplicationName", "cachepipe-" + name);
+        hikari.addDataSourceProperty("prepareThreshold", "1");
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        try {
+            return new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot open a connection pool to " + config.safeUrl() + " as " + config.user()
+                    + ": " + e.getMessage() + ". Is PostgreSQL running there? (set postgres.url / CACHEPIPE_POSTGRES_URL)", e);
+        }
+    }
+}

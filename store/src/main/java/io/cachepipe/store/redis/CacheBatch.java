@@ -1,0 +1,233 @@
+package io.cachepipe.store.redis;
+
+import static io.cachepipe.store.redis.CacheStore.bytes;
+
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.KeyGroup;
+import io.cachepipe.core.view.ViewDefinition;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.cluster.SlotHash;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Many cache operations applied together: every operation keeps exactly the version rules of its
+ * single-key counterpart in {@link CacheStore} (the same Lua functions run it), but a whole batch
+ * costs one script call per hash slot group ({@code batch.lua}) instead of one round trip per key.
+ * On a standalone Redis that is one call per {@value #MAX_OPERATIONS_PER_CALL} operations; on Redis
+ * Cluster the operations are grouped by slot, since one script may only touch keys of one slot.
+ *
+ * <p>Registry entries (see {@link CacheStore}) follow the same order as the single-key writes: a key
+ * that may be written although it was never registered is registered before its script runs, one
+ * {@code ZADD} per view for the whole batch; a row image replacing a cached value extends its entry
+ * after the script, only if it was written.
+ *
+ * <p>Built by {@link CacheStore#batch()}, filled by one thread, executed once.
+ */
+public final class CacheBatch {
+    /**
+     * Operations per script call: long enough to amortise the call, short enough that Redis, which runs
+     * a script to its end before any other command, never keeps a reader waiting more than about a millisecond.
+     */
+    static final int MAX_OPERATIONS_PER_CALL = 200;
+    /**
+     * Script calls of one batch in flight at once: enough to keep Redis busy while answers travel back,
+     * few enough that no call waits behind thousands of operations and outlives the command timeout
+     * on a loaded machine (a batch of 4,000 changes is 20 calls: four lanes of five).
+     */
+    static final int MAX_CALLS_IN_FLIGHT = 4;
+
+    /**
+     * What one operation did.
+     *
+     * @param applied a value was written (write, replace) or dropped as older than the change (invalidate);
+     *                always true for a group invalidation
+     * @param toWarm  the keys the view's warm policy asks to re-warm after it
+     */
+    public record Outcome(boolean applied, List<CacheKey> toWarm) {
+    }
+
+    private record Operation(char code, ViewDefinition view, @Nullable CacheKey key, byte[][] keys, byte[][] args,
+                             @Nullable Duration registerAfter) {
+    }
+
+    private final CacheStore store;
+    private final List<Operation> operations = new ArrayList<>();
+    private final Map<String, List<ScoredValue<byte[]>>> registerFirst = new LinkedHashMap<>();
+    private boolean executed;
+
+    CacheBatch(CacheStore store) {
+        this.store = store;
+    }
+
+    /** Invalidates one key, as {@link CacheStore#invalidate(CacheKey, Version, boolean)}. */
+    public void invalidate(CacheKey key, Version version, boolean mayWarm) {
+        ViewDefinition view = key.view();
+        add(new Operation('i', view, key, new byte[][] {bytes(key.redisKey())},
+                new byte[][] {bytes(version.hex()), CacheStore.mode(view), mayWarm ? CacheStore.policy(view) : bytes("never")}, null));
+    }
+
+    /** A row image as the key's new value, as {@link CacheStore#replace}; only for keys without a group. */
+    public void replace(CacheKey key, Version version, byte[] value) {
+        ViewDefinition view = key.view();
+        if (key.group() != null) {
+            throw new IllegalArgumentException("replace is for keys without a group: " + key);
+        }
+        Duration ttl = store.ttl(view, value);
+        boolean always = view.warm() == ViewDefinition.WarmPolicy.ALWAYS;
+        if (always) {
+            registerFirst(key, ttl);
+        }
+        add(new Operation('r', view, key, new byte[][] {bytes(key.redisKey())},
+                new byte[][] {bytes(version.hex()), value, CacheStore.bytes(ttl.toMillis()), CacheStore.policy(view)},
+                always ? null : ttl));
+    }
+
+    /** Invalidates every member of a group, as {@link CacheStore#invalidateGroup}. */
+    public void invalidateGroup(ViewDefinition view, KeyGroup group, Version version) {
+        add(new Operation('g', view, null, new byte[][] {bytes(group.indexKey()), bytes(group.versionKey())},
+                new byte[][] {bytes(version.hex()), CacheStore.mode(view), CacheStore.policy(view)}, null));
+    }
+
+    /** A version-guarded write of a loaded value, as {@link CacheStore#write}. */
+    public void write(CacheKey key, Version version, byte[] value) {
+        Duration ttl = store.ttl(key.view(), value);
+        registerFirst(key, ttl);
+        KeyGroup group = key.group();
+        byte[][] keys = group == null ? new byte[][] {bytes(key.redisKey())}
+                : new byte[][] {bytes(key.redisKey()), bytes(group.indexKey()), bytes(group.versionKey())};
+        add(new Operation(group == null ? 'w' : 'W', key.view(), key, keys,
+                new byte[][] {bytes(version.hex()), value, CacheStore.bytes(ttl.toMillis())}, null));
+    }
+
+    public int size() {
+        return operations.size();
+    }
+
+    public boolean isEmpty() {
+        return operations.isEmpty();
+    }
+
+    /** Runs every operation; the outcomes come in the order the operations were added. */
+    public CompletionStage<List<Outcome>> execute() {
+        if (executed) {
+            throw new IllegalStateException("a batch executes once");
+        }
+        executed = true;
+        if (operations.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        CompletableFuture<Void> registered = register(registerFirst);
+        // One connection to a standalone Redis runs commands in the order they were sent: the scripts
+        // may follow the registrations at once. A cluster spreads them over nodes: wait for them.
+        CompletableFuture<Void> before = store.isCluster() ? registered : CompletableFuture.completedFuture(null);
+        return before.thenCompose(ignored -> runScripts())
+                .thenCombine(registered, (outcomes, ignored) -> outcomes)
+                .thenCompose(outcomes -> register(registrationsAfter(outcomes)).thenApply(ignored -> outcomes));
+    }
+
+    private void add(Operation operation) {
+        if (executed) {
+            throw new IllegalStateException("the batch was executed already");
+        }
+        operations.add(operation);
+    }
+
+    private void registerFirst(CacheKey key, Duration ttl) {
+        registration(registerFirst, key, ttl);
+    }
+
+    private void registration(Map<String, List<ScoredValue<byte[]>>> into, CacheKey key, Duration ttl) {
+        String member = key.group() == null ? key.redisKey() : key.group().indexKey();
+        into.computeIfAbsent(store.keySpace().registry(key.view()), registry -> new ArrayList<>())
+                .add(ScoredValue.just(store.registryExpiry(ttl), bytes(member)));
+    }
+
+    private Map<String, List<ScoredValue<byte[]>>> registrationsAfter(List<Outcome> outcomes) {
+        Map<String, List<ScoredValue<byte[]>>> after = new LinkedHashMap<>();
+        for (int i = 0; i < operations.size(); i++) {
+            Operation operation = operations.get(i);
+            if (operation.registerAfter() != null && outcomes.get(i).applied()) {
+                registration(after, operation.key(), operation.registerAfter());
+            }
+        }
+        return after;
+    }
+
+    /** One ZADD per registry; each batch also prunes the registries it adds to, as one in 64 single registrations do. */
+    private CompletableFuture<Void> register(Map<String, List<ScoredValue<byte[]>>> registrations) {
+        List<CompletableFuture<Long>> added = new ArrayList<>(registrations.size() * 2);
+        registrations.forEach((registry, members) -> {
+            added.add(store.commands().zadd(bytes(registry), members.<ScoredValue<byte[]>>toArray(ScoredValue[]::new)).toCompletableFuture());
+            added.add(store.pruneRegistry(bytes(registry)).toCompletableFuture());
+        });
+        return CompletableFuture.allOf(added.toArray(CompletableFuture[]::new));
+    }
+
+    /** One script call per slot group and chunk, in {@link #MAX_CALLS_IN_FLIGHT} lanes that each send their calls one after the other. */
+    private CompletableFuture<List<Outcome>> runScripts() {
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < operations.size(); i++) {
+            int slot = store.isCluster() ? SlotHash.getSlot(operations.get(i).keys()[0]) : 0;
+            groups.computeIfAbsent(slot, any -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> chunks = new ArrayList<>();
+        for (List<Integer> group : groups.values()) {
+            for (int from = 0; from < group.size(); from += MAX_OPERATIONS_PER_CALL) {
+                chunks.add(group.subList(from, Math.min(group.size(), from + MAX_OPERATIONS_PER_CALL)));
+            }
+        }
+        Outcome[] outcomes = new Outcome[operations.size()];
+        List<CompletableFuture<Void>> lanes = new ArrayList<>(MAX_CALLS_IN_FLIGHT);
+        for (int lane = 0; lane < Math.min(MAX_CALLS_IN_FLIGHT, chunks.size()); lane++) {
+            CompletableFuture<Void> calls = CompletableFuture.completedFuture(null);
+            for (int c = lane; c < chunks.size(); c += MAX_CALLS_IN_FLIGHT) {
+                List<Integer> chunk = chunks.get(c);
+                calls = calls.thenCompose(previous -> call(chunk)).thenAccept(reply -> {
+                    for (int j = 0; j < chunk.size(); j++) {
+                        outcomes[chunk.get(j)] = outcome(operations.get(chunk.get(j)), reply.get(j));
+                    }
+                });
+            }
+            lanes.add(calls);
+        }
+        return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).thenApply(done -> List.of(outcomes));
+    }
+
+    private CompletableFuture<List<Object>> call(List<Integer> chunk) {
+        List<byte[]> keys = new ArrayList<>(chunk.size() * 2);
+        List<byte[]> args = new ArrayList<>(chunk.size() * 5 + 1);
+        args.add(CacheStore.bytes(store.tombstoneTtl().toMillis()));
+        for (int index : chunk) {
+            Operation operation = operations.get(index);
+            keys.addAll(List.of(operation.keys()));
+            args.add(new byte[] {(byte) operation.code()});
+            args.addAll(List.of(operation.args()));
+        }
+        return RedisScript.BATCH.<List<Object>>run(store.commands(), keys.toArray(byte[][]::new), args.toArray(byte[][]::new))
+                .toCompletableFuture();
+    }
+
+    private Outcome outcome(Operation operation, Object reply) {
+        return switch (operation.code()) {
+            case 'i' -> {
+                long code = (Long) reply;
+                boolean warm = (code & 1) == 1;
+                yield new Outcome(code >= 2, warm ? List.of(operation.key()) : List.of());
+            }
+            case 'g' -> {
+                @SuppressWarnings("unchecked")
+                List<Object> members = (List<Object>) reply;
+                yield new Outcome(true, store.parseKeys(members));
+            }
+            default -> new Outcome((Long) reply == 1L, List.of());
+        };
+    }
+}

@@ -1,0 +1,157 @@
+package io.cachepipe.store.redis;
+
+import io.cachepipe.core.config.RedisConfig;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One auto-reconnecting Lettuce connection to Redis, standalone or cluster, shared by every thread
+ * (Lettuce pipelines concurrent commands over it). Commands are bounded by {@link RedisConfig#timeout()}
+ * and rejected at once while disconnected, so callers fall back to PostgreSQL instead of queueing.
+ */
+public final class RedisConnector implements AutoCloseable {
+    private final ClientResources resources;
+    private final AutoCloseable client;
+    private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
+    private final StatefulConnection<byte[], byte[]> connection;
+    private final RedisClusterAsyncCommands<byte[], byte[]> commands;
+    private final String description;
+    private final boolean cluster;
+
+    private RedisConnector(ClientResources resources, AutoCloseable client,
+                           Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub,
+                           StatefulConnection<byte[], byte[]> connection,
+                           RedisClusterAsyncCommands<byte[], byte[]> commands, String description) {
+        this.resources = resources;
+        this.client = client;
+        this.pubSub = pubSub;
+        this.connection = connection;
+        this.commands = commands;
+        this.description = description;
+        this.cluster = description.startsWith("Redis Cluster");
+    }
+
+    /** Connects, failing fast with a message naming the address if Redis cannot be reached now. */
+    public static RedisConnector connect(RedisConfig config) {
+        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        var timeouts = TimeoutOptions.enabled(config.timeout());
+        var socket = SocketOptions.builder().connectTimeout(config.timeout().multipliedBy(4)).keepAlive(true).build();
+        try {
+            if (config.isCluster()) {
+                List<RedisURI> seeds = config.clusterNodes().stream().map(uri -> RedisURI.create(uri.toString())).toList();
+                RedisClusterClient client = RedisClusterClient.create(resources, seeds);
+                // Cluster node connections open lazily on first use, so rejecting commands while "disconnected"
+                // would refuse the first command to every node; the command timeout bounds waiting instead.
+                client.setOptions(ClusterClientOptions.builder()
+                        .timeoutOptions(timeouts).socketOptions(socket)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                        .build());
+                StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+                return new RedisConnector(resources, client::shutdown, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
+                        connection, connection.async(), config.address());
+            }
+            RedisClient client = RedisClient.create(resources, RedisURI.create(config.url().toString()));
+            client.setOptions(ClientOptions.builder()
+                    .timeoutOptions(timeouts).socketOptions(socket)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .build());
+            StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+            return new RedisConnector(resources, client::shutdown, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
+                    connection, connection.async(), config.address());
+        } catch (RuntimeException e) {
+            resources.shutdown();
+            throw new IllegalStateException("cannot connect to " + config.address()
+                    + " within " + config.timeout().multipliedBy(4).toMillis() + " ms: " + e.getMessage()
+                    + ". Is Redis running there? (set redis.url / CACHEPIPE_REDIS_URL)", e);
+        }
+    }
+
+    public RedisClusterAsyncCommands<byte[], byte[]> commands() {
+        return commands;
+    }
+
+    /** What a subscriber hears: messages, and the subscription being lost and (after reconnecting) back. */
+    public interface Subscriber {
+        void message(byte[] message);
+
+        /** The connection dropped: messages may be missed until {@link #subscribed()}. */
+        void lost();
+
+        /** The subscription is (again) active; no message is missed from now on. */
+        void subscribed();
+    }
+
+    /**
+     * Subscribes to a channel on a connection of its own, which Lettuce reconnects and re-subscribes
+     * by itself. Close the returned handle to unsubscribe.
+     */
+    public AutoCloseable subscribe(String channel, Subscriber subscriber) {
+        var connection = pubSub.get();
+        byte[] name = channel.getBytes(StandardCharsets.UTF_8);
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(byte[] from, byte[] message) {
+                subscriber.message(message);
+            }
+
+            @Override
+            public void subscribed(byte[] from, long count) {
+                subscriber.subscribed();
+            }
+        });
+        connection.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                subscriber.lost();
+            }
+        });
+        connection.sync().subscribe(name);
+        return connection::close;
+    }
+
+    public boolean isCluster() {
+        return cluster;
+    }
+
+    public boolean isConnected() {
+        return connection.isOpen();
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+        try {
+            client.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the Redis client failed", e);
+        } finally {
+            resources.shutdown();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.cachepipe.store.redis;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import java.util.concurrent.TimeoutException;
+
+/** How to read a failed Redis call: worth retrying (Redis away, slow, loading) or refused outright. */
+public final class RedisFailures {
+    private RedisFailures() {
+    }
+
+    /**
+     * A server error reply that no retry can change (a script error, a wrong type), as opposed to Redis
+     * being unreachable, slow (a command timeout) or busy, which retrying waits out.
+     */
+    public static boolean refusedOutright(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisCommandExecutionException refused) {
+                String message = String.valueOf(refused.getMessage());
+                return message.startsWith("ERR") || message.startsWith("WRONGTYPE");
+            }
+        }
+        return false;
+    }
+
+    /**
+     * True when the failure came from talking to Redis (a lettuce error: unreachable, slow, refusing;
+     * or a wait for its answer that ran out), as opposed to a failure of the caller's own making, such
+     * as a value that could not be rendered, which no amount of waiting for Redis fixes.
+     */
+    public static boolean fromRedis(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RedisException || cause instanceof TimeoutException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** The innermost cause, as {@code Type: message}, for a log line. */
+    public static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

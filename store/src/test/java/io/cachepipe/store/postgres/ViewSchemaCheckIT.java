@@ -1,0 +1,124 @@
+package io.cachepipe.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cachepipe.core.config.ConfigException;
+import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.devstack.PostgresServer;
+import io.cachepipe.testsupport.TestNamespace;
+import io.cachepipe.testsupport.WithDevStack;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Declarations are checked against the database at start-up: one test per class of mistake, each
+ * showing the message an operator gets (views file, view, field, what is wrong).
+ */
+@WithDevStack
+class ViewSchemaCheckIT {
+    private DataSource dataSource;
+
+    @BeforeEach
+    void schema(PostgresServer postgres, TestNamespace namespace) {
+        namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS products (id bigint PRIMARY KEY, category_id bigint, name text)");
+        var source = new PGSimpleDataSource();
+        source.setURL(namespace.jdbcUrl());
+        source.setUser(postgres.user());
+        source.setPassword(postgres.password());
+        dataSource = source;
+    }
+
+    @Test
+    void aCorrectDeclaration_passes() {
+        assertThat(problems(view("SELECT id, name FROM products WHERE id = :id", "products", "id"))).isEmpty();
+    }
+
+    @Test
+    void unknownTable_namesFileViewAndSource() {
+        assertThat(problems(view("SELECT id, name FROM products WHERE id = :id", "inventory", "product_id"))).containsExactly(
+                "shop-views.yaml: view 'product': sources[0]: table public.inventory does not exist");
+    }
+
+    @Test
+    void unknownBoundColumn_namesTheColumnsThereAre() {
+        assertThat(problems(view("SELECT id, name FROM products WHERE id = :id", "products", "product_id"))).containsExactly(
+                "shop-views.yaml: view 'product': sources[0]: bind.id: table public.products has no column 'product_id' "
+                        + "(columns: [category_id, id, name])");
+    }
+
+    @Test
+    void sqlThatDoesNotParse_isASyntaxError() {
+        assertThat(problems(view("SELEC id, name FROM products WHERE id = :id", "products", "id"))).containsExactly(
+                "shop-views.yaml: view 'product': sql does not parse on the database: ERROR: syntax error at or near \"SELEC\"");
+    }
+
+    @Test
+    void sqlNamingAColumnThatIsNotThere_parsesButDoesNotPrepare() {
+        assertThat(problems(view("SELECT id, nme FROM products WHERE id = :id", "products", "id"))).containsExactly(
+                "shop-views.yaml: view 'product': sql does not prepare on the database: ERROR: column \"nme\" does not exist");
+    }
+
+    @Test
+    void writeSqlIsCheckedToo() {
+        var catalog = ViewsFile.parse("shop-views.yaml", view("SELECT id, name FROM products WHERE id = :id", "products", "id") + """
+                writes:
+                  rename:
+                    route: PUT /products/{id}/name
+                    params: {id: long, name: string}
+                    sql: UPDATE product SET name = :name WHERE id = :id
+                """);
+        assertThat(ViewSchemaCheck.problems(catalog, dataSource)).containsExactly(
+                "shop-views.yaml: write 'rename': sql does not prepare on the database: ERROR: relation \"product\" does not exist");
+    }
+
+    @Test
+    void everyProblemIsReportedTogether_inOneException() {
+        var catalog = ViewsFile.parse("bad.yaml", """
+                views:
+                  product:
+                    key: product:{id}
+                    params: {id: long}
+                    sql: SELECT id, name FROM products WHERE id = :id
+                    sources:
+                      - table: products
+                        bind: {id: id}
+                      - table: inventory
+                        bind: {id: product_id}
+                  listing:
+                    key: category:{category_id}:page:{page}
+                    params: {category_id: long, page: int}
+                    sql: SELECT id FROM products WHERE category_id = :category_id ORDER BY nme OFFSET :page
+                    sources:
+                      - table: products
+                        bind: {category_id: category}
+                """);
+
+        assertThatThrownBy(() -> ViewSchemaCheck.check(catalog, dataSource))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("Invalid configuration, 3 problems:")
+                .hasMessageContaining("bad.yaml: view 'product': sources[1]: table public.inventory does not exist")
+                .hasMessageContaining("bad.yaml: view 'listing': sources[0]: bind.category_id: table public.products has no column 'category'")
+                .hasMessageContaining("bad.yaml: view 'listing': sql does not prepare on the database: ERROR: column \"nme\" does not exist");
+    }
+
+    private List<String> problems(String yaml) {
+        return ViewSchemaCheck.problems(ViewsFile.parse("shop-views.yaml", yaml), dataSource);
+    }
+
+    private static String view(String sql, String table, String column) {
+        return """
+                views:
+                  product:
+                    key: product:{id}
+                    params: {id: long}
+                    sql: %s
+                    sources:
+                      - table: %s
+                        bind: {id: %s}
+                """.formatted(sql, table, column);
+    }
+}
