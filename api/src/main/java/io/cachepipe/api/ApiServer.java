@@ -93,7 +93,7 @@ public final class ApiServer implements AutoCloseable {
         if (nearCache != null) {
             nearCache.start(store);
         }
-        hotKeys.startReporting(new HotKeyStore(store.connector().commands(), store.keySpace().namespace()), HOT_KEY_REPORTS);
+        hotKeys.startReporting(new HotKeyStore(store), HOT_KEY_REPORTS);
         javalin.start(config.host(), config.port());
         log.info("API listening on http://{}:{}/", config.host(), javalin.port());
     }

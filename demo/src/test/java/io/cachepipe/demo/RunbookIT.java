@@ -228,7 +228,7 @@ class RunbookIT {
                 get("/products/" + key.params().get("id"));
             }
         }
-        var hotKeys = new HotKeyStore(store().connector().commands(), namespace.keyPrefix());
+        var hotKeys = new HotKeyStore(store());
         await("the API to report its hot keys").until(() -> hotKeys.top(1000).keySet()
                 .containsAll(hot.stream().map(CacheKey::redisKey).toList()));
         for (CacheKey key : hot) {

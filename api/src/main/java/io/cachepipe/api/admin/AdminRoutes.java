@@ -1,5 +1,8 @@
 package io.cachepipe.api.admin;
 
+import io.cachepipe.store.redis.ReplayStatus;
+import io.cachepipe.ops.warm.WarmTargets;
+import io.cachepipe.ops.ViewSelection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +12,6 @@ import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.ops.flush.Flusher;
 import io.cachepipe.store.redis.HotKeyStore;
 import io.cachepipe.ops.warm.KeyWarming;
-import io.cachepipe.store.redis.OpsKeys;
 import io.cachepipe.store.redis.ViewKeys;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewCatalog;
@@ -17,15 +19,11 @@ import io.cachepipe.core.view.ParamType;
 import io.cachepipe.core.view.ViewDefinition;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.PatternSyntaxException;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,9 +51,10 @@ public final class AdminRoutes {
     private final CacheStore store;
     private final HotKeys hotKeys;
     private final HotKeyStore hotKeyStore;
-    private final ViewKeys viewKeys;
+    private final WarmTargets targets;
     private final Flusher flusher;
     private final KeyWarming warming;
+    private final ReplayStatus replayStatus;
     private final ObjectMapper json;
 
     public AdminRoutes(AdminAuth auth, ViewCatalog catalog, CacheStore store, DataSource dataSource, HotKeys hotKeys, ObjectMapper json) {
@@ -63,11 +62,12 @@ public final class AdminRoutes {
         this.catalog = catalog;
         this.store = store;
         this.hotKeys = hotKeys;
-        var redis = store.connector().commands();
-        this.hotKeyStore = new HotKeyStore(redis, store.keySpace().namespace());
-        this.viewKeys = new ViewKeys(store, redis);
+        this.hotKeyStore = new HotKeyStore(store);
+        var viewKeys = new ViewKeys(store);
+        this.targets = new WarmTargets(viewKeys, hotKeyStore);
         this.flusher = new Flusher(store, viewKeys);
         this.warming = new KeyWarming(store, new BatchLoader(dataSource));
+        this.replayStatus = new ReplayStatus(store.connector(), store.keySpace().namespace());
         this.json = json;
     }
 
@@ -89,7 +89,9 @@ public final class AdminRoutes {
         int limit = intParam(ctx, "limit", 1000);
         boolean hot = boolParam(ctx, "hot", true);
         boolean dryRun = boolParam(ctx, "dry-run", false);
-        List<CacheKey> keys = chooseKeys(views, limit, hot);
+        List<ViewDefinition> selected = selected(views);
+        List<CacheKey> keys = hot ? targets.hottest(selected, limit, hotKeys.top(limit).keySet()).keys()
+                : targets.registered(selected, limit).keys();
         KeyWarming.Result result = warming.warm(keys, 500, dryRun);
         ObjectNode body = json.createObjectNode();
         body.put("source", hot ? "hot keys" : "view registries");
@@ -101,32 +103,6 @@ public final class AdminRoutes {
             keys.stream().limit(100).forEach(key -> list.add(key.redisKey()));
         }
         ctx.contentType("application/json").result(body.toString());
-    }
-
-    /** The keys a warm covers: the hottest (of these views), or the views' registered keys. */
-    private List<CacheKey> chooseKeys(Set<String> views, int limit, boolean hot) {
-        List<ViewDefinition> selected = selected(views);
-        Set<String> names = selected.stream().map(ViewDefinition::name).collect(Collectors.toSet());
-        List<CacheKey> keys = new ArrayList<>();
-        if (hot) {
-            Set<String> candidates = new LinkedHashSet<>(hotKeyStore.top(Math.min(MAX_LIMIT, limit * 4)).keySet());
-            candidates.addAll(hotKeys.top(limit).keySet());
-            for (CacheKey key : viewKeys.parse(new ArrayList<>(candidates))) {
-                if (names.contains(key.view().name()) && keys.size() < limit) {
-                    keys.add(key);
-                }
-            }
-            return keys;
-        }
-        for (ViewDefinition view : selected) {
-            for (CacheKey key : viewKeys.parse(viewKeys.registered(view, null))) {
-                if (keys.size() >= limit) {
-                    return keys;
-                }
-                keys.add(key);
-            }
-        }
-        return keys;
     }
 
     private void flush(Context ctx) {
@@ -164,33 +140,25 @@ public final class AdminRoutes {
     }
 
     private void replayStatus(Context ctx) {
-        byte[] key = OpsKeys.replayStatus(store.keySpace().namespace()).getBytes(StandardCharsets.UTF_8);
-        Map<byte[], byte[]> fields = store.connector().commands().hgetall(key).toCompletableFuture().join();
         ObjectNode body = json.createObjectNode();
-        Map<String, String> sorted = new TreeMap<>();
-        fields.forEach((field, value) -> sorted.put(new String(field, StandardCharsets.UTF_8), new String(value, StandardCharsets.UTF_8)));
-        if (sorted.isEmpty()) {
+        Map<String, String> fields = replayStatus.read();
+        if (fields.isEmpty()) {
             body.put("state", "none").put("detail", "no replay has run against this namespace");
         }
-        sorted.forEach(body::put);
+        fields.forEach(body::put);
         ctx.contentType("application/json").result(body.toString());
     }
 
     private List<ViewDefinition> selected(Set<String> names) {
-        if (names.isEmpty()) {
-            return catalog.views();
+        try {
+            return ViewSelection.select(catalog, names);
+        } catch (ViewSelection.UnknownViewException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
-        List<String> unknown = names.stream().filter(name -> catalog.view(name).isEmpty()).sorted().toList();
-        if (!unknown.isEmpty()) {
-            throw ApiException.badRequest("no view named " + String.join(", ", unknown.stream().limit(10)
-                    .map(view -> view.length() <= 64 ? view : view.substring(0, 64) + "…").toList())
-                    + " (declared: " + declared() + ")");
-        }
-        return catalog.views().stream().filter(view -> names.contains(view.name())).toList();
     }
 
     private String declared() {
-        return catalog.views().stream().map(ViewDefinition::name).collect(Collectors.joining(", "));
+        return ViewSelection.declared(catalog);
     }
 
     private static Set<String> names(@Nullable String text) {

@@ -1,5 +1,6 @@
 package io.cachepipe.cli.ops;
 
+import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.ops.audit.AuditReport;
 import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.core.config.CacheConfig;
@@ -8,11 +9,9 @@ import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.store.postgres.ViewLoader;
-import io.cachepipe.ops.rebuild.Rebuilder;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import picocli.CommandLine.Command;
@@ -68,7 +67,7 @@ public final class AuditCommand extends OpsCommand {
         Duration settleTime = Parsers.parseDuration(settle);
         settings.validate();
         try (var clients = new CacheClients(cache, redis, postgres)) {
-            Rebuilder.select(clients.catalog, new LinkedHashSet<>(views));
+            ViewSelection.select(clients.catalog, views);
             var audit = new CacheAudit(clients.store, new ViewLoader(clients.pool()), clients.pool(), Clock.systemUTC(),
                     RandomGenerator.getDefault());
             AuditReport report = audit.run(new CacheAudit.Options(views, sample, settleTime, examples, fix));

@@ -1,13 +1,12 @@
 package io.cachepipe.cli.ops;
 
+import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.ops.flush.Flusher;
-import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.store.redis.ViewKeys;
 import io.cachepipe.core.view.ViewDefinition;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +39,8 @@ public final class FlushCommand extends OpsCommand {
         CacheConfig cache = settings.read(CacheConfig::read);
         settings.validate();
         try (var clients = new CacheClients(cache, redis, null)) {
-            ViewDefinition chosen = Rebuilder.select(clients.catalog, Set.of(view)).get(0);
-            var flusher = new Flusher(clients.store, new ViewKeys(clients.store, clients.redis.commands()));
+            ViewDefinition chosen = ViewSelection.one(clients.catalog, view);
+            var flusher = new Flusher(clients.store, new ViewKeys(clients.store));
             Flusher.Result result = flusher.flush(chosen, pattern, scan, dryRun);
             out().printf("%s %s%s: %d keys found through the %s, %d values dropped%s%n", dryRun ? "would flush" : "flushed",
                     chosen.name(), pattern == null ? "" : " matching " + pattern, result.examined(),

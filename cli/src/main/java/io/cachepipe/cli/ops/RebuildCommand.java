@@ -1,5 +1,6 @@
 package io.cachepipe.cli.ops;
 
+import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
@@ -47,7 +48,7 @@ public final class RebuildCommand extends OpsCommand {
         settings.validate();
         try (var clients = new CacheClients(cache, redis, postgres)) {
             var options = new Rebuilder.Options(new LinkedHashSet<>(views), batchSize, restart);
-            Rebuilder.select(clients.catalog, options.views());
+            ViewSelection.select(clients.catalog, options.views());
             var printer = new ProgressPrinter(out(), progress);
             RebuildReport report = new Rebuilder(kafka, clients.catalog, clients.store, clients.redis.commands(), clients.pool())
                     .run(options, printer);

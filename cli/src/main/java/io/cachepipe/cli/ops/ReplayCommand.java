@@ -1,5 +1,7 @@
 package io.cachepipe.cli.ops;
 
+import io.cachepipe.ops.ViewSelection;
+import io.cachepipe.store.redis.ReplayStatus;
 import io.cachepipe.ops.replay.OffsetReplay;
 import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
@@ -8,15 +10,12 @@ import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
-import io.cachepipe.store.redis.OpsKeys;
-import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.invalidator.InvalidatorConfig;
 import io.cachepipe.warmer.WarmerConfig;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -146,7 +145,7 @@ public final class ReplayCommand extends OpsCommand {
                 }
             }
             Map<String, String> fields = new LinkedHashMap<>();
-            fields.put("state", "moving");
+            fields.put("state", ReplayStatus.MOVING);
             fields.put("from", from == null ? "beginning" : from.toString());
             fields.put("to", until == null ? "end" : until.toString());
             fields.put("groups", String.join(",", plan.keySet()));
@@ -240,7 +239,7 @@ public final class ReplayCommand extends OpsCommand {
             return captured;
         }
         Set<TableName> out = new LinkedHashSet<>();
-        for (ViewDefinition view : Rebuilder.select(catalog, new LinkedHashSet<>(views))) {
+        for (ViewDefinition view : ViewSelection.select(catalog, views)) {
             if (!views.isEmpty()) {
                 view.sources().forEach(source -> out.add(source.table()));
             }
@@ -279,15 +278,7 @@ public final class ReplayCommand extends OpsCommand {
             if (statusRedis == null) {
                 statusRedis = RedisConnector.connect(redis);
             }
-            RedisConnector connector = statusRedis;
-            Map<byte[], byte[]> raw = new LinkedHashMap<>();
-            fields.forEach((field, value) -> raw.put(field.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
-            raw.put("updatedAt".getBytes(StandardCharsets.UTF_8), Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-            byte[] key = OpsKeys.replayStatus(redis.namespace()).getBytes(StandardCharsets.UTF_8);
-            if ("moving".equals(fields.get("state"))) {
-                connector.commands().del(key).toCompletableFuture().join();
-            }
-            connector.commands().hset(key, raw).toCompletableFuture().join();
+            new ReplayStatus(statusRedis, redis.namespace()).record(fields, Instant.now());
         } catch (RuntimeException e) {
             err().println("warning: cannot record the replay status in Redis: " + e.getMessage());
         }

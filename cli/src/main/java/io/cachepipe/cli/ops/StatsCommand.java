@@ -12,10 +12,10 @@ import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.HistogramQuantile;
 import io.cachepipe.store.kafka.ConsumerLag;
 import io.cachepipe.store.kafka.TopicAdmin;
+import io.cachepipe.store.redis.ViewKeys;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.invalidator.InvalidatorConfig;
 import io.cachepipe.warmer.WarmerConfig;
-import io.lettuce.core.Range;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -84,23 +85,13 @@ public final class StatsCommand extends OpsCommand {
     private void cacheSection(CacheClients clients, String base, RedisConfig redis) {
         JsonNode stats = getJson(base + "/cache/stats");
         out().println("Cache (namespace " + redis.namespace() + ")");
-        String info = clients.redis.commands().info("memory").toCompletableFuture().join();
-        out().println("  redis memory used: " + field(info, "used_memory_human") + " (peak " + field(info, "used_memory_peak_human") + ")");
+        Map<String, String> info = clients.redis.info("memory");
+        out().println("  redis memory used: " + info.getOrDefault("used_memory_human", "?") + " (peak " + info.getOrDefault("used_memory_peak_human", "?") + ")");
         out().printf("  %-24s %10s %10s %9s%n", "view", "keys", "requests", "hit rate");
         long now = System.currentTimeMillis();
-        var commands = clients.redis.commands();
+        var viewKeys = new ViewKeys(clients.store);
         for (ViewDefinition view : clients.catalog.views()) {
-            byte[] registry = clients.store.keySpace().registry(view).getBytes(StandardCharsets.UTF_8);
-            long keys;
-            if (view.hasPatternSources()) {
-                keys = 0;
-                for (byte[] group : commands.zrangebyscore(registry, Range.create((double) now, Double.POSITIVE_INFINITY))
-                        .toCompletableFuture().join()) {
-                    keys += commands.zcount(group, Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture().join();
-                }
-            } else {
-                keys = commands.zcount(registry, Range.create((double) now, Double.POSITIVE_INFINITY)).toCompletableFuture().join();
-            }
+            long keys = viewKeys.live(view, now);
             JsonNode figures = stats == null ? null : stats.path("views").get(view.name());
             out().printf(Locale.ROOT, "  %-24s %10d %10s %9s%n", view.name(), keys,
                     figures == null ? "-" : Long.toString(figures.path("requests").asLong()),
@@ -198,14 +189,5 @@ public final class StatsCommand extends OpsCommand {
             Thread.currentThread().interrupt();
             return null;
         }
-    }
-
-    private static String field(String info, String name) {
-        for (String line : info.split("\r?\n")) {
-            if (line.startsWith(name + ":")) {
-                return line.substring(name.length() + 1).strip();
-            }
-        }
-        return "?";
     }
 }

@@ -1,5 +1,7 @@
 package io.cachepipe.cli.ops;
 
+import io.cachepipe.ops.ViewSelection;
+import io.cachepipe.ops.warm.WarmTargets;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
@@ -7,15 +9,11 @@ import io.cachepipe.core.config.Settings;
 import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.store.redis.HotKeyStore;
 import io.cachepipe.ops.warm.KeyWarming;
-import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.store.redis.ViewKeys;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,29 +54,13 @@ public final class WarmCommand extends OpsCommand {
         }
         settings.validate();
         try (var clients = new CacheClients(cache, redis, postgres)) {
-            List<ViewDefinition> selected = Rebuilder.select(clients.catalog, new LinkedHashSet<>(views));
-            Set<String> names = selected.stream().map(ViewDefinition::name).collect(Collectors.toSet());
-            var viewKeys = new ViewKeys(clients.store, clients.redis.commands());
-            List<CacheKey> keys = new ArrayList<>();
-            if (hot) {
-                var top = new HotKeyStore(clients.redis.commands(), redis.namespace()).top(Math.max(limit * 4, limit));
-                for (CacheKey key : viewKeys.parse(new ArrayList<>(top.keySet()))) {
-                    if (names.contains(key.view().name()) && keys.size() < limit) {
-                        keys.add(key);
-                    }
-                }
-                if (top.isEmpty()) {
-                    out().println("note: no hot keys recorded yet in " + redis.namespace() + "#hot (the API reports reads every few seconds)");
-                }
-            } else {
-                for (ViewDefinition view : selected) {
-                    for (CacheKey key : viewKeys.parse(viewKeys.registered(view, null))) {
-                        if (keys.size() < limit) {
-                            keys.add(key);
-                        }
-                    }
-                }
+            List<ViewDefinition> selected = ViewSelection.select(clients.catalog, views);
+            var targets = new WarmTargets(new ViewKeys(clients.store), new HotKeyStore(clients.store));
+            WarmTargets.Chosen chosen = hot ? targets.hottest(selected, limit, List.of()) : targets.registered(selected, limit);
+            if (hot && !chosen.hotKeysRecorded()) {
+                out().println("note: no hot keys recorded yet in " + redis.namespace() + "#hot (the API reports reads every few seconds)");
             }
+            List<CacheKey> keys = chosen.keys();
             KeyWarming.Result result = new KeyWarming(clients.store, new BatchLoader(clients.pool())).warm(keys, batchSize, dryRun);
             if (dryRun) {
                 keys.forEach(key -> out().println("would warm " + key.redisKey()));

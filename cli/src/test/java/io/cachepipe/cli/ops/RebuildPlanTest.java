@@ -1,9 +1,9 @@
 package io.cachepipe.cli.ops;
 
+import io.cachepipe.ops.ViewSelection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.examples.ExampleSchema;
@@ -16,9 +16,9 @@ class RebuildPlanTest {
 
     @Test
     void unknownViews_areNamedWithTheDeclaredOnes() {
-        assertThatThrownBy(() -> Rebuilder.select(catalog, Set.of("product", "nope", "also-nope")))
+        assertThatThrownBy(() -> ViewSelection.select(catalog, Set.of("product", "nope", "also-nope")))
                 .hasMessageContaining("no view named also-nope, nope")
                 .hasMessageContaining("declared: product, category-products, category, product-reviews");
-        assertThat(Rebuilder.select(catalog, Set.of())).hasSize(4);
+        assertThat(ViewSelection.select(catalog, Set.of())).hasSize(4);
     }
 }

@@ -1,5 +1,6 @@
 package io.cachepipe.ops.rebuild;
 
+import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.store.redis.OpsKeys;
@@ -111,22 +112,9 @@ public final class Rebuilder {
         this.loader = new BatchLoader(dataSource);
     }
 
-    /** The views a rebuild with these names covers: all when none are named; unknown names are an error naming them all. */
-    public static List<ViewDefinition> select(ViewCatalog catalog, Set<String> names) {
-        if (names.isEmpty()) {
-            return catalog.views();
-        }
-        List<String> unknown = names.stream().filter(name -> catalog.view(name).isEmpty()).sorted().toList();
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("no view named " + String.join(", ", unknown) + " (declared: "
-                    + String.join(", ", catalog.views().stream().map(ViewDefinition::name).toList()) + ")");
-        }
-        return catalog.views().stream().filter(view -> names.contains(view.name())).toList();
-    }
-
     public RebuildReport run(Options options, Progress progress) throws SQLException {
         long started = System.nanoTime();
-        List<ViewDefinition> views = select(catalog, options.views());
+        List<ViewDefinition> views = ViewSelection.select(catalog, options.views());
         String namespace = store.keySpace().namespace();
         byte[] checkpointKey = bytes(OpsKeys.rebuildCheckpoint(namespace));
         if (options.restart()) {

@@ -19,9 +19,9 @@ public final class HotKeyStore {
     private final RedisClusterAsyncCommands<byte[], byte[]> redis;
     private final byte[] key;
 
-    public HotKeyStore(RedisClusterAsyncCommands<byte[], byte[]> redis, String namespace) {
-        this.redis = redis;
-        this.key = OpsKeys.hot(namespace).getBytes(StandardCharsets.UTF_8);
+    public HotKeyStore(CacheStore store) {
+        this.redis = store.connector().commands();
+        this.key = OpsKeys.hot(store.keySpace().namespace()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Adds read counts and trims the set to the top {@code capacity}. */

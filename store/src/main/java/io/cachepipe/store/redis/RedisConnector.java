@@ -20,6 +20,8 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -90,6 +92,18 @@ public final class RedisConnector implements AutoCloseable {
 
     public RedisClusterAsyncCommands<byte[], byte[]> commands() {
         return commands;
+    }
+
+    /** One section of {@code INFO} (of the node the connection reaches first), as field: value. */
+    public Map<String, String> info(String section) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : commands.info(section).toCompletableFuture().join().split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0 && !line.startsWith("#")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).strip());
+            }
+        }
+        return fields;
     }
 
     /** What a subscriber hears: messages, and the subscription being lost and (after reconnecting) back. */

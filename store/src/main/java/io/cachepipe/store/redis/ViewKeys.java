@@ -4,6 +4,7 @@ import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewDefinition;
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Range;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -31,8 +32,22 @@ public final class ViewKeys {
         this.keys = keys;
     }
 
-    public ViewKeys(CacheStore store, RedisClusterAsyncCommands<byte[], byte[]> redis) {
-        this(redis, store.keySpace());
+    public ViewKeys(CacheStore store) {
+        this(store.connector().commands(), store.keySpace());
+    }
+
+    /** How many of the view's registered entries have not expired at {@code nowMillis} (for a pattern view: over its groups). */
+    public long live(ViewDefinition view, long nowMillis) {
+        byte[] registry = keys.registry(view).getBytes(StandardCharsets.UTF_8);
+        Range<Double> unexpired = Range.create((double) nowMillis, Double.POSITIVE_INFINITY);
+        if (!view.hasPatternSources()) {
+            return redis.zcount(registry, unexpired).toCompletableFuture().join();
+        }
+        long live = 0;
+        for (byte[] group : redis.zrangebyscore(registry, unexpired).toCompletableFuture().join()) {
+            live += redis.zcount(group, unexpired).toCompletableFuture().join();
+        }
+        return live;
     }
 
     /** Keys of the view named by its registry, filtered by a glob over the key without namespace and braces. */
