@@ -1,5 +1,6 @@
 package io.cachepipe.api;
 
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.core.view.ParamType;
 import io.javalin.http.Context;
 import jakarta.servlet.Filter;

@@ -1,5 +1,6 @@
 package io.cachepipe.api;
 
+import io.cachepipe.api.http.ApiException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachepipe.core.render.UnrenderableValueException;

@@ -1,5 +1,6 @@
 package io.cachepipe.api;
 
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.store.kafka.Watermarks;

@@ -1,5 +1,6 @@
 package io.cachepipe.api;
 
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.core.change.Version;
 import org.jspecify.annotations.Nullable;
 

@@ -1,5 +1,6 @@
 package io.cachepipe.api;
 
+import io.cachepipe.api.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.ParamType;

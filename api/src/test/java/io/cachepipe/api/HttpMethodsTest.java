@@ -1,5 +1,6 @@
 package io.cachepipe.api;
 
+import io.cachepipe.api.http.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

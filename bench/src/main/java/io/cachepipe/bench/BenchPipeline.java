@@ -1,7 +1,7 @@
 package io.cachepipe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.api.ApiServer;
 import io.cachepipe.cli.Pipeline;
@@ -60,8 +60,8 @@ final class BenchPipeline implements AutoCloseable {
     private final Pipeline pipeline;
     private final Map<String, String> settings;
     private final Map<Mode, ApiServer> extraServers = new EnumMap<>(Mode.class);
-    private final HikariDataSource apiPool;
-    private final HikariDataSource writerPool;
+    private final ConnectionPool apiPool;
+    private final ConnectionPool writerPool;
     private final HttpClient http = HttpClient.newHttpClient();
 
     private BenchPipeline(TestNamespace namespace, Pipeline pipeline, Map<String, String> settings) {

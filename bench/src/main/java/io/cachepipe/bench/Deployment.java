@@ -1,6 +1,6 @@
 package io.cachepipe.bench;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.cli.CatchUp;
 import io.cachepipe.ops.audit.AuditReport;
 import io.cachepipe.ops.audit.CacheAudit;
@@ -52,7 +52,7 @@ final class Deployment implements AutoCloseable {
     private final TestNamespace namespace;
     private final Map<String, String> settings;
     private final KafkaConfig kafka;
-    private final HikariDataSource pool;
+    private final ConnectionPool pool;
     private final RedisConnector redis;
     private final CacheStore store;
     private final KafkaView kafkaView;
@@ -205,7 +205,7 @@ final class Deployment implements AutoCloseable {
         return apiPorts.stream().map(port -> new InetSocketAddress("127.0.0.1", port)).toList();
     }
 
-    HikariDataSource pool() {
+    ConnectionPool pool() {
         return pool;
     }
 

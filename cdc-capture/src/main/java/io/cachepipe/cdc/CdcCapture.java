@@ -1,6 +1,6 @@
 package io.cachepipe.cdc;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.store.postgres.DataSources;
@@ -60,7 +60,7 @@ public final class CdcCapture implements AutoCloseable {
     private volatile CountDownLatch started = new CountDownLatch(1);
     private volatile boolean taskRunning;
     private @Nullable Producer<byte[], byte[]> producer;
-    private @Nullable HikariDataSource pool;
+    private @Nullable ConnectionPool pool;
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable Thread supervisor;
     private @Nullable ChangePublisher publisher;

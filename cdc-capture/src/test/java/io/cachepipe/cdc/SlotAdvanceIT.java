@@ -3,7 +3,7 @@ package io.cachepipe.cdc;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.store.postgres.DataSources;
@@ -107,7 +107,7 @@ class SlotAdvanceIT {
             @TestNamespace.PerMethod TestNamespace namespace, DevStack stack) throws Exception {
         Jdbc db = prepare(namespace);
         PostgresConfig postgres = postgres(namespace, stack);
-        try (HikariDataSource pool = DataSources.pool(postgres, "slot-it")) {
+        try (ConnectionPool pool = DataSources.pool(postgres, "slot-it")) {
             var monitor = new SlotMonitor(pool, namespace.name(), new SimpleMeterRegistry());
             try (var capture = new CdcCapture(postgres, kafka(namespace, stack), cdc(namespace, HEARTBEAT_TABLE), CATALOG,
                     new SimpleMeterRegistry())) {

@@ -1,6 +1,6 @@
 package io.cachepipe.cli;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.api.ApiServer;
 import io.cachepipe.api.admin.PipelineProbe;
@@ -66,7 +66,7 @@ public final class Pipeline implements AutoCloseable {
     private final Config config;
     private final ViewCatalog catalog;
     private final PrometheusMeterRegistry metrics;
-    private final HikariDataSource pool;
+    private final ConnectionPool pool;
     private final RedisConnector redis;
     private final CacheStore store;
     private final Clock clock = Clock.systemUTC();

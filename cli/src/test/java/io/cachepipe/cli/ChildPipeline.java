@@ -1,6 +1,6 @@
 package io.cachepipe.cli;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisConnector;
@@ -59,7 +59,7 @@ final class ChildPipeline implements AutoCloseable {
     private final TestNamespace namespace;
     private final Pipeline.Config config;
     private final ViewCatalog catalog;
-    private final HikariDataSource pool;
+    private final ConnectionPool pool;
     private final RedisConnector redis;
     private final CacheStore store;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -3,7 +3,7 @@ package io.cachepipe.invalidator;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.store.postgres.DataSources;
@@ -42,7 +42,7 @@ public final class InvalidatorMain {
         var metrics = Metrics.prometheus("invalidator");
         var connector = RedisConnector.connect(redis);
         var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
-        HikariDataSource database = postgres == null ? null : DataSources.pool(postgres, "invalidator");
+        ConnectionPool database = postgres == null ? null : DataSources.pool(postgres, "invalidator");
         var invalidator = new Invalidator(kafka, config, catalog, store, metrics, Clock.systemUTC(), database);
         var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, invalidator::isReady);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,7 +3,7 @@ package io.cachepipe.warmer;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.change.Version;
@@ -71,7 +71,7 @@ class WarmerIT {
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final ViewDefinition product = CATALOG.view("product").orElseThrow();
     private final ViewDefinition listing = CATALOG.view("category-products").orElseThrow();
-    private HikariDataSource pool;
+    private ConnectionPool pool;
     private RedisConnector redis;
     private CacheStore store;
     private Warmer warmer;

@@ -6,7 +6,7 @@ import io.cachepipe.ops.ViewSelection;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cachepipe.api.ApiException;
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.ops.flush.Flusher;
@@ -78,7 +78,7 @@ public final class AdminRoutes {
         config.routes.get("/admin/hot-keys", this::hotKeys);
         config.routes.get("/admin/replay/status", this::replayStatus);
         if (auth.enabled()) {
-            log.info("Admin routes enabled under /admin (bearer token {})", io.cachepipe.api.ApiConfig.ADMIN_TOKEN.mask("set"));
+            log.info("Admin routes enabled under /admin (bearer token set)");
         } else {
             log.info("Admin routes disabled: api.admin-token is not set");
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cachepipe.api.ApiException;
+import io.cachepipe.api.http.ApiException;
 import io.javalin.http.Context;
 import java.lang.reflect.Proxy;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.cachepipe.cli.ops;
 
-import com.zaxxer.hikari.HikariDataSource;
+import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
@@ -19,7 +19,7 @@ final class CacheClients implements AutoCloseable {
     final ViewCatalog catalog;
     final RedisConnector redis;
     final CacheStore store;
-    final @Nullable HikariDataSource pool;
+    final @Nullable ConnectionPool pool;
 
     CacheClients(CacheConfig cache, RedisConfig redisConfig, @Nullable PostgresConfig postgres) {
         this.catalog = ViewsFile.load(cache.viewsFile());
@@ -36,7 +36,7 @@ final class CacheClients implements AutoCloseable {
                 RandomGenerator.getDefault());
     }
 
-    HikariDataSource pool() {
+    ConnectionPool pool() {
         if (pool == null) {
             throw new IllegalStateException("this command has no database connection");
         }

@@ -14,7 +14,7 @@ public final class DataSources {
      * A pool that fails fast at start-up when the database is unreachable (HikariCP's
      * {@code initializationFailTimeout}), with the URL in the message.
      */
-    public static HikariDataSource pool(PostgresConfig config, String name) {
+    public static ConnectionPool pool(PostgresConfig config, String name) {
         var hikari = new HikariConfig();
         hikari.setPoolName("cachepipe-" + name);
         hikari.setJdbcUrl(config.jdbcUrl());
@@ -29,10 +29,17 @@ public final class DataSources {
         hikari.addDataSourceProperty("prepareThreshold", "1");
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         try {
-            return new HikariDataSource(hikari);
+            return new HikariPool(hikari);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open a connection pool to " + config.safeUrl() + " as " + config.user()
                     + ": " + e.getMessage() + ". Is PostgreSQL running there? (set postgres.url / CACHEPIPE_POSTGRES_URL)", e);
+        }
+    }
+
+    /** HikariCP's pool, under the name callers know. */
+    private static final class HikariPool extends HikariDataSource implements ConnectionPool {
+        HikariPool(HikariConfig config) {
+            super(config);
         }
     }
 }

@@ -4,7 +4,6 @@ import io.cachepipe.core.render.RowJson;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
@@ -96,7 +95,7 @@ class RowJsonIT {
                 new Value("text with controls and astral", "text", "E'a\\nb\\u0001 é 😀'", "\"a\\nb\\u0001 é \\uD83D\\uDE00\""));
     }
 
-    private HikariDataSource pool;
+    private ConnectionPool pool;
     private ViewCatalog catalog;
     private final Map<String, Long> ids = new LinkedHashMap<>();
 

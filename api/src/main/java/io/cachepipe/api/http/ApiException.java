@@ -1,4 +1,4 @@
-package io.cachepipe.api;
+package io.cachepipe.api.http;
 
 /**
  * An answer other than success, with the reason a client can act on. Rendered as

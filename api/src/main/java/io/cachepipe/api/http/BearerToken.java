@@ -1,4 +1,4 @@
-package io.cachepipe.api;
+package io.cachepipe.api.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
