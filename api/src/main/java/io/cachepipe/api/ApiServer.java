@@ -2,6 +2,7 @@ package io.cachepipe.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.api.admin.AdminAuth;
 import io.cachepipe.api.admin.AdminRoutes;
 import io.cachepipe.api.admin.CacheSummary;
@@ -143,7 +144,7 @@ public final class ApiServer implements AutoCloseable {
         long nanos = System.nanoTime() - started;
         ctx.header("X-Response-Time", String.format(java.util.Locale.ROOT, "%.3fms", nanos / 1e6));
         var endpoint = ctx.endpoints().lastHttpEndpoint();
-        Timer.builder("http.server.requests")
+        Timer.builder(MetricNames.HTTP_SERVER_REQUESTS)
                 .tag("method", HttpMethods.tag(ctx.req().getMethod()))
                 .tag("route", endpoint == null ? "unmatched" : endpoint.path)
                 .tag("status", Integer.toString(ctx.statusCode()))

@@ -241,6 +241,19 @@ class PipelineIT {
         assertThat(metrics.scrape()).contains("cachepipe_cdc_slot_lag_seconds{");
     }
 
+    @Test
+    void everyMetricOfTheWholePipeline_explainsItself() throws Exception {
+        // Traffic first, so that the meters made on first use (per view, per result) exist.
+        catalog.get("/products/1");
+        catalog.get("/categories/1/products?page=1");
+        String scrape = catalog.pipeline().metrics().scrape();
+
+        List<String> help = scrape.lines().filter(line -> line.startsWith("# HELP ")).toList();
+        assertThat(help).as("metrics exported").hasSizeGreaterThan(20);
+        assertThat(help).filteredOn(line -> line.split(" ", 4).length < 4 || line.split(" ", 4)[3].isBlank())
+                .as("HELP lines without text (promtool check metrics: 'no help text')").isEmpty();
+    }
+
     private String cached(CacheKey key) {
         try {
             return catalog.cached(key);

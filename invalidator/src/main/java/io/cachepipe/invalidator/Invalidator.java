@@ -1,5 +1,6 @@
 package io.cachepipe.invalidator;
 
+import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.store.redis.CacheLoss;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.ChangeEnvelopes;
@@ -104,7 +105,7 @@ public final class Invalidator implements AutoCloseable {
         var kafkaStreams = new KafkaStreams(topology, properties(), new CommitBarrier(effects));
         kafkaStreams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; replacing it, it resumes from the last committed offset", error);
-            metrics.counter("cachepipe.invalidator.thread.replacements").increment();
+            metrics.counter(MetricNames.INVALIDATOR_THREAD_REPLACEMENTS).increment();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         kafkaStreams.setStateListener((now, before) -> log.info("Invalidator streams {} -> {}", before, now));

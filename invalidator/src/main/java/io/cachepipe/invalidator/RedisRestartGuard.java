@@ -1,5 +1,6 @@
 package io.cachepipe.invalidator;
 
+import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.ViewDefinition;
@@ -77,7 +78,7 @@ final class RedisRestartGuard {
     enum Action { UNREACHABLE, NOT_APPLICABLE, UNCHANGED, RESTARTED_EMPTY, FLUSHED }
 
     private Action count(Action action) {
-        metrics.counter("cachepipe.invalidator.redis.restarts", "action", action.name().toLowerCase(java.util.Locale.ROOT))
+        metrics.counter(MetricNames.INVALIDATOR_REDIS_RESTARTS, "action", action.name().toLowerCase(java.util.Locale.ROOT))
                 .increment();
         return action;
     }

@@ -2,8 +2,10 @@ package io.cachepipe.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What /metrics exports for a cachepipe timer, as docs/operations.md describes it. */
@@ -23,5 +25,25 @@ class MetricsTest {
                 .contains("cachepipe_freshness_invalidated_seconds_count{process=\"test\"} 100")
                 .doesNotContain("quantile=");
         assertThat(timer.takeSnapshot().percentileValues()).as("in-process percentiles (for /cache/summary)").hasSize(3);
+    }
+
+    @Test
+    void everyDeclaredMeter_registeredWithoutADescription_isExportedWithItsHelpText() {
+        var registry = Metrics.prometheus("test");
+        MetricNames.all().keySet().forEach(name -> Counter.builder(name).register(registry).increment());
+
+        List<String> help = registry.scrape().lines().filter(line -> line.startsWith("# HELP ")).toList();
+
+        assertThat(help).filteredOn(line -> line.split(" ", 4).length < 4 || line.split(" ", 4)[3].isBlank())
+                .as("HELP lines without text (promtool: 'no help text')").isEmpty();
+        assertThat(help).contains("# HELP cachepipe_cache_requests_total Cache reads by view and result: hit, stale, miss, fallback");
+    }
+
+    @Test
+    void aDescriptionGivenWhereTheMeterIsMade_isKept() {
+        var registry = Metrics.prometheus("test");
+        Counter.builder(MetricNames.DEAD_LETTERS).description("said here").register(registry).increment();
+
+        assertThat(registry.scrape()).contains("# HELP cachepipe_dead_letters_total said here");
     }
 }
