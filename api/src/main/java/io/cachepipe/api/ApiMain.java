@@ -37,11 +37,12 @@ public final class ApiMain {
         log.info("api configuration: {}", settings.describeResolved());
 
         ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
-        var pool = DataSources.pool(postgres, "api");
+        var metrics = Metrics.prometheus("api");
+        var pool = DataSources.pool(postgres, "api", metrics);
         ViewSchemaCheck.check(catalog, pool);
-        var connector = RedisConnector.connect(redis);
+        var connector = RedisConnector.connect(redis, metrics);
         var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
-        var api = new ApiServer(config, cache, redis, catalog, store, pool, Metrics.prometheus("api"), Clock.systemUTC());
+        var api = new ApiServer(config, cache, redis, catalog, store, pool, metrics, Clock.systemUTC());
         if (kafka != null) {
             // The summary's lag figures assume the default group names (<prefix>-invalidator, <prefix>-warmer).
             api.withPipelineProbe(new io.cachepipe.api.admin.PipelineProbe(kafka, Map.of(

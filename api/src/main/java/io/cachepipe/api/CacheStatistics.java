@@ -2,6 +2,7 @@ package io.cachepipe.api;
 
 import io.cachepipe.core.metrics.MetricNames;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.Map;
@@ -26,10 +27,21 @@ final class CacheStatistics {
     }
 
     void record(String view, Outcome outcome) {
-        counters.computeIfAbsent(view, name -> new ConcurrentHashMap<>())
+        counters.computeIfAbsent(view, this::firstReadOf)
                 .computeIfAbsent(outcome, o -> Counter.builder(MetricNames.CACHE_REQUESTS)
                         .tag("view", view).tag("result", o.name().toLowerCase(Locale.ROOT)).register(metrics))
                 .increment();
+    }
+
+    /** A view's counters, made on its first read, with its hit-ratio gauge. */
+    private Map<Outcome, Counter> firstReadOf(String view) {
+        Map<Outcome, Counter> byOutcome = new ConcurrentHashMap<>();
+        Gauge.builder(MetricNames.CACHE_HIT_RATIO, byOutcome, CacheStatistics::hitRate).tag("view", view).register(metrics);
+        return byOutcome;
+    }
+
+    private static double hitRate(Map<Outcome, Counter> byOutcome) {
+        return figures(byOutcome).hitRate();
     }
 
     /** One view's (or the total's) figures. */
@@ -53,10 +65,13 @@ final class CacheStatistics {
 
     Map<String, Figures> byView() {
         Map<String, Figures> out = new TreeMap<>();
-        counters.forEach((view, byOutcome) -> out.put(view, new Figures(count(byOutcome, Outcome.NEAR),
-                count(byOutcome, Outcome.HIT), count(byOutcome, Outcome.STALE),
-                count(byOutcome, Outcome.COALESCED), count(byOutcome, Outcome.MISS), count(byOutcome, Outcome.FALLBACK))));
+        counters.forEach((view, byOutcome) -> out.put(view, figures(byOutcome)));
         return out;
+    }
+
+    private static Figures figures(Map<Outcome, Counter> byOutcome) {
+        return new Figures(count(byOutcome, Outcome.NEAR), count(byOutcome, Outcome.HIT), count(byOutcome, Outcome.STALE),
+                count(byOutcome, Outcome.COALESCED), count(byOutcome, Outcome.MISS), count(byOutcome, Outcome.FALLBACK));
     }
 
     private static long count(Map<Outcome, Counter> counters, Outcome outcome) {

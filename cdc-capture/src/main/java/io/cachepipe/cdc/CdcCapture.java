@@ -1,5 +1,6 @@
 package io.cachepipe.cdc;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
@@ -60,6 +61,7 @@ public final class CdcCapture implements AutoCloseable {
     private volatile CountDownLatch started = new CountDownLatch(1);
     private volatile boolean taskRunning;
     private @Nullable Producer<byte[], byte[]> producer;
+    private @Nullable KafkaClientMetrics producerMetrics;
     private @Nullable ConnectionPool pool;
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable Thread supervisor;
@@ -89,7 +91,11 @@ public final class CdcCapture implements AutoCloseable {
             createHeartbeatTable(heartbeatTable);
         }
         TopicAdmin.ensure(kafka, topics());
-        producer = new KafkaProducer<>(producerProperties());
+        var kafkaProducer = new KafkaProducer<byte[], byte[]>(producerProperties());
+        producer = kafkaProducer;
+        producerMetrics = new KafkaClientMetrics(kafkaProducer);
+        producerMetrics.bindTo(metrics);
+        DebeziumMetrics.bind(kafka.topicPrefix(), metrics);
         var topics = new Topics(kafka.topicPrefix());
         var fanout = new WatermarkFanout(topics.message(), catalog.capturedTables().stream().map(topics::change).toList(),
                 io.cachepipe.core.json.Json.mapper());
@@ -230,6 +236,7 @@ public final class CdcCapture implements AutoCloseable {
             }
         }
         if (scheduler != null) scheduler.shutdownNow();
+        if (producerMetrics != null) producerMetrics.close();
         if (producer != null) producer.close(Duration.ofSeconds(5));
         if (pool != null) pool.close();
         state.set(State.STOPPED);

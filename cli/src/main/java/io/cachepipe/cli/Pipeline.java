@@ -80,8 +80,8 @@ public final class Pipeline implements AutoCloseable {
         this.config = config;
         this.catalog = catalog;
         this.metrics = Metrics.prometheus("cachepipe");
-        this.pool = DataSources.pool(config.postgres(), "pipeline");
-        this.redis = RedisConnector.connect(config.redis());
+        this.pool = DataSources.pool(config.postgres(), "pipeline", metrics);
+        this.redis = RedisConnector.connect(config.redis(), metrics);
         this.store = new CacheStore(redis, new KeySpace(config.redis().namespace(), catalog), config.cache(), clock,
                 RandomGenerator.getDefault());
     }

@@ -1,5 +1,9 @@
 package io.cachepipe.invalidator;
 
+import java.util.concurrent.CopyOnWriteArrayList;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.store.redis.CacheLoss;
 import io.cachepipe.store.redis.CacheStore;
@@ -56,6 +60,7 @@ public final class Invalidator implements AutoCloseable {
     private final @Nullable DataSource database;
     private final AtomicReference<@Nullable KafkaStreams> streams = new AtomicReference<>();
     private volatile @Nullable KafkaProducer<byte[], byte[]> producer;
+    private final List<AutoCloseable> clientMetrics = new CopyOnWriteArrayList<>();
     private volatile @Nullable WarmRequests warmRequests;
     private volatile @Nullable RedisEffects effects;
     private volatile @Nullable ScheduledExecutorService restartGuard;
@@ -81,7 +86,9 @@ public final class Invalidator implements AutoCloseable {
         TopicAdmin.ensure(kafka, topicsToEnsure(topics, changeTopics));
         var json = Json.mapper();
         RowImages rowImages = config.rowImages() && database != null ? RowImages.detect(catalog, database) : RowImages.NONE;
-        producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+        var kafkaProducer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+        producer = kafkaProducer;
+        bindMetrics(new KafkaClientMetrics(kafkaProducer));
         warmRequests = new WarmRequests(producer, topics.warm(), new WarmRequestSerde(json).serializer(), config.coalesceWindow(), metrics);
         var applier = new BatchApplier(store, warmRequests, producer, topics.deadLetter(), metrics, clock);
         var effects = new RedisEffects(rowImages, applier, REDIS_RETRY, metrics);
@@ -108,6 +115,7 @@ public final class Invalidator implements AutoCloseable {
             metrics.counter(MetricNames.INVALIDATOR_THREAD_REPLACEMENTS).increment();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        bindMetrics(new KafkaStreamsMetrics(kafkaStreams));
         kafkaStreams.setStateListener((now, before) -> log.info("Invalidator streams {} -> {}", before, now));
         if (!streams.compareAndSet(null, kafkaStreams)) {
             throw new IllegalStateException("the invalidator can start once");
@@ -126,6 +134,12 @@ public final class Invalidator implements AutoCloseable {
     public boolean isReady() {
         KafkaStreams current = streams.get();
         return current != null && current.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Kafka's own client figures (producer, consumers, Streams: records, lag, latency) on {@code /metrics}. */
+    private <B extends MeterBinder & AutoCloseable> void bindMetrics(B binder) {
+        binder.bindTo(metrics);
+        clientMetrics.add(binder);
     }
 
     private static void closeQuietly(@Nullable AutoCloseable part) {
@@ -192,6 +206,7 @@ public final class Invalidator implements AutoCloseable {
                     .withTimeout(Duration.ofSeconds(30)));
             log.info("Invalidator stopped");
         }
+        clientMetrics.forEach(Invalidator::closeQuietly);
         // After the streams: their last commits wait for these to apply what was handed over.
         closeQuietly(effects);
         closeQuietly(warmRequests);

@@ -40,9 +40,9 @@ public final class InvalidatorMain {
 
         ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
         var metrics = Metrics.prometheus("invalidator");
-        var connector = RedisConnector.connect(redis);
+        var connector = RedisConnector.connect(redis, metrics);
         var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
-        ConnectionPool database = postgres == null ? null : DataSources.pool(postgres, "invalidator");
+        ConnectionPool database = postgres == null ? null : DataSources.pool(postgres, "invalidator", metrics);
         var invalidator = new Invalidator(kafka, config, catalog, store, metrics, Clock.systemUTC(), database);
         var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, invalidator::isReady);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,5 +1,6 @@
 package io.cachepipe.warmer;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
@@ -55,6 +56,8 @@ public final class Warmer implements AutoCloseable {
     private final AtomicInteger restarts = new AtomicInteger();
     private volatile boolean assigned;
     private volatile @Nullable KafkaConsumer<String, WarmRequest> consumer;
+    private volatile @Nullable KafkaClientMetrics consumerMetrics;
+    private final MeterRegistry metrics;
     private @Nullable ExecutorService loaders;
     private @Nullable Thread poller;
 
@@ -63,6 +66,7 @@ public final class Warmer implements AutoCloseable {
                   DataSource database, MeterRegistry metrics, Clock clock) {
         this.kafka = kafka;
         this.config = config;
+        this.metrics = metrics;
         var outcomes = new WarmOutcomes(metrics, clock, cache.tombstoneTtl().dividedBy(2));
         var single = new KeyWarmer(catalog, store, new ViewLoader(database), outcomes, clock);
         this.batchWarmer = new BatchWarmer(store, new BatchLoader(database), single, outcomes, clock, config.keysPerQuery());
@@ -88,6 +92,10 @@ public final class Warmer implements AutoCloseable {
 
     private KafkaConsumer<String, WarmRequest> subscribe(String topic) {
         var fresh = new KafkaConsumer<>(properties(), new StringDeserializer(), new WarmRequestSerde(Json.mapper()).deserializer());
+        // Kafka's consumer figures (records-lag per partition among them) follow the consumer in use.
+        var figures = new KafkaClientMetrics(fresh);
+        figures.bindTo(metrics);
+        consumerMetrics = figures;
         fresh.subscribe(List.of(topic), new ConsumerRebalanceListener() {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
@@ -134,6 +142,10 @@ public final class Warmer implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("Warmer poll loop failed; rejoining in {} from the last committed offsets", RESTART_PAUSE, e);
             } finally {
+                KafkaClientMetrics figures = consumerMetrics;
+                if (figures != null) {
+                    figures.close();
+                }
                 closeQuietly(current);
             }
             if (state.get() == State.RUNNING) {

@@ -43,8 +43,8 @@ public final class WarmerMain {
 
         ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
         var metrics = Metrics.prometheus("warmer");
-        var pool = DataSources.pool(postgres, "warmer");
-        var connector = RedisConnector.connect(redis);
+        var pool = DataSources.pool(postgres, "warmer", metrics);
+        var connector = RedisConnector.connect(redis, metrics);
         var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
         var warmer = new Warmer(kafka, config, cache, catalog, store, pool, metrics, Clock.systemUTC());
         var audit = new BackgroundAudit(new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(),

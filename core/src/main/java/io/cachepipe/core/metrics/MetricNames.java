@@ -33,6 +33,16 @@ public final class MetricNames {
             "Bytes of WAL the replication slot retains behind the current position");
     public static final String CDC_SLOT_LAG_SECONDS = metric("cachepipe.cdc.slot.lag.seconds",
             "Flush lag of the replication slot's consumer as PostgreSQL measures it; -1 with no consumer attached");
+    public static final String CDC_BEHIND_SOURCE = metric("cachepipe.cdc.behind.source",
+            "Debezium: time between the newest change's commit and its capture (MilliSecondsBehindSource); NaN before streaming");
+    public static final String CDC_QUEUE_REMAINING = metric("cachepipe.cdc.queue.remaining",
+            "Debezium: free places in the connector's queue of captured changes (0: cdc-capture is the bottleneck)");
+    public static final String CDC_QUEUE_CAPACITY = metric("cachepipe.cdc.queue.capacity",
+            "Debezium: size of the connector's queue of captured changes (cdc.max-queue-size)");
+    public static final String CDC_CONNECTED = metric("cachepipe.cdc.connected",
+            "Debezium: 1 while the connector is connected to PostgreSQL's replication stream, 0 when not, NaN before streaming");
+    public static final String CACHE_HIT_RATIO = metric("cachepipe.cache.hit.ratio",
+            "Share of this API instance's reads of a view answered without a database query of their own, since it started");
     public static final String INVALIDATOR_CHANGES = metric("cachepipe.invalidator.changes",
             "Change events the invalidator processed, by table and operation");
     public static final String INVALIDATOR_TARGETS = metric("cachepipe.invalidator.targets",

@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -18,24 +17,15 @@ public final class Metrics {
     }
 
     /**
-     * A registry with JVM metrics, a description on every cachepipe meter ({@link MetricNames}), and
-     * percentile histograms on every cachepipe timer, so that p50/p99 can be computed across instances
-     * in Prometheus.
+     * A registry with JVM metrics, names and help text that {@code promtool check metrics} accepts on
+     * every meter ({@link PrometheusNames}), and percentile histograms on every cachepipe timer, so that
+     * p50/p99 can be computed across instances in Prometheus.
      */
     public static PrometheusMeterRegistry prometheus(String process) {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("process", process);
+        registry.config().meterFilter(new PrometheusNames());
         registry.config().meterFilter(new MeterFilter() {
-            /** A meter registered without a description gets the one {@link MetricNames} declares for its name. */
-            @Override
-            public Meter.Id map(Meter.Id id) {
-                String description = MetricNames.description(id.getName());
-                if (description == null || (id.getDescription() != null && !id.getDescription().isBlank())) {
-                    return id;
-                }
-                return new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), description, id.getType());
-            }
-
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
                 if (id.getType() == Meter.Type.TIMER && id.getName().startsWith("cachepipe.")) {

@@ -1,5 +1,6 @@
 package io.cachepipe.store.postgres;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cachepipe.core.config.PostgresConfig;
@@ -15,7 +16,17 @@ public final class DataSources {
      * {@code initializationFailTimeout}), with the URL in the message.
      */
     public static ConnectionPool pool(PostgresConfig config, String name) {
+        return open(config, name, new HikariConfig());
+    }
+
+    /** The same pool, its figures ({@code hikaricp.connections.*}: active, idle, pending, timeouts, usage) in {@code metrics}. */
+    public static ConnectionPool pool(PostgresConfig config, String name, MeterRegistry metrics) {
         var hikari = new HikariConfig();
+        hikari.setMetricRegistry(metrics);
+        return open(config, name, hikari);
+    }
+
+    private static ConnectionPool open(PostgresConfig config, String name, HikariConfig hikari) {
         hikari.setPoolName("cachepipe-" + name);
         hikari.setJdbcUrl(config.jdbcUrl());
         hikari.setUsername(config.user());

@@ -1,5 +1,8 @@
 package io.cachepipe.store.redis;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.cachepipe.core.config.RedisConfig;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
@@ -56,7 +59,20 @@ public final class RedisConnector implements AutoCloseable {
 
     /** Connects, failing fast with a message naming the address if Redis cannot be reached now. */
     public static RedisConnector connect(RedisConfig config) {
-        ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        return connect(config, DefaultClientResources.builder());
+    }
+
+    /**
+     * Connects, and records every command's latency in {@code metrics} (Lettuce's {@code lettuce.command.*}
+     * timers, by command type and remote address).
+     */
+    public static RedisConnector connect(RedisConfig config, MeterRegistry metrics) {
+        return connect(config, DefaultClientResources.builder()
+                .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(metrics, MicrometerOptions.create())));
+    }
+
+    private static RedisConnector connect(RedisConfig config, DefaultClientResources.Builder builder) {
+        ClientResources resources = builder.ioThreadPoolSize(2).computationThreadPoolSize(2).build();
         var timeouts = TimeoutOptions.enabled(config.timeout());
         var socket = SocketOptions.builder().connectTimeout(config.timeout().multipliedBy(4)).keepAlive(true).build();
         try {
