@@ -62,10 +62,11 @@ final class PollBatch {
         CacheBatch batch = store.batch();
         List<Pending> order = new ArrayList<>(writes.values());
         for (Pending pending : order) {
-            if (pending.value() == null) {
+            byte[] value = pending.value();
+            if (value == null) {
                 batch.invalidate(pending.key(), pending.version(), false);
             } else {
-                batch.write(pending.key(), pending.version(), pending.value());
+                batch.write(pending.key(), pending.version(), value);
             }
         }
         List<CompletableFuture<?>> inFlight = new ArrayList<>(params.size() + 1);

@@ -47,10 +47,11 @@ final class RowImageCollector {
                 collectRow(event, view, row, batch);
                 continue;
             }
-            if (event.after() == null) {
+            ObjectNode after = event.after();
+            if (after == null) {
                 continue;
             }
-            Map<String, Object> params = bind(view, source.mapping(), event.after());
+            Map<String, Object> params = bind(view, source.mapping(), after);
             if (params != null) {
                 batch.loadLater(view.name(), paramSets.encode(params));
             }
@@ -66,9 +67,10 @@ final class RowImageCollector {
             return;
         }
         CacheKey key = keys.key(view, params);
-        if (event.after() == null) {
+        ObjectNode after = event.after();
+        if (after == null) {
             batch.invalidate(key, event.version());
-        } else if (row.keyedByKeyColumn(event) && row.render(event.after()) instanceof PlainRowView.Image.Rendered rendered) {
+        } else if (row.keyedByKeyColumn(event) && row.render(after) instanceof PlainRowView.Image.Rendered rendered) {
             batch.write(key, event.version(), rendered.value());
         } else {
             // Keyed otherwise, or a value the image cannot render exactly (a TOAST placeholder, an
