@@ -1,6 +1,6 @@
 package io.cachepipe.ops.rebuild;
 
-/** How a rebuild fills one view; {@link #describe()} is how the report shows it. */
+/** How a rebuild fills one view; {@link #describe()} is how the report shows it (and each mode's {@code toString}). */
 public sealed interface FillMode {
     /** A plain row view: rendered from the row images themselves, without a database query. */
     FillMode ROW_IMAGES = new RowImages();
@@ -14,12 +14,22 @@ public sealed interface FillMode {
         public String describe() {
             return "row images";
         }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
     }
 
     record DatabaseReads() implements FillMode {
         @Override
         public String describe() {
             return "batched database reads";
+        }
+
+        @Override
+        public String toString() {
+            return describe();
         }
     }
 
@@ -28,6 +38,11 @@ public sealed interface FillMode {
         @Override
         public String describe() {
             return "skipped: parameter " + unboundParameter + " is bound by no source and has no default, so its keys fill on read";
+        }
+
+        @Override
+        public String toString() {
+            return describe();
         }
     }
 }
