@@ -13,6 +13,7 @@ import io.cachepipe.core.json.Json;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.render.PlainRowView;
+import io.cachepipe.ops.rebuild.FillMode;
 import io.cachepipe.ops.rebuild.RebuildReport;
 import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.core.view.CacheKey;
@@ -258,9 +259,9 @@ class AwkwardValuesIT {
         dataSource.setPassword(stack.postgres().password());
         var store = pipeline.pipeline().store();
         RebuildReport report = new Rebuilder(pipeline.pipeline().config().kafka(), pipeline.pipeline().catalog(), store,
-                store.connector().commands(), dataSource).run(new Rebuilder.Options(Set.of(), 100, true), (phase, done, total) -> { });
+                dataSource).run(new Rebuilder.Options(Set.of(), 100, true), (phase, done, total) -> { });
 
-        assertThat(report.modes()).containsEntry("awkward-row", "row images").containsEntry("awkward-all", "batched database reads");
+        assertThat(report.modes()).containsEntry("awkward-row", FillMode.ROW_IMAGES).containsEntry("awkward-all", FillMode.DATABASE_READS);
         assertThat(report.imageFallbacks()).as("at least the TOASTed rows' latest images").isGreaterThanOrEqualTo(2);
         List<String> differing = new ArrayList<>();
         for (CacheKey key : keys) {

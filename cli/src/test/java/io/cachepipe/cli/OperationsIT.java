@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.ops.rebuild.FillMode;
 import io.cachepipe.ops.rebuild.RebuildReport;
 import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.core.view.CacheKey;
@@ -171,7 +172,7 @@ class OperationsIT {
         });
         System.out.println("rebuild of the row view: " + rowViews + "; counted " + counted.executions() + " statements executed, "
                 + counted.rowsRead() + " rows read, " + counted.prepared() + " prepared");
-        assertThat(rowViews.modes()).containsEntry("product", "row images");
+        assertThat(rowViews.modes()).containsEntry("product", FillMode.ROW_IMAGES);
         assertThat(rowViews.rowWrites()).isEqualTo(PRODUCTS);
         assertThat(counted.executions()).as("statements the row-view rebuild executed").isZero();
         assertThat(counted.rowsRead()).as("rows the row-view rebuild read from PostgreSQL").isZero();
@@ -231,8 +232,7 @@ class OperationsIT {
 
     private Rebuilder rebuilder(CountingDataSource dataSource) {
         var pipeline = catalog.pipeline();
-        return new Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(), pipeline.store().connector().commands(),
-                dataSource.dataSource());
+        return new Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(), dataSource.dataSource());
     }
 
     @Test
@@ -245,7 +245,7 @@ class OperationsIT {
         dataSource.setUser(stack.postgres().user());
         dataSource.setPassword(stack.postgres().password());
         var rebuilder = new io.cachepipe.ops.rebuild.Rebuilder(pipeline.config().kafka(), pipeline.catalog(), pipeline.store(),
-                pipeline.store().connector().commands(), dataSource);
+                dataSource);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> rebuilder.run(
                 new io.cachepipe.ops.rebuild.Rebuilder.Options(java.util.Set.of(), 5, false), (phase, done, total) -> {
                     if (phase.equals("view product-reviews") && done >= 10) {

@@ -81,7 +81,7 @@ class RebuildBenchmarkIT {
             var store = new CacheStore(redis, new KeySpace(namespace.keyPrefix(), catalog), cacheConfig, Clock.systemUTC(),
                     RandomGenerator.getDefault());
             report = new Rebuilder(new KafkaConfig(stack.kafka().bootstrapServers(), namespace.topicPrefix(), 3, (short) 1),
-                    catalog, store, redis.commands(), dataSource).run(new Rebuilder.Options(Set.of("product"), 500, true), Progress.NONE);
+                    catalog, store, dataSource).run(new Rebuilder.Options(Set.of("product"), 500, true), Progress.NONE);
         }
         assertThat(report.records()).isEqualTo(ROWS);
         assertThat(report.rowWrites()).isEqualTo(ROWS);

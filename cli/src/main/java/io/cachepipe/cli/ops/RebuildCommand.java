@@ -50,7 +50,7 @@ public final class RebuildCommand extends OpsCommand {
             var options = new Rebuilder.Options(new LinkedHashSet<>(views), batchSize, restart);
             ViewSelection.select(clients.catalog, options.views());
             var printer = new ProgressPrinter(out(), progress);
-            RebuildReport report = new Rebuilder(kafka, clients.catalog, clients.store, clients.redis.commands(), clients.pool())
+            RebuildReport report = new Rebuilder(kafka, clients.catalog, clients.store, clients.pool())
                     .run(options, printer);
             printer.finish();
             print(report);
@@ -60,7 +60,7 @@ public final class RebuildCommand extends OpsCommand {
 
     private void print(RebuildReport report) {
         out().println("rebuild done in " + ProgressPrinter.duration(report.took().toMillis() / 1000.0));
-        report.modes().forEach((view, mode) -> out().printf("  %-24s %s%n", view, mode));
+        report.modes().forEach((view, mode) -> out().printf("  %-24s %s%n", view, mode.describe()));
         out().printf(Locale.ROOT, "  change records read   %,d (%,.0f/s)%n", report.records(), report.recordsPerSecond());
         out().printf(Locale.ROOT, "  row-image writes      %,d%n", report.rowWrites());
         if (report.imageFallbacks() > 0) {

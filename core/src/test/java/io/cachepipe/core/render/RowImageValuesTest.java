@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.json.Json;
-import io.cachepipe.core.render.PlainRowView.Described;
+import io.cachepipe.core.render.ColumnDescriptions.Described;
 import io.cachepipe.core.render.PlainRowView.Image;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.ViewsFile;

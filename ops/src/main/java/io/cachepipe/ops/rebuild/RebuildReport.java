@@ -17,10 +17,11 @@ import java.util.Map;
  * @param dbQueries      database queries run (row views: none)
  * @param schemaLookups  prepared-statement describes to learn column types (no rows read)
  * @param retriedBatches batches of writes sent again because Redis did not answer in time (all were applied in the end)
- * @param modes          how each view was filled: "row images", "batched database reads", or why it was skipped
+ * @param modes          how each view was filled, in selection order: from row images, by batched database reads, or
+ *                       skipped (and why); {@link FillMode#describe()} says it in words
  */
 public record RebuildReport(long records, long rowWrites, long imageFallbacks, long loadedWrites, long refused, long deletes,
-                            long dbQueries, long schemaLookups, long retriedBatches, Map<String, String> modes, List<String> notes,
+                            long dbQueries, long schemaLookups, long retriedBatches, Map<String, FillMode> modes, List<String> notes,
                             Duration took) {
 
     public double recordsPerSecond() {

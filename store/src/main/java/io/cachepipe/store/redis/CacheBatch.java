@@ -1,6 +1,6 @@
 package io.cachepipe.store.redis;
 
-import static io.cachepipe.store.redis.CacheStore.bytes;
+import static io.cachepipe.store.redis.ScriptCodec.bytes;
 
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;
@@ -71,7 +71,7 @@ public final class CacheBatch {
     public void invalidate(CacheKey key, Version version, boolean mayWarm) {
         ViewDefinition view = key.view();
         add(new Operation('i', view, key, new byte[][] {bytes(key.redisKey())},
-                new byte[][] {bytes(version.hex()), CacheStore.mode(view), mayWarm ? CacheStore.policy(view) : bytes("never")}, null));
+                new byte[][] {bytes(version.hex()), ScriptCodec.mode(view), mayWarm ? ScriptCodec.policy(view) : bytes("never")}, null));
     }
 
     /** A row image as the key's new value, as {@link CacheStore#replace}; only for keys without a group. */
@@ -86,14 +86,14 @@ public final class CacheBatch {
             registerFirst(key, ttl);
         }
         add(new Operation('r', view, key, new byte[][] {bytes(key.redisKey())},
-                new byte[][] {bytes(version.hex()), value, CacheStore.bytes(ttl.toMillis()), CacheStore.policy(view)},
+                new byte[][] {bytes(version.hex()), value, ScriptCodec.bytes(ttl.toMillis()), ScriptCodec.policy(view)},
                 always ? null : ttl));
     }
 
     /** Invalidates every member of a group, as {@link CacheStore#invalidateGroup}. */
     public void invalidateGroup(ViewDefinition view, KeyGroup group, Version version) {
         add(new Operation('g', view, null, new byte[][] {bytes(group.indexKey()), bytes(group.versionKey())},
-                new byte[][] {bytes(version.hex()), CacheStore.mode(view), CacheStore.policy(view)}, null));
+                new byte[][] {bytes(version.hex()), ScriptCodec.mode(view), ScriptCodec.policy(view)}, null));
     }
 
     /** A version-guarded write of a loaded value, as {@link CacheStore#write}. */
@@ -104,7 +104,7 @@ public final class CacheBatch {
         byte[][] keys = group == null ? new byte[][] {bytes(key.redisKey())}
                 : new byte[][] {bytes(key.redisKey()), bytes(group.indexKey()), bytes(group.versionKey())};
         add(new Operation(group == null ? 'w' : 'W', key.view(), key, keys,
-                new byte[][] {bytes(version.hex()), value, CacheStore.bytes(ttl.toMillis())}, null));
+                new byte[][] {bytes(version.hex()), value, ScriptCodec.bytes(ttl.toMillis())}, null));
     }
 
     public int size() {
@@ -204,7 +204,7 @@ public final class CacheBatch {
     private CompletableFuture<List<Object>> call(List<Integer> chunk) {
         List<byte[]> keys = new ArrayList<>(chunk.size() * 2);
         List<byte[]> args = new ArrayList<>(chunk.size() * 5 + 1);
-        args.add(CacheStore.bytes(store.tombstoneTtl().toMillis()));
+        args.add(ScriptCodec.bytes(store.tombstoneTtl().toMillis()));
         for (int index : chunk) {
             Operation operation = operations.get(index);
             keys.addAll(List.of(operation.keys()));

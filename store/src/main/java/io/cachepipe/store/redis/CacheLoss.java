@@ -1,6 +1,6 @@
 package io.cachepipe.store.redis;
 
-import static io.cachepipe.store.redis.CacheStore.bytes;
+import static io.cachepipe.store.redis.ScriptCodec.bytes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

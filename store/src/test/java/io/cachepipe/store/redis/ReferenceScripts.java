@@ -27,8 +27,8 @@ final class ReferenceScripts {
     List<CacheKey> invalidate(CacheKey key, Version version, boolean mayWarm) {
         ViewDefinition view = key.view();
         List<Object> reply = run("invalidate.lua", ScriptOutputType.MULTI, new byte[][] {bytes(key.redisKey())},
-                bytes(version.hex()), CacheStore.mode(view), CacheStore.bytes(store.tombstoneTtl().toMillis()),
-                mayWarm ? CacheStore.policy(view) : bytes("never"));
+                bytes(version.hex()), ScriptCodec.mode(view), ScriptCodec.bytes(store.tombstoneTtl().toMillis()),
+                mayWarm ? ScriptCodec.policy(view) : bytes("never"));
         return (Long) reply.get(1) == 1L ? List.of(key) : List.of();
     }
 
@@ -40,7 +40,7 @@ final class ReferenceScripts {
             register(key, ttl);
         }
         long written = run("replace.lua", ScriptOutputType.INTEGER, new byte[][] {bytes(key.redisKey())}, bytes(version.hex()), value,
-                CacheStore.bytes(ttl.toMillis()), CacheStore.bytes(store.tombstoneTtl().toMillis()), CacheStore.policy(view));
+                ScriptCodec.bytes(ttl.toMillis()), ScriptCodec.bytes(store.tombstoneTtl().toMillis()), ScriptCodec.policy(view));
         if (written == 1L && !always) {
             register(key, ttl);
         }
@@ -52,13 +52,13 @@ final class ReferenceScripts {
         KeyGroup group = key.group();
         byte[][] keys = group == null ? new byte[][] {bytes(key.redisKey())}
                 : new byte[][] {bytes(key.redisKey()), bytes(group.indexKey()), bytes(group.versionKey())};
-        run("write.lua", ScriptOutputType.INTEGER, keys, bytes(version.hex()), value, CacheStore.bytes(ttl.toMillis()));
+        run("write.lua", ScriptOutputType.INTEGER, keys, bytes(version.hex()), value, ScriptCodec.bytes(ttl.toMillis()));
     }
 
     List<CacheKey> invalidateGroup(ViewDefinition view, KeyGroup group, Version version) {
         List<Object> reply = run("invalidate_group.lua", ScriptOutputType.MULTI,
-                new byte[][] {bytes(group.indexKey()), bytes(group.versionKey())}, bytes(version.hex()), CacheStore.mode(view),
-                CacheStore.bytes(store.tombstoneTtl().toMillis()), CacheStore.policy(view));
+                new byte[][] {bytes(group.indexKey()), bytes(group.versionKey())}, bytes(version.hex()), ScriptCodec.mode(view),
+                ScriptCodec.bytes(store.tombstoneTtl().toMillis()), ScriptCodec.policy(view));
         return store.parseKeys(new ArrayList<>(reply));
     }
 

@@ -1,0 +1,59 @@
+package io.cachepipe.core.render;
+
+import io.cachepipe.core.change.TableName;
+import io.cachepipe.core.view.ViewDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Recognises the SQL of a {@link PlainRowView}: {@code SELECT a, b AS c FROM t WHERE id = :id} with
+ * {@code result: row}, one parameter, and a source of {@code t} that binds that parameter to that
+ * column. Plain column names only: an expression, a join or any other filter is not a plain row.
+ * Reads the text alone, no database.
+ */
+final class PlainRowSql {
+    private static final Pattern SHAPE = Pattern.compile(
+            "(?is)^\\s*select\\s+(.+?)\\s+from\\s+([a-z_][a-z0-9_]*(?:\\.[a-z_][a-z0-9_]*)?)\\s+where\\s+([a-z_][a-z0-9_]*)\\s*=\\s*:([a-z_][a-z0-9_]*)\\s*;?\\s*$");
+    private static final Pattern ITEM = Pattern.compile("(?i)^([a-z_][a-z0-9_]*)(?:\\s+as\\s+([a-z_][a-z0-9_]*))?$");
+
+    private PlainRowSql() {
+    }
+
+    /** The select list, table, key column and parameter of the view's SQL, or empty when it is not that shape. */
+    static Optional<PlainRowView.Shape> shape(ViewDefinition view) {
+        if (view.result() != ViewDefinition.ResultShape.ROW || view.params().size() != 1) {
+            return Optional.empty();
+        }
+        Matcher matcher = SHAPE.matcher(view.sql());
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        TableName table = TableName.parse(matcher.group(2).toLowerCase(Locale.ROOT));
+        String keyColumn = matcher.group(3).toLowerCase(Locale.ROOT);
+        String param = matcher.group(4);
+        if (!view.params().containsKey(param)) {
+            return Optional.empty();
+        }
+        boolean sourced = view.sources().stream().anyMatch(source -> source.table().equals(table)
+                && source.bind().equals(Map.of(param, keyColumn)));
+        if (!sourced) {
+            return Optional.empty();
+        }
+        List<String[]> items = new ArrayList<>();
+        for (String item : matcher.group(1).split(",")) {
+            Matcher one = ITEM.matcher(item.strip());
+            if (!one.matches()) {
+                return Optional.empty();
+            }
+            String source = one.group(1).toLowerCase(Locale.ROOT);
+            String label = one.group(2) == null ? source : one.group(2).toLowerCase(Locale.ROOT);
+            items.add(new String[] {label, source});
+        }
+        return Optional.of(new PlainRowView.Shape(table, keyColumn, param, items));
+    }
+}

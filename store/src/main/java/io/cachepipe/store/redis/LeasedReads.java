@@ -1,0 +1,70 @@
+package io.cachepipe.store.redis;
+
+import static io.cachepipe.store.redis.ScriptCodec.bytes;
+import static io.cachepipe.store.redis.ScriptCodec.keysOf;
+import static io.cachepipe.store.redis.ScriptCodec.text;
+
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.ViewDefinition;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Reading cache entries, and filling them on a miss without a race: a read that finds nothing takes
+ * a lease ({@code read.lua}), and only the lease holder's {@link #fill} is written, unless an
+ * invalidation voided the lease meanwhile. {@link #inspect} looks without taking a lease.
+ */
+final class LeasedReads {
+    private final RedisClusterAsyncCommands<byte[], byte[]> redis;
+    private final Duration leaseTtl;
+    private final ViewRegistries registries;
+    private final EntryLifetimes lifetimes;
+
+    LeasedReads(RedisClusterAsyncCommands<byte[], byte[]> redis, Duration leaseTtl, ViewRegistries registries,
+                EntryLifetimes lifetimes) {
+        this.redis = redis;
+        this.leaseTtl = leaseTtl;
+        this.registries = registries;
+        this.lifetimes = lifetimes;
+    }
+
+    /** Reads a key, or takes the lease to fill it. */
+    CompletionStage<ReadResult> read(CacheKey key) {
+        String token = UUID.randomUUID().toString();
+        long graceMs = key.view().onChange() == ViewDefinition.ChangeMode.REFRESH ? key.view().staleGrace().toMillis() : 0;
+        return RedisScript.READ.<List<Object>>run(redis, keysOf(key),
+                        bytes(token), bytes(leaseTtl.toMillis()), bytes(graceMs))
+                .thenApply(reply -> switch (text(reply.get(0))) {
+                    case "hit" -> new ReadResult.Hit((byte[]) reply.get(1), Version.parse(text(reply.get(2))));
+                    case "stale" -> new ReadResult.Stale((byte[]) reply.get(1), Version.parse(text(reply.get(2))));
+                    case "busy" -> new ReadResult.Busy();
+                    case "lease" -> new ReadResult.Leased(token, Version.parse(text(reply.get(1))));
+                    default -> throw new IllegalStateException("unexpected reply from read.lua: " + reply);
+                });
+    }
+
+    /** Writes what a lease holder loaded; false if an invalidation voided the lease meanwhile. */
+    CompletionStage<Boolean> fill(CacheKey key, ReadResult.Leased lease, byte[] value) {
+        Duration ttl = lifetimes.ttl(key.view(), value);
+        return registries.register(key, ttl).thenCompose(ignored -> RedisScript.FILL.<Long>run(redis, keysOf(key),
+                        bytes(lease.token()), bytes(lease.fillVersion().hex()), value, bytes(ttl.toMillis())))
+                .thenApply(written -> written == 1L);
+    }
+
+    /** What Redis holds under a key right now, as a read would judge it, without taking a lease or touching anything. */
+    CompletionStage<Inspection> inspect(CacheKey key) {
+        return RedisScript.PEEK.<List<Object>>run(redis, keysOf(key)).thenApply(LeasedReads::inspection);
+    }
+
+    /** peek.lua's reply: {@code {d, v}}, or {@code {1}} when the key holds something else, {@code {0}} when nothing. */
+    private static Inspection inspection(List<Object> reply) {
+        if (reply.size() == 2) {
+            return new Inspection.Current(new ReadResult.Hit((byte[]) reply.get(0), Version.parse(text(reply.get(1)))));
+        }
+        return (Long) reply.get(0) == 1L ? new Inspection.Superseded() : new Inspection.Absent();
+    }
+}
