@@ -9,12 +9,10 @@ import io.cachepipe.core.config.Settings;
 import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.store.postgres.ViewSchemaCheck;
 import io.cachepipe.core.metrics.Metrics;
-import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import java.time.Clock;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,7 @@ public final class ApiMain {
         var pool = DataSources.pool(postgres, "api", metrics);
         ViewSchemaCheck.check(catalog, pool);
         var connector = RedisConnector.connect(redis, metrics);
-        var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
+        var store = CacheStore.open(connector, redis.namespace(), catalog, cache);
         var api = new ApiServer(config, cache, redis, catalog, store, pool, metrics, Clock.systemUTC());
         if (kafka != null) {
             // The summary's lag figures assume the default group names (<prefix>-invalidator, <prefix>-warmer).

@@ -11,12 +11,10 @@ import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.metrics.AdminServer;
 import io.cachepipe.core.metrics.Metrics;
-import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import java.time.Clock;
 import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,7 @@ public final class InvalidatorMain {
         ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
         var metrics = Metrics.prometheus("invalidator");
         var connector = RedisConnector.connect(redis, metrics);
-        var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
+        var store = CacheStore.open(connector, redis.namespace(), catalog, cache);
         ConnectionPool database = postgres == null ? null : DataSources.pool(postgres, "invalidator", metrics);
         var invalidator = new Invalidator(kafka, config, catalog, store, metrics, Clock.systemUTC(), database);
         var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, invalidator::isReady);

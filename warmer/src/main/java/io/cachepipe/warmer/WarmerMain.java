@@ -14,7 +14,6 @@ import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.core.metrics.AdminServer;
 import io.cachepipe.core.metrics.Metrics;
-import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import java.time.Clock;
@@ -45,7 +44,7 @@ public final class WarmerMain {
         var metrics = Metrics.prometheus("warmer");
         var pool = DataSources.pool(postgres, "warmer", metrics);
         var connector = RedisConnector.connect(redis, metrics);
-        var store = new CacheStore(connector, new KeySpace(redis.namespace(), catalog), cache, Clock.systemUTC(), RandomGenerator.getDefault());
+        var store = CacheStore.open(connector, redis.namespace(), catalog, cache);
         var warmer = new Warmer(kafka, config, cache, catalog, store, pool, metrics, Clock.systemUTC());
         var audit = new BackgroundAudit(new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(),
                 RandomGenerator.getDefault()), auditConfig, metrics);

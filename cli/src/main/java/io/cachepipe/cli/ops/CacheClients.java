@@ -7,11 +7,8 @@ import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.store.postgres.DataSources;
-import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
-import java.time.Clock;
-import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /** The connections an operator command opens: Redis (through the one {@link CacheStore}) and, if asked, a small pool. */
@@ -32,8 +29,7 @@ final class CacheClients implements AutoCloseable {
             }
             throw e;
         }
-        this.store = new CacheStore(redis, new KeySpace(redisConfig.namespace(), catalog), cache, Clock.systemUTC(),
-                RandomGenerator.getDefault());
+        this.store = CacheStore.open(redis, redisConfig.namespace(), catalog, cache);
     }
 
     ConnectionPool pool() {

@@ -7,6 +7,7 @@ import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeyGroup;
 import io.cachepipe.core.view.KeySpace;
+import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Clock;
@@ -40,6 +41,11 @@ public final class CacheStore {
     private final LeasedReads reads;
     private final VersionedWrites writes;
     private final AppliedWatermarks watermarks;
+
+    /** The store a process opens on its namespace: the wall clock, and the default random source for lease tokens. */
+    public static CacheStore open(RedisConnector connector, String namespace, ViewCatalog catalog, CacheConfig config) {
+        return new CacheStore(connector, new KeySpace(namespace, catalog), config, Clock.systemUTC(), RandomGenerator.getDefault());
+    }
 
     public CacheStore(RedisConnector connector, KeySpace keys, CacheConfig config, Clock clock, RandomGenerator random) {
         this.connector = connector;
