@@ -144,7 +144,7 @@ public final class ViewsFile {
         if (sql != null) {
             checkSqlParams(where, NamedSql.parse(sql), params);
         }
-        if (problems.size() > before || method == null || sql == null) {
+        if (problems.size() > before || method == null || path == null || sql == null) {
             return null;
         }
         return new WriteDefinition(name, method, path, params, sql);
@@ -383,8 +383,8 @@ public final class ViewsFile {
         }
     }
 
-    private <T> @Nullable T field(String where, JsonNode node, String field, boolean required, Function<String, T> parser,
-                                  @Nullable T defaultValue) {
+    private <T extends @Nullable Object> T field(String where, JsonNode node, String field, boolean required, Function<String, T> parser,
+                                  T defaultValue) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             if (required) {
