@@ -176,13 +176,13 @@ public final class Rebuilder {
             long total = 0;
             for (TopicPartition partition : partitions) {
                 String saved = checkpoint.get(field(partition));
-                long from = saved == null ? begins.get(partition) : Math.max(begins.get(partition), Long.parseLong(saved));
+                long from = saved == null ? offset(begins, partition) : Math.max(offset(begins, partition), Long.parseLong(saved));
                 consumer.seek(partition, from);
-                total += Math.max(0, ends.get(partition) - from);
+                total += Math.max(0, offset(ends, partition) - from);
             }
             progress.update("change topics", 0, total);
             Set<TopicPartition> open = new LinkedHashSet<>(partitions);
-            open.removeIf(partition -> consumer.position(partition) >= ends.get(partition));
+            open.removeIf(partition -> consumer.position(partition) >= offset(ends, partition));
             // One batch's writes are in flight while the next is read and rendered; a batch's position is
             // checkpointed only once its own writes are acknowledged. Two batches racing on one key is
             // harmless: the version guard keeps the newer value whichever lands last.
@@ -213,8 +213,8 @@ public final class Rebuilder {
                 Map<byte[], byte[]> positions = new LinkedHashMap<>();
                 for (TopicPartition partition : List.copyOf(open)) {
                     long position = consumer.position(partition);
-                    positions.put(bytes(field(partition)), bytes(Long.toString(Math.min(position, ends.get(partition)))));
-                    if (position >= ends.get(partition)) {
+                    positions.put(bytes(field(partition)), bytes(Long.toString(Math.min(position, offset(ends, partition)))));
+                    if (position >= offset(ends, partition)) {
                         open.remove(partition);
                     }
                 }
@@ -240,7 +240,8 @@ public final class Rebuilder {
             if (plain.containsKey(view.name()) && !batchPending(namespace, view)) {
                 continue;
             }
-            if (modes.get(view.name()).startsWith("skipped") || checkpoint.containsKey(DONE + view.name())) {
+            if (java.util.Objects.requireNonNull(modes.get(view.name()), "every view was given a mode").startsWith("skipped")
+                    || checkpoint.containsKey(DONE + view.name())) {
                 continue;
             }
             loadFromDatabase(view, belowAll(maxVersion), namespace, options.batchSize(), progress);
@@ -285,7 +286,7 @@ public final class Rebuilder {
         Map<Object, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
         int counted = 0;
         for (ConsumerRecord<byte[], byte[]> record : polled) {
-            if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+            if (record.offset() >= offset(ends, new TopicPartition(record.topic(), record.partition()))) {
                 continue;
             }
             counted++;
@@ -389,7 +390,7 @@ public final class Rebuilder {
                 return null;
             }
             try {
-                params.put(bind.getKey(), view.params().get(bind.getKey()).type().fromJson(value));
+                params.put(bind.getKey(), view.param(bind.getKey()).type().fromJson(value));
             } catch (IllegalArgumentException e) {
                 return null;
             }
@@ -480,6 +481,15 @@ public final class Rebuilder {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
         return props;
+    }
+
+    /** A partition's offset in Kafka's answer for the partitions asked, which has every one of them. */
+    private static long offset(Map<TopicPartition, Long> offsets, TopicPartition partition) {
+        Long offset = offsets.get(partition);
+        if (offset == null) {
+            throw new IllegalStateException("Kafka answered no offset for " + partition);
+        }
+        return offset;
     }
 
     private static String field(TopicPartition partition) {
