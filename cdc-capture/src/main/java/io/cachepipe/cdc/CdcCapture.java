@@ -86,7 +86,7 @@ public final class CdcCapture implements AutoCloseable {
         }
         TableName heartbeatTable = cdc.heartbeatTable();
         if (heartbeatTable != null) {
-            createHeartbeatTable(heartbeatTable);
+            createHeartbeatTable(pool, heartbeatTable);
         }
         TopicAdmin.ensure(kafka, topics());
         producer = new KafkaProducer<>(producerProperties());
@@ -105,7 +105,7 @@ public final class CdcCapture implements AutoCloseable {
                 catalog.capturedTables(), kafka.topicPrefix());
     }
 
-    private void createHeartbeatTable(TableName table) {
+    private void createHeartbeatTable(HikariDataSource pool, TableName table) {
         if (catalog.capturedTables().contains(table)) {
             throw new IllegalStateException("cdc.heartbeat-table = " + table + " is a table views read; its changes would be "
                     + "dropped as heartbeats. Name a table of its own (default " + Heartbeats.DEFAULT_TABLE + ")");
