@@ -113,7 +113,6 @@ final class ReadBenchmark {
         return new Report.EndpointResult(endpoint.name(), endpoint.route(), results, ratios);
     }
 
-    /** Every mode for {@code total}, in {@link #ROUNDS} slices taken in turn; open loop at {@code rate}, or saturating when 0. */
     /** A mode's figure in a map that has one for every mode (inRounds and the loop in measure fill them so). */
     private static <T> T of(Map<Mode, T> byMode, Mode mode) {
         T figure = byMode.get(mode);
@@ -123,6 +122,7 @@ final class ReadBenchmark {
         return figure;
     }
 
+    /** Every mode for {@code total}, in {@link #ROUNDS} slices taken in turn; open loop at {@code rate}, or saturating when 0. */
     private Map<Mode, LoadGenerator.Run> inRounds(Workload.Endpoint endpoint, double rate, Duration total) {
         Map<Mode, LoadGenerator.Run> runs = new EnumMap<>(Mode.class);
         Duration slice = total.dividedBy(ROUNDS);
