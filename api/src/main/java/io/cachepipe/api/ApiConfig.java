@@ -68,11 +68,14 @@ public record ApiConfig(String host, int port, Duration busyWait, boolean nearCa
     }
 
     public static ApiConfig read(Settings settings) {
-        return new ApiConfig(settings.get(HOST), settings.get(PORT), settings.get(BUSY_WAIT), settings.get(NEAR_CACHE),
-                settings.get(NEAR_CACHE_SIZE), settings.get(NEAR_CACHE_TTL), settings.get(READ_YOUR_WRITES_WAIT),
-                settings.get(ADMIN_TOKEN), settings.get(WRITE_TOKEN), settings.get(MAX_BODY_BYTES), settings.get(MAX_STRING_LENGTH),
-                settings.get(HOT_KEYS),
-                settings.get(HIT_RATE_TARGET), settings.get(SLOT_LAG_ALARM_MB));
+        Settings.Values values = settings.require(HOST, PORT, BUSY_WAIT, NEAR_CACHE, NEAR_CACHE_SIZE, NEAR_CACHE_TTL,
+                READ_YOUR_WRITES_WAIT, ADMIN_TOKEN, WRITE_TOKEN, MAX_BODY_BYTES, MAX_STRING_LENGTH, HOT_KEYS, HIT_RATE_TARGET,
+                SLOT_LAG_ALARM_MB);
+        return new ApiConfig(values.get(HOST), values.get(PORT), values.get(BUSY_WAIT), values.get(NEAR_CACHE),
+                values.get(NEAR_CACHE_SIZE), values.get(NEAR_CACHE_TTL), values.get(READ_YOUR_WRITES_WAIT),
+                values.get(ADMIN_TOKEN), values.get(WRITE_TOKEN), values.get(MAX_BODY_BYTES), values.get(MAX_STRING_LENGTH),
+                values.get(HOT_KEYS),
+                values.get(HIT_RATE_TARGET), values.get(SLOT_LAG_ALARM_MB));
     }
 
     public static List<Setting<?>> settings() {

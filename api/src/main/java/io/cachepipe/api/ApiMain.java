@@ -25,22 +25,22 @@ public final class ApiMain {
 
     public static void main(String[] args) {
         Settings settings = Settings.fromProcess(Map.of());
-        PostgresConfig postgres = settings.read(PostgresConfig::read);
-        RedisConfig redis = settings.read(RedisConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
-        ApiConfig config = settings.read(ApiConfig::read);
+        Settings.Section<PostgresConfig> postgres = settings.section(PostgresConfig::read);
+        Settings.Section<RedisConfig> redis = settings.section(RedisConfig::read);
+        Settings.Section<CacheConfig> cache = settings.section(CacheConfig::read);
+        Settings.Section<ApiConfig> config = settings.section(ApiConfig::read);
         io.cachepipe.core.config.KafkaConfig kafka = settings.raw(io.cachepipe.core.config.KafkaConfig.BOOTSTRAP) == null
                 ? null : settings.read(io.cachepipe.core.config.KafkaConfig::read);
         settings.validate();
         log.info("api configuration: {}", settings.describeResolved());
 
-        ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
+        ViewCatalog catalog = ViewsFile.load(cache.get().viewsFile());
         var metrics = Metrics.prometheus("api");
-        var pool = DataSources.pool(postgres, "api", metrics);
+        var pool = DataSources.pool(postgres.get(), "api", metrics);
         ViewSchemaCheck.check(catalog, pool);
-        var connector = RedisConnector.connect(redis, metrics);
-        var store = CacheStore.open(connector, redis.namespace(), catalog, cache);
-        var api = new ApiServer(config, cache, redis, catalog, store, pool, metrics, Clock.systemUTC());
+        var connector = RedisConnector.connect(redis.get(), metrics);
+        var store = CacheStore.open(connector, redis.get().namespace(), catalog, cache.get());
+        var api = new ApiServer(config.get(), cache.get(), redis.get(), catalog, store, pool, metrics, Clock.systemUTC());
         if (kafka != null) {
             // The summary's lag figures assume the default group names (<prefix>-invalidator, <prefix>-warmer).
             api.withPipelineProbe(new io.cachepipe.api.admin.PipelineProbe(kafka, Map.of(

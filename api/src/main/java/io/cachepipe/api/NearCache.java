@@ -51,7 +51,11 @@ final class NearCache implements AutoCloseable {
 
     NearCache(long maximumSize, Duration ttl) {
         this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl)
-                .removalListener((String key, Entry entry, RemovalCause cause) -> forget(key))
+                .removalListener((@Nullable String key, @Nullable Entry entry, RemovalCause cause) -> {
+                    if (key != null) { // Caffeine passes null only for a collected weak key; these keys are strong
+                        forget(key);
+                    }
+                })
                 .build();
         this.invalidatedAt = Caffeine.newBuilder().expireAfterWrite(REMEMBER_INVALIDATIONS).build();
     }

@@ -30,7 +30,7 @@ final class ProblemResponses {
     }
 
     static void register(JavalinConfig config, ObjectMapper json) {
-        config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, json, e.status(), e.title(), e.getMessage()));
+        config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, json, e.status(), e.title(), e.detail()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, json, e.getStatus(),
                 title(e.getStatus()), e.getStatus() == 413 ? "the request body is larger than api.max-body-bytes allows"
                         : title(e.getStatus())));
@@ -39,7 +39,7 @@ final class ProblemResponses {
             if (mapped.status() >= 500) {
                 log.error("Database error on {} {}", ctx.method(), ctx.path(), e);
             }
-            write(ctx, json, mapped.status(), mapped.title(), mapped.getMessage());
+            write(ctx, json, mapped.status(), mapped.title(), mapped.detail());
         });
         config.routes.exception(Exception.class, (e, ctx) -> {
             if (e instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {

@@ -159,7 +159,7 @@ final class ViewReader {
             }
             switch (result) {
                 case ReadResult.Hit hit -> {
-                    if (nearCache != null) {
+                    if (nearCache != null && ticket != null) {
                         nearCache.put(key, new NearCache.Entry(hit.value(), hit.version()), ticket);
                     }
                     return new Answer(hit.value(), CacheStatistics.Outcome.HIT, hit.version());

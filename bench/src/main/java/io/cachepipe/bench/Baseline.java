@@ -32,9 +32,14 @@ final class Baseline {
     }
 
     static List<Finding> compare(Report baseline, Report current, double tolerance) {
+        Report.ReadPath baselineRead = baseline.readPath();
+        Report.ReadPath currentRead = current.readPath();
+        if (baselineRead == null || currentRead == null) {
+            throw new IllegalArgumentException("only runs with read-path figures compare (a --no-read-path run has none)");
+        }
         List<Finding> findings = new ArrayList<>();
-        for (Report.EndpointResult now : current.readPath().endpoints()) {
-            Report.EndpointResult before = baseline.readPath().endpoint(now.endpoint());
+        for (Report.EndpointResult now : currentRead.endpoints()) {
+            Report.EndpointResult before = baselineRead.endpoint(now.endpoint());
             if (before == null) {
                 continue;
             }
@@ -55,8 +60,8 @@ final class Baseline {
             findings.add(lower(now.endpoint() + " cached/noop throughput ratio", before.ratios(), now.ratios(),
                     Report.Ratios::throughputCachedToNoop, tolerance));
         }
-        Report.Freshness oldFreshness = baseline.readPath().freshness();
-        Report.Freshness freshness = current.readPath().freshness();
+        Report.Freshness oldFreshness = baselineRead.freshness();
+        Report.Freshness freshness = currentRead.freshness();
         findings.add(higher("commit -> invalidated p99 (ms)", oldFreshness.invalidated().p99(), freshness.invalidated().p99(), tolerance));
         findings.add(higher("commit -> re-warmed p99 (ms)", oldFreshness.warmed().p99(), freshness.warmed().p99(), tolerance));
         if (baseline.changeRate() != null && current.changeRate() != null) {

@@ -107,9 +107,11 @@ final class BenchPipeline implements AutoCloseable {
         Map<String, String> values = new HashMap<>(settings);
         values.putAll(overrides);
         Settings modeSettings = Settings.of(values);
-        ApiConfig api = modeSettings.read(ApiConfig::read);
-        CacheConfig cache = modeSettings.read(CacheConfig::read);
+        var apiSection = modeSettings.section(ApiConfig::read);
+        var cacheSection = modeSettings.section(CacheConfig::read);
         modeSettings.validate();
+        ApiConfig api = apiSection.get();
+        CacheConfig cache = cacheSection.get();
         var server = new ApiServer(api, cache, pipeline.config().redis(), pipeline.catalog(), pipeline.store(), apiPool,
                 Metrics.prometheus("bench-" + mode.label), Clock.systemUTC());
         server.start();

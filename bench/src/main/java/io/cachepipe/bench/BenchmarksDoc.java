@@ -26,8 +26,11 @@ final class BenchmarksDoc {
         var doc = new BenchmarksDoc();
         doc.header(load);
         if (load != null) {
-            doc.summary(load, pattern);
-            doc.readPath(load.readPath(), charts);
+            Report.ReadPath read = load.readPath();
+            if (read != null) { // a --no-read-path run has none
+                doc.summary(load, read, pattern);
+                doc.readPath(read, charts);
+            }
             if (load.changeRate() != null || load.bulkChangeRate() != null) {
                 doc.changeRates(load.changeRate(), load.bulkChangeRate(), charts);
             }
@@ -72,8 +75,7 @@ final class BenchmarksDoc {
         }
     }
 
-    private void summary(Report load, @Nullable PatternReport pattern) {
-        Report.ReadPath read = load.readPath();
+    private void summary(Report load, Report.ReadPath read, @Nullable PatternReport pattern) {
         line("## Summary");
         line("");
         line("| figure | value |");
@@ -172,7 +174,11 @@ final class BenchmarksDoc {
     private void changeRates(Report.@Nullable ChangeRate single, Report.@Nullable ChangeRate bulk, String charts) {
         line("## Sustained change rate");
         line("");
-        double bound = (single != null ? single : bulk).lagBoundMs();
+        Report.ChangeRate any = single != null ? single : bulk;
+        if (any == null) {
+            throw new IllegalArgumentException("no change-rate sweep to describe");
+        }
+        double bound = any.lagBoundMs();
         line(fmt("Writes straight to PostgreSQL at a fixed rate of row changes, doubled each step, no read load; once a step is unbounded, "
                 + "one more halfway between it and the last bounded one. A step is bounded when commit → invalidated p99 and the time to "
                 + "drain after the writers stop both stay under %.0f ms. Before each sweep, in the same run, the same writers run unpaced "

@@ -35,12 +35,15 @@ final class Charts {
     /** Writes every chart the report has data for into {@code dir}; answers the files written. */
     static List<Path> write(Report report, Path dir) throws IOException {
         List<Path> written = new ArrayList<>();
-        written.add(save(byEndpoint(report.readPath(), "Saturated throughput by endpoint (log scale)", "requests / s",
-                Report.ModeResult::throughput, true), dir, THROUGHPUT));
-        written.add(save(byEndpoint(report.readPath(), String.format(Locale.ROOT,
-                        "p99 latency at the same arrival rate per endpoint (open loop, log scale)"), "ms",
-                mode -> mode.latency().p99(), true), dir, LATENCY));
-        written.add(save(distribution(report.readPath()), dir, DISTRIBUTION));
+        Report.ReadPath read = report.readPath();
+        if (read != null) { // a --no-read-path run has none
+            written.add(save(byEndpoint(read, "Saturated throughput by endpoint (log scale)", "requests / s",
+                    Report.ModeResult::throughput, true), dir, THROUGHPUT));
+            written.add(save(byEndpoint(read, String.format(Locale.ROOT,
+                            "p99 latency at the same arrival rate per endpoint (open loop, log scale)"), "ms",
+                    mode -> mode.latency().p99(), true), dir, LATENCY));
+            written.add(save(distribution(read), dir, DISTRIBUTION));
+        }
         if (report.changeRate() != null || report.bulkChangeRate() != null) {
             written.add(save(changeRates(report.changeRate(), report.bulkChangeRate()), dir, CHANGE_RATE));
         }
@@ -124,6 +127,9 @@ final class Charts {
             }
         }
         Report.ChangeRate any = single != null ? single : bulk;
+        if (any == null) {
+            throw new IllegalArgumentException("no change-rate sweep to chart");
+        }
         double lowest = java.util.stream.Stream.of(single, bulk).filter(java.util.Objects::nonNull)
                 .flatMap(sweep -> sweep.steps().stream()).mapToDouble(Report.ChangeRateStep::achievedPerSecond).min().orElse(1);
         double widest = java.util.stream.Stream.of(single, bulk).filter(java.util.Objects::nonNull)

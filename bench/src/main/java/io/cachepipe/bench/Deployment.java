@@ -71,11 +71,15 @@ final class Deployment implements AutoCloseable {
         // layout's 2 invalidators have work for all 6 of their threads, and the single one the same partitions.
         settings.put("kafka.partitions", Integer.toString(PARTITIONS));
         Settings parsed = Settings.of(settings);
-        this.kafka = parsed.read(KafkaConfig::read);
-        PostgresConfig postgres = parsed.read(PostgresConfig::read);
-        RedisConfig redisConfig = parsed.read(RedisConfig::read);
-        CacheConfig cache = parsed.read(CacheConfig::read);
+        var kafkaSection = parsed.section(KafkaConfig::read);
+        var postgresSection = parsed.section(PostgresConfig::read);
+        var redisSection = parsed.section(RedisConfig::read);
+        var cacheSection = parsed.section(CacheConfig::read);
         parsed.validate();
+        this.kafka = kafkaSection.get();
+        PostgresConfig postgres = postgresSection.get();
+        RedisConfig redisConfig = redisSection.get();
+        CacheConfig cache = cacheSection.get();
         this.pool = DataSources.pool(postgres, "bench-deployment");
         this.redis = RedisConnector.connect(redisConfig);
         this.store = new CacheStore(redis, new KeySpace(redisConfig.namespace(), ViewsFile.load(cache.viewsFile())), cache,
@@ -238,7 +242,8 @@ final class Deployment implements AutoCloseable {
                 .run(CacheAudit.Options.everything());
     }
 
-    private PartProcess part(String name, String mainClass, String adminPortKey, Map<String, String> extra) {
+    /** @param adminPortKey the setting of the part's admin port, or null for an API, which is ready on its own port */
+    private PartProcess part(String name, String mainClass, @Nullable String adminPortKey, Map<String, String> extra) {
         Map<String, String> values = new HashMap<>(settings);
         values.putAll(extra);
         int readyPort;

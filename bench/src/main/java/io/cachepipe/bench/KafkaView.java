@@ -91,7 +91,11 @@ final class KafkaView implements AutoCloseable {
 
     private ConsumerGroupDescription describe(String role) throws Exception {
         String group = role.equals("invalidator") ? invalidatorGroup : warmerGroup;
-        return admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        if (description == null) {
+            throw new IllegalStateException("Kafka did not describe group " + group);
+        }
+        return description;
     }
 
     @Override

@@ -90,7 +90,7 @@ final class ReadBenchmark {
 
     private Report.EndpointResult measure(Workload.Endpoint endpoint) throws IOException, InterruptedException {
         Map<Mode, LoadGenerator.Run> saturated = inRounds(endpoint, 0, options.saturated());
-        double slowest = CACHE_MODES.stream().mapToDouble(mode -> saturated.get(mode).throughput()).min().orElseThrow();
+        double slowest = CACHE_MODES.stream().mapToDouble(mode -> of(saturated, mode).throughput()).min().orElseThrow();
         double rate = Math.min(options.maxRate(), slowest / 2);
         Map<Mode, BenchPipeline.CacheFigures> before = new EnumMap<>(Mode.class);
         for (Mode mode : CACHE_MODES) {
@@ -99,10 +99,10 @@ final class ReadBenchmark {
         Map<Mode, LoadGenerator.Run> open = inRounds(endpoint, rate, options.openLoop());
         List<Report.ModeResult> results = new ArrayList<>();
         for (Mode mode : Mode.values()) {
-            double hitRate = mode == Mode.NOOP ? 0 : system.cacheFigures(mode).minus(before.get(mode)).hitRate();
-            LoadGenerator.Run latency = open.get(mode);
-            var result = new Report.ModeResult(mode.label, saturated.get(mode).throughput(), rate, Report.Percentiles.ofMicros(latency.latency()),
-                    Report.curve(latency.latency()), hitRate, saturated.get(mode).errors() + latency.errors());
+            double hitRate = mode == Mode.NOOP ? 0 : system.cacheFigures(mode).minus(of(before, mode)).hitRate();
+            LoadGenerator.Run latency = of(open, mode);
+            var result = new Report.ModeResult(mode.label, of(saturated, mode).throughput(), rate, Report.Percentiles.ofMicros(latency.latency()),
+                    Report.curve(latency.latency()), hitRate, of(saturated, mode).errors() + latency.errors());
             results.add(result);
             print(endpoint.name(), result);
         }
@@ -111,6 +111,15 @@ final class ReadBenchmark {
         out.printf(Locale.ROOT, "  %-9s cached/noop throughput %.2f, cached/uncached throughput %.1f, uncached/cached p99 %.1f%n",
                 endpoint.name(), ratios.throughputCachedToNoop(), ratios.throughputCachedToUncached(), ratios.p99UncachedToCached());
         return new Report.EndpointResult(endpoint.name(), endpoint.route(), results, ratios);
+    }
+
+    /** A mode's figure in a map that has one for every mode (inRounds and the loop in measure fill them so). */
+    private static <T> T of(Map<Mode, T> byMode, Mode mode) {
+        T figure = byMode.get(mode);
+        if (figure == null) {
+            throw new IllegalStateException("no figure for mode " + mode.label);
+        }
+        return figure;
     }
 
     /** Every mode for {@code total}, in {@link #ROUNDS} slices taken in turn; open loop at {@code rate}, or saturating when 0. */

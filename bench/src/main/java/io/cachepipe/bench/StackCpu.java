@@ -42,7 +42,12 @@ final class StackCpu {
     Map<String, Double> cores() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, Double> cores = new LinkedHashMap<>();
-        ticks().forEach((name, ticks) -> cores.put(name, (ticks - start.get(name)) / CpuUse.TICKS_PER_SECOND / seconds));
+        ticks().forEach((name, ticks) -> {
+            Long before = start.get(name);
+            if (before != null) { // a server not running at the start has no figure since then
+                cores.put(name, (ticks - before) / CpuUse.TICKS_PER_SECOND / seconds);
+            }
+        });
         return cores;
     }
 

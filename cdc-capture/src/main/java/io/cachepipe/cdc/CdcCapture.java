@@ -88,7 +88,7 @@ public final class CdcCapture implements AutoCloseable {
         }
         TableName heartbeatTable = cdc.heartbeatTable();
         if (heartbeatTable != null) {
-            createHeartbeatTable(heartbeatTable);
+            createHeartbeatTable(pool, heartbeatTable);
         }
         TopicAdmin.ensure(kafka, topics());
         var kafkaProducer = new KafkaProducer<byte[], byte[]>(producerProperties());
@@ -111,7 +111,7 @@ public final class CdcCapture implements AutoCloseable {
                 catalog.capturedTables(), kafka.topicPrefix());
     }
 
-    private void createHeartbeatTable(TableName table) {
+    private void createHeartbeatTable(ConnectionPool pool, TableName table) {
         if (catalog.capturedTables().contains(table)) {
             throw new IllegalStateException("cdc.heartbeat-table = " + table + " is a table views read; its changes would be "
                     + "dropped as heartbeats. Name a table of its own (default " + Heartbeats.DEFAULT_TABLE + ")");

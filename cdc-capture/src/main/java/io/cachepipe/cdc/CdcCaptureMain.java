@@ -21,17 +21,17 @@ public final class CdcCaptureMain {
 
     public static void main(String[] args) {
         Settings settings = Settings.fromProcess(Map.of());
-        PostgresConfig postgres = settings.read(PostgresConfig::read);
-        KafkaConfig kafka = settings.read(KafkaConfig::read);
-        CdcConfig cdc = settings.read(CdcConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
+        Settings.Section<PostgresConfig> postgres = settings.section(PostgresConfig::read);
+        Settings.Section<KafkaConfig> kafka = settings.section(KafkaConfig::read);
+        Settings.Section<CdcConfig> cdc = settings.section(CdcConfig::read);
+        Settings.Section<CacheConfig> cache = settings.section(CacheConfig::read);
         settings.validate();
         log.info("cdc-capture configuration: {}", settings.describeResolved());
 
-        ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
+        ViewCatalog catalog = ViewsFile.load(cache.get().viewsFile());
         var metrics = Metrics.prometheus("cdc-capture");
-        var capture = new CdcCapture(postgres, kafka, cdc, catalog, metrics);
-        var admin = AdminServer.start("0.0.0.0", cdc.adminPort(), metrics, capture::isReady);
+        var capture = new CdcCapture(postgres.get(), kafka.get(), cdc.get(), catalog, metrics);
+        var admin = AdminServer.start("0.0.0.0", cdc.get().adminPort(), metrics, capture::isReady);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             capture.close();
             admin.close();

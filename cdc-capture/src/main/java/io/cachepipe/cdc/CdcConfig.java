@@ -110,14 +110,17 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
     }
 
     public static CdcConfig read(Settings settings) {
-        return new CdcConfig(settings.get(SLOT), settings.get(PUBLICATION), settings.get(POLL_INTERVAL),
-                settings.get(HEARTBEAT_INTERVAL), heartbeatTable(settings), settings.get(OFFSET_FLUSH), settings.get(SNAPSHOT),
-                settings.get(REPLICA_IDENTITY), batching(settings), settings.get(ADMIN_PORT));
+        @Nullable TableName heartbeatTable = heartbeatTable(settings);
+        Settings.Values values = settings.require(SLOT, PUBLICATION, POLL_INTERVAL, HEARTBEAT_INTERVAL, OFFSET_FLUSH, SNAPSHOT,
+                REPLICA_IDENTITY, MAX_BATCH_SIZE, MAX_QUEUE_SIZE, PRODUCER_LINGER, PRODUCER_BATCH_BYTES, COMPRESSION, ADMIN_PORT);
+        return new CdcConfig(values.get(SLOT), values.get(PUBLICATION), values.get(POLL_INTERVAL),
+                values.get(HEARTBEAT_INTERVAL), heartbeatTable, values.get(OFFSET_FLUSH), values.get(SNAPSHOT),
+                values.get(REPLICA_IDENTITY), batching(values), values.get(ADMIN_PORT));
     }
 
-    private static Batching batching(Settings settings) {
-        return new Batching(settings.get(MAX_BATCH_SIZE), settings.get(MAX_QUEUE_SIZE), settings.get(PRODUCER_LINGER),
-                settings.get(PRODUCER_BATCH_BYTES), settings.get(COMPRESSION));
+    private static Batching batching(Settings.Values values) {
+        return new Batching(values.get(MAX_BATCH_SIZE), values.get(MAX_QUEUE_SIZE), values.get(PRODUCER_LINGER),
+                values.get(PRODUCER_BATCH_BYTES), values.get(COMPRESSION));
     }
 
     private static @Nullable TableName heartbeatTable(Settings settings) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,8 @@ final class ReplicaIdentityCheck {
         return columns;
     }
 
-    private static String identity(Connection connection, TableName table) throws SQLException {
+    /** The table's {@code relreplident}, or null if there is no such table. */
+    private static @Nullable String identity(Connection connection, TableName table) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT c.relreplident FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                         + " WHERE n.nspname = ? AND c.relname = ?")) {

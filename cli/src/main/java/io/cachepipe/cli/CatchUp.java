@@ -74,7 +74,7 @@ public final class CatchUp {
             return store.appliedPosition().toCompletableFuture().join()
                     .filter(applied -> applied.compareTo(watermark) >= 0).isPresent();
         } catch (CompletionException e) {
-            log.debug("Reading the applied position failed, trying again: {}", e.getCause().toString());
+            log.debug("Reading the applied position failed, trying again: {}", e.getCause() != null ? e.getCause() : e);
             return false;
         }
     }

@@ -32,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,15 +52,20 @@ public final class Pipeline implements AutoCloseable {
                          InvalidatorConfig invalidator, WarmerConfig warmer, AuditConfig audit, ApiConfig api) {
         /** Reads every section, reporting every problem of every section in one exception. */
         public static Config read(Settings settings) {
-            PostgresConfig postgres = settings.read(PostgresConfig::read);
-            KafkaConfig kafka = settings.read(KafkaConfig::read);
-            String prefix = kafka == null ? "cachepipe" : kafka.topicPrefix();
-            var config = new Config(postgres, kafka, settings.read(RedisConfig::read), settings.read(CacheConfig::read),
-                    settings.read(CdcConfig::read), settings.read(s -> InvalidatorConfig.read(s, prefix)),
-                    settings.read(s -> WarmerConfig.read(s, prefix)), settings.read(AuditConfig::read),
-                    settings.read(ApiConfig::read));
+            Settings.Section<PostgresConfig> postgres = settings.section(PostgresConfig::read);
+            Settings.Section<KafkaConfig> kafka = settings.section(KafkaConfig::read);
+            KafkaConfig kafkaRead = kafka.orNull();
+            String prefix = kafkaRead == null ? "cachepipe" : kafkaRead.topicPrefix();
+            Settings.Section<RedisConfig> redis = settings.section(RedisConfig::read);
+            Settings.Section<CacheConfig> cache = settings.section(CacheConfig::read);
+            Settings.Section<CdcConfig> cdc = settings.section(CdcConfig::read);
+            Settings.Section<InvalidatorConfig> invalidator = settings.section(s -> InvalidatorConfig.read(s, prefix));
+            Settings.Section<WarmerConfig> warmer = settings.section(s -> WarmerConfig.read(s, prefix));
+            Settings.Section<AuditConfig> audit = settings.section(AuditConfig::read);
+            Settings.Section<ApiConfig> api = settings.section(ApiConfig::read);
             settings.validate();
-            return config;
+            return new Config(postgres.get(), kafka.get(), redis.get(), cache.get(), cdc.get(), invalidator.get(), warmer.get(),
+                    audit.get(), api.get());
         }
     }
 
@@ -70,11 +76,12 @@ public final class Pipeline implements AutoCloseable {
     private final RedisConnector redis;
     private final CacheStore store;
     private final Clock clock = Clock.systemUTC();
-    private CdcCapture cdc;
-    private Invalidator invalidator;
-    private Warmer warmer;
-    private ApiServer api;
-    private BackgroundAudit audit;
+    // The parts: set by start() before it returns the pipeline, so null only while a failed start() closes them.
+    private @Nullable CdcCapture cdc;
+    private @Nullable Invalidator invalidator;
+    private @Nullable Warmer warmer;
+    private @Nullable ApiServer api;
+    private @Nullable BackgroundAudit audit;
 
     private Pipeline(Config config, ViewCatalog catalog) {
         this.config = config;
@@ -97,8 +104,9 @@ public final class Pipeline implements AutoCloseable {
             pipeline.warmer = pipeline.startWarmer();
             pipeline.api = pipeline.startApi();
             pipeline.awaitReady();
-            pipeline.audit = new BackgroundAudit(pipeline.audit(), config.audit(), pipeline.metrics);
-            pipeline.audit.start();
+            var audit = new BackgroundAudit(pipeline.audit(), config.audit(), pipeline.metrics);
+            pipeline.audit = audit;
+            audit.start();
             return pipeline;
         } catch (RuntimeException e) {
             pipeline.close();
@@ -128,26 +136,29 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public int apiPort() {
-        return api.port();
+        return started(api).port();
     }
 
     /** Stops cdc-capture and starts a new one, which resumes from the saved position. */
     public void restartCdc() {
-        cdc.close();
-        cdc = startCdc();
-        await("cdc-capture", () -> cdc.isReady());
+        started(cdc).close();
+        CdcCapture fresh = startCdc();
+        cdc = fresh;
+        await("cdc-capture", fresh::isReady);
     }
 
     public void restartInvalidator() {
-        invalidator.close();
-        invalidator = startInvalidator();
-        await("invalidator", () -> invalidator.isReady());
+        started(invalidator).close();
+        Invalidator fresh = startInvalidator();
+        invalidator = fresh;
+        await("invalidator", fresh::isReady);
     }
 
     public void restartWarmer() {
-        warmer.close();
-        warmer = startWarmer();
-        await("warmer", () -> warmer.isReady());
+        started(warmer).close();
+        Warmer fresh = startWarmer();
+        warmer = fresh;
+        await("warmer", fresh::isReady);
     }
 
     /**
@@ -155,15 +166,17 @@ public final class Pipeline implements AutoCloseable {
      * before {@code cachepipe replay}); {@link #startConsumers()} starts them again.
      */
     public void stopConsumers() {
-        invalidator.close();
-        warmer.close();
+        started(invalidator).close();
+        started(warmer).close();
     }
 
     public void startConsumers() {
-        invalidator = startInvalidator();
-        warmer = startWarmer();
-        await("invalidator", () -> invalidator.isReady());
-        await("warmer", () -> warmer.isReady());
+        Invalidator freshInvalidator = startInvalidator();
+        invalidator = freshInvalidator;
+        Warmer freshWarmer = startWarmer();
+        warmer = freshWarmer;
+        await("invalidator", freshInvalidator::isReady);
+        await("warmer", freshWarmer::isReady);
     }
 
     /**
@@ -172,9 +185,9 @@ public final class Pipeline implements AutoCloseable {
      * they catch up from where they stopped.
      */
     public void pause() {
-        warmer.close();
-        invalidator.close();
-        cdc.close();
+        started(warmer).close();
+        started(invalidator).close();
+        started(cdc).close();
     }
 
     public void resume() {
@@ -211,16 +224,16 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private void awaitReady() {
-        await("cdc-capture", () -> cdc.isReady());
-        await("invalidator", () -> invalidator.isReady());
-        await("warmer", () -> warmer.isReady());
+        await("cdc-capture", started(cdc)::isReady);
+        await("invalidator", started(invalidator)::isReady);
+        await("warmer", started(warmer)::isReady);
     }
 
     /**
      * Waits until every change committed before this call is in the cache (see {@link CatchUp}).
      */
     public Version awaitCaughtUp(Duration timeout) {
-        return new CatchUp(pool, store, config.kafka(), config.warmer().groupId(), () -> invalidator.heldWarmRequests(), QUIET)
+        return new CatchUp(pool, store, config.kafka(), config.warmer().groupId(), () -> started(invalidator).heldWarmRequests(), QUIET)
                 .await(timeout);
     }
 
@@ -240,7 +253,15 @@ public final class Pipeline implements AutoCloseable {
         quietlyClose(pool);
     }
 
-    private static void quietlyClose(AutoCloseable part) {
+    /** A part of a pipeline start() returned: it has every part. */
+    private static <T> T started(@Nullable T part) {
+        if (part == null) {
+            throw new IllegalStateException("the pipeline was not started");
+        }
+        return part;
+    }
+
+    private static void quietlyClose(@Nullable AutoCloseable part) {
         if (part == null) {
             return;
         }

@@ -108,8 +108,9 @@ final class Demo implements AutoCloseable {
     /** Into the database the pipeline reads. */
     private static void seed(Map<String, String> settings, Options options, PrintStream out) throws SQLException {
         Settings read = Settings.of(settings);
-        PostgresConfig postgres = read.read(PostgresConfig::read);
+        var postgresSection = read.section(PostgresConfig::read);
         read.validate();
+        PostgresConfig postgres = postgresSection.get();
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
             ExampleSchema.CATALOG.create(connection);
             CatalogSeeder.Summary summary = CatalogSeeder.seed(connection, options.products(), options.categories(), 42);

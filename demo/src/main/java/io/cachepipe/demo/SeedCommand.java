@@ -23,8 +23,9 @@ final class SeedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Settings settings = Settings.fromProcess(Map.of());
-        PostgresConfig postgres = settings.read(PostgresConfig::read);
+        var postgresSection = settings.section(PostgresConfig::read);
         settings.validate();
+        PostgresConfig postgres = postgresSection.get();
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
             long started = System.nanoTime();
             CatalogSeeder.Summary summary = CatalogSeeder.seed(connection, products, categories, 42);

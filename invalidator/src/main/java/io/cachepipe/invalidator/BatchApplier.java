@@ -191,7 +191,8 @@ final class BatchApplier implements RedisEffects.Applier {
         try {
             return stage.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(cause.getMessage(), cause);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Redis did not answer within " + WAIT.toSeconds() + " s", e);
         } catch (InterruptedException e) {

@@ -37,11 +37,12 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
                     + " (needs postgres.* to describe the views at start-up)");
 
     public static InvalidatorConfig read(Settings settings, String topicPrefix) {
-        String id = settings.get(APPLICATION_ID);
-        String stateDir = settings.get(STATE_DIR);
-        return new InvalidatorConfig(id == null || id.isBlank() ? topicPrefix + "-invalidator" : id,
-                settings.get(COMMIT_INTERVAL), settings.get(COALESCE_WINDOW), settings.get(THREADS), stateDir == null ? null : Path.of(stateDir),
-                settings.get(ADMIN_PORT), settings.get(ROW_IMAGES));
+        Settings.Values values = settings.require(APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL, COALESCE_WINDOW, THREADS, ADMIN_PORT,
+                ROW_IMAGES);
+        String id = values.get(APPLICATION_ID);
+        return new InvalidatorConfig(id.isBlank() ? topicPrefix + "-invalidator" : id,
+                values.get(COMMIT_INTERVAL), values.get(COALESCE_WINDOW), values.get(THREADS), Path.of(values.get(STATE_DIR)),
+                values.get(ADMIN_PORT), values.get(ROW_IMAGES));
     }
 
     public static List<Setting<?>> settings() {

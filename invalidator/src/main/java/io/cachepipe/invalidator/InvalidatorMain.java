@@ -27,22 +27,24 @@ public final class InvalidatorMain {
 
     public static void main(String[] args) {
         Settings settings = Settings.fromProcess(Map.of());
-        KafkaConfig kafka = settings.read(KafkaConfig::read);
-        RedisConfig redis = settings.read(RedisConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
-        InvalidatorConfig config = settings.read(s -> InvalidatorConfig.read(s, kafka == null ? "cachepipe" : kafka.topicPrefix()));
+        Settings.Section<KafkaConfig> kafka = settings.section(KafkaConfig::read);
+        Settings.Section<RedisConfig> redis = settings.section(RedisConfig::read);
+        Settings.Section<CacheConfig> cache = settings.section(CacheConfig::read);
+        KafkaConfig kafkaRead = kafka.orNull();
+        Settings.Section<InvalidatorConfig> config = settings.section(
+                s -> InvalidatorConfig.read(s, kafkaRead == null ? "cachepipe" : kafkaRead.topicPrefix()));
         // PostgreSQL is optional here: with it, plain row views are updated from row images (RowImages).
         PostgresConfig postgres = settings.raw(PostgresConfig.URL) == null ? null : settings.read(PostgresConfig::read);
         settings.validate();
         log.info("invalidator configuration: {}", settings.describeResolved());
 
-        ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
+        ViewCatalog catalog = ViewsFile.load(cache.get().viewsFile());
         var metrics = Metrics.prometheus("invalidator");
-        var connector = RedisConnector.connect(redis, metrics);
-        var store = CacheStore.open(connector, redis.namespace(), catalog, cache);
+        var connector = RedisConnector.connect(redis.get(), metrics);
+        var store = CacheStore.open(connector, redis.get().namespace(), catalog, cache.get());
         ConnectionPool database = postgres == null ? null : DataSources.pool(postgres, "invalidator", metrics);
-        var invalidator = new Invalidator(kafka, config, catalog, store, metrics, Clock.systemUTC(), database);
-        var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, invalidator::isReady);
+        var invalidator = new Invalidator(kafka.get(), config.get(), catalog, store, metrics, Clock.systemUTC(), database);
+        var admin = AdminServer.start("0.0.0.0", config.get().adminPort(), metrics, invalidator::isReady);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             invalidator.close();
             connector.close();

@@ -22,8 +22,17 @@ public final class ViewSelection {
 
     /** Names not declared, listed in the message with the declared ones (at most ten, each cut at 64 characters). */
     public static final class UnknownViewException extends IllegalArgumentException {
+        private final String message;
+
         UnknownViewException(String message) {
             super(message);
+            this.message = message;
+        }
+
+        /** The message, which the constructor takes: never null. */
+        @Override
+        public String getMessage() {
+            return message;
         }
     }
 

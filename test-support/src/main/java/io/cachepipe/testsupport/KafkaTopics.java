@@ -62,9 +62,10 @@ public final class KafkaTopics {
                 try {
                     result.getValue().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    if (!(cause instanceof TopicExistsException)) {
                         throw new IllegalStateException("Could not create topic " + result.getKey() + " on " + bootstrapServers
-                                + ": " + e.getCause().getMessage(), e.getCause());
+                                + ": " + cause.getMessage(), cause);
                     }
                 }
             }
@@ -119,7 +120,8 @@ public final class KafkaTopics {
                             + " but did not reach the end offsets " + end);
                 }
                 for (ConsumerRecord<K, V> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+                    Long endOffset = end.get(new TopicPartition(record.topic(), record.partition()));
+                    if (endOffset != null && record.offset() < endOffset) {
                         records.add(record);
                     }
                 }

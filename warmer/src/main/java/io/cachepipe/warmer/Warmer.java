@@ -78,9 +78,11 @@ public final class Warmer implements AutoCloseable {
         }
         var topics = new Topics(kafka.topicPrefix());
         TopicAdmin.ensure(kafka, List.of(TopicAdmin.warmTopic(kafka, topics.warm())));
-        loaders = Executors.newFixedThreadPool(config.loaders(), runnable -> daemon(runnable, "cachepipe-warmer-load"));
-        consumer = subscribe(topics.warm());
-        poller = daemon(this::pollLoop, "cachepipe-warmer-poll");
+        ExecutorService loadPool = Executors.newFixedThreadPool(config.loaders(), runnable -> daemon(runnable, "cachepipe-warmer-load"));
+        loaders = loadPool;
+        KafkaConsumer<String, WarmRequest> first = subscribe(topics.warm());
+        consumer = first;
+        poller = daemon(() -> pollLoop(first, loadPool), "cachepipe-warmer-poll");
         poller.start();
         log.info("Warmer started: group {}, topic {}, {} loaders", config.groupId(), topics.warm(), config.loaders());
     }
@@ -115,17 +117,17 @@ public final class Warmer implements AutoCloseable {
      * that fenced the commit) does not end the warmer: the consumer is closed and a new one joins
      * after a pause, resuming from the last committed offsets, so nothing is skipped.
      */
-    private void pollLoop() {
+    private void pollLoop(KafkaConsumer<String, WarmRequest> first, ExecutorService loaders) {
         String topic = new Topics(kafka.topicPrefix()).warm();
+        KafkaConsumer<String, WarmRequest> current = first;
         while (state.get() == State.RUNNING) {
-            KafkaConsumer<String, WarmRequest> current = consumer;
             try {
                 while (state.get() == State.RUNNING) {
                     ConsumerRecords<String, WarmRequest> records = current.poll(Duration.ofMillis(100));
                     if (records.isEmpty()) {
                         continue;
                     }
-                    warmAll(WarmBatch.newestPerKey(records));
+                    warmAll(WarmBatch.newestPerKey(records), loaders);
                     try {
                         current.commitSync();
                     } catch (CommitFailedException e) {
@@ -152,7 +154,8 @@ public final class Warmer implements AutoCloseable {
                 pauseBeforeRejoining();
                 if (state.get() == State.RUNNING) {
                     assigned = false;
-                    consumer = subscribe(topic);
+                    current = subscribe(topic);
+                    consumer = current;
                     restarts.incrementAndGet();
                 }
             }
@@ -180,7 +183,7 @@ public final class Warmer implements AutoCloseable {
         }
     }
 
-    private void warmAll(Map<String, WarmRequest> requests) {
+    private void warmAll(Map<String, WarmRequest> requests, ExecutorService loaders) {
         batchWarmer.warm(requests, loaders);
     }
 

@@ -26,9 +26,10 @@ public record WarmerConfig(String groupId, int loaders, int batchSize, int keysP
             "port of /metrics and /health/ready (0 picks a free port)");
 
     public static WarmerConfig read(Settings settings, String topicPrefix) {
-        String group = settings.get(GROUP_ID);
-        return new WarmerConfig(group == null || group.isBlank() ? topicPrefix + "-warmer" : group,
-                settings.get(LOADERS), settings.get(BATCH_SIZE), settings.get(KEYS_PER_QUERY), settings.get(ADMIN_PORT));
+        Settings.Values values = settings.require(GROUP_ID, LOADERS, BATCH_SIZE, KEYS_PER_QUERY, ADMIN_PORT);
+        String group = values.get(GROUP_ID);
+        return new WarmerConfig(group.isBlank() ? topicPrefix + "-warmer" : group,
+                values.get(LOADERS), values.get(BATCH_SIZE), values.get(KEYS_PER_QUERY), values.get(ADMIN_PORT));
     }
 
     public static List<Setting<?>> settings() {

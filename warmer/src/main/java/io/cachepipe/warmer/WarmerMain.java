@@ -31,24 +31,26 @@ public final class WarmerMain {
 
     public static void main(String[] args) {
         Settings settings = Settings.fromProcess(Map.of());
-        PostgresConfig postgres = settings.read(PostgresConfig::read);
-        KafkaConfig kafka = settings.read(KafkaConfig::read);
-        RedisConfig redis = settings.read(RedisConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
-        WarmerConfig config = settings.read(s -> WarmerConfig.read(s, kafka == null ? "cachepipe" : kafka.topicPrefix()));
-        AuditConfig auditConfig = settings.read(AuditConfig::read);
+        Settings.Section<PostgresConfig> postgres = settings.section(PostgresConfig::read);
+        Settings.Section<KafkaConfig> kafka = settings.section(KafkaConfig::read);
+        Settings.Section<RedisConfig> redis = settings.section(RedisConfig::read);
+        Settings.Section<CacheConfig> cache = settings.section(CacheConfig::read);
+        KafkaConfig kafkaRead = kafka.orNull();
+        Settings.Section<WarmerConfig> config = settings.section(
+                s -> WarmerConfig.read(s, kafkaRead == null ? "cachepipe" : kafkaRead.topicPrefix()));
+        Settings.Section<AuditConfig> auditConfig = settings.section(AuditConfig::read);
         settings.validate();
         log.info("warmer configuration: {}", settings.describeResolved());
 
-        ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
+        ViewCatalog catalog = ViewsFile.load(cache.get().viewsFile());
         var metrics = Metrics.prometheus("warmer");
-        var pool = DataSources.pool(postgres, "warmer", metrics);
-        var connector = RedisConnector.connect(redis, metrics);
-        var store = CacheStore.open(connector, redis.namespace(), catalog, cache);
-        var warmer = new Warmer(kafka, config, cache, catalog, store, pool, metrics, Clock.systemUTC());
+        var pool = DataSources.pool(postgres.get(), "warmer", metrics);
+        var connector = RedisConnector.connect(redis.get(), metrics);
+        var store = CacheStore.open(connector, redis.get().namespace(), catalog, cache.get());
+        var warmer = new Warmer(kafka.get(), config.get(), cache.get(), catalog, store, pool, metrics, Clock.systemUTC());
         var audit = new BackgroundAudit(new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(),
-                RandomGenerator.getDefault()), auditConfig, metrics);
-        var admin = AdminServer.start("0.0.0.0", config.adminPort(), metrics, warmer::isReady);
+                RandomGenerator.getDefault()), auditConfig.get(), metrics);
+        var admin = AdminServer.start("0.0.0.0", config.get().adminPort(), metrics, warmer::isReady);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             audit.close();
             warmer.close();

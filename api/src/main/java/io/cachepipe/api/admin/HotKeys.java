@@ -56,9 +56,11 @@ public final class HotKeys implements AutoCloseable {
             } else {
                 Counter evicted = counters.remove(leastCountedKey());
                 counter = new Counter();
-                counter.count = evicted.count;
-                counter.error = evicted.count;
-                counter.reported = evicted.count;
+                if (evicted != null) { // the full table's least counted key is in it: it takes that count as its error
+                    counter.count = evicted.count;
+                    counter.error = evicted.count;
+                    counter.reported = evicted.count;
+                }
             }
             counters.put(key, counter);
         }

@@ -59,8 +59,11 @@ public final class PipelineProbe implements AutoCloseable {
     private long deadLetters(Admin admin) {
         String topic = new Topics(kafka.topicPrefix()).deadLetter();
         try {
-            var partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS)
-                    .get(topic).partitions();
+            var description = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(15, TimeUnit.SECONDS).get(topic);
+            if (description == null) {
+                return 0;
+            }
+            var partitions = description.partitions();
             Map<TopicPartition, OffsetSpec> earliest = new LinkedHashMap<>();
             Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
             partitions.forEach(info -> {
@@ -71,14 +74,19 @@ public final class PipelineProbe implements AutoCloseable {
             var ends = admin.listOffsets(latest).all().get(15, TimeUnit.SECONDS);
             long total = 0;
             for (var entry : ends.entrySet()) {
-                total += entry.getValue().offset() - begins.get(entry.getKey()).offset();
+                var begin = begins.get(entry.getKey());
+                if (begin == null) {
+                    throw new IllegalStateException("Kafka answered no earliest offset for " + entry.getKey());
+                }
+                total += entry.getValue().offset() - begin.offset();
             }
             return total;
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
                 return 0;
             }
-            throw new IllegalStateException("cannot read the dead-letter topic " + topic + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException("cannot read the dead-letter topic " + topic + ": "
+                    + (e.getCause() != null ? e.getCause() : e).getMessage(), e);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("no answer from Kafka about " + topic, e);
         } catch (InterruptedException e) {

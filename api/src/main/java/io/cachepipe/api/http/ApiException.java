@@ -7,11 +7,13 @@ package io.cachepipe.api.http;
 public final class ApiException extends RuntimeException {
     private final int status;
     private final String title;
+    private final String detail;
 
     public ApiException(int status, String title, String detail) {
         super(detail);
         this.status = status;
         this.title = title;
+        this.detail = detail;
     }
 
     public static ApiException badRequest(String detail) {
@@ -28,5 +30,10 @@ public final class ApiException extends RuntimeException {
 
     public String title() {
         return title;
+    }
+
+    /** The reason a client can act on: the problem's {@code detail}, and this exception's message. */
+    public String detail() {
+        return detail;
     }
 }

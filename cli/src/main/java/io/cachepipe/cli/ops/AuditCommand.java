@@ -46,6 +46,7 @@ public final class AuditCommand extends OpsCommand {
 
     @Option(names = "--settle", defaultValue = "10s", paramLabel = "<duration>",
             description = "how long a mismatch waits for the pipeline to catch up (default: ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init") // picocli sets it: the option has a defaultValue
     String settle;
 
     @Option(names = "--examples", defaultValue = "5", paramLabel = "<n>", description = "keys listed per view and finding (default: ${DEFAULT-VALUE})")
@@ -58,14 +59,17 @@ public final class AuditCommand extends OpsCommand {
     @Override
     int run() {
         Settings settings = settings();
-        PostgresConfig postgres = settings.read(PostgresConfig::read);
-        RedisConfig redis = settings.read(RedisConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
+        var postgresSection = settings.section(PostgresConfig::read);
+        var redisSection = settings.section(RedisConfig::read);
+        var cacheSection = settings.section(CacheConfig::read);
         if (!(sample > 0 && sample <= 1)) {
             settings.addProblem("--sample must be above 0 and at most 1, was " + sample);
         }
         Duration settleTime = Parsers.parseDuration(settle);
         settings.validate();
+        PostgresConfig postgres = postgresSection.get();
+        RedisConfig redis = redisSection.get();
+        CacheConfig cache = cacheSection.get();
         try (var clients = new CacheClients(cache, redis, postgres)) {
             ViewSelection.select(clients.catalog, views);
             var audit = new CacheAudit(clients.store, new ViewLoader(clients.pool()), clients.pool(), Clock.systemUTC(),

@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
                 + "'category:3:products:page:*'.", "Exit codes: 0 done, 1 failed, 2 bad arguments or settings."})
 public final class FlushCommand extends OpsCommand {
     @Option(names = "--view", required = true, paramLabel = "<view>", description = "the view to flush")
+    @SuppressWarnings("NullAway.Init") // picocli sets it: the option is required
     String view;
 
     @Option(names = "--pattern", paramLabel = "<glob>", description = "only keys matching this glob")
@@ -35,9 +36,11 @@ public final class FlushCommand extends OpsCommand {
     @Override
     int run() {
         Settings settings = settings();
-        RedisConfig redis = settings.read(RedisConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
+        var redisSection = settings.section(RedisConfig::read);
+        var cacheSection = settings.section(CacheConfig::read);
         settings.validate();
+        RedisConfig redis = redisSection.get();
+        CacheConfig cache = cacheSection.get();
         try (var clients = new CacheClients(cache, redis, null)) {
             ViewDefinition chosen = ViewSelection.one(clients.catalog, view);
             var flusher = new Flusher(clients.store, new ViewKeys(clients.store));

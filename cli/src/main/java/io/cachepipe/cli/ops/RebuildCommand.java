@@ -33,19 +33,24 @@ public final class RebuildCommand extends OpsCommand {
     boolean restart;
 
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "<auto|bar|lines|none>", description = "how to show progress")
+    @SuppressWarnings("NullAway.Init") // picocli sets it: the option has a defaultValue
     ProgressPrinter.Mode progress;
 
     @Override
     int run() throws Exception {
         Settings settings = settings();
-        PostgresConfig postgres = settings.read(PostgresConfig::read);
-        KafkaConfig kafka = settings.read(KafkaConfig::read);
-        RedisConfig redis = settings.read(RedisConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
+        var postgresSection = settings.section(PostgresConfig::read);
+        var kafkaSection = settings.section(KafkaConfig::read);
+        var redisSection = settings.section(RedisConfig::read);
+        var cacheSection = settings.section(CacheConfig::read);
         if (batchSize < 1 || batchSize > 10_000) {
             settings.addProblem("--batch-size must be between 1 and 10000, was " + batchSize);
         }
         settings.validate();
+        PostgresConfig postgres = postgresSection.get();
+        KafkaConfig kafka = kafkaSection.get();
+        RedisConfig redis = redisSection.get();
+        CacheConfig cache = cacheSection.get();
         try (var clients = new CacheClients(cache, redis, postgres)) {
             var options = new Rebuilder.Options(new LinkedHashSet<>(views), batchSize, restart);
             ViewSelection.select(clients.catalog, options.views());

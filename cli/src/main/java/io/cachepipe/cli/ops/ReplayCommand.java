@@ -80,20 +80,23 @@ public final class ReplayCommand extends OpsCommand {
     boolean noWait;
 
     @Option(names = "--timeout", defaultValue = "10m", paramLabel = "<duration>", description = "longest wait for catching up (default: ${DEFAULT-VALUE})")
+    @SuppressWarnings("NullAway.Init") // picocli sets it: the option has a defaultValue
     String timeout;
 
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "<auto|bar|lines|none>", description = "how to show progress")
+    @SuppressWarnings("NullAway.Init") // picocli sets it: the option has a defaultValue
     ProgressPrinter.Mode progress;
 
     @Override
     int run() throws Exception {
         Settings settings = settings();
-        KafkaConfig kafka = settings.read(KafkaConfig::read);
-        String prefix = kafka == null ? "cachepipe" : kafka.topicPrefix();
-        InvalidatorConfig invalidator = settings.read(s -> InvalidatorConfig.read(s, prefix));
-        WarmerConfig warmer = settings.read(s -> WarmerConfig.read(s, prefix));
-        CacheConfig cache = settings.read(CacheConfig::read);
-        RedisConfig redis = settings.read(RedisConfig::read);
+        var kafkaSection = settings.section(KafkaConfig::read);
+        KafkaConfig kafkaRead = kafkaSection.orNull();
+        String prefix = kafkaRead == null ? "cachepipe" : kafkaRead.topicPrefix();
+        var invalidatorSection = settings.section(s -> InvalidatorConfig.read(s, prefix));
+        var warmerSection = settings.section(s -> WarmerConfig.read(s, prefix));
+        var cacheSection = settings.section(CacheConfig::read);
+        var redisSection = settings.section(RedisConfig::read);
         if (start == null && to == null) {
             settings.addProblem("say where the replay starts: --from-beginning or --from <ISO time> (or --to <ISO time> alone, "
                     + "from the beginning up to then)");
@@ -102,6 +105,11 @@ public final class ReplayCommand extends OpsCommand {
         Instant until = to == null ? null : time("--to", to);
         Duration wait = io.cachepipe.core.config.Parsers.parseDuration(timeout);
         settings.validate();
+        KafkaConfig kafka = kafkaSection.get();
+        InvalidatorConfig invalidator = invalidatorSection.get();
+        WarmerConfig warmer = warmerSection.get();
+        CacheConfig cache = cacheSection.get();
+        RedisConfig redis = redisSection.get();
         if (from != null && until != null && !until.isAfter(from)) {
             throw new IllegalArgumentException("--to " + to + " is not after --from " + from);
         }
@@ -177,8 +185,8 @@ public final class ReplayCommand extends OpsCommand {
         if (moves.isEmpty()) {
             return;
         }
-        RuntimeException last = null;
-        for (int attempt = 0; attempt < (stopConsumers ? 50 : 1); attempt++) {
+        int attempts = stopConsumers ? 50 : 1;
+        for (int attempt = 1; ; attempt++) {
             try {
                 if (stopConsumers && !replay.members(group).isEmpty()) {
                     replay.removeMembers(group);
@@ -186,12 +194,13 @@ public final class ReplayCommand extends OpsCommand {
                 replay.apply(group, moves);
                 return;
             } catch (IllegalStateException e) {
-                last = e;
+                if (attempt >= attempts) {
+                    throw new IllegalStateException("cannot move the offsets of group " + group + ": " + e.getMessage()
+                            + (stopConsumers ? " (its members kept rejoining; stop the processes instead)" : ""), e);
+                }
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("cannot move the offsets of group " + group + ": " + last.getMessage()
-                + (stopConsumers ? " (its members kept rejoining; stop the processes instead)" : ""), last);
     }
 
     private int awaitCaughtUp(OffsetReplay replay, Map<String, List<OffsetReplay.Move>> plan, long total, Duration wait,
@@ -260,10 +269,14 @@ public final class ReplayCommand extends OpsCommand {
     }
 
     private static Instant time(String option, @Nullable String text) {
+        String problem = option + " '" + text + "' is not an ISO-8601 time with offset, such as 2026-11-22T02:00:00Z";
+        if (text == null) {
+            throw new IllegalArgumentException(problem);
+        }
         try {
             return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException | NullPointerException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' is not an ISO-8601 time with offset, such as 2026-11-22T02:00:00Z");
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(problem, e);
         }
     }
 

@@ -58,16 +58,25 @@ public final class StatsCommand extends OpsCommand {
     @Override
     int run() throws Exception {
         Settings settings = settings();
-        PostgresConfig postgres = settings.read(PostgresConfig::read);
-        KafkaConfig kafka = settings.read(KafkaConfig::read);
-        RedisConfig redis = settings.read(RedisConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
-        String prefix = kafka == null ? "cachepipe" : kafka.topicPrefix();
-        InvalidatorConfig invalidator = settings.read(s -> InvalidatorConfig.read(s, prefix));
-        WarmerConfig warmer = settings.read(s -> WarmerConfig.read(s, prefix));
-        CdcConfig cdc = settings.read(CdcConfig::read);
-        ApiConfig api = settings.read(ApiConfig::read);
+        var postgresSection = settings.section(PostgresConfig::read);
+        var kafkaSection = settings.section(KafkaConfig::read);
+        var redisSection = settings.section(RedisConfig::read);
+        var cacheSection = settings.section(CacheConfig::read);
+        KafkaConfig kafkaRead = kafkaSection.orNull();
+        String prefix = kafkaRead == null ? "cachepipe" : kafkaRead.topicPrefix();
+        var invalidatorSection = settings.section(s -> InvalidatorConfig.read(s, prefix));
+        var warmerSection = settings.section(s -> WarmerConfig.read(s, prefix));
+        var cdcSection = settings.section(CdcConfig::read);
+        var apiSection = settings.section(ApiConfig::read);
         settings.validate();
+        PostgresConfig postgres = postgresSection.get();
+        KafkaConfig kafka = kafkaSection.get();
+        RedisConfig redis = redisSection.get();
+        CacheConfig cache = cacheSection.get();
+        InvalidatorConfig invalidator = invalidatorSection.get();
+        WarmerConfig warmer = warmerSection.get();
+        CdcConfig cdc = cdcSection.get();
+        ApiConfig api = apiSection.get();
         String base = apiUrl != null ? apiUrl : "http://127.0.0.1:" + api.port();
         if (metricsUrls.isEmpty()) {
             metricsUrls = List.of(base + "/metrics", "http://127.0.0.1:" + invalidator.adminPort() + "/metrics",

@@ -43,9 +43,9 @@ public final class WarmCommand extends OpsCommand {
     @Override
     int run() throws Exception {
         Settings settings = settings();
-        PostgresConfig postgres = settings.read(PostgresConfig::read);
-        RedisConfig redis = settings.read(RedisConfig::read);
-        CacheConfig cache = settings.read(CacheConfig::read);
+        var postgresSection = settings.section(PostgresConfig::read);
+        var redisSection = settings.section(RedisConfig::read);
+        var cacheSection = settings.section(CacheConfig::read);
         if (limit < 1) {
             settings.addProblem("--limit must be at least 1, was " + limit);
         }
@@ -53,6 +53,9 @@ public final class WarmCommand extends OpsCommand {
             settings.addProblem("--batch-size must be between 1 and 10000, was " + batchSize);
         }
         settings.validate();
+        PostgresConfig postgres = postgresSection.get();
+        RedisConfig redis = redisSection.get();
+        CacheConfig cache = cacheSection.get();
         try (var clients = new CacheClients(cache, redis, postgres)) {
             List<ViewDefinition> selected = ViewSelection.select(clients.catalog, views);
             var targets = new WarmTargets(new ViewKeys(clients.store), new HotKeyStore(clients.store));

@@ -60,18 +60,17 @@ public final class ChangeEnvelopes {
             }
             readEnvelope(parser, fields);
         } catch (ImageNotAnObject e) {
-            throw new MalformedChangeException(e.getMessage());
+            throw new MalformedChangeException(e.reason);
         } catch (IOException e) {
             throw new MalformedChangeException("record value is not JSON: " + e.getMessage(), e);
         }
         if (!fields.hasSource) {
             throw new MalformedChangeException("no 'source' block: not a Debezium change envelope");
         }
-        ChangeOp op;
-        try {
-            op = ChangeOp.ofCode(required(fields.op, "op"));
-        } catch (IllegalArgumentException e) {
-            throw new MalformedChangeException(e.getMessage());
+        String code = required(fields.op, "op");
+        ChangeOp op = ChangeOp.ofCode(code);
+        if (op == null) {
+            throw new MalformedChangeException("unknown operation '" + code + "' (expected c, u, d, r or t)");
         }
         TableName table = new TableName(required(fields.schema, "schema"), required(fields.table, "table"));
         if (fields.lsn <= 0) {
@@ -124,21 +123,24 @@ public final class ChangeEnvelopes {
         }
     }
 
-    private ObjectNode image(JsonParser parser, JsonToken token, String what) throws IOException {
+    private @Nullable ObjectNode image(JsonParser parser, JsonToken token, String what) throws IOException {
         if (token == JsonToken.VALUE_NULL) {
             return null;
         }
         if (token != JsonToken.START_OBJECT) {
             parser.skipChildren();
-            throw new ImageNotAnObject(what);
+            throw new ImageNotAnObject("'" + what + "' is not an object");
         }
         return images.readTree(parser);
     }
 
     /** Thrown through the parse loop, which only declares I/O failures, and reported as a malformed record. */
     private static final class ImageNotAnObject extends IOException {
-        ImageNotAnObject(String what) {
-            super("'" + what + "' is not an object");
+        final String reason;
+
+        ImageNotAnObject(String reason) {
+            super(reason);
+            this.reason = reason;
         }
     }
 

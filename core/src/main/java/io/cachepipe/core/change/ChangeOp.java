@@ -1,5 +1,7 @@
 package io.cachepipe.core.change;
 
+import org.jspecify.annotations.Nullable;
+
 /** Debezium's operation codes. */
 public enum ChangeOp {
     CREATE("c"), UPDATE("u"), DELETE("d"), SNAPSHOT_READ("r"), TRUNCATE("t");
@@ -14,12 +16,13 @@ public enum ChangeOp {
         return code;
     }
 
-    public static ChangeOp ofCode(String code) {
+    /** The operation of that code, or null for a code Debezium does not send. */
+    public static @Nullable ChangeOp ofCode(String code) {
         for (ChangeOp op : values()) {
             if (op.code.equals(code)) {
                 return op;
             }
         }
-        throw new IllegalArgumentException("unknown operation '" + code + "' (expected c, u, d, r or t)");
+        return null;
     }
 }

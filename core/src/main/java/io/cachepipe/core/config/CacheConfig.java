@@ -32,8 +32,9 @@ public record CacheConfig(boolean enabled, String viewsFile, Duration leaseTtl, 
     }
 
     public static CacheConfig read(Settings settings) {
-        return new CacheConfig(settings.get(ENABLED), settings.get(VIEWS_FILE), settings.get(LEASE_TTL),
-                settings.get(TOMBSTONE_TTL));
+        Settings.Values values = settings.require(ENABLED, VIEWS_FILE, LEASE_TTL, TOMBSTONE_TTL);
+        return new CacheConfig(values.get(ENABLED), values.get(VIEWS_FILE), values.get(LEASE_TTL),
+                values.get(TOMBSTONE_TTL));
     }
 
     public static List<Setting<?>> settings() {

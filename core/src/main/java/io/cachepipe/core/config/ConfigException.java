@@ -6,7 +6,7 @@ import java.util.List;
  * Invalid configuration. Carries every problem found, so that an operator fixes them all in one
  * round instead of discovering them one restart at a time.
  */
-public final class ConfigException extends RuntimeException {
+public class ConfigException extends RuntimeException {
     private final List<String> problems;
 
     public ConfigException(List<String> problems) {

@@ -30,9 +30,9 @@ public record KafkaConfig(String bootstrapServers, String topicPrefix, int parti
     }
 
     public static KafkaConfig read(Settings settings) {
-        Integer replication = settings.get(REPLICATION_FACTOR);
-        return new KafkaConfig(settings.get(BOOTSTRAP), settings.get(TOPIC_PREFIX), settings.get(PARTITIONS),
-                replication == null ? 0 : replication.shortValue());
+        Settings.Values values = settings.require(REPLICATION_FACTOR, BOOTSTRAP, TOPIC_PREFIX, PARTITIONS);
+        return new KafkaConfig(values.get(BOOTSTRAP), values.get(TOPIC_PREFIX), values.get(PARTITIONS),
+                values.get(REPLICATION_FACTOR).shortValue());
     }
 
     public static List<Setting<?>> settings() {

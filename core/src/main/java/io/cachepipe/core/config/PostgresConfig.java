@@ -21,7 +21,8 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     }
 
     public static PostgresConfig read(Settings settings) {
-        return new PostgresConfig(settings.get(URL), settings.get(USER), settings.get(PASSWORD), settings.get(POOL_SIZE));
+        Settings.Values values = settings.require(URL, USER, PASSWORD, POOL_SIZE);
+        return new PostgresConfig(values.get(URL), values.get(USER), values.get(PASSWORD), values.get(POOL_SIZE));
     }
 
     public static List<Setting<?>> settings() {

@@ -43,7 +43,8 @@ public record RedisConfig(URI url, List<URI> clusterNodes, String namespace, Dur
                 settings.addProblem("redis.cluster-nodes: '" + Secrets.maskUrlPasswords(node) + "' is not a valid URI");
             }
         }
-        return new RedisConfig(settings.get(URL), uris, settings.get(NAMESPACE), settings.get(TIMEOUT));
+        Settings.Values values = settings.require(URL, NAMESPACE, TIMEOUT);
+        return new RedisConfig(values.get(URL), uris, values.get(NAMESPACE), values.get(TIMEOUT));
     }
 
     public static List<Setting<?>> settings() {

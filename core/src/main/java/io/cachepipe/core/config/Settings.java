@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -108,6 +109,57 @@ public final class Settings {
         }
     }
 
+    /**
+     * Reads every one of these settings, recording a problem for each that is missing or malformed, and
+     * returns their values if all are present. Otherwise throws a {@link ConfigException} of the problems
+     * just recorded, which {@link #read} turns into an absent section without recording them twice. A
+     * section reader builds its record from these values, never from a missing one, so its compact
+     * constructor checks (which relate values) run only once every value it relates is there.
+     */
+    public Values require(Setting<?>... settings) {
+        int before = problems.size();
+        Map<Setting<?>, Object> values = new HashMap<>();
+        boolean complete = true;
+        for (Setting<?> setting : settings) {
+            Object value = get(setting);
+            if (value == null) {
+                complete = false;
+            } else {
+                values.put(setting, value);
+            }
+        }
+        if (!complete) {
+            throw new Incomplete(problems.list().subList(before, problems.size()));
+        }
+        return new Values(values);
+    }
+
+    /** Values that {@link #require} found present, by setting. */
+    public static final class Values {
+        private final Map<Setting<?>, Object> values;
+
+        private Values(Map<Setting<?>, Object> values) {
+            this.values = values;
+        }
+
+        /** The value of a setting that was required; a setting that was not is a programming error. */
+        @SuppressWarnings("unchecked") // put by require() from setting.parser(), which returns a T
+        public <T> T get(Setting<T> setting) {
+            Object value = values.get(setting);
+            if (value == null) {
+                throw new IllegalArgumentException(setting.key() + " was not among the settings required");
+            }
+            return (T) value;
+        }
+    }
+
+    /** A section's missing or malformed values; {@link #require} recorded them already. */
+    private static final class Incomplete extends ConfigException {
+        Incomplete(List<String> problems) {
+            super(problems);
+        }
+    }
+
     /** The value text as given (not parsed), or null when absent everywhere and without default. */
     public @Nullable String raw(Setting<?> setting) {
         String value = overrides.get(setting.key());
@@ -121,20 +173,51 @@ public final class Settings {
     /**
      * Builds one section of the configuration. Returns null if reading its settings recorded a problem
      * or its compact constructor rejected the values; either way the problems are kept for {@link #validate()}.
+     * Use {@link #section} instead where the section is used after {@link #validate()}.
      */
     public <T> @Nullable T read(Function<Settings, T> section) {
         int before = problems.size();
         try {
             T value = section.apply(this);
             return problems.size() == before ? value : null;
+        } catch (Incomplete e) {
+            return null;
         } catch (ConfigException e) {
             problems.addAll(e.problems());
             return null;
-        } catch (NullPointerException e) {
-            if (problems.size() == before) {
-                throw e;
+        }
+    }
+
+    /** Builds one section as {@link #read} does, to be taken with {@link Section#get()} once {@link #validate()} passed. */
+    public <T> Section<T> section(Function<Settings, T> section) {
+        return new Section<>(read(section));
+    }
+
+    /**
+     * One section of the configuration, read before {@link #validate()} so that every section's problems
+     * are reported together, and used after it.
+     */
+    public static final class Section<T> {
+        private final @Nullable T value;
+
+        private Section(@Nullable T value) {
+            this.value = value;
+        }
+
+        /**
+         * The section. Present once {@link #validate()} has passed: a section is absent only after a
+         * problem was recorded, and {@code validate()} throws on any.
+         */
+        public T get() {
+            if (value == null) {
+                throw new IllegalStateException("a configuration section with problems was used without validate()");
             }
-            return null;
+            return value;
+        }
+
+        /** The section, or null if reading it recorded a problem: for a look before {@link #validate()}. */
+        public @Nullable T orNull() {
+            return value;
         }
     }
 

@@ -143,7 +143,7 @@ public final class PlainRowView {
         if (id == null || id.isNull()) {
             return null;
         }
-        return Map.of(param, view.params().get(param).type().fromJson(id));
+        return Map.of(param, view.param(param).type().fromJson(id));
     }
 
     /** True if the record key is exactly the key column: the row is identified by it, as the SQL assumes. */

@@ -113,7 +113,7 @@ public final class ChangeMapper {
                 bound.absent = true;
                 return bound;
             }
-            ParamSpec param = view.params().get(bind.getKey());
+            ParamSpec param = view.param(bind.getKey());
             try {
                 bound.values.put(bind.getKey(), param.type().fromJson(value));
             } catch (IllegalArgumentException e) {

@@ -25,8 +25,8 @@ final class FieldReader {
     }
 
     /** The parsed value of {@code field}, or {@code defaultValue} when it is absent or wrong (a problem then says why). */
-    <T> @Nullable T field(String where, JsonNode node, String field, boolean required, Function<String, T> parser,
-                          @Nullable T defaultValue) {
+    <T extends @Nullable Object> T field(String where, JsonNode node, String field, boolean required, Function<String, T> parser,
+                                         T defaultValue) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             if (required) {

@@ -99,7 +99,7 @@ public final class KeySpace {
             }
             try {
                 Map<String, Object> params = new LinkedHashMap<>();
-                texts.forEach((name, text) -> params.put(name, view.params().get(name).type().parse(text)));
+                texts.forEach((name, text) -> params.put(name, view.param(name).type().parse(text)));
                 CacheKey key = key(view, params);
                 if (key.redisKey().equals(redisKey)) {
                     return Optional.of(key);

@@ -44,8 +44,7 @@ public record NamedSql(String jdbcSql, List<String> parameters) {
                 end = end < 0 ? n : end + 2;
                 out.append(sql, i, end);
                 i = end;
-            } else if (c == '$' && dollarTag(sql, i) != null) {
-                String tag = dollarTag(sql, i);
+            } else if (c == '$' && dollarTag(sql, i) instanceof String tag) {
                 int end = sql.indexOf(tag, i + tag.length());
                 end = end < 0 ? n : end + tag.length();
                 out.append(sql, i, end);

@@ -97,6 +97,18 @@ public record ViewDefinition(
         return name.hashCode();
     }
 
+    /**
+     * The declared parameter of that name. The key template, the SQL and the sources name only declared
+     * parameters (the views file is checked for that), so asking for another is a bug.
+     */
+    public ParamSpec param(String name) {
+        ParamSpec param = params.get(name);
+        if (param == null) {
+            throw new IllegalArgumentException("view " + this.name + " declares no parameter '" + name + "'");
+        }
+        return param;
+    }
+
     /** The template parameters that form the group (hash tag) of a key, in template order. */
     public List<String> groupParams() {
         return groupSize < 0 ? List.of() : key.paramNames().subList(0, groupSize);

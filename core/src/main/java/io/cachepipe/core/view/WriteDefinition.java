@@ -14,4 +14,13 @@ public record WriteDefinition(String name, String method, String route, Map<Stri
     public WriteDefinition {
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     }
+
+    /** The declared parameter of that name; the SQL names only declared ones (the views file is checked for that). */
+    public ParamSpec param(String name) {
+        ParamSpec param = params.get(name);
+        if (param == null) {
+            throw new IllegalArgumentException("write " + this.name + " declares no parameter '" + name + "'");
+        }
+        return param;
+    }
 }

@@ -57,7 +57,7 @@ final class WriteReader {
         if (sql != null) {
             checks.sqlParams(where, NamedSql.parse(sql), params);
         }
-        if (problems.size() > before || method == null || sql == null) {
+        if (problems.size() > before || method == null || path == null || sql == null) {
             return null;
         }
         return new WriteDefinition(name, method, path, params, sql);

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
     @Test
     void reportsEveryProblemOfEverySectionInOneException() {
+        // A section's own checks (its record's compact constructor, here the cache TTLs) run once all its
+        // values are there: with views.file missing, the cache section reports only that.
         Settings settings = Settings.of(Map.of(
                 "postgres.url", "mysql://x", "postgres.pool-size", "zero",
                 "redis.timeout", "forever", "cache.lease-ttl", "40s", "cache.tombstone-ttl", "30s"));
@@ -23,8 +25,7 @@ class SettingsTest {
                         "postgres.pool-size = 'zero' (from explicit value): expected a whole number",
                         "redis.timeout = 'forever' (from explicit value): expected a duration such as 250ms, 10s, 5m, 1h or 2d",
                         "kafka.bootstrap is required: set CACHEPIPE_KAFKA_BOOTSTRAP (Kafka bootstrap servers, host:port[,host:port])",
-                        "views.file is required: set CACHEPIPE_VIEWS_FILE (path of the views declaration (YAML); classpath:<resource> for a bundled example)",
-                        "cache.tombstone-ttl = 30s must be at least twice cache.lease-ttl = 40s, or a slow fill could outlive the invalidation that voids it"));
+                        "views.file is required: set CACHEPIPE_VIEWS_FILE (path of the views declaration (YAML); classpath:<resource> for a bundled example)"));
     }
 
     @Test

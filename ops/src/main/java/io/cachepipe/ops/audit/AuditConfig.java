@@ -23,7 +23,8 @@ public record AuditConfig(Duration interval, double sampleRate, Duration settle)
             "how long a mismatch waits for the pipeline to catch up before it counts as incoherent");
 
     public static AuditConfig read(Settings settings) {
-        return new AuditConfig(settings.get(INTERVAL), settings.get(SAMPLE_RATE), settings.get(SETTLE));
+        Settings.Values values = settings.require(INTERVAL, SAMPLE_RATE, SETTLE);
+        return new AuditConfig(values.get(INTERVAL), values.get(SAMPLE_RATE), values.get(SETTLE));
     }
 
     public static List<Setting<?>> settings() {

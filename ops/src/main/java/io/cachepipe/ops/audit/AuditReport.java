@@ -167,10 +167,13 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
             case INCOHERENT -> incoherent() + " of the " + checked() + " values compared differ from the database; " + notCompared;
             case UNCONFIRMED -> compared + "; " + unconfirmed() + " mismatches remain, but the pipeline did not catch up within "
                     + "the settle time, so they may be changes in flight: audit again; " + notCompared;
-            case LOST -> "Redis lost this namespace's entries at " + loss.at() + " (its registries named " + loss.total()
-                    + " then: " + describe(loss) + ") and no rebuild of every view ran since; `cachepipe rebuild` refills "
-                    + "them; " + (checked() == 0 ? "nothing cached since to compare" : "meanwhile " + compared + ", all equal")
-                    + "; " + notCompared;
+            case LOST -> {
+                CacheLoss.Loss lost = java.util.Objects.requireNonNull(loss, "the verdict is LOST only when there is a loss");
+                yield "Redis lost this namespace's entries at " + lost.at() + " (its registries named " + lost.total()
+                        + " then: " + describe(lost) + ") and no rebuild of every view ran since; `cachepipe rebuild` refills "
+                        + "them; " + (checked() == 0 ? "nothing cached since to compare" : "meanwhile " + compared + ", all equal")
+                        + "; " + notCompared;
+            }
             case NOTHING_TO_CHECK -> expectedKeys()
                     ? "no registered entry held a value to compare; " + notCompared
                     : "no view's registry names an entry: the cache holds nothing yet (reads fill it; `cachepipe rebuild` fills every view)";

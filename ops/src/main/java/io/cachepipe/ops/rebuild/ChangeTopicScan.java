@@ -67,12 +67,12 @@ final class ChangeTopicScan implements AutoCloseable {
             long total = 0;
             for (TopicPartition partition : partitions) {
                 Long saved = checkpoint.offset(partition.topic(), partition.partition());
-                long from = saved == null ? begins.get(partition) : Math.max(begins.get(partition), saved);
+                long from = saved == null ? offset(begins, partition) : Math.max(offset(begins, partition), saved);
                 consumer.seek(partition, from);
-                total += Math.max(0, ends.get(partition) - from);
+                total += Math.max(0, offset(ends, partition) - from);
             }
             Set<TopicPartition> open = new LinkedHashSet<>(partitions);
-            open.removeIf(partition -> consumer.position(partition) >= ends.get(partition));
+            open.removeIf(partition -> consumer.position(partition) >= offset(ends, partition));
             return new ChangeTopicScan(consumer, ends, open, total);
         } catch (RuntimeException e) {
             consumer.close();
@@ -102,8 +102,8 @@ final class ChangeTopicScan implements AutoCloseable {
         List<RebuildCheckpoint.Offset> positions = new ArrayList<>();
         for (TopicPartition partition : List.copyOf(open)) {
             long position = consumer.position(partition);
-            positions.add(new RebuildCheckpoint.Offset(partition.topic(), partition.partition(), Math.min(position, ends.get(partition))));
-            if (position >= ends.get(partition)) {
+            positions.add(new RebuildCheckpoint.Offset(partition.topic(), partition.partition(), Math.min(position, offset(ends, partition))));
+            if (position >= offset(ends, partition)) {
                 open.remove(partition);
             }
         }
@@ -126,7 +126,7 @@ final class ChangeTopicScan implements AutoCloseable {
         Map<Object, ConsumerRecord<byte[], byte[]>> latest = new LinkedHashMap<>();
         int counted = 0;
         for (ConsumerRecord<byte[], byte[]> record : polled) {
-            if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+            if (record.offset() >= offset(ends, new TopicPartition(record.topic(), record.partition()))) {
                 continue;
             }
             counted++;
@@ -151,5 +151,14 @@ final class ChangeTopicScan implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "20000");
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
         return props;
+    }
+
+    /** A partition's offset in Kafka's answer for the partitions asked, which has every one of them. */
+    private static long offset(Map<TopicPartition, Long> offsets, TopicPartition partition) {
+        Long offset = offsets.get(partition);
+        if (offset == null) {
+            throw new IllegalStateException("Kafka answered no offset for " + partition);
+        }
+        return offset;
     }
 }

@@ -90,7 +90,7 @@ final class RowImageCollector {
                 return null;
             }
             try {
-                params.put(bind.getKey(), view.params().get(bind.getKey()).type().fromJson(value));
+                params.put(bind.getKey(), view.param(bind.getKey()).type().fromJson(value));
             } catch (IllegalArgumentException e) {
                 return null;
             }

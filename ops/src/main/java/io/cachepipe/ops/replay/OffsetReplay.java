@@ -54,6 +54,10 @@ public final class OffsetReplay {
         for (String topic : topics) {
             try {
                 TopicDescription description = get(admin.describeTopics(List.of(topic)).allTopicNames()).get(topic);
+                if (description == null) {
+                    missing.add(topic);
+                    continue;
+                }
                 description.partitions().forEach(info -> out.add(new TopicPartition(topic, info.partition())));
             } catch (IllegalStateException e) {
                 if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
@@ -80,7 +84,7 @@ public final class OffsetReplay {
         List<Move> moves = new ArrayList<>();
         for (TopicPartition partition : sorted(partitions)) {
             OffsetAndMetadata at = committed.get(partition);
-            moves.add(new Move(group, partition, at == null ? -1 : at.offset(), targets.get(partition), untils.get(partition)));
+            moves.add(new Move(group, partition, at == null ? -1 : at.offset(), offset(targets, partition), offset(untils, partition)));
         }
         return moves;
     }
@@ -119,6 +123,9 @@ public final class OffsetReplay {
     /** The group's active members, described for a message: client id @ host. */
     public List<String> members(String group) {
         ConsumerGroupDescription description = get(admin.describeConsumerGroups(List.of(group)).all()).get(group);
+        if (description == null) {
+            throw new IllegalStateException("Kafka did not describe group " + group);
+        }
         List<String> out = new ArrayList<>();
         for (MemberDescription member : description.members()) {
             out.add(member.clientId() + "@" + member.host());
@@ -160,11 +167,21 @@ public final class OffsetReplay {
         return new ArrayList<>(byName.values());
     }
 
+    /** A partition's offset in Kafka's answer for the partitions asked, which has every one of them. */
+    private static long offset(Map<TopicPartition, Long> offsets, TopicPartition partition) {
+        Long offset = offsets.get(partition);
+        if (offset == null) {
+            throw new IllegalStateException("Kafka answered no offset for " + partition);
+        }
+        return offset;
+    }
+
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
         try {
             return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException(cause.getMessage(), cause);
         } catch (TimeoutException e) {
             throw new IllegalStateException("no answer from Kafka within " + TIMEOUT.toSeconds() + " s", e);
         } catch (InterruptedException e) {

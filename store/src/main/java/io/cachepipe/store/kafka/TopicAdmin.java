@@ -65,8 +65,9 @@ public final class TopicAdmin {
             try {
                 future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    failures.add(name + ": " + e.getCause().getMessage());
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                if (!(cause instanceof TopicExistsException)) {
+                    failures.add(name + ": " + cause.getMessage());
                 }
             } catch (TimeoutException e) {
                 failures.add(name + ": no answer from Kafka within " + TIMEOUT.toSeconds() + " s");

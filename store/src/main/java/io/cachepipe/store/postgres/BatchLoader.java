@@ -63,10 +63,13 @@ public final class BatchLoader {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int p = 0; p < names.size(); p++) {
-                ParamType type = view.params().get(names.get(p)).type();
+                ParamType type = view.param(names.get(p)).type();
                 Object[] column = new Object[keys.size()];
                 for (int k = 0; k < keys.size(); k++) {
                     Object value = keys.get(k).get(names.get(p));
+                    if (value == null) {
+                        throw new IllegalArgumentException("view " + view.name() + " needs parameter " + names.get(p));
+                    }
                     column[k] = type == ParamType.UUID || type == ParamType.DECIMAL ? String.valueOf(value) : value;
                 }
                 Array array = connection.createArrayOf(elementType(type), column);
@@ -131,7 +134,7 @@ public final class BatchLoader {
         var arrays = new StringBuilder();
         var columns = new StringBuilder();
         for (String name : names) {
-            ParamType type = view.params().get(name).type();
+            ParamType type = view.param(name).type();
             arrays.append(arrays.isEmpty() ? "" : ", ").append("?::").append(elementType(type)).append("[]");
             columns.append("p_").append(name).append(", ");
         }

@@ -37,7 +37,7 @@ public final class ViewLoader {
              PreparedStatement statement = connection.prepareStatement(sql.jdbcSql())) {
             for (int i = 0; i < sql.parameters().size(); i++) {
                 String name = sql.parameters().get(i);
-                ParamSpec spec = view.params().get(name);
+                ParamSpec spec = view.param(name);
                 Object value = params.get(name);
                 if (value == null) {
                     throw new IllegalArgumentException("view " + view.name() + " needs parameter " + name);

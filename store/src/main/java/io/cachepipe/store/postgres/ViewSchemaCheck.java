@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a view catalog against the database at start-up: every source table exists, every bound
@@ -82,7 +83,10 @@ public final class ViewSchemaCheck {
         }
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
+        if (message == null) {
+            return "(the database gave no message)";
+        }
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
     }

@@ -44,7 +44,7 @@ public final class WriteRunner {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql.jdbcSql())) {
             for (int i = 0; i < sql.parameters().size(); i++) {
-                ParamSpec spec = write.params().get(sql.parameters().get(i));
+                ParamSpec spec = write.param(sql.parameters().get(i));
                 Object value = params.get(spec.name());
                 if (value == null) {
                     spec.type().bindNull(statement, i + 1);

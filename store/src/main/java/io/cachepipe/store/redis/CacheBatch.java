@@ -154,7 +154,7 @@ public final class CacheBatch {
         Map<String, List<ScoredValue<byte[]>>> after = new LinkedHashMap<>();
         for (int i = 0; i < operations.size(); i++) {
             Operation operation = operations.get(i);
-            if (operation.registerAfter() != null && outcomes.get(i).applied()) {
+            if (operation.registerAfter() != null && operation.key() != null && outcomes.get(i).applied()) {
                 registration(after, operation.key(), operation.registerAfter());
             }
         }
