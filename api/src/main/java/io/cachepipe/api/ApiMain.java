@@ -1,16 +1,16 @@
 package io.cachepipe.api;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.store.postgres.DataSources;
-import io.cachepipe.store.postgres.ViewSchemaCheck;
 import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.postgres.ViewSchemaCheck;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,6 +1,5 @@
 package io.cachepipe.api;
 
-import io.cachepipe.api.http.ApiException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.core.view.ParamType;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;

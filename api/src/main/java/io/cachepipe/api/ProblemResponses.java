@@ -1,8 +1,8 @@
 package io.cachepipe.api;
 
-import io.cachepipe.api.http.ApiException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.core.render.UnrenderableValueException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;

@@ -1,9 +1,9 @@
 package io.cachepipe.api;
 
 import io.cachepipe.api.http.ApiException;
-import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.store.kafka.Watermarks;
+import io.cachepipe.store.redis.CacheStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

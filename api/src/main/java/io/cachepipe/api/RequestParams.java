@@ -1,7 +1,7 @@
 package io.cachepipe.api;
 
-import io.cachepipe.api.http.ApiException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.ParamType;
 import java.util.ArrayList;

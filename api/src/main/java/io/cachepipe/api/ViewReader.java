@@ -1,12 +1,12 @@
 package io.cachepipe.api;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.ReadResult;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.store.postgres.ViewLoader;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.ReadResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.cachepipe.api;
 
-import io.cachepipe.api.http.BearerToken;
 import io.cachepipe.api.http.ApiException;
+import io.cachepipe.api.http.BearerToken;
 import io.javalin.http.Context;
 
 /**

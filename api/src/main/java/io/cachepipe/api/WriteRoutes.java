@@ -1,9 +1,9 @@
 package io.cachepipe.api;
 
 import io.cachepipe.api.http.ApiException;
-import io.cachepipe.store.postgres.WriteRunner;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.WriteDefinition;
+import io.cachepipe.store.postgres.WriteRunner;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;

@@ -1,12 +1,9 @@
 package io.cachepipe.api;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
@@ -14,6 +11,9 @@ import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.testsupport.TestNamespace;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;

@@ -1,9 +1,9 @@
 package io.cachepipe.api;
 
-import io.cachepipe.api.http.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cachepipe.api.http.ApiException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

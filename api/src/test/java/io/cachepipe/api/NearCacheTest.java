@@ -2,12 +2,12 @@ package io.cachepipe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.store.redis.NearCacheMessages;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;
-import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.TestViews;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.store.redis.NearCacheMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.cachepipe.api;
 
-import io.cachepipe.api.http.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.core.change.Version;
 import java.lang.reflect.Proxy;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.cachepipe.api;
 
-import io.cachepipe.api.http.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachepipe.api.http.ApiException;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.ParamType;
 import java.math.BigDecimal;

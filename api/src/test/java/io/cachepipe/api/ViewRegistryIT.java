@@ -2,8 +2,6 @@ package io.cachepipe.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
@@ -13,6 +11,8 @@ import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
 import java.net.URI;

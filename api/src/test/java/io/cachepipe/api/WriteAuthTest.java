@@ -1,10 +1,10 @@
 package io.cachepipe.api;
 
-import io.cachepipe.api.http.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cachepipe.api.http.ApiException;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

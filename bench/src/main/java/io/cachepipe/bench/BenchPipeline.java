@@ -1,18 +1,18 @@
 package io.cachepipe.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.api.ApiServer;
 import io.cachepipe.cli.Pipeline;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.store.postgres.ConnectionPool;
+import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.testsupport.PipelineSettings;
 import io.cachepipe.testsupport.TestNamespace;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package io.cachepipe.bench;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
@@ -12,6 +10,8 @@ import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;

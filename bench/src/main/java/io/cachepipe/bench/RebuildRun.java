@@ -1,13 +1,13 @@
 package io.cachepipe.bench;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.ReadResult;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.ReadResult;
 import io.cachepipe.testsupport.PartProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

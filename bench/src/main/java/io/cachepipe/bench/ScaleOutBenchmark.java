@@ -1,7 +1,7 @@
 package io.cachepipe.bench;
 
-import io.cachepipe.ops.audit.AuditReport;
 import io.cachepipe.devstack.DevStack;
+import io.cachepipe.ops.audit.AuditReport;
 import io.cachepipe.testsupport.PartProcess;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

@@ -1,18 +1,18 @@
 package io.cachepipe.cdc;
 
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.cachepipe.store.postgres.ConnectionPool;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
-import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
-import io.cachepipe.core.change.TableName;
-import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.store.postgres.ConnectionPool;
+import io.cachepipe.store.postgres.DataSources;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.JsonByteArray;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package io.cachepipe.cdc;
 
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.Problems;
 import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.change.TableName;
 import java.time.Duration;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

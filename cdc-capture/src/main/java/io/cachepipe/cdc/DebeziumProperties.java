@@ -1,10 +1,10 @@
 package io.cachepipe.cdc;
 
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.KafkaConfig;
-import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.store.kafka.Topics;
-import io.cachepipe.core.change.TableName;
+import io.cachepipe.store.kafka.Watermarks;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

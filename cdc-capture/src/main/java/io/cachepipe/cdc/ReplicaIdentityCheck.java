@@ -1,7 +1,7 @@
 package io.cachepipe.cdc;
 
-import io.cachepipe.core.view.SourceMapping;
 import io.cachepipe.core.change.TableName;
+import io.cachepipe.core.view.SourceMapping;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import java.sql.Connection;

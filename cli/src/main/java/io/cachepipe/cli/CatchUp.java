@@ -1,11 +1,11 @@
 package io.cachepipe.cli;
 
-import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.Version;
-import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.store.kafka.ConsumerLag;
 import io.cachepipe.store.kafka.TopicAdmin;
+import io.cachepipe.store.kafka.Watermarks;
+import io.cachepipe.store.redis.CacheStore;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -2,13 +2,13 @@ package io.cachepipe.cli;
 
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.cdc.CdcConfig;
-import io.cachepipe.ops.audit.AuditConfig;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Setting;
 import io.cachepipe.invalidator.InvalidatorConfig;
+import io.cachepipe.ops.audit.AuditConfig;
 import io.cachepipe.warmer.WarmerConfig;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,14 +1,14 @@
 package io.cachepipe.cli;
 
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.store.postgres.ViewLoader;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.testsupport.Jdbc;
 import io.cachepipe.testsupport.PipelineSettings;
 import io.cachepipe.testsupport.TestNamespace;

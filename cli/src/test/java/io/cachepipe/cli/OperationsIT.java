@@ -4,14 +4,14 @@ import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.devstack.DevStack;
 import io.cachepipe.ops.rebuild.FillMode;
 import io.cachepipe.ops.rebuild.RebuildReport;
 import io.cachepipe.ops.rebuild.Rebuilder;
-import io.cachepipe.core.view.CacheKey;
-import io.cachepipe.devstack.DevStack;
+import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
 import io.micrometer.core.instrument.Counter;

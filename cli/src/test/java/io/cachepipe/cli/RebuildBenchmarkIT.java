@@ -2,19 +2,19 @@ package io.cachepipe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.RedisConfig;
-import io.cachepipe.ops.rebuild.Progress;
-import io.cachepipe.ops.rebuild.RebuildReport;
-import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.ops.rebuild.Progress;
+import io.cachepipe.ops.rebuild.RebuildReport;
+import io.cachepipe.ops.rebuild.Rebuilder;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
 import io.lettuce.core.RedisClient;

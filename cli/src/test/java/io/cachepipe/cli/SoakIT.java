@@ -3,11 +3,11 @@ package io.cachepipe.cli;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.ops.audit.AuditReport;
-import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.ManagedServer;
+import io.cachepipe.ops.audit.AuditReport;
+import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.testsupport.PartProcess;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;

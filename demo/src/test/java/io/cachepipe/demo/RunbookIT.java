@@ -1,19 +1,19 @@
 package io.cachepipe.demo;
 
-import io.cachepipe.cli.Cli;
-import io.cachepipe.cli.ExamplePipeline;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cachepipe.cli.Cli;
+import io.cachepipe.cli.ExamplePipeline;
 import io.cachepipe.cli.ops.AuditCommand;
-import io.cachepipe.store.redis.CacheLoss;
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.ReadResult;
-import io.cachepipe.store.postgres.ViewLoader;
-import io.cachepipe.store.redis.HotKeyStore;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.store.postgres.ViewLoader;
+import io.cachepipe.store.redis.CacheLoss;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.HotKeyStore;
+import io.cachepipe.store.redis.ReadResult;
 import io.cachepipe.testsupport.Jdbc;
 import io.cachepipe.testsupport.PipelineSettings;
 import io.cachepipe.testsupport.TestNamespace;

@@ -1,9 +1,9 @@
 package io.cachepipe.demo;
 
-import io.cachepipe.cli.CachepipeCommand;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cachepipe.cli.CachepipeCommand;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

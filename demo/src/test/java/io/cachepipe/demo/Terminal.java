@@ -1,7 +1,7 @@
 package io.cachepipe.demo;
 
-import io.cachepipe.cli.Cli;
 import io.cachepipe.cli.CachepipeCommand;
+import io.cachepipe.cli.Cli;
 import io.cachepipe.cli.ops.SettingsLookup;
 import java.nio.file.Path;
 import java.util.ArrayList;

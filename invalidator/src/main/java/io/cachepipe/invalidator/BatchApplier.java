@@ -1,13 +1,13 @@
 package io.cachepipe.invalidator;
 
+import io.cachepipe.core.change.ChangeEvent;
+import io.cachepipe.core.change.ChangeOp;
+import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.store.redis.CacheBatch;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisFailures;
-import io.cachepipe.core.change.ChangeEvent;
-import io.cachepipe.core.change.ChangeOp;
-import io.cachepipe.core.view.WarmRequest;
-import io.cachepipe.core.metrics.MetricNames;
-import io.cachepipe.core.view.CacheKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,6 +1,5 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.store.redis.CacheBatch;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;
@@ -8,6 +7,7 @@ import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.KeyGroup;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.store.redis.CacheBatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

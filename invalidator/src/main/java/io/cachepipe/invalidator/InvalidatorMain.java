@@ -1,18 +1,18 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
-import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
-import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.metrics.AdminServer;
 import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.store.postgres.ConnectionPool;
+import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;

@@ -1,9 +1,9 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.core.metrics.MetricNames;
-import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.change.Version;
+import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.store.redis.CacheStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.cachepipe.invalidator;
 
-import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.WarmRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

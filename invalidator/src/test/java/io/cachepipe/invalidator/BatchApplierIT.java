@@ -2,23 +2,23 @@ package io.cachepipe.invalidator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.ChangeOp;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.json.Json;
-import io.cachepipe.store.kafka.WarmRequestSerde;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.KeySpace;
-import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.devstack.DevStack;
+import io.cachepipe.store.kafka.WarmRequestSerde;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

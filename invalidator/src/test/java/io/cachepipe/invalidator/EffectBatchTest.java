@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.ChangeOp;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.KeySpace;
-import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import java.nio.charset.StandardCharsets;

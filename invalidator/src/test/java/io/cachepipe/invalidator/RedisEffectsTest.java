@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.ChangeOp;
-import io.cachepipe.core.change.Version;
 import io.cachepipe.core.change.TableName;
+import io.cachepipe.core.change.Version;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.json.Json;
+import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.store.kafka.WarmRequestSerde;
-import io.cachepipe.core.metrics.MetricNames;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.store.redis.CacheBatch;
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.core.view.WarmRequest;
-import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.core.view.WarmRequest;
+import io.cachepipe.store.postgres.BatchLoader;
+import io.cachepipe.store.redis.CacheBatch;
+import io.cachepipe.store.redis.CacheStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

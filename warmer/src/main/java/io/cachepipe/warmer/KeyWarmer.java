@@ -1,12 +1,12 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.postgres.ViewLoader;
-import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.core.view.WarmRequest;
+import io.cachepipe.store.postgres.ViewLoader;
+import io.cachepipe.store.redis.CacheStore;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;

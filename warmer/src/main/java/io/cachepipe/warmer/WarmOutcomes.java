@@ -1,7 +1,7 @@
 package io.cachepipe.warmer;
 
-import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.WarmRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;

@@ -1,13 +1,13 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.ops.ViewSelection;
-import io.cachepipe.ops.audit.AuditReport;
-import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
+import io.cachepipe.ops.ViewSelection;
+import io.cachepipe.ops.audit.AuditReport;
+import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.store.postgres.ViewLoader;
 import java.time.Clock;
 import java.time.Duration;

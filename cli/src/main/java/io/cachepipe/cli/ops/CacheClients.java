@@ -1,14 +1,14 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.store.postgres.ConnectionPool;
-import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
-import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
+import io.cachepipe.store.postgres.ConnectionPool;
+import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.RedisConnector;
 import org.jspecify.annotations.Nullable;
 
 /** The connections an operator command opens: Redis (through the one {@link CacheStore}) and, if asked, a small pool. */

@@ -1,12 +1,12 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.ops.flush.Flusher;
 import io.cachepipe.store.redis.ViewKeys;
-import io.cachepipe.core.view.ViewDefinition;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

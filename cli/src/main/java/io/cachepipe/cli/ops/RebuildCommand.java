@@ -1,11 +1,11 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
+import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.ops.rebuild.RebuildReport;
 import io.cachepipe.ops.rebuild.Rebuilder;
 import java.util.ArrayList;

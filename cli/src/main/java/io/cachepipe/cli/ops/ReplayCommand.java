@@ -1,20 +1,20 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.ops.ViewSelection;
-import io.cachepipe.store.redis.ReplayStatus;
-import io.cachepipe.ops.replay.OffsetReplay;
-import io.cachepipe.store.redis.RedisConnector;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.store.kafka.TopicAdmin;
-import io.cachepipe.store.kafka.Topics;
-import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.invalidator.InvalidatorConfig;
+import io.cachepipe.ops.ViewSelection;
+import io.cachepipe.ops.replay.OffsetReplay;
+import io.cachepipe.store.kafka.TopicAdmin;
+import io.cachepipe.store.kafka.Topics;
+import io.cachepipe.store.redis.RedisConnector;
+import io.cachepipe.store.redis.ReplayStatus;
 import io.cachepipe.warmer.WarmerConfig;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,17 +1,17 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.ops.ViewSelection;
-import io.cachepipe.ops.warm.WarmTargets;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.store.postgres.BatchLoader;
-import io.cachepipe.store.redis.HotKeyStore;
-import io.cachepipe.ops.warm.KeyWarming;
-import io.cachepipe.store.redis.ViewKeys;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.ops.ViewSelection;
+import io.cachepipe.ops.warm.KeyWarming;
+import io.cachepipe.ops.warm.WarmTargets;
+import io.cachepipe.store.postgres.BatchLoader;
+import io.cachepipe.store.redis.HotKeyStore;
+import io.cachepipe.store.redis.ViewKeys;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -1,12 +1,12 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.ops.ViewSelection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.ops.ViewSelection;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,12 @@
 package io.cachepipe.core.view;
 
-import io.cachepipe.core.change.TableName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.ChangeOp;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.json.Json;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.cachepipe.core.view;
 
-import io.cachepipe.core.change.TableName;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.ConfigException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

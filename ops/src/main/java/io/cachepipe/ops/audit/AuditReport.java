@@ -1,7 +1,7 @@
 package io.cachepipe.ops.audit;
 
-import io.cachepipe.store.redis.CacheLoss;
 import io.cachepipe.core.change.Version;
+import io.cachepipe.store.redis.CacheLoss;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

@@ -1,18 +1,18 @@
 package io.cachepipe.ops.audit;
 
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.ops.audit.AuditReport.Finding;
 import io.cachepipe.ops.audit.AuditReport.Kind;
 import io.cachepipe.ops.audit.AuditReport.ViewFindings;
+import io.cachepipe.store.kafka.Watermarks;
+import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.redis.CacheLoss;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.CacheStore.Registration;
 import io.cachepipe.store.redis.Inspection;
 import io.cachepipe.store.redis.ReadResult;
-import io.cachepipe.core.change.Version;
-import io.cachepipe.store.kafka.Watermarks;
-import io.cachepipe.store.postgres.ViewLoader;
-import io.cachepipe.core.view.CacheKey;
-import io.cachepipe.core.view.ViewDefinition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package io.cachepipe.ops.flush;
 
-import io.cachepipe.store.redis.ViewKeys;
-import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.ViewKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,18 +1,18 @@
 package io.cachepipe.ops.rebuild;
 
-import io.cachepipe.ops.ViewSelection;
+import io.cachepipe.core.change.TableName;
+import io.cachepipe.core.change.Version;
+import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.render.PlainRowView;
+import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.store.postgres.BatchLoader;
-import io.cachepipe.store.redis.OpsKeys;
 import io.cachepipe.store.redis.CacheBatch;
 import io.cachepipe.store.redis.CacheLoss;
 import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.OpsKeys;
 import io.cachepipe.store.redis.RebuildCheckpoint;
-import io.cachepipe.core.change.Version;
-import io.cachepipe.core.config.KafkaConfig;
-import io.cachepipe.core.change.TableName;
-import io.cachepipe.core.view.ViewCatalog;
-import io.cachepipe.core.view.ViewDefinition;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;

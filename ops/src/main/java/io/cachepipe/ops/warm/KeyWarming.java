@@ -1,10 +1,10 @@
 package io.cachepipe.ops.warm;
 
+import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.ReadResult;
-import io.cachepipe.core.view.CacheKey;
-import io.cachepipe.core.view.ViewDefinition;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,10 +2,10 @@ package io.cachepipe.ops.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cachepipe.core.change.Version;
 import io.cachepipe.ops.audit.AuditReport.Verdict;
 import io.cachepipe.ops.audit.AuditReport.ViewFindings;
 import io.cachepipe.store.redis.CacheLoss;
-import io.cachepipe.core.change.Version;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

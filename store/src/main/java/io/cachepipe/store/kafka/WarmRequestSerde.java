@@ -1,10 +1,10 @@
 package io.cachepipe.store.kafka;
 
-import io.cachepipe.core.view.WarmRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachepipe.core.change.Version;
+import io.cachepipe.core.view.WarmRequest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

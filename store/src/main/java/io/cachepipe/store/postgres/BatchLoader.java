@@ -2,8 +2,8 @@ package io.cachepipe.store.postgres;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.cachepipe.core.view.NamedSql;
 import io.cachepipe.core.render.RowJson;
+import io.cachepipe.core.view.NamedSql;
 import io.cachepipe.core.view.ParamType;
 import io.cachepipe.core.view.ViewDefinition;
 import java.io.ByteArrayOutputStream;

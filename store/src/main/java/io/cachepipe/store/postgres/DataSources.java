@@ -1,9 +1,9 @@
 package io.cachepipe.store.postgres;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cachepipe.core.config.PostgresConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 
 /** HikariCP pools configured the one way cachepipe needs them. */

@@ -1,9 +1,9 @@
 package io.cachepipe.store.postgres;
 
-import io.cachepipe.core.render.RowJson;
-import io.cachepipe.core.view.NamedSql;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.cachepipe.core.render.RowJson;
+import io.cachepipe.core.view.NamedSql;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.ViewDefinition;
 import java.io.ByteArrayOutputStream;

@@ -1,10 +1,10 @@
 package io.cachepipe.store.postgres;
 
-import io.cachepipe.core.view.NamedSql;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.ConfigException;
 import io.cachepipe.core.config.Problems;
+import io.cachepipe.core.view.NamedSql;
 import io.cachepipe.core.view.SourceMapping;
-import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import java.sql.Connection;

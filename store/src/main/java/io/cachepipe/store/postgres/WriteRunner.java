@@ -1,10 +1,10 @@
 package io.cachepipe.store.postgres;
 
-import io.cachepipe.core.render.RowJson;
-import io.cachepipe.core.view.NamedSql;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.cachepipe.core.change.Version;
+import io.cachepipe.core.render.RowJson;
+import io.cachepipe.core.view.NamedSql;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.WriteDefinition;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,5 @@
 package io.cachepipe.store.postgres;
 
-import io.cachepipe.core.render.RowJson;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachepipe.core.config.PostgresConfig;
