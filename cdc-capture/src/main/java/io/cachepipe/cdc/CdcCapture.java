@@ -80,7 +80,7 @@ public final class CdcCapture implements AutoCloseable {
         if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("cdc-capture can start once; it is " + state.get());
         }
-        pool = DataSources.pool(new PostgresConfig(postgres.jdbcUrl(), postgres.user(), postgres.password(), 3), "cdc");
+        pool = DataSources.pool(postgres.withPoolSize(3), "cdc", metrics);
         try (Connection connection = pool.getConnection()) {
             ReplicaIdentityCheck.run(connection, catalog, cdc.replicaIdentity());
         } catch (SQLException e) {

@@ -3,6 +3,7 @@ package io.cachepipe.api.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * plain words (the seeds' "performance summary with recommendations"). Each check that fails takes
  * off a fixed number of points and adds one recommendation; the weights say what matters most:
  * Redis down (40), database down (30), hit rate below target (up to 25), replication slot inactive
- * (20) or lagging (15, growing 10 more), dead letters waiting (10), a stage lagging (10 each).
+ * (20) or lagging (15, growing 10 more), dead letters waiting (10), a stage lagging (10 each), the
+ * PostgreSQL pool 80% in use or with threads waiting (5).
  */
 public final class CacheSummary {
     /** Reads per view and how many of them were answered from cache. */
@@ -60,6 +62,34 @@ public final class CacheSummary {
     }
 
     private record Finding(int points, String severity, String message) {
+    }
+
+    /** A pool this busy (in use over its size) leaves reads waiting for a connection under the next burst. */
+    static final double POOL_ALARM = 0.8;
+
+    /** This process's PostgreSQL pools now (one per process; the demo's single JVM has two), from HikariCP's gauges. */
+    private void pool(ObjectNode pool, List<Finding> findings) {
+        double size = sum("hikaricp.connections.max");
+        if (size <= 0) {
+            pool.put("known", false);
+            return;
+        }
+        double active = sum("hikaricp.connections.active");
+        double waiting = sum("hikaricp.connections.pending");
+        double utilisation = active / size;
+        pool.put("known", true).put("active", (long) active).put("idle", (long) sum("hikaricp.connections.idle"))
+                .put("size", (long) size).put("waiting", (long) waiting).put("utilisation", utilisation);
+        if (utilisation >= POOL_ALARM || waiting > 0) {
+            findings.add(new Finding(5, "warning", String.format(Locale.ROOT, "The PostgreSQL pool is %.0f%% in use (%d of %d "
+                    + "connections, %d threads waiting): reads wait for a connection before they reach the database. Raise "
+                    + "postgres.pool-size if the database has connections to spare (docs/scaling.md: the budget across "
+                    + "instances), or find what holds connections long (slow view SQL).", utilisation * 100,
+                    (long) active, (long) size, (long) waiting)));
+        }
+    }
+
+    private double sum(String gauge) {
+        return metrics.find(gauge).gauges().stream().mapToDouble(Gauge::value).filter(Double::isFinite).sum();
     }
 
     public ObjectNode render(ObjectMapper json) {
@@ -133,6 +163,8 @@ public final class CacheSummary {
             findings.add(new Finding(30, "critical", "PostgreSQL cannot be read (" + e.getMessage() + "): misses fail and "
                     + "nothing is re-warmed. Check the database and postgres.url."));
         }
+
+        pool(body.putObject("pool"), findings);
 
         ObjectNode pipeline = body.putObject("pipeline");
         if (pipelineReading == null) {

@@ -34,7 +34,8 @@ class CacheSummaryTest {
     private List<Slot> slots = List.of(new Slot("cachepipe", true, 10_240));
     private boolean databaseUp = true;
     private PipelineProbe.@Nullable Reading reading = new PipelineProbe.Reading(Map.of("invalidator", 0L, "warmer", 3L), 0, null);
-    private final CacheSummary summary = new CacheSummary(() -> views, () -> redisUp, slotsDataSource(), new SimpleMeterRegistry(),
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private final CacheSummary summary = new CacheSummary(() -> views, () -> redisUp, slotsDataSource(), metrics,
             TARGET_PERCENT, SLOT_ALARM_MB, pipeline());
 
     @Test
@@ -57,6 +58,35 @@ class CacheSummaryTest {
                 "warning: Overall hit rate 62% is below the target 80%").contains("cachepipe rebuild").contains("cachepipe warm --hot"));
         assertThat(recommendations(body)).anySatisfy(line -> assertThat(line).startsWith(
                 "warning: View category: hit rate 50% is below the target 80%").contains("cachepipe warm --views category --hot"));
+    }
+
+    @Test
+    void aPoolAt80PercentOrWithThreadsWaiting_takesOff5_andSaysWhatToDo() {
+        pool("cachepipe-api", 8, 4, 0);
+        JsonNode quiet = render();
+        assertThat(quiet.path("pool").path("utilisation").asDouble()).isEqualTo(0.5);
+        assertThat(quiet.path("healthScore").asInt()).isEqualTo(100);
+
+        pool("cachepipe-cdc", 2, 2, 1); // the demo's one JVM holds two pools: 6 of 10 in use, 1 waiting
+        JsonNode busy = render();
+        assertThat(busy.path("pool").path("size").asLong()).isEqualTo(10);
+        assertThat(busy.path("pool").path("waiting").asLong()).isEqualTo(1);
+        assertThat(busy.path("healthScore").asInt()).isEqualTo(95);
+        assertThat(recommendations(busy)).anySatisfy(line -> assertThat(line)
+                .startsWith("warning: The PostgreSQL pool is 60% in use (6 of 10 connections, 1 threads waiting)")
+                .contains("postgres.pool-size").contains("docs/scaling.md"));
+    }
+
+    @Test
+    void withoutPoolGauges_thePoolIsUnknown_notAlarmed() {
+        assertThat(render().path("pool").path("known").asBoolean()).isFalse();
+    }
+
+    private void pool(String name, int size, int active, int pending) {
+        io.micrometer.core.instrument.Gauge.builder("hikaricp.connections.max", () -> size).tag("pool", name).register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hikaricp.connections.active", () -> active).tag("pool", name).register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hikaricp.connections.pending", () -> pending).tag("pool", name).register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hikaricp.connections.idle", () -> size - active).tag("pool", name).register(metrics);
     }
 
     @Test

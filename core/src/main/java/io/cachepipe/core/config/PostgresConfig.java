@@ -1,9 +1,13 @@
 package io.cachepipe.core.config;
 
+import java.time.Duration;
 import java.util.List;
 
-/** How to reach PostgreSQL. The user must be allowed logical replication for cdc-capture. */
-public record PostgresConfig(String jdbcUrl, String user, String password, int poolSize) {
+/**
+ * How to reach PostgreSQL, and how each process pools its connections. The user must be allowed
+ * logical replication for cdc-capture.
+ */
+public record PostgresConfig(String jdbcUrl, String user, String password, int poolSize, Pool pool) {
     public static final Setting<String> URL = Setting.required("postgres.url", Parsers.nonBlank(),
             "JDBC URL of the database, e.g. jdbc:postgresql://localhost:5432/shop");
     public static final Setting<String> USER = Setting.optional("postgres.user", "postgres", Parsers.nonBlank(),
@@ -11,22 +15,69 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     public static final Setting<String> PASSWORD = Setting.optional("postgres.password", "", Parsers.text(),
             "database password").asSecret();
     public static final Setting<Integer> POOL_SIZE = Setting.optional("postgres.pool-size", "8", Parsers.integer(1, 500),
-            "connections in each process's pool (HikariCP)");
+            "connections in each process's pool at most (HikariCP); mind max_connections across instances (docs/scaling.md)");
+    public static final Setting<Integer> POOL_MIN_IDLE = Setting.optional("postgres.pool-min-idle", "2", Parsers.integer(0, 500),
+            "connections kept open while idle (at most postgres.pool-size)");
+    public static final Setting<Duration> POOL_CONNECTION_TIMEOUT = Setting.optional("postgres.pool-connection-timeout", "5s",
+            Parsers.duration(Duration.ofMillis(250), Duration.ofMinutes(5)),
+            "how long a read or load waits for a free connection before it fails");
+    public static final Setting<Duration> POOL_MAX_LIFETIME = Setting.optional("postgres.pool-max-lifetime", "30m",
+            Parsers.duration(Duration.ofSeconds(30), Duration.ofDays(1)),
+            "a connection is replaced after this long (shorter than any timeout of a proxy or the server in between)");
+    public static final Setting<Duration> POOL_KEEPALIVE = Setting.optional("postgres.pool-keepalive", "2m",
+            Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
+            "idle connections are tested this often, so a dead one is found before a read takes it (0: never)");
+    public static final Setting<Duration> POOL_LEAK_DETECTION = Setting.optional("postgres.pool-leak-detection", "0s",
+            Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
+            "log a stack trace when a connection is held longer than this (0: off; 2s or more when on)");
+
+    /**
+     * HikariCP's settings beside the size.
+     *
+     * @param keepalive     0 for never
+     * @param leakDetection 0 for off
+     */
+    public record Pool(int minIdle, Duration connectionTimeout, Duration maxLifetime, Duration keepalive, Duration leakDetection) {
+        /** The documented defaults. */
+        public static final Pool DEFAULTS = new Pool(2, Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2),
+                Duration.ZERO);
+    }
+
+    /** A connection with the pool's default settings. */
+    public PostgresConfig(String jdbcUrl, String user, String password, int poolSize) {
+        this(jdbcUrl, user, password, poolSize, Pool.DEFAULTS);
+    }
 
     public PostgresConfig {
         new Problems()
                 .check(jdbcUrl.startsWith("jdbc:postgresql://"),
                         "postgres.url = '" + Secrets.maskUrlPasswords(jdbcUrl) + "': expected a URL starting with jdbc:postgresql://")
+                .check(pool.minIdle() <= poolSize, "postgres.pool-min-idle = " + pool.minIdle() + " is more than postgres.pool-size = "
+                        + poolSize)
+                .check(pool.keepalive().isZero() || pool.keepalive().toSeconds() >= 30 && pool.keepalive().compareTo(pool.maxLifetime()) < 0,
+                        "postgres.pool-keepalive must be 0 (never) or from 30s (HikariCP's least) to below postgres.pool-max-lifetime")
+                .check(pool.leakDetection().isZero() || pool.leakDetection().toMillis() >= 2000,
+                        "postgres.pool-leak-detection must be 0 (off) or at least 2s (HikariCP ignores shorter)")
                 .throwIfAny();
     }
 
     public static PostgresConfig read(Settings settings) {
-        Settings.Values values = settings.require(URL, USER, PASSWORD, POOL_SIZE);
-        return new PostgresConfig(values.get(URL), values.get(USER), values.get(PASSWORD), values.get(POOL_SIZE));
+        Settings.Values values = settings.require(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE, POOL_CONNECTION_TIMEOUT,
+                POOL_MAX_LIFETIME, POOL_KEEPALIVE, POOL_LEAK_DETECTION);
+        return new PostgresConfig(values.get(URL), values.get(USER), values.get(PASSWORD), values.get(POOL_SIZE),
+                new Pool(values.get(POOL_MIN_IDLE), values.get(POOL_CONNECTION_TIMEOUT), values.get(POOL_MAX_LIFETIME),
+                        values.get(POOL_KEEPALIVE), values.get(POOL_LEAK_DETECTION)));
     }
 
     public static List<Setting<?>> settings() {
-        return List.of(URL, USER, PASSWORD, POOL_SIZE);
+        return List.of(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE, POOL_CONNECTION_TIMEOUT, POOL_MAX_LIFETIME, POOL_KEEPALIVE,
+                POOL_LEAK_DETECTION);
+    }
+
+    /** The same connection and pool settings with another pool size (at least the minimum idle). */
+    public PostgresConfig withPoolSize(int size) {
+        return new PostgresConfig(jdbcUrl, user, password, size,
+                new Pool(Math.min(pool.minIdle(), size), pool.connectionTimeout(), pool.maxLifetime(), pool.keepalive(), pool.leakDetection()));
     }
 
     /** Host part of the URL, for Debezium, which wants host, port and database separately. */
@@ -43,7 +94,7 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     @Override
     public String toString() {
         return "PostgresConfig[jdbcUrl=" + safeUrl() + ", user=" + user + ", password=" + PASSWORD.mask(password)
-                + ", poolSize=" + poolSize + "]";
+                + ", poolSize=" + poolSize + ", pool=" + pool + "]";
     }
 
     /** The pieces of a {@code jdbc:postgresql://host:port/database?params} URL. */

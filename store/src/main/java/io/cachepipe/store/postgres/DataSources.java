@@ -32,8 +32,11 @@ public final class DataSources {
         hikari.setUsername(config.user());
         hikari.setPassword(config.password());
         hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
-        hikari.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+        hikari.setMinimumIdle(Math.min(config.pool().minIdle(), config.poolSize()));
+        hikari.setConnectionTimeout(config.pool().connectionTimeout().toMillis());
+        hikari.setMaxLifetime(config.pool().maxLifetime().toMillis());
+        hikari.setKeepaliveTime(config.pool().keepalive().toMillis());
+        hikari.setLeakDetectionThreshold(config.pool().leakDetection().toMillis());
         hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());
         hikari.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
         hikari.addDataSourceProperty("ApplicationName", "cachepipe-" + name);

@@ -1,0 +1,52 @@
+package io.cachepipe.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The pool's settings: documented defaults, and every inconsistency reported at once. */
+class PostgresConfigTest {
+    private static final String URL = "jdbc:postgresql://db:5432/shop";
+
+    @Test
+    void defaults_areTheDocumentedOnes() {
+        PostgresConfig config = PostgresConfig.read(Settings.of(Map.of("postgres.url", URL)));
+
+        assertThat(config.poolSize()).isEqualTo(8);
+        assertThat(config.pool()).isEqualTo(PostgresConfig.Pool.DEFAULTS);
+        assertThat(config.pool().keepalive()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void poolSettingsAreRead() {
+        PostgresConfig config = PostgresConfig.read(Settings.of(Map.of("postgres.url", URL, "postgres.pool-size", "20",
+                "postgres.pool-min-idle", "5", "postgres.pool-connection-timeout", "2s", "postgres.pool-max-lifetime", "10m",
+                "postgres.pool-keepalive", "0s", "postgres.pool-leak-detection", "30s")));
+
+        assertThat(config.pool()).isEqualTo(new PostgresConfig.Pool(5, Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ZERO,
+                Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void inconsistentPoolSettings_areAllReportedInOneMessage() {
+        assertThatThrownBy(() -> PostgresConfig.read(Settings.of(Map.of("postgres.url", URL, "postgres.pool-size", "4",
+                "postgres.pool-min-idle", "6", "postgres.pool-keepalive", "10s", "postgres.pool-leak-detection", "1s"))))
+                .hasMessageContaining("postgres.pool-min-idle = 6 is more than postgres.pool-size = 4")
+                .hasMessageContaining("postgres.pool-keepalive must be 0 (never) or from 30s")
+                .hasMessageContaining("postgres.pool-leak-detection must be 0 (off) or at least 2s");
+    }
+
+    @Test
+    void aSmallerPoolKeepsTheOtherSettings() {
+        PostgresConfig config = PostgresConfig.read(Settings.of(Map.of("postgres.url", URL, "postgres.pool-min-idle", "4",
+                "postgres.pool-max-lifetime", "5m")));
+
+        PostgresConfig small = config.withPoolSize(3);
+        assertThat(small.poolSize()).isEqualTo(3);
+        assertThat(small.pool().minIdle()).isEqualTo(3);
+        assertThat(small.pool().maxLifetime()).isEqualTo(Duration.ofMinutes(5));
+    }
+}
