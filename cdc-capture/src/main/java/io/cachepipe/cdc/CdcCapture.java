@@ -4,6 +4,7 @@ import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.store.kafka.KafkaClients;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.postgres.ConnectionPool;
@@ -153,8 +154,7 @@ public final class CdcCapture implements AutoCloseable {
     }
 
     private Properties producerProperties() {
-        var props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        var props = KafkaClients.properties(kafka);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, kafka.topicPrefix() + "-cdc");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

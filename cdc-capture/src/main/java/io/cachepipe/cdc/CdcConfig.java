@@ -7,6 +7,8 @@ import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,10 +24,26 @@ import org.jspecify.annotations.Nullable;
  * @param offsetFlush       how often the captured position is saved and confirmed to the slot; a crash
  *                          re-sends at most this much (duplicates are harmless, losses impossible)
  * @param batching          how changes are grouped on their way to Kafka
+ * @param debezium          {@code cdc.debezium.*}: Debezium connector properties passed to the engine as given
+ *                          (signal tables, snapshot fetch size, ...), after cachepipe's own
  */
 public record CdcConfig(String slot, String publication, Duration pollInterval, Duration heartbeatInterval,
                         @Nullable TableName heartbeatTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity,
-                        Batching batching, int adminPort) {
+                        Batching batching, int adminPort, Map<String, String> debezium) {
+    /** Prefix of the Debezium connector properties handed on: {@code cdc.debezium.snapshot.fetch.size=20000}. */
+    public static final String DEBEZIUM_PROPERTIES = "cdc.debezium.";
+    /** What the pipeline depends on: changing one of these would break capture, not tune it. */
+    static final Set<String> OWNED = Set.of("name", "connector.class", "topic.prefix", "offset.storage", "offset.storage.topic",
+            "plugin.name", "slot.name", "publication.name", "table.include.list", "converter.schemas.enable",
+            "decimal.handling.mode", "tombstones.on.delete", "message.prefix.include.list", "bootstrap.servers");
+
+    /** Settings without Debezium properties of their own. */
+    public CdcConfig(String slot, String publication, Duration pollInterval, Duration heartbeatInterval,
+                     @Nullable TableName heartbeatTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity,
+                     Batching batching, int adminPort) {
+        this(slot, publication, pollInterval, heartbeatInterval, heartbeatTable, offsetFlush, snapshot, replicaIdentity, batching,
+                adminPort, Map.of());
+    }
 
     /**
      * How changes travel in batches. Debezium hands over what arrived within {@code pollInterval}, at most
@@ -100,13 +118,16 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]*");
 
     public CdcConfig {
-        new Problems()
+        debezium = Map.copyOf(debezium);
+        var problems = new Problems()
                 .check(NAME.matcher(slot).matches(), "cdc.slot = '" + slot + "': PostgreSQL slot names are lowercase letters, digits and '_'")
                 .check(NAME.matcher(publication).matches(), "cdc.publication = '" + publication + "': use lowercase letters, digits and '_'")
                 .check(heartbeatTable == null || NAME.matcher(heartbeatTable.schema()).matches() && NAME.matcher(heartbeatTable.table()).matches(),
                         "cdc.heartbeat-table = '" + heartbeatTable + "': use schema.table in lowercase letters, digits and '_', or leave it "
-                                + "empty for no heartbeat writes")
-                .throwIfAny();
+                                + "empty for no heartbeat writes");
+        debezium.keySet().stream().filter(OWNED::contains).sorted().forEach(key -> problems.add(DEBEZIUM_PROPERTIES + key
+                + " is set by cachepipe (the pipeline depends on it); see docs/configuration.md for the settings that choose it"));
+        problems.throwIfAny();
     }
 
     public static CdcConfig read(Settings settings) {
@@ -115,7 +136,7 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
                 REPLICA_IDENTITY, MAX_BATCH_SIZE, MAX_QUEUE_SIZE, PRODUCER_LINGER, PRODUCER_BATCH_BYTES, COMPRESSION, ADMIN_PORT);
         return new CdcConfig(values.get(SLOT), values.get(PUBLICATION), values.get(POLL_INTERVAL),
                 values.get(HEARTBEAT_INTERVAL), heartbeatTable, values.get(OFFSET_FLUSH), values.get(SNAPSHOT),
-                values.get(REPLICA_IDENTITY), batching(values), values.get(ADMIN_PORT));
+                values.get(REPLICA_IDENTITY), batching(values), values.get(ADMIN_PORT), settings.prefixed(DEBEZIUM_PROPERTIES));
     }
 
     private static Batching batching(Settings.Values values) {

@@ -3,12 +3,16 @@ package io.cachepipe.cdc;
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.config.Secrets;
+import io.cachepipe.store.kafka.KafkaClients;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.Watermarks;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 
@@ -23,9 +27,9 @@ final class DebeziumProperties {
             // in the include list so that the filtered publication carries the heartbeat writes
             tables.add(cdc.heartbeatTable());
         }
-        var database = postgres.parts();
         var topics = new Topics(kafka.topicPrefix());
-        var props = new Properties();
+        // Kafka's client settings (kafka.properties.*) at the top level reach the clients of Debezium's offset store.
+        var props = KafkaClients.properties(kafka);
         props.setProperty("name", "cachepipe-cdc-" + kafka.topicPrefix());
         props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         props.setProperty("topic.prefix", kafka.topicPrefix());
@@ -37,11 +41,8 @@ final class DebeziumProperties {
         props.setProperty("offset.storage.replication.factor", Short.toString(kafka.replicationFactor()));
         props.setProperty("offset.flush.interval.ms", Long.toString(cdc.offsetFlush().toMillis()));
         props.setProperty("offset.flush.timeout.ms", "10000");
-        props.setProperty("bootstrap.servers", kafka.bootstrapServers());
 
-        props.setProperty("database.hostname", database.host());
-        props.setProperty("database.port", Integer.toString(database.port()));
-        props.setProperty("database.dbname", database.database());
+        database(postgres.jdbcUrl()).forEach(props::setProperty);
         props.setProperty("database.user", postgres.user());
         props.setProperty("database.password", postgres.password());
 
@@ -73,7 +74,38 @@ final class DebeziumProperties {
         props.setProperty("tombstones.on.delete", "true");
         props.setProperty("skipped.operations", "none");
         props.setProperty("errors.max.retries", "-1");
+
+        // The operator's own connector properties (cdc.debezium.*) last: CdcConfig refused the ones cachepipe depends on.
+        cdc.debezium().forEach(props::setProperty);
         return props;
+    }
+
+    /**
+     * Debezium's database.* properties from the JDBC URL, parsed by the PostgreSQL driver itself: host,
+     * port and database, and every URL parameter (sslmode, sslrootcert, sslcert, sslkey, ...), which
+     * Debezium hands to its own JDBC connections and applies to its replication connection.
+     */
+    static Map<String, String> database(String jdbcUrl) {
+        Properties parsed = org.postgresql.Driver.parseURL(jdbcUrl, new Properties());
+        if (parsed == null) {
+            throw new IllegalArgumentException("postgres.url is not a PostgreSQL JDBC URL the driver accepts: "
+                    + Secrets.maskUrlPasswords(jdbcUrl));
+        }
+        String hosts = parsed.getProperty("PGHOST", "localhost");
+        if (hosts.contains(",")) {
+            throw new IllegalArgumentException("postgres.url names several hosts (" + hosts + "): cdc-capture reads the "
+                    + "replication slot of one server, the primary; give its address (the API and warmer may use the list)");
+        }
+        Map<String, String> database = new LinkedHashMap<>();
+        database.put("database.hostname", hosts);
+        database.put("database.port", parsed.getProperty("PGPORT", "5432"));
+        database.put("database.dbname", parsed.getProperty("PGDBNAME", ""));
+        for (String name : parsed.stringPropertyNames()) {
+            if (!name.startsWith("PG") && !name.equals("user") && !name.equals("password")) {
+                database.put("database." + name, parsed.getProperty(name));
+            }
+        }
+        return database;
     }
 
     /** Debezium's include list is a list of regular expressions: escape what identifiers may contain. */

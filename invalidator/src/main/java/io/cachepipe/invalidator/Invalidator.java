@@ -6,6 +6,7 @@ import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.store.kafka.KafkaClients;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.WarmRequestSerde;
@@ -162,9 +163,8 @@ public final class Invalidator implements AutoCloseable {
     }
 
     private Properties properties() {
-        var props = new Properties();
+        var props = KafkaClients.properties(kafka);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
@@ -184,8 +184,7 @@ public final class Invalidator implements AutoCloseable {
 
     /** Warm requests and dead letters: sent by the applier, not through the topology (see {@link InvalidationTopology}). */
     private Properties producerProperties() {
-        var props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        var props = KafkaClients.properties(kafka);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-effects");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -5,6 +5,7 @@ import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.WarmRequest;
+import io.cachepipe.store.kafka.KafkaClients;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.WarmRequestSerde;
@@ -188,8 +189,7 @@ public final class Warmer implements AutoCloseable {
     }
 
     private Properties properties() {
-        var props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        var props = KafkaClients.properties(kafka);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

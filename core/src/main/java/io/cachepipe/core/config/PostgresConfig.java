@@ -80,11 +80,6 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
                 new Pool(Math.min(pool.minIdle(), size), pool.connectionTimeout(), pool.maxLifetime(), pool.keepalive(), pool.leakDetection()));
     }
 
-    /** Host part of the URL, for Debezium, which wants host, port and database separately. */
-    public JdbcUrlParts parts() {
-        return JdbcUrlParts.parse(jdbcUrl);
-    }
-
     /** The URL fit for a log line or an error message: a {@code password=} parameter masked. */
     public String safeUrl() {
         return Secrets.maskUrlPasswords(jdbcUrl);
@@ -95,15 +90,5 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     public String toString() {
         return "PostgresConfig[jdbcUrl=" + safeUrl() + ", user=" + user + ", password=" + PASSWORD.mask(password)
                 + ", poolSize=" + poolSize + ", pool=" + pool + "]";
-    }
-
-    /** The pieces of a {@code jdbc:postgresql://host:port/database?params} URL. */
-    public record JdbcUrlParts(String host, int port, String database) {
-        static JdbcUrlParts parse(String jdbcUrl) {
-            var uri = java.net.URI.create(jdbcUrl.substring("jdbc:".length()));
-            String path = uri.getPath() == null ? "" : uri.getPath();
-            return new JdbcUrlParts(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(),
-                    path.startsWith("/") ? path.substring(1) : path);
-        }
     }
 }

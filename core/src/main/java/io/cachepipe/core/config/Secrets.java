@@ -26,6 +26,13 @@ public final class Secrets {
     private Secrets() {
     }
 
+    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|jaas|token|credential).*");
+
+    /** Whether a client setting's name says its value is secret ({@code sasl.jaas.config}, {@code ssl.key.password}). */
+    public static boolean isSecretName(String name) {
+        return SECRET_NAME.matcher(name).matches();
+    }
+
     /** The text with every URL password in it masked; text without one is returned unchanged. */
     public static String maskUrlPasswords(String text) {
         Matcher userInfo = USER_INFO.matcher(text);

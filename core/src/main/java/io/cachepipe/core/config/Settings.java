@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one reader of raw configuration text. Looks a {@link Setting} up in, from strongest to
  * weakest: explicit overrides, system properties ({@code cachepipe.<key>}), environment variables,
- * the optional settings file (YAML, nested maps flattened to dotted keys), then the default.
+ * the content of the file an environment variable {@code <VAR>_FILE} names (as Docker and Kubernetes
+ * mount secrets: {@code CACHEPIPE_POSTGRES_PASSWORD_FILE=/run/secrets/pg}), the optional settings file
+ * (YAML, nested maps flattened to dotted keys), then the default. Client settings handed on whole
+ * ({@code kafka.properties.*}, {@code cdc.debezium.*}) are read with {@link #prefixed}.
  *
  * <p>Every problem is recorded rather than thrown, so that {@link #validate()} reports all of them in
  * one {@link ConfigException}. Beyond this class configuration is typed records; no other code
@@ -68,7 +71,8 @@ public final class Settings {
 
     /** Whether these sources set this setting themselves (a system property or an environment variable). */
     public static boolean setsItself(Setting<?> setting, Properties systemProperties, Map<String, String> environment) {
-        return systemProperties.getProperty("cachepipe." + setting.key()) != null || environment.containsKey(setting.env());
+        return systemProperties.getProperty("cachepipe." + setting.key()) != null || environment.containsKey(setting.env())
+                || environment.containsKey(setting.env() + FILE_SUFFIX);
     }
 
     /** Settings from explicit values only: for tests and for the in-process demo. */
@@ -97,7 +101,9 @@ public final class Settings {
     public <T> @Nullable T get(Setting<T> setting) {
         String text = raw(setting);
         if (text == null) {
-            problems.add(setting.key() + " is required: set " + setting.env() + " (" + setting.description() + ")");
+            if (!environment.containsKey(setting.env() + FILE_SUFFIX)) { // an unreadable file was reported already
+                problems.add(setting.key() + " is required: set " + setting.env() + " (" + setting.description() + ")");
+            }
             return null;
         }
         resolved.put(setting.key(), setting.mask(text));
@@ -164,10 +170,76 @@ public final class Settings {
     public @Nullable String raw(Setting<?> setting) {
         String value = overrides.get(setting.key());
         if (value == null) value = systemProperties.getProperty("cachepipe." + setting.key());
-        if (value == null) value = environment.get(setting.env());
+        if (value == null) value = fromEnvironment(setting.key(), setting.env());
         if (value == null) value = file.get(setting.key());
         if (value == null) value = setting.defaultValue();
         return value;
+    }
+
+    /** Names the file that holds a variable's value: {@code CACHEPIPE_POSTGRES_PASSWORD_FILE}. */
+    public static final String FILE_SUFFIX = "_FILE";
+
+    /**
+     * The variable's value, or the content of the file {@code <VAR>_FILE} names (one trailing newline
+     * dropped). Both set, or a file that cannot be read, is a recorded problem.
+     */
+    private @Nullable String fromEnvironment(String key, String env) {
+        String value = environment.get(env);
+        String path = environment.get(env + FILE_SUFFIX);
+        if (path == null) {
+            return value;
+        }
+        if (value != null) {
+            problems.add(key + ": both " + env + " and " + env + FILE_SUFFIX + " are set; set one");
+            return value;
+        }
+        try {
+            String content = Files.readString(Path.of(path));
+            return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+                    : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+        } catch (IOException | RuntimeException e) {
+            problems.add(key + ": " + env + FILE_SUFFIX + " = " + path + " cannot be read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Every setting under {@code prefix} (such as {@code kafka.properties.}), keyed by the rest of its name,
+     * from every source a {@link Setting} is read from, strongest first. From the environment a name is
+     * the variable's rest in lower case with {@code _} for {@code .}: {@code CACHEPIPE_KAFKA_PROPERTIES_SECURITY_PROTOCOL}
+     * is {@code security.protocol}; a {@code _FILE} variable gives its file's content. Values whose name
+     * says they are secret (password, secret, jaas, token, credentials) are masked in {@link #resolved}.
+     */
+    public Map<String, String> prefixed(String prefix) {
+        Map<String, String> values = new LinkedHashMap<>();
+        file.forEach((key, value) -> {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                values.put(key.substring(prefix.length()), value);
+            }
+        });
+        String envPrefix = Setting.envName(prefix);
+        environment.keySet().stream().filter(env -> env.startsWith(envPrefix) && env.length() > envPrefix.length()).sorted()
+                .forEach(env -> {
+                    String name = env.substring(envPrefix.length());
+                    boolean fromFile = name.endsWith(FILE_SUFFIX) && name.length() > FILE_SUFFIX.length();
+                    String base = fromFile ? name.substring(0, name.length() - FILE_SUFFIX.length()) : name;
+                    String key = base.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                    String value = fromEnvironment(prefix + key, envPrefix + base);
+                    if (value != null) {
+                        values.put(key, value);
+                    }
+                });
+        String propertyPrefix = "cachepipe." + prefix;
+        systemProperties.stringPropertyNames().stream().filter(name -> name.startsWith(propertyPrefix)
+                && name.length() > propertyPrefix.length()).forEach(name ->
+                values.put(name.substring(propertyPrefix.length()), systemProperties.getProperty(name)));
+        overrides.forEach((key, value) -> {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                values.put(key.substring(prefix.length()), value);
+            }
+        });
+        values.forEach((key, value) -> resolved.put(prefix + key, Secrets.isSecretName(key) ? Secrets.MASK : Secrets.maskUrlPasswords(value)));
+        return values;
     }
 
     /**
@@ -245,6 +317,7 @@ public final class Settings {
         if (overrides.containsKey(setting.key())) return "explicit value";
         if (systemProperties.getProperty("cachepipe." + setting.key()) != null) return "system property cachepipe." + setting.key();
         if (environment.containsKey(setting.env())) return "environment " + setting.env();
+        if (environment.containsKey(setting.env() + FILE_SUFFIX)) return "the file " + setting.env() + FILE_SUFFIX + " names";
         if (file.containsKey(setting.key())) return "file " + fileName;
         return "default";
     }

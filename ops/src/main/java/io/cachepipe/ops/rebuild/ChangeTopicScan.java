@@ -2,6 +2,7 @@ package io.cachepipe.ops.rebuild;
 
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.store.kafka.KafkaClients;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.store.redis.RebuildCheckpoint;
@@ -141,8 +142,7 @@ final class ChangeTopicScan implements AutoCloseable {
     }
 
     private static Properties consumerProps(KafkaConfig kafka) {
-        var props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        var props = KafkaClients.properties(kafka);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.topicPrefix() + "-rebuild");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

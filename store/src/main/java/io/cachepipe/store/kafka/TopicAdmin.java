@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,8 +44,7 @@ public final class TopicAdmin {
     }
 
     public static Admin admin(KafkaConfig kafka) {
-        var props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        var props = KafkaClients.properties(kafka);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, kafka.topicPrefix() + "-admin");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         return Admin.create(props);

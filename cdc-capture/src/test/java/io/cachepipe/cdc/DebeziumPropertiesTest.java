@@ -1,0 +1,64 @@
+package io.cachepipe.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cachepipe.core.change.TableName;
+import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.config.PostgresConfig;
+import io.cachepipe.core.config.Settings;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** What the engine is given: the database as the PostgreSQL driver reads the URL, Kafka's client settings, the operator's properties. */
+class DebeziumPropertiesTest {
+    private static final List<TableName> TABLES = List.of(new TableName("public", "products"));
+
+    @Test
+    void theUrlsParameters_tlsIncluded_reachDebezium_asTheDriverParsesThem() {
+        Properties props = properties("jdbc:postgresql://db.example:6432/shop?sslmode=verify-full&sslrootcert=/etc/ca.pem"
+                + "&ApplicationName=cachepipe", Map.of());
+
+        assertThat(props).containsEntry("database.hostname", "db.example").containsEntry("database.port", "6432")
+                .containsEntry("database.dbname", "shop").containsEntry("database.sslmode", "verify-full")
+                .containsEntry("database.sslrootcert", "/etc/ca.pem").containsEntry("database.ApplicationName", "cachepipe");
+    }
+
+    @Test
+    void aUrlOfSeveralHosts_isRefused_namingThem() {
+        assertThatThrownBy(() -> properties("jdbc:postgresql://a:5432,b:5432/shop?targetServerType=primary", Map.of()))
+                .hasMessageContaining("postgres.url names several hosts (a,b)");
+    }
+
+    @Test
+    void kafkasClientSettings_andTheOperatorsConnectorProperties_areGiven() {
+        Properties props = properties("jdbc:postgresql://db/shop", Map.of("kafka.properties.security.protocol", "SSL",
+                "cdc.debezium.snapshot.fetch.size", "20000", "cdc.debezium.signal.data.collection", "public.cachepipe_signal"));
+
+        assertThat(props).containsEntry("security.protocol", "SSL").containsEntry("bootstrap.servers", "k:9092")
+                .containsEntry("snapshot.fetch.size", "20000").containsEntry("signal.data.collection", "public.cachepipe_signal")
+                .containsEntry("topic.prefix", "cachepipe");
+    }
+
+    @Test
+    void connectorPropertiesThePipelineDependsOn_areRefused() {
+        Settings settings = Settings.of(Map.of("cdc.debezium.topic.prefix", "x", "cdc.debezium.slot.name", "y"));
+        settings.read(CdcConfig::read);
+
+        assertThatThrownBy(settings::validate).hasMessageContaining("cdc.debezium.slot.name is set by cachepipe")
+                .hasMessageContaining("cdc.debezium.topic.prefix is set by cachepipe");
+    }
+
+    private static Properties properties(String url, Map<String, String> more) {
+        var values = new java.util.HashMap<>(Map.of("postgres.url", url, "kafka.bootstrap", "k:9092"));
+        values.putAll(more);
+        Settings settings = Settings.of(values);
+        var postgres = settings.section(PostgresConfig::read);
+        var kafka = settings.section(KafkaConfig::read);
+        var cdc = settings.section(CdcConfig::read);
+        settings.validate();
+        return DebeziumProperties.of(postgres.get(), kafka.get(), cdc.get(), TABLES);
+    }
+}
