@@ -17,7 +17,7 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     public static final Setting<Integer> POOL_SIZE = Setting.optional("postgres.pool-size", "8", Parsers.integer(1, 500),
             "connections in each process's pool at most (HikariCP); mind max_connections across instances (docs/scaling.md)");
     public static final Setting<Integer> POOL_MIN_IDLE = Setting.optional("postgres.pool-min-idle", "2", Parsers.integer(0, 500),
-            "connections kept open while idle (at most postgres.pool-size)");
+            "connections kept open while idle (a pool smaller than this keeps all of its connections)");
     public static final Setting<Duration> POOL_CONNECTION_TIMEOUT = Setting.optional("postgres.pool-connection-timeout", "5s",
             Parsers.duration(Duration.ofMillis(250), Duration.ofMinutes(5)),
             "how long a read or load waits for a free connection before it fails");
@@ -52,8 +52,6 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
         new Problems()
                 .check(jdbcUrl.startsWith("jdbc:postgresql://"),
                         "postgres.url = '" + Secrets.maskUrlPasswords(jdbcUrl) + "': expected a URL starting with jdbc:postgresql://")
-                .check(pool.minIdle() <= poolSize, "postgres.pool-min-idle = " + pool.minIdle() + " is more than postgres.pool-size = "
-                        + poolSize)
                 .check(pool.keepalive().isZero() || pool.keepalive().toSeconds() >= 30 && pool.keepalive().compareTo(pool.maxLifetime()) < 0,
                         "postgres.pool-keepalive must be 0 (never) or from 30s (HikariCP's least) to below postgres.pool-max-lifetime")
                 .check(pool.leakDetection().isZero() || pool.leakDetection().toMillis() >= 2000,
@@ -74,10 +72,9 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
                 POOL_LEAK_DETECTION);
     }
 
-    /** The same connection and pool settings with another pool size (at least the minimum idle). */
+    /** The same connection and pool settings with another pool size. */
     public PostgresConfig withPoolSize(int size) {
-        return new PostgresConfig(jdbcUrl, user, password, size,
-                new Pool(Math.min(pool.minIdle(), size), pool.connectionTimeout(), pool.maxLifetime(), pool.keepalive(), pool.leakDetection()));
+        return new PostgresConfig(jdbcUrl, user, password, size, pool);
     }
 
     /** The URL fit for a log line or an error message: a {@code password=} parameter masked. */

@@ -33,10 +33,15 @@ class PostgresConfigTest {
     @Test
     void inconsistentPoolSettings_areAllReportedInOneMessage() {
         assertThatThrownBy(() -> PostgresConfig.read(Settings.of(Map.of("postgres.url", URL, "postgres.pool-size", "4",
-                "postgres.pool-min-idle", "6", "postgres.pool-keepalive", "10s", "postgres.pool-leak-detection", "1s"))))
-                .hasMessageContaining("postgres.pool-min-idle = 6 is more than postgres.pool-size = 4")
+                "postgres.pool-keepalive", "10s", "postgres.pool-leak-detection", "1s"))))
                 .hasMessageContaining("postgres.pool-keepalive must be 0 (never) or from 30s")
                 .hasMessageContaining("postgres.pool-leak-detection must be 0 (off) or at least 2s");
+    }
+
+    @Test
+    void aPoolSmallerThanTheMinimumIdle_isAllowed_itKeepsAllItsConnections() {
+        assertThat(PostgresConfig.read(Settings.of(Map.of("postgres.url", URL, "postgres.pool-size", "1"))).poolSize()).isEqualTo(1);
+        assertThat(new PostgresConfig(URL, "u", "p", 1).pool().minIdle()).isEqualTo(2);
     }
 
     @Test
@@ -46,7 +51,7 @@ class PostgresConfigTest {
 
         PostgresConfig small = config.withPoolSize(3);
         assertThat(small.poolSize()).isEqualTo(3);
-        assertThat(small.pool().minIdle()).isEqualTo(3);
+        assertThat(small.pool().minIdle()).isEqualTo(4);
         assertThat(small.pool().maxLifetime()).isEqualTo(Duration.ofMinutes(5));
     }
 }
