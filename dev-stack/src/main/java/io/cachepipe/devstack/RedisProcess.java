@@ -40,6 +40,33 @@ final class RedisProcess {
                 "--dir", workDir.toString(),
                 "--pidfile", workDir.resolve(PID_FILE).toString()));
         command.addAll(extraArguments);
+        return launch(workDir, port, command);
+    }
+
+    /**
+     * The same binary as a Sentinel ({@code redis-server sentinel.conf --sentinel}) watching the master
+     * on {@code masterPort} as {@code masterName}, alone in deciding (quorum 1), quick to notice a dead
+     * master (2 s). Sentinel rewrites its file, so it is written fresh on every start.
+     */
+    static RedisProcess startSentinel(Path binary, Path workDir, int port, int masterPort, String masterName) throws IOException {
+        Files.createDirectories(workDir);
+        StaleProcess.stopIfRunning(workDir.resolve(PID_FILE), binary.getFileName().toString());
+        Path config = workDir.resolve("sentinel.conf");
+        Files.writeString(config, String.join("\n",
+                "port " + port,
+                "bind " + Ports.LOOPBACK,
+                "daemonize no",
+                "dir " + workDir,
+                "pidfile " + workDir.resolve(PID_FILE),
+                "sentinel monitor " + masterName + " " + Ports.LOOPBACK + " " + masterPort + " 1",
+                "sentinel down-after-milliseconds " + masterName + " 2000",
+                "sentinel failover-timeout " + masterName + " 10000",
+                "sentinel parallel-syncs " + masterName + " 1",
+                ""));
+        return launch(workDir, port, List.of(binary.toString(), config.toString(), "--sentinel"));
+    }
+
+    private static RedisProcess launch(Path workDir, int port, List<String> command) throws IOException {
         Path log = workDir.resolve(LOG_FILE);
         Process process = exec(new ProcessBuilder(command)
                 .directory(workDir.toFile())

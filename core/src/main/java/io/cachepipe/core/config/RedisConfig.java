@@ -13,7 +13,8 @@ import java.util.List;
  */
 public record RedisConfig(URI url, List<URI> clusterNodes, String namespace, Duration timeout) {
     public static final Setting<URI> URL = Setting.optional("redis.url", "redis://127.0.0.1:6379",
-            Parsers.uri("redis", "rediss"), "Redis server URL (standalone)");
+            Parsers.uri("redis", "rediss", "redis-sentinel", "rediss-sentinel"),
+            "Redis URL: redis:// or rediss:// (TLS) for one server, redis-sentinel://host:26379[,host2:26379]#master for Sentinel");
     public static final Setting<List<String>> CLUSTER_NODES = Setting.optional("redis.cluster-nodes", "",
             Parsers.list(), "comma-separated redis:// URLs of Redis Cluster seed nodes; when set, redis.url is ignored");
     public static final Setting<String> NAMESPACE = Setting.optional("redis.namespace", "cp:", Parsers.nonBlank(),
