@@ -12,6 +12,7 @@ import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.postgres.WriteRunner;
 import io.cachepipe.store.redis.CacheStore;
@@ -67,7 +68,7 @@ public final class ApiServer implements AutoCloseable {
         this.statistics = new CacheStatistics(metrics);
         this.store = store;
         this.nearCache = cache.enabled() && config.nearCache() ? new NearCache(config.nearCacheSize(), config.nearCacheTtl()) : null;
-        this.reader = new ViewReader(store, new ViewLoader(dataSource), cache.enabled(), config.busyWait(), redis.timeout(),
+        this.reader = new ViewReader(store, new ViewLoader(dataSource, LoadTimer.Cause.FILL), cache.enabled(), config.busyWait(), redis.timeout(),
                 new CircuitBreaker(5, Duration.ofSeconds(1), clock), nearCache,
                 new ReadYourWrites(store, dataSource, config.readYourWritesWait(), WalPosition.of(dataSource)), metrics);
         this.writes = new WriteRunner(dataSource);

@@ -22,6 +22,7 @@ import io.cachepipe.ops.audit.BackgroundAudit;
 import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.postgres.ViewSchemaCheck;
 import io.cachepipe.store.redis.CacheStore;
@@ -132,7 +133,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** A consistency audit of this pipeline's cache against its database. */
     public CacheAudit audit() {
-        return new CacheAudit(store, new ViewLoader(pool), pool, clock, RandomGenerator.getDefault());
+        return new CacheAudit(store, new ViewLoader(pool, LoadTimer.Cause.AUDIT), pool, clock, RandomGenerator.getDefault());
     }
 
     public int apiPort() {

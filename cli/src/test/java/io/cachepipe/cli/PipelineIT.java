@@ -252,6 +252,8 @@ class PipelineIT {
         assertThat(help).as("metrics exported").hasSizeGreaterThan(20);
         assertThat(help).filteredOn(line -> line.split(" ", 4).length < 4 || line.split(" ", 4)[3].isBlank())
                 .as("HELP lines without text (promtool check metrics: 'no help text')").isEmpty();
+        assertThat(scrape).as("the read path's database loads, timed per view and cause")
+                .containsPattern("cachepipe_db_loads_seconds_count\\{cause=\"fill\",process=\"cachepipe\",view=\"(product|category-products)\"\\} [1-9]");
     }
 
     private String cached(CacheKey key) {

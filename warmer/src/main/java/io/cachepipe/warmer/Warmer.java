@@ -10,6 +10,7 @@ import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.WarmRequestSerde;
 import io.cachepipe.store.postgres.BatchLoader;
+import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.redis.CacheStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -69,8 +70,8 @@ public final class Warmer implements AutoCloseable {
         this.config = config;
         this.metrics = metrics;
         var outcomes = new WarmOutcomes(metrics, clock, cache.tombstoneTtl().dividedBy(2));
-        var single = new KeyWarmer(catalog, store, new ViewLoader(database), outcomes, clock);
-        this.batchWarmer = new BatchWarmer(store, new BatchLoader(database), single, outcomes, clock, config.keysPerQuery());
+        var single = new KeyWarmer(catalog, store, new ViewLoader(database, LoadTimer.Cause.WARM), outcomes, clock);
+        this.batchWarmer = new BatchWarmer(store, new BatchLoader(database, LoadTimer.Cause.WARM), single, outcomes, clock, config.keysPerQuery());
     }
 
     public void start() {

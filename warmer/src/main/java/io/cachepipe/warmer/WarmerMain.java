@@ -13,6 +13,7 @@ import io.cachepipe.ops.audit.AuditConfig;
 import io.cachepipe.ops.audit.BackgroundAudit;
 import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisConnector;
@@ -48,7 +49,7 @@ public final class WarmerMain {
         var connector = RedisConnector.connect(redis.get(), metrics);
         var store = CacheStore.open(connector, redis.get().namespace(), catalog, cache.get());
         var warmer = new Warmer(kafka.get(), config.get(), cache.get(), catalog, store, pool, metrics, Clock.systemUTC());
-        var audit = new BackgroundAudit(new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(),
+        var audit = new BackgroundAudit(new CacheAudit(store, new ViewLoader(pool, LoadTimer.Cause.AUDIT), pool, Clock.systemUTC(),
                 RandomGenerator.getDefault()), auditConfig.get(), metrics);
         var admin = AdminServer.start("0.0.0.0", config.get().adminPort(), metrics, warmer::isReady);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

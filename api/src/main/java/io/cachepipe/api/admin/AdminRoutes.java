@@ -13,6 +13,7 @@ import io.cachepipe.ops.flush.Flusher;
 import io.cachepipe.ops.warm.KeyWarming;
 import io.cachepipe.ops.warm.WarmTargets;
 import io.cachepipe.store.postgres.BatchLoader;
+import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.HotKeyStore;
 import io.cachepipe.store.redis.ReplayStatus;
@@ -66,7 +67,7 @@ public final class AdminRoutes {
         var viewKeys = new ViewKeys(store);
         this.targets = new WarmTargets(viewKeys, hotKeyStore);
         this.flusher = new Flusher(store, viewKeys);
-        this.warming = new KeyWarming(store, new BatchLoader(dataSource));
+        this.warming = new KeyWarming(store, new BatchLoader(dataSource, LoadTimer.Cause.WARM));
         this.replayStatus = new ReplayStatus(store.connector(), store.keySpace().namespace());
         this.json = json;
     }

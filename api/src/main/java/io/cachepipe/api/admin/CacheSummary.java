@@ -198,6 +198,8 @@ public final class CacheSummary {
         percentiles(freshness, "invalidated", io.cachepipe.core.metrics.MetricNames.FRESHNESS_INVALIDATED);
         percentiles(freshness, "warmed", io.cachepipe.core.metrics.MetricNames.FRESHNESS_WARMED);
 
+        queries(body.putObject("queries"), findings);
+
         int score = 100;
         for (Finding finding : findings) {
             score -= finding.points();
@@ -231,12 +233,42 @@ public final class CacheSummary {
         return true;
     }
 
+    /** A view whose loads take this long at p99 reads slowly on every miss: worth an EXPLAIN. */
+    static final double SLOW_P99_MS = 1000;
+
+    /**
+     * This process's database loads per view and cause ({@code cachepipe.db.loads}): how many, and how
+     * long at p50/p95/p99, with a note for a view whose p99 is over a second.
+     */
+    private void queries(ObjectNode queries, List<Finding> findings) {
+        for (Timer timer : metrics.find(io.cachepipe.core.metrics.MetricNames.DB_LOADS).timers()) {
+            String view = timer.getId().getTag("view");
+            String cause = timer.getId().getTag("cause");
+            if (view == null || cause == null || timer.count() == 0) {
+                continue;
+            }
+            ObjectNode byView = queries.has(view) ? (ObjectNode) queries.get(view) : queries.putObject(view);
+            timing(byView.putObject(cause), timer);
+            for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
+                if (value.percentile() == 0.99 && value.value(TimeUnit.MILLISECONDS) > SLOW_P99_MS && timer.count() >= MIN_READS) {
+                    findings.add(new Finding(0, "warning", String.format(Locale.ROOT, "View %s: its %s loads take %.0f ms at p99: "
+                            + "every miss waits that long. Check its SQL with EXPLAIN (an index on the columns its parameters "
+                            + "bind?); slow loads are logged with their SQL (postgres.slow-load).", view, cause,
+                            value.value(TimeUnit.MILLISECONDS))));
+                }
+            }
+        }
+    }
+
     private void percentiles(ObjectNode out, String name, String metric) {
         Timer timer = metrics.find(metric).timer();
         if (timer == null || timer.count() == 0) {
             return;
         }
-        ObjectNode node = out.putObject(name);
+        timing(out.putObject(name), timer);
+    }
+
+    private static void timing(ObjectNode node, Timer timer) {
         node.put("count", timer.count());
         for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
             node.put("p" + Math.round(value.percentile() * 100), round(value.value(TimeUnit.MILLISECONDS)));

@@ -78,6 +78,25 @@ class CacheSummaryTest {
     }
 
     @Test
+    void databaseLoads_areListedPerViewAndCause_andASlowP99IsPointedAt() {
+        var fast = io.micrometer.core.instrument.Timer.builder("cachepipe.db.loads").tag("view", "product").tag("cause", "fill")
+                .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
+        var slow = io.micrometer.core.instrument.Timer.builder("cachepipe.db.loads").tag("view", "category").tag("cause", "warm")
+                .publishPercentiles(0.5, 0.95, 0.99).register(metrics);
+        for (int i = 0; i < 200; i++) {
+            fast.record(java.time.Duration.ofMillis(2));
+            slow.record(java.time.Duration.ofMillis(1500));
+        }
+        JsonNode body = render();
+
+        assertThat(body.path("queries").path("product").path("fill").path("count").asLong()).isEqualTo(200);
+        assertThat(body.path("queries").path("category").path("warm").path("p99").asDouble()).isGreaterThan(1000);
+        assertThat(body.path("healthScore").asInt()).as("a note, not a deduction").isEqualTo(100);
+        assertThat(recommendations(body)).anySatisfy(line -> assertThat(line).startsWith("warning: View category: its warm loads take")
+                .contains("EXPLAIN"));
+    }
+
+    @Test
     void withoutPoolGauges_thePoolIsUnknown_notAlarmed() {
         assertThat(render().path("pool").path("known").asBoolean()).isFalse();
     }

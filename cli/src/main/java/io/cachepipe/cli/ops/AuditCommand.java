@@ -8,6 +8,7 @@ import io.cachepipe.core.config.Settings;
 import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.ops.audit.AuditReport;
 import io.cachepipe.ops.audit.CacheAudit;
+import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.postgres.ViewLoader;
 import java.time.Clock;
 import java.time.Duration;
@@ -72,7 +73,7 @@ public final class AuditCommand extends OpsCommand {
         CacheConfig cache = cacheSection.get();
         try (var clients = new CacheClients(cache, redis, postgres)) {
             ViewSelection.select(clients.catalog, views);
-            var audit = new CacheAudit(clients.store, new ViewLoader(clients.pool()), clients.pool(), Clock.systemUTC(),
+            var audit = new CacheAudit(clients.store, new ViewLoader(clients.pool(), LoadTimer.Cause.AUDIT), clients.pool(), Clock.systemUTC(),
                     RandomGenerator.getDefault());
             AuditReport report = audit.run(new CacheAudit.Options(views, sample, settleTime, examples, fix));
             out().print(report.render());

@@ -10,6 +10,7 @@ import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.ops.warm.KeyWarming;
 import io.cachepipe.ops.warm.WarmTargets;
 import io.cachepipe.store.postgres.BatchLoader;
+import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.redis.HotKeyStore;
 import io.cachepipe.store.redis.ViewKeys;
 import java.util.ArrayList;
@@ -64,7 +65,7 @@ public final class WarmCommand extends OpsCommand {
                 out().println("note: no hot keys recorded yet in " + redis.namespace() + "#hot (the API reports reads every few seconds)");
             }
             List<CacheKey> keys = chosen.keys();
-            KeyWarming.Result result = new KeyWarming(clients.store, new BatchLoader(clients.pool())).warm(keys, batchSize, dryRun);
+            KeyWarming.Result result = new KeyWarming(clients.store, new BatchLoader(clients.pool(), LoadTimer.Cause.WARM)).warm(keys, batchSize, dryRun);
             if (dryRun) {
                 keys.forEach(key -> out().println("would warm " + key.redisKey()));
                 out().println("dry run: " + keys.size() + " keys, nothing loaded");

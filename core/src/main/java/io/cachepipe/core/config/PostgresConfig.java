@@ -7,7 +7,7 @@ import java.util.List;
  * How to reach PostgreSQL, and how each process pools its connections. The user must be allowed
  * logical replication for cdc-capture.
  */
-public record PostgresConfig(String jdbcUrl, String user, String password, int poolSize, Pool pool) {
+public record PostgresConfig(String jdbcUrl, String user, String password, int poolSize, Pool pool, Duration slowLoad) {
     public static final Setting<String> URL = Setting.required("postgres.url", Parsers.nonBlank(),
             "JDBC URL of the database, e.g. jdbc:postgresql://localhost:5432/shop");
     public static final Setting<String> USER = Setting.optional("postgres.user", "postgres", Parsers.nonBlank(),
@@ -27,6 +27,9 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     public static final Setting<Duration> POOL_KEEPALIVE = Setting.optional("postgres.pool-keepalive", "2m",
             Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
             "idle connections are tested this often, so a dead one is found before a read takes it (0: never)");
+    public static final Setting<Duration> SLOW_LOAD = Setting.optional("postgres.slow-load", "500ms",
+            Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
+            "a view load slower than this is logged with its view, keys and SQL (0: never); every load is timed on /metrics");
     public static final Setting<Duration> POOL_LEAK_DETECTION = Setting.optional("postgres.pool-leak-detection", "0s",
             Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
             "log a stack trace when a connection is held longer than this (0: off; 2s or more when on)");
@@ -45,7 +48,7 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
 
     /** A connection with the pool's default settings. */
     public PostgresConfig(String jdbcUrl, String user, String password, int poolSize) {
-        this(jdbcUrl, user, password, poolSize, Pool.DEFAULTS);
+        this(jdbcUrl, user, password, poolSize, Pool.DEFAULTS, Duration.ofMillis(500));
     }
 
     public PostgresConfig {
@@ -61,20 +64,20 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
 
     public static PostgresConfig read(Settings settings) {
         Settings.Values values = settings.require(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE, POOL_CONNECTION_TIMEOUT,
-                POOL_MAX_LIFETIME, POOL_KEEPALIVE, POOL_LEAK_DETECTION);
+                POOL_MAX_LIFETIME, POOL_KEEPALIVE, POOL_LEAK_DETECTION, SLOW_LOAD);
         return new PostgresConfig(values.get(URL), values.get(USER), values.get(PASSWORD), values.get(POOL_SIZE),
                 new Pool(values.get(POOL_MIN_IDLE), values.get(POOL_CONNECTION_TIMEOUT), values.get(POOL_MAX_LIFETIME),
-                        values.get(POOL_KEEPALIVE), values.get(POOL_LEAK_DETECTION)));
+                        values.get(POOL_KEEPALIVE), values.get(POOL_LEAK_DETECTION)), values.get(SLOW_LOAD));
     }
 
     public static List<Setting<?>> settings() {
         return List.of(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE, POOL_CONNECTION_TIMEOUT, POOL_MAX_LIFETIME, POOL_KEEPALIVE,
-                POOL_LEAK_DETECTION);
+                POOL_LEAK_DETECTION, SLOW_LOAD);
     }
 
     /** The same connection and pool settings with another pool size. */
     public PostgresConfig withPoolSize(int size) {
-        return new PostgresConfig(jdbcUrl, user, password, size, pool);
+        return new PostgresConfig(jdbcUrl, user, password, size, pool, slowLoad);
     }
 
     /** The URL fit for a log line or an error message: a {@code password=} parameter masked. */
@@ -86,6 +89,6 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     @Override
     public String toString() {
         return "PostgresConfig[jdbcUrl=" + safeUrl() + ", user=" + user + ", password=" + PASSWORD.mask(password)
-                + ", poolSize=" + poolSize + ", pool=" + pool + "]";
+                + ", poolSize=" + poolSize + ", pool=" + pool + ", slowLoad=" + slowLoad + "]";
     }
 }

@@ -66,6 +66,8 @@ public final class MetricNames {
             "Warm requests handled by the warmer, by view and result: written, refused, failed");
     public static final String WARMER_QUERIES = metric("cachepipe.warmer.queries",
             "Database queries the warmer ran, by view: one per batch of keys, so queries per warm request shows the batching");
+    public static final String DB_LOADS = metric("cachepipe.db.loads",
+            "Database loads of a view's values, by view and cause (fill, warm, rebuild, audit): one query, of one key or a batch");
     public static final String AUDIT_CHECKS = metric("cachepipe.audit.checks",
             "Cache entries the background audit compared with the database, by view");
     public static final String AUDIT_INCOHERENT = metric("cachepipe.audit.incoherent",

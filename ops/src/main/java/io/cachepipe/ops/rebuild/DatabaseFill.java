@@ -3,6 +3,7 @@ package io.cachepipe.ops.rebuild;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.store.postgres.BatchLoader;
+import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.redis.CacheBatch;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RebuildCheckpoint;
@@ -30,7 +31,7 @@ final class DatabaseFill {
     DatabaseFill(CacheStore store, DataSource dataSource, RebuildCheckpoint checkpoint, ParamSetJson paramSets, WriteRetries retries,
                  RebuildCounts counts) {
         this.store = store;
-        this.loader = new BatchLoader(dataSource);
+        this.loader = new BatchLoader(dataSource, LoadTimer.Cause.REBUILD);
         this.checkpoint = checkpoint;
         this.paramSets = paramSets;
         this.retries = retries;

@@ -36,10 +36,22 @@ import javax.sql.DataSource;
 public final class BatchLoader {
     private static final JsonFactory JSON = new JsonFactory();
     private final DataSource dataSource;
+    private final LoadTimer timer;
     private final AtomicLong queries = new AtomicLong();
 
+    /** A loader whose loads are not timed: for tools and tests. */
     public BatchLoader(DataSource dataSource) {
+        this(dataSource, LoadTimer.NONE);
+    }
+
+    /** A loader for {@code cause}: through a {@link ConnectionPool}, every query is timed on its registry, and logged when slow. */
+    public BatchLoader(DataSource dataSource, LoadTimer.Cause cause) {
+        this(dataSource, LoadTimer.of(dataSource, cause));
+    }
+
+    private BatchLoader(DataSource dataSource, LoadTimer timer) {
         this.dataSource = dataSource;
+        this.timer = timer;
     }
 
     /** Queries run so far. */
@@ -52,6 +64,10 @@ public final class BatchLoader {
         if (keys.isEmpty()) {
             return List.of();
         }
+        return timer.time(view, keys.size(), view.sql(), () -> run(view, keys));
+    }
+
+    private List<byte[]> run(ViewDefinition view, List<Map<String, Object>> keys) throws SQLException {
         List<String> names = new ArrayList<>(view.params().keySet());
         String sql = batchSql(view, names);
         List<ByteArrayOutputStream> values = new ArrayList<>(keys.size());

@@ -7,6 +7,9 @@ import javax.sql.DataSource;
  * Callers see no pool library; store configures and measures it.
  */
 public interface ConnectionPool extends DataSource, AutoCloseable {
+    /** Times the loads made through this pool for {@code cause} on its registry, and logs the slow ones. */
+    LoadTimer loads(LoadTimer.Cause cause);
+
     /** Closes every connection; no exception to handle. */
     @Override
     void close();

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.cachepipe.core.config.PostgresConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /** HikariCP pools configured the one way cachepipe needs them. */
 public final class DataSources {
@@ -16,17 +17,17 @@ public final class DataSources {
      * {@code initializationFailTimeout}), with the URL in the message.
      */
     public static ConnectionPool pool(PostgresConfig config, String name) {
-        return open(config, name, new HikariConfig());
+        return open(config, name, new HikariConfig(), null);
     }
 
     /** The same pool, its figures ({@code hikaricp.connections.*}: active, idle, pending, timeouts, usage) in {@code metrics}. */
     public static ConnectionPool pool(PostgresConfig config, String name, MeterRegistry metrics) {
         var hikari = new HikariConfig();
         hikari.setMetricRegistry(metrics);
-        return open(config, name, hikari);
+        return open(config, name, hikari, metrics);
     }
 
-    private static ConnectionPool open(PostgresConfig config, String name, HikariConfig hikari) {
+    private static ConnectionPool open(PostgresConfig config, String name, HikariConfig hikari, @Nullable MeterRegistry metrics) {
         hikari.setPoolName("cachepipe-" + name);
         hikari.setJdbcUrl(config.jdbcUrl());
         hikari.setUsername(config.user());
@@ -43,7 +44,7 @@ public final class DataSources {
         hikari.addDataSourceProperty("prepareThreshold", "1");
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
         try {
-            return new HikariPool(hikari);
+            return new HikariPool(hikari, metrics, config.slowLoad());
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open a connection pool to " + config.safeUrl() + " as " + config.user()
                     + ": " + e.getMessage() + ". Is PostgreSQL running there? (set postgres.url / CACHEPIPE_POSTGRES_URL)", e);
@@ -52,8 +53,18 @@ public final class DataSources {
 
     /** HikariCP's pool, under the name callers know. */
     private static final class HikariPool extends HikariDataSource implements ConnectionPool {
-        HikariPool(HikariConfig config) {
+        private final @Nullable MeterRegistry metrics;
+        private final Duration slowLoad;
+
+        HikariPool(HikariConfig config, @Nullable MeterRegistry metrics, Duration slowLoad) {
             super(config);
+            this.metrics = metrics;
+            this.slowLoad = slowLoad;
+        }
+
+        @Override
+        public LoadTimer loads(LoadTimer.Cause cause) {
+            return LoadTimer.of(metrics, cause, slowLoad);
         }
     }
 }

@@ -24,15 +24,31 @@ import javax.sql.DataSource;
  */
 public final class ViewLoader {
     private final DataSource dataSource;
+    private final LoadTimer timer;
     private final JsonFactory json = new JsonFactory();
     private final Map<String, NamedSql> statements = new ConcurrentHashMap<>();
 
+    /** A loader whose loads are not timed: for tools and tests. */
     public ViewLoader(DataSource dataSource) {
+        this(dataSource, LoadTimer.NONE);
+    }
+
+    /** A loader for {@code cause}: through a {@link ConnectionPool}, every load is timed on its registry, and logged when slow. */
+    public ViewLoader(DataSource dataSource, LoadTimer.Cause cause) {
+        this(dataSource, LoadTimer.of(dataSource, cause));
+    }
+
+    private ViewLoader(DataSource dataSource, LoadTimer timer) {
         this.dataSource = dataSource;
+        this.timer = timer;
     }
 
     public byte[] load(ViewDefinition view, Map<String, Object> params) throws SQLException {
         NamedSql sql = statements.computeIfAbsent(view.name(), name -> NamedSql.parse(view.sql()));
+        return timer.time(view, 1, view.sql(), () -> run(view, sql, params));
+    }
+
+    private byte[] run(ViewDefinition view, NamedSql sql, Map<String, Object> params) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql.jdbcSql())) {
             for (int i = 0; i < sql.parameters().size(); i++) {
