@@ -32,7 +32,7 @@ public final class Settings {
 
     private final Map<String, String> overrides;
     private final Properties systemProperties;
-    private final Map<String, String> environment;
+    private final EnvironmentVariables environment;
     private final Map<String, String> file;
     private final String fileName;
     private final Problems problems = new Problems();
@@ -42,7 +42,7 @@ public final class Settings {
                      Map<String, String> file, String fileName) {
         this.overrides = Map.copyOf(overrides);
         this.systemProperties = systemProperties;
-        this.environment = Map.copyOf(environment);
+        this.environment = new EnvironmentVariables(environment, problems);
         this.file = Map.copyOf(file);
         this.fileName = fileName;
     }
@@ -72,7 +72,7 @@ public final class Settings {
     /** Whether these sources set this setting themselves (a system property or an environment variable). */
     public static boolean setsItself(Setting<?> setting, Properties systemProperties, Map<String, String> environment) {
         return systemProperties.getProperty("cachepipe." + setting.key()) != null || environment.containsKey(setting.env())
-                || environment.containsKey(setting.env() + FILE_SUFFIX);
+                || environment.containsKey(setting.env() + EnvironmentVariables.FILE_SUFFIX);
     }
 
     /** Settings from explicit values only: for tests and for the in-process demo. */
@@ -89,9 +89,9 @@ public final class Settings {
             if (root != null && !root.isMissingNode() && !root.isNull()) {
                 flatten("", root, flat);
             }
-            result = new Settings(overrides, systemProperties, environment, flat, path.toString());
+            result = new Settings(overrides, systemProperties, environment.map(), flat, path.toString());
         } catch (IOException e) {
-            result = new Settings(overrides, systemProperties, environment, Map.of(), path.toString());
+            result = new Settings(overrides, systemProperties, environment.map(), Map.of(), path.toString());
             result.problems.add("settings file " + path + " cannot be read: " + e.getMessage());
         }
         return result;
@@ -101,7 +101,7 @@ public final class Settings {
     public <T> @Nullable T get(Setting<T> setting) {
         String text = raw(setting);
         if (text == null) {
-            if (!environment.containsKey(setting.env() + FILE_SUFFIX)) { // an unreadable file was reported already
+            if (!environment.names(setting.env() + EnvironmentVariables.FILE_SUFFIX)) { // an unreadable file was reported already
                 problems.add(setting.key() + " is required: set " + setting.env() + " (" + setting.description() + ")");
             }
             return null;
@@ -170,45 +170,16 @@ public final class Settings {
     public @Nullable String raw(Setting<?> setting) {
         String value = overrides.get(setting.key());
         if (value == null) value = systemProperties.getProperty("cachepipe." + setting.key());
-        if (value == null) value = fromEnvironment(setting.key(), setting.env());
+        if (value == null) value = environment.value(setting.key(), setting.env());
         if (value == null) value = file.get(setting.key());
         if (value == null) value = setting.defaultValue();
         return value;
     }
 
-    /** Names the file that holds a variable's value: {@code CACHEPIPE_POSTGRES_PASSWORD_FILE}. */
-    public static final String FILE_SUFFIX = "_FILE";
-
     /**
-     * The variable's value, or the content of the file {@code <VAR>_FILE} names (one trailing newline
-     * dropped). Both set, or a file that cannot be read, is a recorded problem.
-     */
-    private @Nullable String fromEnvironment(String key, String env) {
-        String value = environment.get(env);
-        String path = environment.get(env + FILE_SUFFIX);
-        if (path == null) {
-            return value;
-        }
-        if (value != null) {
-            problems.add(key + ": both " + env + " and " + env + FILE_SUFFIX + " are set; set one");
-            return value;
-        }
-        try {
-            String content = Files.readString(Path.of(path));
-            return content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
-                    : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
-        } catch (IOException | RuntimeException e) {
-            problems.add(key + ": " + env + FILE_SUFFIX + " = " + path + " cannot be read: " + e.getMessage());
-            return null;
-        }
-    }
-
-    /**
-     * Every setting under {@code prefix} (such as {@code kafka.properties.}), keyed by the rest of its name,
-     * from every source a {@link Setting} is read from, strongest first. From the environment a name is
-     * the variable's rest in lower case with {@code _} for {@code .}: {@code CACHEPIPE_KAFKA_PROPERTIES_SECURITY_PROTOCOL}
-     * is {@code security.protocol}; a {@code _FILE} variable gives its file's content. Values whose name
-     * says they are secret (password, secret, jaas, token, credentials) are masked in {@link #resolved}.
+     * Every setting under {@code prefix} (such as {@code kafka.properties.}), keyed by the rest of its name, from
+     * every source a {@link Setting} is read from, strongest first (environment: {@link EnvironmentVariables#family}).
+     * Values whose name says they are secret ({@link Secrets#isSecretName}) are masked in {@link #resolved}.
      */
     public Map<String, String> prefixed(String prefix) {
         Map<String, String> values = new LinkedHashMap<>();
@@ -217,18 +188,7 @@ public final class Settings {
                 values.put(key.substring(prefix.length()), value);
             }
         });
-        String envPrefix = Setting.envName(prefix);
-        environment.keySet().stream().filter(env -> env.startsWith(envPrefix) && env.length() > envPrefix.length()).sorted()
-                .forEach(env -> {
-                    String name = env.substring(envPrefix.length());
-                    boolean fromFile = name.endsWith(FILE_SUFFIX) && name.length() > FILE_SUFFIX.length();
-                    String base = fromFile ? name.substring(0, name.length() - FILE_SUFFIX.length()) : name;
-                    String key = base.toLowerCase(java.util.Locale.ROOT).replace('_', '.');
-                    String value = fromEnvironment(prefix + key, envPrefix + base);
-                    if (value != null) {
-                        values.put(key, value);
-                    }
-                });
+        values.putAll(environment.family(prefix));
         String propertyPrefix = "cachepipe." + prefix;
         systemProperties.stringPropertyNames().stream().filter(name -> name.startsWith(propertyPrefix)
                 && name.length() > propertyPrefix.length()).forEach(name ->
@@ -316,8 +276,10 @@ public final class Settings {
     private String origin(Setting<?> setting) {
         if (overrides.containsKey(setting.key())) return "explicit value";
         if (systemProperties.getProperty("cachepipe." + setting.key()) != null) return "system property cachepipe." + setting.key();
-        if (environment.containsKey(setting.env())) return "environment " + setting.env();
-        if (environment.containsKey(setting.env() + FILE_SUFFIX)) return "the file " + setting.env() + FILE_SUFFIX + " names";
+        if (environment.names(setting.env())) return "environment " + setting.env();
+        if (environment.names(setting.env() + EnvironmentVariables.FILE_SUFFIX)) {
+            return "the file " + setting.env() + EnvironmentVariables.FILE_SUFFIX + " names";
+        }
         if (file.containsKey(setting.key())) return "file " + fileName;
         return "default";
     }
