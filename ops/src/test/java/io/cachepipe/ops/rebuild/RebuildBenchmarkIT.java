@@ -1,4 +1,4 @@
-package io.cachepipe.cli;
+package io.cachepipe.ops.rebuild;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,9 +10,6 @@ import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.ExampleSchema;
-import io.cachepipe.ops.rebuild.Progress;
-import io.cachepipe.ops.rebuild.RebuildReport;
-import io.cachepipe.ops.rebuild.Rebuilder;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.testsupport.TestNamespace;
@@ -52,8 +49,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * topic; the database is asked for the column types once).
  *
  * <p>Rows: {@code -Drebuild.benchmark.rows=1000000} (default 50,000, so that {@code verify} stays quick):
- * <pre>./mvnw -pl cli -am verify -Dit.test=RebuildBenchmarkIT -Drebuild.benchmark.rows=1000000 -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false</pre>
- * Results go to stdout and {@code cli/target/rebuild-benchmark.md}.
+ * <pre>./mvnw -pl ops -am verify -Dit.test=RebuildBenchmarkIT -Drebuild.benchmark.rows=1000000 -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false</pre>
+ * Results go to stdout and {@code ops/target/rebuild-benchmark.md}.
  */
 @WithDevStack
 class RebuildBenchmarkIT {
