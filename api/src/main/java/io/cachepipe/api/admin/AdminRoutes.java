@@ -68,7 +68,7 @@ public final class AdminRoutes {
         this.targets = new WarmTargets(viewKeys, hotKeyStore);
         this.flusher = new Flusher(store, viewKeys);
         this.warming = new KeyWarming(store, new BatchLoader(dataSource, LoadTimer.Cause.WARM));
-        this.replayStatus = new ReplayStatus(store.connector(), store.keySpace().namespace());
+        this.replayStatus = new ReplayStatus(store.connector(), store.keySpace());
         this.json = json;
     }
 

@@ -5,6 +5,7 @@ import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.ViewsFile;
@@ -115,6 +116,7 @@ public final class ReplayCommand extends OpsCommand {
         }
 
         ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
+        statusKeys = new KeySpace(redis.namespace(), catalog);
         Set<TableName> selected = selectTables(catalog);
         boolean narrowed = !views.isEmpty() || !tables.isEmpty();
         Topics topics = new Topics(kafka.topicPrefix());
@@ -281,6 +283,7 @@ public final class ReplayCommand extends OpsCommand {
     }
 
     private @Nullable RedisConnector statusRedis;
+    private @Nullable KeySpace statusKeys;
 
     /** Best effort: the status is for GET /admin/replay/status; the replay does not depend on it. */
     private void status(@Nullable RedisConfig redis, Map<String, String> fields) {
@@ -291,7 +294,8 @@ public final class ReplayCommand extends OpsCommand {
             if (statusRedis == null) {
                 statusRedis = RedisConnector.connect(redis);
             }
-            new ReplayStatus(statusRedis, redis.namespace()).record(fields, Instant.now());
+            new ReplayStatus(statusRedis, java.util.Objects.requireNonNull(statusKeys, "run() names the keys first"))
+                    .record(fields, Instant.now());
         } catch (RuntimeException e) {
             err().println("warning: cannot record the replay status in Redis: " + e.getMessage());
         }

@@ -65,6 +65,41 @@ public final class KeySpace {
         return namespace + "#lost";
     }
 
+    /** Hash of how far the pipeline applied each change-topic partition (the watermarks read-your-writes waits for). */
+    public String applied() {
+        return namespace + "#applied";
+    }
+
+    /** Pub/sub channel of near-cache invalidation messages. */
+    public String nearCacheChannel() {
+        return namespace + "#l1";
+    }
+
+    /** Counter numbering the near-cache messages, so a subscriber notices one it missed. */
+    public String nearCacheSequence() {
+        return namespace + "#l1:seq";
+    }
+
+    /** Sorted set of the hottest cache keys, scored by (approximate) reads; written by the API, read by {@code warm --hot}. */
+    public String hotKeys() {
+        return namespace + "#hot";
+    }
+
+    /** Hash of a rebuild's resumable position: next offset per change-topic partition, views done. */
+    public String rebuildCheckpoint() {
+        return namespace + "#rebuild";
+    }
+
+    /** Set of the parameter sets (JSON) a rebuild still has to load from the database for one view. */
+    public String rebuildParams(String view) {
+        return namespace + "#rebuild:params:" + view;
+    }
+
+    /** Hash describing the last replay: written by {@code cachepipe replay}, served by {@code GET /admin/replay/status}. */
+    public String replayStatus() {
+        return namespace + "#replay";
+    }
+
     /** Parses a Redis key written by this key space back into its view and parameters. */
     public Optional<CacheKey> parse(String redisKey) {
         if (!redisKey.startsWith(namespace)) {

@@ -11,7 +11,6 @@ import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.store.redis.CacheBatch;
 import io.cachepipe.store.redis.CacheLoss;
 import io.cachepipe.store.redis.CacheStore;
-import io.cachepipe.store.redis.OpsKeys;
 import io.cachepipe.store.redis.RebuildCheckpoint;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -39,7 +38,7 @@ import javax.sql.DataSource;
  * is never replaced by an older one; the rebuild can run while the pipeline runs. A poll's rows go to
  * Redis as one batch, a script call per 200 rows, while the next poll is read: at most two polls are in
  * flight, so no command waits behind thousands of others. The position is checkpointed in Redis after every batch
- * ({@link OpsKeys#rebuildCheckpoint}); a rebuild that stops resumes there unless told to restart.
+ * ({@link io.cachepipe.core.view.KeySpace#rebuildCheckpoint}); a rebuild that stops resumes there unless told to restart.
  *
  * <p>This class runs the steps in order; {@link FillPlan} decides each view's {@link FillMode},
  * {@link ChangeTopicPass} reads the topics and fills the plain row views, {@link DatabaseFill} loads

@@ -18,9 +18,9 @@ final class AppliedWatermarks {
     private final RedisClusterAsyncCommands<byte[], byte[]> redis;
     private final byte[] key;
 
-    AppliedWatermarks(RedisClusterAsyncCommands<byte[], byte[]> redis, String namespace) {
+    AppliedWatermarks(RedisClusterAsyncCommands<byte[], byte[]> redis, String key) {
         this.redis = redis;
-        this.key = bytes(namespace + "#applied");
+        this.key = bytes(key);
     }
 
     /** Records that a change-topic partition is applied up to {@code watermark}. */

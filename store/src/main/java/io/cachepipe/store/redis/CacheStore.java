@@ -55,7 +55,7 @@ public final class CacheStore {
         this.registries = new ViewRegistries(redis, keys, lifetimes, clock, random);
         this.reads = new LeasedReads(redis, config.leaseTtl(), registries, lifetimes);
         this.writes = new VersionedWrites(redis, keys, clock, registries, lifetimes);
-        this.watermarks = new AppliedWatermarks(redis, keys.namespace());
+        this.watermarks = new AppliedWatermarks(redis, keys.applied());
     }
 
     public KeySpace keySpace() {
@@ -215,14 +215,13 @@ public final class CacheStore {
 
     /** Listens to the near-cache invalidation channel of this key space. */
     public AutoCloseable subscribeToNearCacheInvalidations(RedisConnector.Subscriber subscriber) {
-        return connector.subscribe(NearCacheMessages.channel(keys.namespace()), subscriber);
+        return connector.subscribe(keys.nearCacheChannel(), subscriber);
     }
 
     /** Tells every API's near cache what a change touched; see {@link NearCacheMessages}. */
     public CompletionStage<Long> publishNearCacheInvalidation(List<String> keys, List<String> groups, boolean everything) {
-        String namespace = this.keys.namespace();
-        return RedisScript.PUBLISH.<Long>run(redis, new byte[][] {bytes(NearCacheMessages.sequenceKey(namespace))},
-                bytes(NearCacheMessages.channel(namespace)), bytes(NearCacheMessages.payload(keys, groups, everything)));
+        return RedisScript.PUBLISH.<Long>run(redis, new byte[][] {bytes(this.keys.nearCacheSequence())},
+                bytes(this.keys.nearCacheChannel()), bytes(NearCacheMessages.payload(keys, groups, everything)));
     }
 
     /** The TTL of a value: the view's, spread by its jitter; a cached "not found" lives for the negative TTL. */

@@ -21,7 +21,7 @@ public final class HotKeyStore {
 
     public HotKeyStore(CacheStore store) {
         this.redis = store.connector().commands();
-        this.key = OpsKeys.hot(store.keySpace().namespace()).getBytes(StandardCharsets.UTF_8);
+        this.key = store.keySpace().hotKeys().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Adds read counts and trims the set to the top {@code capacity}. */

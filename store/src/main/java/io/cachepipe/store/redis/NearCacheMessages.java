@@ -21,14 +21,6 @@ public final class NearCacheMessages {
     private NearCacheMessages() {
     }
 
-    public static String channel(String namespace) {
-        return namespace + "#l1";
-    }
-
-    static String sequenceKey(String namespace) {
-        return namespace + "#l1:seq";
-    }
-
     public static String payload(List<String> keys, List<String> groups, boolean everything) {
         if (everything) {
             return "*";

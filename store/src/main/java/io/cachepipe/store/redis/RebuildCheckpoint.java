@@ -3,6 +3,7 @@ package io.cachepipe.store.redis;
 import static io.cachepipe.store.redis.ScriptCodec.bytes;
 
 import io.cachepipe.core.change.Version;
+import io.cachepipe.core.view.KeySpace;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,9 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A rebuild's bookkeeping in Redis, beside the cache entries of its namespace: the resumable position
- * ({@link OpsKeys#rebuildCheckpoint}: which views the rebuild is for, the next offset of every
+ * ({@link KeySpace#rebuildCheckpoint}: which views the rebuild is for, the next offset of every
  * change-topic partition, the highest version read, the views already loaded from the database) and,
- * per view, the parameter sets still to load from the database ({@link OpsKeys#rebuildParams}).
+ * per view, the parameter sets still to load from the database ({@link KeySpace#rebuildParams}).
  * Every call but {@link #addParams} waits for its answer.
  */
 public final class RebuildCheckpoint {
@@ -73,13 +74,13 @@ public final class RebuildCheckpoint {
     }
 
     private final RedisClusterAsyncCommands<byte[], byte[]> redis;
-    private final String namespace;
+    private final KeySpace keys;
     private final byte[] key;
 
     public RebuildCheckpoint(CacheStore store) {
         this.redis = store.connector().commands();
-        this.namespace = store.keySpace().namespace();
-        this.key = bytes(OpsKeys.rebuildCheckpoint(namespace));
+        this.keys = store.keySpace();
+        this.key = bytes(keys.rebuildCheckpoint());
     }
 
     public Saved read() {
@@ -136,7 +137,7 @@ public final class RebuildCheckpoint {
     }
 
     private byte[] paramsKey(String view) {
-        return bytes(OpsKeys.rebuildParams(namespace, view));
+        return bytes(keys.rebuildParams(view));
     }
 
     private static String selection(Collection<String> views) {

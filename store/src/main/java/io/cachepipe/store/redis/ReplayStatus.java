@@ -1,5 +1,6 @@
 package io.cachepipe.store.redis;
 
+import io.cachepipe.core.view.KeySpace;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the last {@code cachepipe replay} recorded ({@link OpsKeys#replayStatus}): written by the replay
+ * What the last {@code cachepipe replay} recorded ({@link KeySpace#replayStatus}): written by the replay
  * as it moves, read by {@code GET /admin/replay/status}. Fields and values are text.
  */
 public final class ReplayStatus {
@@ -17,9 +18,9 @@ public final class ReplayStatus {
     private final RedisConnector redis;
     private final byte[] key;
 
-    public ReplayStatus(RedisConnector redis, String namespace) {
+    public ReplayStatus(RedisConnector redis, KeySpace keys) {
         this.redis = redis;
-        this.key = bytes(OpsKeys.replayStatus(namespace));
+        this.key = bytes(keys.replayStatus());
     }
 
     /** Records {@code fields} (and the time, as {@code updatedAt}); a {@code state} of {@link #MOVING} starts afresh. */
