@@ -7,11 +7,10 @@ import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
-import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.invalidator.InvalidatorConfig;
-import io.cachepipe.ops.ViewSelection;
 import io.cachepipe.ops.replay.OffsetReplay;
+import io.cachepipe.ops.replay.ReplayScope;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.redis.RedisConnector;
@@ -23,7 +22,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,7 +115,7 @@ public final class ReplayCommand extends OpsCommand {
 
         ViewCatalog catalog = ViewsFile.load(cache.viewsFile());
         statusKeys = new KeySpace(redis.namespace(), catalog);
-        Set<TableName> selected = selectTables(catalog);
+        Set<TableName> selected = ReplayScope.tables(catalog, views, tables);
         boolean narrowed = !views.isEmpty() || !tables.isEmpty();
         Topics topics = new Topics(kafka.topicPrefix());
 
@@ -242,32 +240,6 @@ public final class ReplayCommand extends OpsCommand {
         out().printf("%-28s %-40s %12s %12s %12s%n", "group", "partition", "committed", "target", "re-read");
         plan.forEach((group, moves) -> moves.forEach(move -> out().printf("%-28s %-40s %12s %12d %12d%n", group,
                 move.partition(), move.committed() < 0 ? "-" : Long.toString(move.committed()), move.target(), move.records())));
-    }
-
-    private Set<TableName> selectTables(ViewCatalog catalog) {
-        Set<TableName> captured = catalog.capturedTables();
-        if (views.isEmpty() && tables.isEmpty()) {
-            return captured;
-        }
-        Set<TableName> out = new LinkedHashSet<>();
-        for (ViewDefinition view : ViewSelection.select(catalog, views)) {
-            if (!views.isEmpty()) {
-                view.sources().forEach(source -> out.add(source.table()));
-            }
-        }
-        List<String> unknown = new ArrayList<>();
-        for (String name : tables) {
-            TableName table = TableName.parse(name);
-            if (captured.contains(table)) {
-                out.add(table);
-            } else {
-                unknown.add(name);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("--tables " + String.join(", ", unknown) + ": not captured (captured: " + captured + ")");
-        }
-        return out;
     }
 
     private static Instant time(String option, @Nullable String text) {
