@@ -3,7 +3,7 @@ package io.cachepipe.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.api.ApiServer;
-import io.cachepipe.cli.Pipeline;
+import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.json.Json;

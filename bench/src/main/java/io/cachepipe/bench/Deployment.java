@@ -1,6 +1,6 @@
 package io.cachepipe.bench;
 
-import io.cachepipe.cli.CatchUp;
+import io.cachepipe.cli.pipeline.CatchUp;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;

@@ -1,5 +1,6 @@
 package io.cachepipe.cli;
 
+import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.Setting;

@@ -1,5 +1,6 @@
 package io.cachepipe.cli;
 
+import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.view.CacheKey;

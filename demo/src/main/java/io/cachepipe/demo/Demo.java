@@ -1,6 +1,6 @@
 package io.cachepipe.demo;
 
-import io.cachepipe.cli.Pipeline;
+import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.config.SettingsFile;

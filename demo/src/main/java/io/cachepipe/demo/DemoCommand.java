@@ -1,6 +1,6 @@
 package io.cachepipe.demo;
 
-import io.cachepipe.cli.Pipeline;
+import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.config.SettingsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.DevStackOptions;

@@ -1,6 +1,6 @@
 package io.cachepipe.cli.ops;
 
-import io.cachepipe.cli.Pipeline;
+import io.cachepipe.cli.pipeline.Pipeline;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 

@@ -1,4 +1,4 @@
-package io.cachepipe.cli;
+package io.cachepipe.cli.pipeline;
 
 import io.cachepipe.api.ApiConfig;
 import io.cachepipe.api.ApiServer;

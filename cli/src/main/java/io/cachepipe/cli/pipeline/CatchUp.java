@@ -1,4 +1,4 @@
-package io.cachepipe.cli;
+package io.cachepipe.cli.pipeline;
 
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.KafkaConfig;
