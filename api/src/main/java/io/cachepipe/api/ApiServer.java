@@ -119,6 +119,7 @@ public final class ApiServer implements AutoCloseable {
         ProblemResponses.register(javalin, json);
         javalin.routes.before(ctx -> ctx.attribute(STARTED_AT, System.nanoTime()));
         javalin.routes.before(HttpMethods::requireKnown);
+        javalin.routes.before(PathEscapes::requireWellFormed);
         javalin.routes.after(this::recordRequest);
         var requestParams = new RequestParams(config.maxStringLength());
         new ViewRoutes(catalog, reader, statistics, requestParams, config.hotKeys() == 0 ? (view, params) -> { }
