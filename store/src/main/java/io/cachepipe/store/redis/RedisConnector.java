@@ -63,10 +63,13 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /**
-     * Connects, and records every command's latency in {@code metrics} (Lettuce's {@code lettuce.command.*}
-     * timers, by command type and remote address).
+     * Connects; with {@code redis.command-metrics} on, every command's latency is recorded in {@code metrics}
+     * (Lettuce's {@code lettuce.command.*} timers, by command type and remote address).
      */
     public static RedisConnector connect(RedisConfig config, MeterRegistry metrics) {
+        if (!config.commandMetrics()) {
+            return connect(config);
+        }
         return connect(config, DefaultClientResources.builder()
                 .commandLatencyRecorder(new MicrometerCommandLatencyRecorder(metrics, MicrometerOptions.create())));
     }
