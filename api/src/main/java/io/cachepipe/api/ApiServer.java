@@ -135,6 +135,7 @@ public final class ApiServer implements AutoCloseable {
         javalin.routes.get("/noop", ctx -> ctx.contentType("application/json").result(NOOP_BODY));
         javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
         javalin.routes.get("/health/live", ctx -> ctx.json(Map.of("live", true)));
+        javalin.routes.get("/version", ctx -> ctx.json(Map.of("version", MetricNames.version())));
         javalin.routes.get("/health/ready", this::ready);
     }
 

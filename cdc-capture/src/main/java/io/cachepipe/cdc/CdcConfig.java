@@ -113,7 +113,7 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
     public static final Setting<Compression> COMPRESSION = Setting.optional("cdc.compression", "none",
             Parsers.oneOf(Compression.class), "producer compression.type of the change topics");
     public static final Setting<Integer> ADMIN_PORT = Setting.optional("cdc.admin-port", "9401", Parsers.port(),
-            "port of /metrics and /health/ready (0 picks a free port)");
+            "port of /metrics, /health/live, /health/ready and /version (0 picks a free port)");
 
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]*");
 

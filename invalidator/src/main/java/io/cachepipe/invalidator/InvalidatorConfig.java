@@ -30,7 +30,7 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
     public static final Setting<String> STATE_DIR = Setting.optional("invalidator.state-dir",
             System.getProperty("java.io.tmpdir") + "/cachepipe-streams", Parsers.nonBlank(), "Kafka Streams state directory");
     public static final Setting<Integer> ADMIN_PORT = Setting.optional("invalidator.admin-port", "9402", Parsers.port(),
-            "port of /metrics and /health/ready (0 picks a free port)");
+            "port of /metrics, /health/live, /health/ready and /version (0 picks a free port)");
 
     public static final Setting<Boolean> ROW_IMAGES = Setting.optional("invalidator.row-images", "true", Parsers.bool(),
             "write a changed row's new image straight into cached keys of plain row views instead of deleting them for a re-warm"

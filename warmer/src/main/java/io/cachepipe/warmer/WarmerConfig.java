@@ -23,7 +23,7 @@ public record WarmerConfig(String groupId, int loaders, int batchSize, int keysP
     public static final Setting<Integer> KEYS_PER_QUERY = Setting.optional("warmer.keys-per-query", "100", Parsers.integer(1, 5_000),
             "keys of one view loaded by one database query and written by one Redis batch; 1 loads each key on its own");
     public static final Setting<Integer> ADMIN_PORT = Setting.optional("warmer.admin-port", "9403", Parsers.port(),
-            "port of /metrics and /health/ready (0 picks a free port)");
+            "port of /metrics, /health/live, /health/ready and /version (0 picks a free port)");
 
     public static WarmerConfig read(Settings settings, String topicPrefix) {
         Settings.Values values = settings.require(GROUP_ID, LOADERS, BATCH_SIZE, KEYS_PER_QUERY, ADMIN_PORT);

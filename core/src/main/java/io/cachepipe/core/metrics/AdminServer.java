@@ -12,8 +12,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The small HTTP port of the processes without an API (cdc-capture, invalidator, warmer):
- * {@code GET /metrics} for Prometheus and {@code GET /health/ready} for orchestrators. Uses the JDK's
- * built-in server: no web framework for two routes.
+ * {@code GET /metrics} for Prometheus, {@code GET /health/live} (the process answers) and
+ * {@code GET /health/ready} (it does its work) for orchestrators, {@code GET /version}. Uses the JDK's
+ * built-in server: no web framework for four routes.
  */
 public final class AdminServer implements AutoCloseable {
     private final HttpServer server;
@@ -33,6 +34,9 @@ public final class AdminServer implements AutoCloseable {
             }));
             server.createContext("/metrics", exchange ->
                     respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+            server.createContext("/health/live", exchange -> respond(exchange, 200, "application/json", "{\"live\":true}"));
+            server.createContext("/version", exchange ->
+                    respond(exchange, 200, "application/json", "{\"version\":\"" + MetricNames.version() + "\"}"));
             server.createContext("/health/ready", exchange -> {
                 boolean ok = ready.getAsBoolean();
                 respond(exchange, ok ? 200 : 503, "application/json", "{\"ready\":" + ok + "}");

@@ -68,6 +68,8 @@ public final class MetricNames {
             "Database queries the warmer ran, by view: one per batch of keys, so queries per warm request shows the batching");
     public static final String DB_LOADS = metric("cachepipe.db.loads",
             "Database loads of a view's values, by view and cause (fill, warm, rebuild, audit): one query, of one key or a batch");
+    public static final String BUILD_INFO = metric("cachepipe.build.info",
+            "Always 1; its version tag says which cachepipe build this process runs");
     public static final String AUDIT_CHECKS = metric("cachepipe.audit.checks",
             "Cache entries the background audit compared with the database, by view");
     public static final String AUDIT_INCOHERENT = metric("cachepipe.audit.incoherent",
@@ -90,6 +92,12 @@ public final class MetricNames {
     /** The description of a cachepipe metric, or null for a name not declared here. */
     public static @Nullable String description(String name) {
         return DESCRIPTIONS.get(name);
+    }
+
+    /** The version of the cachepipe build this process runs, from its jar; "development" from a source tree. */
+    public static String version() {
+        String version = MetricNames.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 
     /** Every declared metric, name to description, in declaration order. */

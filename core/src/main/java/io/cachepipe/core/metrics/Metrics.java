@@ -1,5 +1,6 @@
 package io.cachepipe.core.metrics;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -39,6 +40,7 @@ public final class Metrics {
                 return config;
             }
         });
+        Gauge.builder(MetricNames.BUILD_INFO, () -> 1).tag("version", MetricNames.version()).register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
