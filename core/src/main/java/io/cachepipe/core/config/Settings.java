@@ -183,23 +183,23 @@ public final class Settings {
      */
     public Map<String, String> prefixed(String prefix) {
         Map<String, String> values = new LinkedHashMap<>();
-        file.forEach((key, value) -> {
-            if (key.startsWith(prefix) && key.length() > prefix.length()) {
-                values.put(key.substring(prefix.length()), value);
-            }
-        });
+        putUnder(prefix, file, values);
         values.putAll(environment.family(prefix));
-        String propertyPrefix = "cachepipe." + prefix;
-        systemProperties.stringPropertyNames().stream().filter(name -> name.startsWith(propertyPrefix)
-                && name.length() > propertyPrefix.length()).forEach(name ->
-                values.put(name.substring(propertyPrefix.length()), systemProperties.getProperty(name)));
-        overrides.forEach((key, value) -> {
-            if (key.startsWith(prefix) && key.length() > prefix.length()) {
-                values.put(key.substring(prefix.length()), value);
-            }
-        });
+        systemProperties.stringPropertyNames().forEach(name -> putUnder("cachepipe." + prefix, name, systemProperties.getProperty(name), values));
+        putUnder(prefix, overrides, values);
         values.forEach((key, value) -> resolved.put(prefix + key, Secrets.isSecretName(key) ? Secrets.MASK : Secrets.maskUrlPasswords(value)));
         return values;
+    }
+
+    private static void putUnder(String prefix, Map<String, String> source, Map<String, String> into) {
+        source.forEach((key, value) -> putUnder(prefix, key, value, into));
+    }
+
+    /** Puts {@code value} under the rest of {@code key}'s name if the key lies under {@code prefix}. */
+    private static void putUnder(String prefix, String key, @Nullable String value, Map<String, String> into) {
+        if (value != null && key.startsWith(prefix) && key.length() > prefix.length()) {
+            into.put(key.substring(prefix.length()), value);
+        }
     }
 
     /**
