@@ -8,6 +8,7 @@ import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.store.postgres.DataSources;
+import io.cachepipe.store.postgres.PlanCheck;
 import io.cachepipe.store.postgres.ViewSchemaCheck;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisConnector;
@@ -38,6 +39,7 @@ public final class ApiMain {
         var metrics = Metrics.prometheus("api");
         var pool = DataSources.pool(postgres.get(), "api", metrics);
         ViewSchemaCheck.check(catalog, pool);
+        PlanCheck.warn(catalog, pool, postgres.get().planCheckRows());
         var connector = RedisConnector.connect(redis.get(), metrics);
         var store = CacheStore.open(connector, redis.get().namespace(), catalog, cache.get());
         var api = new ApiServer(config.get(), cache.get(), redis.get(), catalog, store, pool, metrics, Clock.systemUTC());

@@ -23,6 +23,7 @@ import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.store.postgres.LoadTimer;
+import io.cachepipe.store.postgres.PlanCheck;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.postgres.ViewSchemaCheck;
 import io.cachepipe.store.redis.CacheStore;
@@ -100,6 +101,7 @@ public final class Pipeline implements AutoCloseable {
         var pipeline = new Pipeline(config, catalog);
         try {
             ViewSchemaCheck.check(catalog, pipeline.pool);
+        PlanCheck.warn(catalog, pipeline.pool, config.postgres().planCheckRows());
             pipeline.cdc = pipeline.startCdc();
             pipeline.invalidator = pipeline.startInvalidator();
             pipeline.warmer = pipeline.startWarmer();

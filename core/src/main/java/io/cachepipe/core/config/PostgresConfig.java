@@ -7,7 +7,8 @@ import java.util.List;
  * How to reach PostgreSQL, and how each process pools its connections. The user must be allowed
  * logical replication for cdc-capture.
  */
-public record PostgresConfig(String jdbcUrl, String user, String password, int poolSize, Pool pool, Duration slowLoad) {
+public record PostgresConfig(String jdbcUrl, String user, String password, int poolSize, Pool pool, Duration slowLoad,
+        int planCheckRows) {
     public static final Setting<String> URL = Setting.required("postgres.url", Parsers.nonBlank(),
             "JDBC URL of the database, e.g. jdbc:postgresql://localhost:5432/shop");
     public static final Setting<String> USER = Setting.optional("postgres.user", "postgres", Parsers.nonBlank(),
@@ -30,6 +31,9 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     public static final Setting<Duration> SLOW_LOAD = Setting.optional("postgres.slow-load", "500ms",
             Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
             "a view load slower than this is logged with its view, keys and SQL (0: never); every load is timed on /metrics");
+    public static final Setting<Integer> PLAN_CHECK_ROWS = Setting.optional("postgres.plan-check-rows", "10000",
+            Parsers.integer(0, Integer.MAX_VALUE),
+            "at start-up, a view whose SQL reads every row of a table this large (EXPLAIN: Seq Scan) is named in a warning (0: no check)");
     public static final Setting<Duration> POOL_LEAK_DETECTION = Setting.optional("postgres.pool-leak-detection", "0s",
             Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
             "log a stack trace when a connection is held longer than this (0: off; 2s or more when on)");
@@ -48,7 +52,7 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
 
     /** A connection with the pool's default settings. */
     public PostgresConfig(String jdbcUrl, String user, String password, int poolSize) {
-        this(jdbcUrl, user, password, poolSize, Pool.DEFAULTS, Duration.ofMillis(500));
+        this(jdbcUrl, user, password, poolSize, Pool.DEFAULTS, Duration.ofMillis(500), 10_000);
     }
 
     public PostgresConfig {
@@ -64,20 +68,20 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
 
     public static PostgresConfig read(Settings settings) {
         Settings.Values values = settings.require(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE, POOL_CONNECTION_TIMEOUT,
-                POOL_MAX_LIFETIME, POOL_KEEPALIVE, POOL_LEAK_DETECTION, SLOW_LOAD);
+                POOL_MAX_LIFETIME, POOL_KEEPALIVE, POOL_LEAK_DETECTION, SLOW_LOAD, PLAN_CHECK_ROWS);
         return new PostgresConfig(values.get(URL), values.get(USER), values.get(PASSWORD), values.get(POOL_SIZE),
                 new Pool(values.get(POOL_MIN_IDLE), values.get(POOL_CONNECTION_TIMEOUT), values.get(POOL_MAX_LIFETIME),
-                        values.get(POOL_KEEPALIVE), values.get(POOL_LEAK_DETECTION)), values.get(SLOW_LOAD));
+                        values.get(POOL_KEEPALIVE), values.get(POOL_LEAK_DETECTION)), values.get(SLOW_LOAD), values.get(PLAN_CHECK_ROWS));
     }
 
     public static List<Setting<?>> settings() {
         return List.of(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE, POOL_CONNECTION_TIMEOUT, POOL_MAX_LIFETIME, POOL_KEEPALIVE,
-                POOL_LEAK_DETECTION, SLOW_LOAD);
+                POOL_LEAK_DETECTION, SLOW_LOAD, PLAN_CHECK_ROWS);
     }
 
     /** The same connection and pool settings with another pool size. */
     public PostgresConfig withPoolSize(int size) {
-        return new PostgresConfig(jdbcUrl, user, password, size, pool, slowLoad);
+        return new PostgresConfig(jdbcUrl, user, password, size, pool, slowLoad, planCheckRows);
     }
 
     /** The URL fit for a log line or an error message: a {@code password=} parameter masked. */
@@ -89,6 +93,6 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     @Override
     public String toString() {
         return "PostgresConfig[jdbcUrl=" + safeUrl() + ", user=" + user + ", password=" + PASSWORD.mask(password)
-                + ", poolSize=" + poolSize + ", pool=" + pool + ", slowLoad=" + slowLoad + "]";
+                + ", poolSize=" + poolSize + ", pool=" + pool + ", slowLoad=" + slowLoad + ", planCheckRows=" + planCheckRows + "]";
     }
 }

@@ -68,6 +68,8 @@ public final class MetricNames {
             "Database queries the warmer ran, by view: one per batch of keys, so queries per warm request shows the batching");
     public static final String DB_LOADS = metric("cachepipe.db.loads",
             "Database loads of a view's values, by view and cause (fill, warm, rebuild, audit): one query, of one key or a batch");
+    public static final String DB_SLOW_LOADS = metric("cachepipe.db.slow.loads",
+            "Database loads slower than postgres.slow-load, by view and cause; each is logged with its SQL");
     public static final String BUILD_INFO = metric("cachepipe.build.info",
             "Always 1; its version tag says which cachepipe build this process runs");
     public static final String AUDIT_CHECKS = metric("cachepipe.audit.checks",

@@ -24,6 +24,19 @@ public record NamedSql(String jdbcSql, List<String> parameters) {
     }
 
     public static NamedSql parse(String sql) {
+        return scan(sql, false);
+    }
+
+    /**
+     * The statement with PostgreSQL's own placeholders, {@code $1} for the first distinct name and so
+     * on (a repeated name keeps its number), as {@code PREPARE} takes it; {@link #names()} of
+     * {@link #parse} gives the order.
+     */
+    public static String numbered(String sql) {
+        return scan(sql, true).jdbcSql();
+    }
+
+    private static NamedSql scan(String sql, boolean numbered) {
         var out = new StringBuilder(sql.length());
         List<String> names = new ArrayList<>();
         int i = 0;
@@ -57,8 +70,18 @@ public record NamedSql(String jdbcSql, List<String> parameters) {
                 while (end < n && isNamePart(sql.charAt(end))) {
                     end++;
                 }
-                names.add(sql.substring(i + 1, end));
-                out.append('?');
+                String name = sql.substring(i + 1, end);
+                if (numbered) {
+                    int number = names.indexOf(name);
+                    out.append('$').append(number < 0 ? names.size() + 1 : number + 1);
+                    if (number >= 0) {
+                        i = end;
+                        continue;
+                    }
+                } else {
+                    out.append('?');
+                }
+                names.add(name);
                 i = end;
             } else {
                 out.append(c);

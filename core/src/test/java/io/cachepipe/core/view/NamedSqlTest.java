@@ -14,4 +14,11 @@ class NamedSqlTest {
         assertThat(sql.parameters()).containsExactly("id", "id", "page_no");
         assertThat(sql.names()).containsExactly("id", "page_no");
     }
+
+    @Test
+    void numbersEachDistinctNameOnceForPrepare() {
+        String sql = "SELECT :id::bigint, ':not' FROM t WHERE x = :id AND y = :page_no OFFSET (:page_no - 1) * 20";
+        assertThat(NamedSql.numbered(sql)).isEqualTo("SELECT $1::bigint, ':not' FROM t WHERE x = $1 AND y = $2 OFFSET ($2 - 1) * 20");
+        assertThat(NamedSql.parse(sql).names()).containsExactly("id", "page_no");
+    }
 }

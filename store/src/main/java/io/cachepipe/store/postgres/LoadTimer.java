@@ -15,9 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Times every database load of a view ({@link MetricNames#DB_LOADS}, by view and cause), and logs a
- * load slower than the threshold ({@code postgres.slow-load}) with its view, keys and SQL: the
- * database side of the cache, measured where it is paid.
+ * Times every database load of a view ({@link MetricNames#DB_LOADS}, by view and cause), and logs and
+ * counts ({@link MetricNames#DB_SLOW_LOADS}) a load slower than the threshold ({@code postgres.slow-load})
+ * with its view, keys and SQL: the database side of the cache, measured where it is paid.
  */
 public final class LoadTimer {
     private static final Logger log = LoggerFactory.getLogger(LoadTimer.class);
@@ -79,6 +79,9 @@ public final class LoadTimer {
                         .register(metrics)).record(took, TimeUnit.NANOSECONDS);
             }
             if (slowNanos > 0 && took > slowNanos) {
+                if (metrics != null) {
+                    metrics.counter(MetricNames.DB_SLOW_LOADS, "view", view.name(), "cause", cause).increment();
+                }
                 log.warn("Slow load: view {} ({} key{}, {}) took {} ms, over postgres.slow-load = {} ms: {}", view.name(), keys,
                         keys == 1 ? "" : "s", cause, took / 1_000_000, slowNanos / 1_000_000, sql.replaceAll("\\s+", " ").strip());
             }
