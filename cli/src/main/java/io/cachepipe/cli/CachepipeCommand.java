@@ -1,6 +1,7 @@
 package io.cachepipe.cli;
 
 import io.cachepipe.cli.ops.AuditCommand;
+import io.cachepipe.cli.ops.DbCommand;
 import io.cachepipe.cli.ops.FlushCommand;
 import io.cachepipe.cli.ops.OpsFactory;
 import io.cachepipe.cli.ops.RebuildCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
 @Command(name = "cachepipe", mixinStandardHelpOptions = true, versionProvider = CachepipeCommand.Version.class,
         description = "Keeps a Redis cache consistent with PostgreSQL by reading the database's change log.",
         subcommands = {ConfigCommand.class, RunCommand.class, AuditCommand.class, ReplayCommand.class,
-                RebuildCommand.class, WarmCommand.class, FlushCommand.class, StatsCommand.class, CommandLine.HelpCommand.class})
+                RebuildCommand.class, WarmCommand.class, FlushCommand.class, StatsCommand.class, DbCommand.class,
+                CommandLine.HelpCommand.class})
 public final class CachepipeCommand {
 
     /** The command line as {@code main} runs it (tests run the same). */

@@ -490,6 +490,26 @@ class OperationsIT {
         System.out.println("stats:\n" + stats.out());
     }
 
+    @Test
+    @Order(9)
+    void db_showsLoadsPerView_plans_tables_topStatements_andConnections() throws Exception {
+        catalog.jdbc().execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        catalog.jdbc().update("UPDATE products SET stock = stock + 1 WHERE id = 41");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+        assertThat(catalog.get("/products/41").statusCode()).isEqualTo(200);
+
+        Cli.Result db = cli("db", "--metrics-url", "http://127.0.0.1:" + catalog.pipeline().apiPort() + "/metrics");
+
+        assertThat(db.exit()).as(db.text()).isZero();
+        assertThat(db.out()).containsPattern("product\\s+(fill|warm)\\s+[1-9][0-9,]*\\s+[0-9.]+")
+                .contains("product                  Index Scan using products_pkey on products")
+                .containsPattern("public\\.products\\s+[0-9,]+")
+                .contains("FROM products WHERE id = $1")
+                .containsPattern("cachepipe-pipeline\\s+[0-9]+\\s+[0-9]+\\s+[1-9]")
+                .doesNotContain("WARNING");
+        System.out.println("db:\n" + db.out());
+    }
+
     // ---- helpers
 
     private Cli.Result cli(String... args) {

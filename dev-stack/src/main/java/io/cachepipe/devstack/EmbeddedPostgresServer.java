@@ -30,13 +30,17 @@ final class EmbeddedPostgresServer extends ServerLifecycle implements PostgresSe
     private static final String ZONKY_LOCK_FILE = "epg-lock";
     private static final Object WORKING_DIR_PROPERTY_LOCK = new Object();
 
-    /** zonky turns synchronous_commit off; CDC latency needs it on (see stack-facts.md). */
+    /**
+     * zonky turns synchronous_commit off; CDC latency needs it on (see stack-facts.md). pg_stat_statements
+     * is loaded so that {@code cachepipe db} can show the top statements (a database creates the extension).
+     */
     static final Map<String, String> SERVER_CONFIG = Map.of(
             "wal_level", "logical",
             "synchronous_commit", "on",
             "max_replication_slots", "20",
             "max_wal_senders", "20",
             "max_connections", "200",
+            "shared_preload_libraries", "pg_stat_statements",
             "listen_addresses", Ports.LOOPBACK,
             "unix_socket_directories", "''");
 

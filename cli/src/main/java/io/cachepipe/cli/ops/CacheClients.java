@@ -20,7 +20,7 @@ final class CacheClients implements AutoCloseable {
 
     CacheClients(CacheConfig cache, RedisConfig redisConfig, @Nullable PostgresConfig postgres) {
         this.catalog = ViewsFile.load(cache.viewsFile());
-        this.pool = postgres == null ? null : DataSources.pool(postgres, "cachepipe-ops");
+        this.pool = postgres == null ? null : DataSources.pool(postgres, "ops");
         try {
             this.redis = RedisConnector.connect(redisConfig);
         } catch (RuntimeException e) {

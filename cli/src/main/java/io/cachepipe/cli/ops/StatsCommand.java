@@ -9,27 +9,21 @@ import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.json.Json;
-import io.cachepipe.core.metrics.HistogramQuantile;
+import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.invalidator.InvalidatorConfig;
 import io.cachepipe.store.kafka.ConsumerLag;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.redis.ViewKeys;
 import io.cachepipe.warmer.WarmerConfig;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -51,8 +45,6 @@ public final class StatsCommand extends OpsCommand {
     @Option(names = "--metrics-url", paramLabel = "<url>", description = "a /metrics endpoint to read freshness from (repeatable; "
             + "default: the API's, the invalidator's and the warmer's on 127.0.0.1)")
     List<String> metricsUrls = new ArrayList<>();
-
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Override
     int run() throws Exception {
@@ -129,21 +121,11 @@ public final class StatsCommand extends OpsCommand {
      */
     private void freshnessSection() {
         out().println("Freshness (commit to Redis, ms; from /metrics histograms)");
-        java.util.Map<String, java.util.TreeMap<Double, Double>> buckets = new java.util.TreeMap<>();
-        Pattern bucket = Pattern.compile("^(cachepipe_freshness_\\w+)_seconds_bucket\\{.*le=\"([^\"]+)\".*\\}\\s+(\\S+)$");
-        for (String url : metricsUrls) {
-            String text = get(url);
-            if (text == null) {
-                continue;
-            }
-            for (String line : text.split("\n")) {
-                Matcher matcher = bucket.matcher(line);
-                if (matcher.matches()) {
-                    double le = "+Inf".equals(matcher.group(2)) ? Double.POSITIVE_INFINITY : Double.parseDouble(matcher.group(2));
-                    buckets.computeIfAbsent(matcher.group(1), name -> new java.util.TreeMap<>())
-                            .merge(le, Double.parseDouble(matcher.group(3)), Double::sum);
-                }
-            }
+        ScrapedMetrics scraped = HttpPages.scrape(metricsUrls);
+        Map<String, TreeMap<Double, Double>> buckets = new TreeMap<>();
+        for (String name : List.of(MetricNames.FRESHNESS_INVALIDATED, MetricNames.FRESHNESS_WARMED)) {
+            String shown = name.replace('.', '_');
+            scraped.histograms(shown + "_seconds").values().forEach(histogram -> buckets.put(shown, histogram));
         }
         if (buckets.isEmpty()) {
             out().println("  unknown: no freshness histograms at " + String.join(", ", metricsUrls));
@@ -156,7 +138,8 @@ public final class StatsCommand extends OpsCommand {
                 return;
             }
             out().printf(Locale.ROOT, "  %-40s p50 %8.1f  p95 %8.1f  p99 %8.1f  (%,.0f samples)%n", name,
-                    HistogramQuantile.of(cumulative, 0.5) * 1000, HistogramQuantile.of(cumulative, 0.95) * 1000, HistogramQuantile.of(cumulative, 0.99) * 1000, count);
+                    ScrapedMetrics.quantile(cumulative, 0.5) * 1000, ScrapedMetrics.quantile(cumulative, 0.95) * 1000,
+                    ScrapedMetrics.quantile(cumulative, 0.99) * 1000, count);
         });
     }
 
@@ -178,23 +161,10 @@ public final class StatsCommand extends OpsCommand {
     }
 
     private @Nullable JsonNode getJson(String url) {
-        String text = get(url);
+        String text = HttpPages.get(url);
         try {
             return text == null ? null : Json.mapper().readTree(text);
         } catch (java.io.IOException e) {
-            return null;
-        }
-    }
-
-    private @Nullable String get(String url) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : null;
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return null;
         }
     }

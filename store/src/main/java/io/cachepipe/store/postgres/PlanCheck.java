@@ -74,10 +74,20 @@ public final class PlanCheck {
         return scans;
     }
 
-    /** Every view's generic plan, with the full scans of tables of at least {@code largeTable} rows. */
+    /** Every view's generic plan, with the full scans of tables of at least {@code largeTable} rows; none when it cannot ask. */
     public static List<Plan> explain(ViewCatalog catalog, DataSource dataSource, long largeTable) {
+        try (Connection connection = dataSource.getConnection()) {
+            return explain(catalog, connection, largeTable);
+        } catch (SQLException e) {
+            log.warn("Could not check the views' plans: {}", e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** The same on a connection the caller holds. */
+    public static List<Plan> explain(ViewCatalog catalog, Connection connection, long largeTable) throws SQLException {
         List<Plan> plans = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             statement.execute("SET plan_cache_mode = force_generic_plan");
             try {
                 for (ViewDefinition view : catalog.views()) {
@@ -86,8 +96,6 @@ public final class PlanCheck {
             } finally {
                 statement.execute("RESET plan_cache_mode");
             }
-        } catch (SQLException e) {
-            log.warn("Could not check the views' plans: {}", e.getMessage());
         }
         return plans;
     }
