@@ -105,6 +105,16 @@ final class Demo implements AutoCloseable {
         return values;
     }
 
+    /** pg_stat_statements for {@code cachepipe db}'s top statements, where the server has it. */
+    private static void statementStatistics(Connection connection, PrintStream out) {
+        try (var statement = connection.createStatement()) {
+            statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        } catch (SQLException e) {
+            out.println("pg_stat_statements is not available (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+                    + "): cachepipe db will show no top statements");
+        }
+    }
+
     /** Into the database the pipeline reads. */
     private static void seed(Map<String, String> settings, Options options, PrintStream out) throws SQLException {
         Settings read = Settings.of(settings);
@@ -113,6 +123,7 @@ final class Demo implements AutoCloseable {
         PostgresConfig postgres = postgresSection.get();
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
             ExampleSchema.CATALOG.create(connection);
+            statementStatistics(connection, out);
             CatalogSeeder.Summary summary = CatalogSeeder.seed(connection, options.products(), options.categories(), 42);
             out.println(summary.alreadySeeded()
                     ? "Catalog already seeded: " + summary.products() + " products in " + summary.categories() + " categories"
