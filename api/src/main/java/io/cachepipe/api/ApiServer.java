@@ -33,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API process: declared view and write routes, {@code /cache/stats}, {@code /metrics} and
- * health. Handlers block on virtual threads, so a request waiting on Redis or PostgreSQL costs no
+ * The HTTP API process: declared view and write routes, {@code /cache/stats}, {@code /metrics},
+ * health and its own OpenAPI description ({@link OpenApiDocument}). Handlers block on virtual threads, so a request waiting on Redis or PostgreSQL costs no
  * platform thread.
  */
 public final class ApiServer implements AutoCloseable {
@@ -56,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
     private final CacheStore store;
     private final AtomicReference<@Nullable Javalin> app = new AtomicReference<>();
     private final HotKeys hotKeys;
+    private final String openApi;
     private @Nullable PipelineProbe probe;
     private static final Duration HOT_KEY_REPORTS = Duration.ofSeconds(2);
 
@@ -73,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
                 new ReadYourWrites(store, dataSource, config.readYourWritesWait(), WalPosition.of(dataSource)), metrics);
         this.writes = new WriteRunner(dataSource);
         this.hotKeys = new HotKeys(config.hotKeys());
+        this.openApi = OpenApiDocument.text(OpenApiDocument.of(catalog, config, MetricNames.version()));
         if (!cache.enabled()) {
             log.warn("Cache disabled (CACHE_ENABLED=false): every read goes to PostgreSQL");
         }
@@ -137,6 +139,21 @@ public final class ApiServer implements AutoCloseable {
         javalin.routes.get("/health/live", ctx -> ctx.json(Map.of("live", true)));
         javalin.routes.get("/version", ctx -> ctx.json(Map.of("version", MetricNames.version())));
         javalin.routes.get("/health/ready", this::ready);
+        javalin.routes.get(OpenApiDocument.PATH, ctx -> ctx.contentType("application/json").result(openApi));
+    }
+
+    /**
+     * Every route this server answers, as {@code METHOD /path}: what the OpenAPI document must describe,
+     * no more and no less (the API's integration test holds them to each other).
+     */
+    java.util.List<String> routes() {
+        Javalin current = app.get();
+        if (current == null) {
+            throw new IllegalStateException("the API is not started");
+        }
+        return current.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(handler -> HttpMethods.KNOWN.contains(handler.endpoint.method.name()))
+                .map(handler -> handler.endpoint.method.name() + " " + handler.endpoint.path).toList();
     }
 
     private void recordRequest(Context ctx) {

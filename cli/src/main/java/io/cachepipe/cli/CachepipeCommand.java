@@ -3,6 +3,7 @@ package io.cachepipe.cli;
 import io.cachepipe.cli.ops.AuditCommand;
 import io.cachepipe.cli.ops.DbCommand;
 import io.cachepipe.cli.ops.FlushCommand;
+import io.cachepipe.cli.ops.OpenApiCommand;
 import io.cachepipe.cli.ops.OpsFactory;
 import io.cachepipe.cli.ops.RebuildCommand;
 import io.cachepipe.cli.ops.ReplayCommand;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 /** The {@code cachepipe} command: one subcommand per operator task. */
 @Command(name = "cachepipe", mixinStandardHelpOptions = true, versionProvider = CachepipeCommand.Version.class,
         description = "Keeps a Redis cache consistent with PostgreSQL by reading the database's change log.",
-        subcommands = {ConfigCommand.class, RunCommand.class, AuditCommand.class, ReplayCommand.class,
+        subcommands = {ConfigCommand.class, OpenApiCommand.class, RunCommand.class, AuditCommand.class, ReplayCommand.class,
                 RebuildCommand.class, WarmCommand.class, FlushCommand.class, StatsCommand.class, DbCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CachepipeCommand {

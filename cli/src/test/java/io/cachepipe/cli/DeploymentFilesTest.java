@@ -4,20 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cachepipe.cli.ops.SettingsLookup;
 import io.cachepipe.core.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * docker-compose.yml and docs/configuration.md cannot be run here (no Docker engine), so their
  * consistency with the code is checked instead: every variable compose sets is a real setting, and
- * the configuration reference is exactly what {@code cachepipe config} generates.
+ * the configuration reference is exactly what {@code cachepipe config} generates, and docs/openapi.json
+ * what {@code cachepipe openapi} generates for the demo catalog.
  */
 class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..");
@@ -57,5 +64,20 @@ class DeploymentFilesTest {
         String generated = doc.substring(doc.indexOf(begin) + begin.length(), doc.indexOf(end)).strip();
         assertThat(generated).as("docs/configuration.md is stale: regenerate it with ./cachepipe config")
                 .isEqualTo(ConfigCommand.markdown().strip());
+    }
+
+    @Test
+    void theDemosOpenApiDocumentIsGeneratedFromItsViews(@TempDir Path emptyDirectory) throws Exception {
+        var defaultsOnly = new SettingsLookup(Map.of(), new Properties(), emptyDirectory, CachepipeCommand.everySetting());
+        Cli.Result result = Cli.run(CachepipeCommand.commandLine(defaultsOnly),
+                List.of("openapi", "--views", ROOT.resolve("examples/catalog/views.yaml").toString()));
+        assertThat(result.exit()).as(result.err()).isZero();
+        var json = new ObjectMapper();
+        JsonNode generated = json.readTree(result.out());
+        JsonNode committed = json.readTree(ROOT.resolve("docs/openapi.json").toFile());
+        // The build's version is the one part that may differ: a jar says 0.1.0-SNAPSHOT, the test classes "development".
+        ((ObjectNode) generated.get("info")).remove("version");
+        ((ObjectNode) committed.get("info")).remove("version");
+        assertThat(committed).as("docs/openapi.json is stale: regenerate it with bin/update-openapi-docs").isEqualTo(generated);
     }
 }

@@ -44,8 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminRoutes {
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
-    private static final int MAX_LIMIT = 100_000;
-    private static final int MAX_PATTERN = 512;
+    /** Bounds and defaults of the routes' parameters (the OpenAPI document states them too). */
+    public static final int MAX_LIMIT = 100_000;
+    public static final int MAX_PATTERN = 512;
+    public static final int WARM_LIMIT = 1000;
+    public static final int HOT_KEYS_LIMIT = 50;
 
     private final AdminAuth auth;
     private final ViewCatalog catalog;
@@ -87,7 +90,7 @@ public final class AdminRoutes {
 
     private void warm(Context ctx) throws Exception {
         Set<String> views = names(ctx.queryParam("views"));
-        int limit = intParam(ctx, "limit", 1000);
+        int limit = intParam(ctx, "limit", WARM_LIMIT);
         boolean hot = boolParam(ctx, "hot", true);
         boolean dryRun = boolParam(ctx, "dry-run", false);
         List<ViewDefinition> selected = selected(views);
@@ -131,7 +134,7 @@ public final class AdminRoutes {
     }
 
     private void hotKeys(Context ctx) {
-        int limit = intParam(ctx, "limit", 50);
+        int limit = intParam(ctx, "limit", HOT_KEYS_LIMIT);
         ObjectNode body = json.createObjectNode();
         ObjectNode local = body.putObject("thisInstance");
         hotKeys.top(limit).forEach(local::put);

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param route       friendly HTTP route, e.g. {@code /products/{id}}; parameters not in the path come from the query
  * @param groupSize   how many leading template parameters the pattern sources bind (they form the
  *                    Redis hash tag, so a group of keys shares one slot); -1 when no source is a pattern
+ * @param description what the view is for, in a sentence, as declared; null when none was (the OpenAPI
+ *                    document shows it)
  */
 public record ViewDefinition(
         String name,
@@ -35,7 +37,8 @@ public record ViewDefinition(
         Duration httpMaxAge,
         @Nullable String route,
         List<SourceMapping> sources,
-        int groupSize) {
+        int groupSize,
+        @Nullable String description) {
 
     /** What a view's query result becomes in the cache. */
     public enum ResultShape {
@@ -88,7 +91,8 @@ public record ViewDefinition(
                 && params.equals(view.params) && sql.equals(view.sql) && result == view.result && ttl.equals(view.ttl)
                 && Double.compare(ttlJitter, view.ttlJitter) == 0 && negativeTtl.equals(view.negativeTtl) && onChange == view.onChange
                 && staleGrace.equals(view.staleGrace) && warm == view.warm && httpMaxAge.equals(view.httpMaxAge)
-                && java.util.Objects.equals(route, view.route) && sources.equals(view.sources) && groupSize == view.groupSize;
+                && java.util.Objects.equals(route, view.route) && sources.equals(view.sources) && groupSize == view.groupSize
+                && java.util.Objects.equals(description, view.description);
     }
 
     /** The name's hash: equal views have equal names, and a catalog's names are unique. */

@@ -67,6 +67,7 @@ final class ViewReader {
         WarmPolicy warm = fields.field(where, node, "warm", false, text -> named(WarmPolicy.class, text), WarmPolicy.CACHED);
         Duration httpMaxAge = fields.field(where, node, "http-max-age", false, FieldReader::maxAge, Duration.ZERO);
         String route = fields.field(where, node, "route", false, text -> text, null);
+        String description = fields.field(where, node, "description", false, String::strip, null);
         List<SourceMapping> sources = sources(where, node.get("sources"), params);
 
         if (key != null) {
@@ -83,7 +84,7 @@ final class ViewReader {
             return null;
         }
         return new ViewDefinition(name, key, params, sql, result, ttl, jitter, negativeTtl, onChange, staleGrace, warm,
-                httpMaxAge, route, sources, groupSize);
+                httpMaxAge, route, sources, groupSize, description);
     }
 
     /** The tables whose changes reach the view, each with the view parameters its columns bind. */

@@ -41,6 +41,7 @@ final class WriteReader {
         String route = fields.field(where, node, "route", true, text -> text, null);
         Map<String, ParamSpec> params = paramsReader.params(where, node.get("params"), true);
         String sql = fields.field(where, node, "sql", true, text -> text, null);
+        String description = fields.field(where, node, "description", false, String::strip, null);
         String method = null;
         String path = null;
         if (route != null) {
@@ -60,6 +61,6 @@ final class WriteReader {
         if (problems.size() > before || method == null || path == null || sql == null) {
             return null;
         }
-        return new WriteDefinition(name, method, path, params, sql);
+        return new WriteDefinition(name, method, path, params, sql, description);
     }
 }

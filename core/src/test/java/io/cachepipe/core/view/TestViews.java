@@ -44,6 +44,6 @@ public final class TestViews {
                 java.time.Duration.ofMinutes(1), 0, java.time.Duration.ofMinutes(1), ViewDefinition.ChangeMode.INVALIDATE,
                 java.time.Duration.ZERO, ViewDefinition.WarmPolicy.CACHED, java.time.Duration.ZERO, null,
                 java.util.List.of(new SourceMapping(new io.cachepipe.core.change.TableName("public", "products"),
-                        java.util.Map.of(param, "id"))), -1);
+                        java.util.Map.of(param, "id"))), -1, null);
     }
 }

@@ -24,6 +24,22 @@ class ViewsFileTest {
     }
 
     @Test
+    void descriptionsOfViewsAndWrites_areKept_forTheApiDocument() {
+        ViewCatalog catalog = ViewsFile.parse("described.yaml", TestViews.YAML.replace("  product:\n",
+                "  product:\n    description: '  One product.  '\n") + """
+                writes:
+                  delete-product:
+                    description: Deletes a product.
+                    route: DELETE /products/{id}
+                    params: {id: long}
+                    sql: DELETE FROM products WHERE id = :id
+                """);
+        assertThat(catalog.view("product").orElseThrow().description()).isEqualTo("One product.");
+        assertThat(catalog.view("by-sku").orElseThrow().description()).isNull();
+        assertThat(catalog.writes().get(0).description()).isEqualTo("Deletes a product.");
+    }
+
+    @Test
     void reportsEveryProblemAtOnce_namingFileViewAndField() {
         String yaml = """
                 views:
