@@ -16,7 +16,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.cachepipe.store.postgres.PlanCheck;
 import java.sql.Connection;
+import org.slf4j.LoggerFactory;
 import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
@@ -39,7 +44,8 @@ class RunCommandIT {
     void runsTheWholePipeline_onYourOwnSchemaAndViews_andFollowsAnUpdate(DevStack stack, TestNamespace namespace) throws Exception {
         try (Connection connection = namespace.jdbc().connect(); Statement sql = connection.createStatement()) {
             sql.execute("CREATE TABLE widgets (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2) NOT NULL)");
-            sql.execute("INSERT INTO widgets SELECT g, 'widget ' || g, g * 1.5 FROM generate_series(1, 50) g");
+            sql.execute("INSERT INTO widgets SELECT g, 'widget ' || g, g * 1.5 FROM generate_series(1, 2000) g");
+            sql.execute("ANALYZE widgets");
         }
         Path dir = Files.createDirectories(Path.of("target", "run-it", namespace.name()).toAbsolutePath());
         Path views = Files.writeString(dir.resolve("views.yaml"), """
@@ -55,10 +61,20 @@ class RunCommandIT {
                     sources:
                       - table: public.widgets
                         bind: {id: id}
+                  widgets-named:
+                    key: widgets-named:{name}
+                    params:
+                      name: {type: string}
+                    sql: SELECT id, price FROM widgets WHERE name = :name
+                    result: list
+                    sources:
+                      - table: public.widgets
+                        bind: {name: name}
                 """);
         Map<String, String> settings = PipelineSettings.of(stack, namespace, views.toString());
         settings.put("api.host", "127.0.0.1");
         settings.put("api.port", "0");
+        settings.put("postgres.plan-check-rows", "1000"); // widgets has 2,000 rows: large for the plan check here
         settings.put("invalidator.state-dir", dir.resolve("streams").toString());
         StringBuilder yaml = new StringBuilder();
         settings.forEach((key, value) -> yaml.append(key).append(": '").append(value.replace("'", "''")).append("'\n"));
@@ -69,6 +85,10 @@ class RunCommandIT {
         var commandLine = CachepipeCommand.commandLine(new SettingsLookup(Map.of(), new Properties(), dir,
                 CachepipeCommand.everySetting()));
         commandLine.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        var planWarnings = new ListAppender<ILoggingEvent>();
+        planWarnings.start();
+        Logger planCheck = (Logger) LoggerFactory.getLogger(PlanCheck.class);
+        planCheck.addAppender(planWarnings);
         AtomicInteger exit = new AtomicInteger(-1);
         Thread run = new Thread(() -> exit.set(commandLine.execute("run", "-c", config.toString())), "cachepipe-run-it");
         run.start();
@@ -78,6 +98,8 @@ class RunCommandIT {
                 return api.find() ? api.group(1) : null;
             }, found -> found != null);
 
+            assertThat(planWarnings.list).extracting(ILoggingEvent::getFormattedMessage).as("the start-up plan check").singleElement()
+                    .asString().startsWith("View 'widgets-named' reads every row of public.widgets (about 2,000 rows, Seq Scan with Filter: ");
             assertThat(get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
             await().untilAsserted(() -> assertThat(cacheHeader(base + "widgets/7")).isIn("HIT", "NEAR"));
 
@@ -87,6 +109,7 @@ class RunCommandIT {
             await().untilAsserted(() -> assertThat(get(base + "widgets/7")).contains("\"name\":\"renamed\""));
             assertThat(err.toString()).contains("settings from " + config);
         } finally {
+            planCheck.detachAppender(planWarnings);
             run.interrupt();
             run.join(60_000);
         }
