@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * deploy/grafana/cachepipe.json and deploy/prometheus/alerts.yml against what the processes really
@@ -127,6 +129,20 @@ class DashboardIT {
                     assertThat(empty).as("panel targets that return no series").isEmpty();
                 });
         System.out.printf("All %d panel targets returned series after %.1f s%n", queries.size(), (System.nanoTime() - started) / 1e9);
+    }
+
+    @Test
+    void promtoolChecksTheMetricsPage_andFindsNothing(@TempDir Path directory) throws Exception {
+        Path promtool = PrometheusTools.require("promtool");
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + demo.pipeline().apiPort() + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("cachepipe_db_loads_seconds_bucket", "hikaricp_connections_active", "kafka_consumer_");
+        Path scrape = Files.writeString(directory.resolve("metrics.txt"), page.body());
+
+        PrometheusTools.Run check = PrometheusTools.run(directory, 60, "sh", "-c", "'" + promtool + "' check metrics < metrics.txt");
+
+        assertThat(check.exit()).as(check.output()).isZero();
+        assertThat(check.output()).as("promtool check metrics' findings").isEmpty();
     }
 
     /** Reads of every read view (each twice: misses, then hits), a write the pipeline carries to the cache, reads again. */
