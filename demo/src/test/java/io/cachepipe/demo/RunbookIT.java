@@ -108,14 +108,17 @@ class RunbookIT {
     void theReadmesOperatingBlock_runsAsPrinted_inANewTerminalInTheDemosDirectory() {
         List<Terminal.Step> steps = new Terminal(home, Map.of()).run(Runbook.block(Runbook.README, "operating-it"));
 
-        assertThat(steps).hasSize(6).allSatisfy(step -> {
+        assertThat(steps).hasSize(7).allSatisfy(step -> {
             assertThat(step.result().exit()).as(step.describe()).isEqualTo(step.line().expectedExit()).isZero();
             assertThat(step.result().err()).as(step.describe())
                     .contains("cachepipe: settings from " + demo.settingsFile() + " (found in .cachepipe/");
         });
         assertThat(steps.get(0).result().out()).as("an audit of a cache nobody read yet: nothing compared, so not CLEAN")
                 .contains("NOTHING TO CHECK").doesNotContain("CLEAN");
-        assertThat(steps.get(2).result().out()).contains("rebuild done").contains("batches retried");
+        assertThat(steps.get(2).result().out()).as("cachepipe db on the demo")
+                .contains("product                  Index Scan using products_pkey on products")
+                .contains("Top statements by total time (pg_stat_statements").doesNotContain("not installed").doesNotContain("WARNING");
+        assertThat(steps.get(3).result().out()).contains("rebuild done").contains("batches retried");
     }
 
     @Test
