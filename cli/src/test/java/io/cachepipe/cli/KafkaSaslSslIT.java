@@ -4,6 +4,7 @@ import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachepipe.cli.ops.SettingsLookup;
+import io.cachepipe.core.json.Json;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.SaslSslKafka;
 import io.cachepipe.testsupport.PipelineSettings;
@@ -86,7 +87,8 @@ class KafkaSaslSslIT {
             await().untilAsserted(() -> assertThat(get(base + "widgets/7")).contains("\"name\":\"renamed\""));
 
             // The API's lag probe and the operator commands make Kafka clients of their own.
-            await().untilAsserted(() -> assertThat(get(base + "cache/summary")).contains("\"known\":true"));
+            await().untilAsserted(() -> assertThat(Json.mapper().readTree(get(base + "cache/summary")).path("pipeline").path("known")
+                    .asBoolean()).as("the summary's lag probe read Kafka").isTrue());
             Cli.Result stats = Cli.run(commandLine(dir), List.of("stats", "-c", config.toString(), "--api-url", base,
                     "--metrics-url", base + "metrics"));
             assertThat(stats.exit()).as(stats.text()).isZero();
