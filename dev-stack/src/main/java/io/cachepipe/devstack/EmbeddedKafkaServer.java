@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -27,13 +28,21 @@ final class EmbeddedKafkaServer extends ServerLifecycle implements KafkaServer {
     private final Path logDir;
     private final int port;
     private final int controllerPort;
+    private final @Nullable SaslSslListener secured;
     private volatile @Nullable KafkaRaftServer server;
 
+    /** The dev stack's broker: one PLAINTEXT listener. */
     EmbeddedKafkaServer(Path root, int requestedPort) {
-        super("Kafka");
+        this(root, requestedPort, null);
+    }
+
+    /** With {@code secured}, clients get only that SASL_SSL listener; else only a PLAINTEXT one. */
+    EmbeddedKafkaServer(Path root, int requestedPort, @Nullable SaslSslListener secured) {
+        super(secured == null ? "Kafka" : "Kafka (SASL_SSL)");
         this.logDir = root.resolve("logs");
         this.port = Ports.fixedOrFree(requestedPort);
         this.controllerPort = Ports.freePort();
+        this.secured = secured;
     }
 
     @Override
@@ -42,7 +51,9 @@ final class EmbeddedKafkaServer extends ServerLifecycle implements KafkaServer {
         Ports.requireFree(port, "Kafka", "--kafka-port or " + DevStackOptions.Key.KAFKA_PORT.environmentVariable());
         Ports.requireFree(controllerPort, "Kafka's controller", () -> "Its port was picked at random when the stack"
                 + " was created and something has taken it since: close the dev stack and start a new one.");
-        KafkaConfig config = KafkaConfig.fromProps(KafkaBrokerConfig.singleNode(logDir, port, controllerPort), false);
+        KafkaConfig config = KafkaConfig.fromProps(secured == null
+                ? KafkaBrokerConfig.singleNode(logDir, port, controllerPort)
+                : secured.brokerProperties(logDir, port, controllerPort), false);
         formatUnlessFormatted(config);
         KafkaRaftServer starting = new KafkaRaftServer(config, Time.SYSTEM);
         server = starting;
@@ -52,7 +63,8 @@ final class EmbeddedKafkaServer extends ServerLifecycle implements KafkaServer {
             throw new DevStackException("Kafka did not start on " + address() + " with logs in " + logDir + ": " + e.getMessage()
                     + ". If the logs are left over from a broken run, delete " + logDir.getParent() + ".", e);
         }
-        Probes.awaitKafka(bootstrapServers(), READY_TIMEOUT);
+        Probes.awaitKafka(bootstrapServers(), secured == null ? Map.of() : secured.clientProperties(secured.password()),
+                READY_TIMEOUT);
     }
 
     /**

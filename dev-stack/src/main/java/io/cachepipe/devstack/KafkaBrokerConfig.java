@@ -12,6 +12,9 @@ import java.util.Properties;
 final class KafkaBrokerConfig {
     static final int NODE_ID = 1;
     static final String CONTROLLER_LISTENER = "CONTROLLER";
+    static final String SECURED_LISTENER = "SASL_SSL";
+    static final String SASL_MECHANISM = "PLAIN";
+    static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     /** The default (128 MiB) is allocated on heap when the log cleaner starts. */
     static final long CLEANER_DEDUPE_BUFFER_BYTES = 4L * 1024 * 1024;
     /** The default of 50 partitions makes the first consumer group or transaction wait for 50 partition creations. */
@@ -46,6 +49,37 @@ final class KafkaBrokerConfig {
         props.put("log.cleaner.dedupe.buffer.size", Long.toString(CLEANER_DEDUPE_BUFFER_BYTES));
         props.put("num.partitions", "1");
         props.put("auto.create.topics.enable", "false");
+        return props;
+    }
+
+    /**
+     * The same node with one listener for clients and brokers, {@value #SECURED_LISTENER}: TLS with the
+     * given stores, then SASL/PLAIN against {@code users} (name to password). Only the controller
+     * listener stays PLAINTEXT, on loopback, and clients are never told of it. The broker talks to itself
+     * as {@code broker}, whose password is in the JAAS entry of the listener.
+     */
+    static Properties saslSsl(Path logDir, int port, int controllerPort, KafkaTls tls, java.util.Map<String, String> users,
+            String brokerPassword) {
+        String host = Ports.LOOPBACK;
+        Properties props = singleNode(logDir, port, controllerPort);
+        String prefix = "listener.name." + SECURED_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+        props.put("listeners", SECURED_LISTENER + "://" + host + ":" + port + "," + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
+        props.put("advertised.listeners", SECURED_LISTENER + "://" + host + ":" + port);
+        props.put("listener.security.protocol.map", SECURED_LISTENER + ":SASL_SSL," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        props.put("inter.broker.listener.name", SECURED_LISTENER);
+        props.put("sasl.enabled.mechanisms", SASL_MECHANISM);
+        props.put("sasl.mechanism.inter.broker.protocol", SASL_MECHANISM);
+        StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE + " required username=\"broker\" password=\"")
+                .append(brokerPassword).append("\" user_broker=\"").append(brokerPassword).append('"');
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        props.put(prefix + "plain.sasl.jaas.config", jaas.append(';').toString());
+        props.put(prefix + "ssl.keystore.location", tls.keystore().toString());
+        props.put(prefix + "ssl.keystore.password", tls.password());
+        props.put(prefix + "ssl.keystore.type", KafkaTls.STORE_TYPE);
+        props.put(prefix + "ssl.truststore.location", tls.truststore().toString());
+        props.put(prefix + "ssl.truststore.password", tls.password());
+        props.put(prefix + "ssl.truststore.type", KafkaTls.STORE_TYPE);
+        props.put(prefix + "ssl.client.auth", "none");
         return props;
     }
 }

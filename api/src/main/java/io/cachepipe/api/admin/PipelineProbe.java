@@ -2,6 +2,7 @@ package io.cachepipe.api.admin;
 
 import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.store.kafka.ConsumerLag;
+import io.cachepipe.store.kafka.KafkaRefusal;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import java.time.Duration;
@@ -50,7 +51,8 @@ public final class PipelineProbe implements AutoCloseable {
             }
             last = new Reading(lag, deadLetters(admin), null);
         } catch (RuntimeException e) {
-            last = new Reading(Map.of(), -1, e.getMessage());
+            String refused = KafkaRefusal.of(e, kafka).map(RuntimeException::getMessage).orElse(null);
+            last = new Reading(Map.of(), -1, refused != null ? refused : e.getMessage());
         }
         lastAt = System.nanoTime();
         return last;

@@ -2,6 +2,7 @@ package io.cachepipe.cli.ops;
 
 import io.cachepipe.core.config.ConfigException;
 import io.cachepipe.core.config.Settings;
+import io.cachepipe.store.kafka.KafkaRefusal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,12 +54,7 @@ abstract class OpsCommand implements Callable<Integer> {
         try {
             return run();
         } catch (ConfigException e) {
-            err().println("cachepipe " + spec.name() + ": configuration problems:");
-            e.problems().forEach(problem -> err().println("  - " + problem));
-            if (found != null && found.file() == null) {
-                err().println(found.whereSettingsComeFrom());
-            }
-            return BAD_INPUT;
+            return configurationProblems(e);
         } catch (IllegalArgumentException e) {
             err().println("cachepipe " + spec.name() + ": " + e.getMessage());
             return BAD_INPUT;
@@ -66,6 +62,10 @@ abstract class OpsCommand implements Callable<Integer> {
             err().println("cachepipe " + spec.name() + ": refused: " + e.getMessage());
             return REFUSED;
         } catch (Exception e) {
+            var refused = KafkaRefusal.of(e, null);
+            if (refused.isPresent()) {
+                return configurationProblems(refused.get());
+            }
             err().println("cachepipe " + spec.name() + ": failed: " + message(e));
             return FAILED;
         } finally {
@@ -75,6 +75,15 @@ abstract class OpsCommand implements Callable<Integer> {
     }
 
     abstract int run() throws Exception;
+
+    private int configurationProblems(ConfigException e) {
+        err().println("cachepipe " + spec.name() + ": configuration problems:");
+        e.problems().forEach(problem -> err().println("  - " + problem));
+        if (found != null && found.file() == null) {
+            err().println(found.whereSettingsComeFrom());
+        }
+        return BAD_INPUT;
+    }
 
     /** This run's settings; says on stderr which settings file they come from, if any. */
     Settings settings() {

@@ -13,6 +13,7 @@ import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.invalidator.InvalidatorConfig;
 import io.cachepipe.store.kafka.ConsumerLag;
+import io.cachepipe.store.kafka.KafkaRefusal;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.redis.ViewKeys;
 import io.cachepipe.warmer.WarmerConfig;
@@ -111,6 +112,8 @@ public final class StatsCommand extends OpsCommand {
             out().printf("  %-12s %-32s %10d%n", "invalidator", invalidator.applicationId(), ConsumerLag.total(admin, invalidator.applicationId()));
             out().printf("  %-12s %-32s %10d%n", "warmer", warmer.groupId(), ConsumerLag.total(admin, warmer.groupId()));
         } catch (RuntimeException e) {
+            // Kafka down is a figure unknown; Kafka refusing these settings is a problem to fix, reported as one.
+            KafkaRefusal.throwIfRefused(e, kafka);
             out().println("  unknown: " + e.getMessage());
         }
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -50,13 +51,18 @@ public final class TopicAdmin {
         return Admin.create(props);
     }
 
+    /**
+     * Creates the topics that are absent: the first thing every process asks of Kafka, so a broker that
+     * refuses cachepipe's credentials or certificates stops the process here, at once, with a
+     * {@link io.cachepipe.core.config.ConfigException} naming the setting (see {@link KafkaRefusal}).
+     */
     public static void ensure(KafkaConfig kafka, Collection<NewTopic> topics) {
         try (Admin admin = admin(kafka)) {
-            ensure(admin, topics);
+            ensure(admin, kafka, topics);
         }
     }
 
-    public static void ensure(Admin admin, Collection<NewTopic> topics) {
+    private static void ensure(Admin admin, KafkaConfig kafka, Collection<NewTopic> topics) {
         List<String> failures = new ArrayList<>();
         var result = admin.createTopics(topics);
         result.values().forEach((name, future) -> {
@@ -64,6 +70,7 @@ public final class TopicAdmin {
                 future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() != null ? e.getCause() : e;
+                KafkaRefusal.throwIfRefused(cause, kafka);
                 if (!(cause instanceof TopicExistsException)) {
                     failures.add(name + ": " + cause.getMessage());
                 }
@@ -75,7 +82,10 @@ public final class TopicAdmin {
             }
         });
         if (!failures.isEmpty()) {
-            throw new IllegalStateException("cannot create Kafka topics: " + String.join("; ", failures));
+            throw new IllegalStateException("cannot create Kafka topics at " + kafka.bootstrapServers() + ": "
+                    + String.join("; ", failures) + (kafka.clientProperties().containsKey(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG)
+                            ? "" : ". If the brokers take TLS or SASL only, set " + KafkaConfig.CLIENT_PROPERTIES
+                                    + CommonClientConfigs.SECURITY_PROTOCOL_CONFIG + " (docs/deploy.md)"));
         }
     }
 }
