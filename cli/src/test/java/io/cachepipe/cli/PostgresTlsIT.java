@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.cachepipe.cli.ops.SettingsLookup;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.PostgresServer;
 import io.cachepipe.devstack.StandalonePostgres;
 import io.cachepipe.testsupport.Jdbc;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,10 +28,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 @WithDevStack
 class PostgresTlsIT {
-    private static final Pattern API = Pattern.compile("API on (http://\\S+/)");
     private static final Duration FAIL_FAST = Duration.ofSeconds(60);
 
     @TempDir
@@ -124,9 +116,9 @@ class PostgresTlsIT {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(logs);
 
-        Run run = Run.start(config(stack, namespace, dir, url));
+        CliRun run = CliRun.start("run", config(stack, namespace, dir, url));
         try {
-            String base = await("cachepipe run to print its API address").until(() -> run.apiBase(), found -> found != null);
+            String base = await("cachepipe run to print its API address").until(run::apiBase, found -> found != null);
             assertThat(get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
             plain.update("UPDATE widgets SET name = 'renamed over TLS' WHERE id = 7");
             await().untilAsserted(() -> assertThat(get(base + "widgets/7")).contains("\"name\":\"renamed over TLS\""));
@@ -146,7 +138,7 @@ class PostgresTlsIT {
             root.detachAppender(logs);
         }
         assertThat(run.exit()).as(run.err()).isZero();
-        assertThat(run.output() + run.err()).as("what cachepipe run printed").doesNotContain(KEY_PASSWORD).doesNotContain("k3y%26pass");
+        assertThat(run.out() + run.err()).as("what cachepipe run printed").doesNotContain(KEY_PASSWORD).doesNotContain("k3y%26pass");
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).as("the log")
                 .noneMatch(line -> line.contains(KEY_PASSWORD) || line.contains("k3y%26pass"));
     }
@@ -158,7 +150,7 @@ class PostgresTlsIT {
                 + "?sslmode=verify-full&sslrootcert=" + otherAuthority.certificate();
 
         long started = System.nanoTime();
-        Run run = Run.start(config(stack, namespace, dir, url));
+        CliRun run = CliRun.start("run", config(stack, namespace, dir, url));
         try {
             assertThat(run.finishesWithin(FAIL_FAST)).as("cachepipe run ends within " + FAIL_FAST + ":\n" + run.err()).isTrue();
         } finally {
@@ -177,7 +169,7 @@ class PostgresTlsIT {
             @TempDir Path dir) throws Exception {
         String url = "jdbc:postgresql://localhost:" + tls.server().port() + "/" + namespace.name() + "?sslmode=verify_full";
 
-        Run run = Run.start(config(stack, namespace, dir, url));
+        CliRun run = CliRun.start("run", config(stack, namespace, dir, url));
         try {
             assertThat(run.finishesWithin(FAIL_FAST)).as(run.err()).isTrue();
         } finally {
@@ -260,48 +252,5 @@ class PostgresTlsIT {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response.body();
-    }
-
-    /** {@code cachepipe run -c <config>} through the CLI's entry point, on a thread of its own, as RunCommandIT runs it. */
-    private record Run(Thread thread, StringWriter out, StringWriter errors, AtomicInteger exitCode) {
-        static Run start(Path config) {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            var commandLine = CachepipeCommand.commandLine(new SettingsLookup(Map.of(), new Properties(), config.getParent(),
-                    CachepipeCommand.everySetting()));
-            commandLine.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-            AtomicInteger exit = new AtomicInteger(-1);
-            Thread thread = new Thread(() -> exit.set(commandLine.execute("run", "-c", config.toString())), "cachepipe-run-tls-it");
-            thread.start();
-            return new Run(thread, out, err, exit);
-        }
-
-        String apiBase() {
-            Matcher api = API.matcher(out.toString());
-            return api.find() ? api.group(1) : null;
-        }
-
-        boolean finishesWithin(Duration timeout) throws InterruptedException {
-            thread.join(timeout.toMillis());
-            return !thread.isAlive();
-        }
-
-        /** Interrupting the command stops the pipeline and returns its exit code, as Ctrl-C would. */
-        void stop() throws InterruptedException {
-            thread.interrupt();
-            thread.join(60_000);
-        }
-
-        int exit() {
-            return exitCode.get();
-        }
-
-        String err() {
-            return errors.toString();
-        }
-
-        String output() {
-            return out.toString();
-        }
     }
 }
