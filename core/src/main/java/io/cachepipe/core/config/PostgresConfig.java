@@ -56,14 +56,15 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     }
 
     public PostgresConfig {
-        new Problems()
+        var problems = new Problems()
                 .check(jdbcUrl.startsWith("jdbc:postgresql://"),
                         "postgres.url = '" + Secrets.maskUrlPasswords(jdbcUrl) + "': expected a URL starting with jdbc:postgresql://")
                 .check(pool.keepalive().isZero() || pool.keepalive().toSeconds() >= 30 && pool.keepalive().compareTo(pool.maxLifetime()) < 0,
                         "postgres.pool-keepalive must be 0 (never) or from 30s (HikariCP's least) to below postgres.pool-max-lifetime")
                 .check(pool.leakDetection().isZero() || pool.leakDetection().toMillis() >= 2000,
-                        "postgres.pool-leak-detection must be 0 (off) or at least 2s (HikariCP ignores shorter)")
-                .throwIfAny();
+                        "postgres.pool-leak-detection must be 0 (off) or at least 2s (HikariCP ignores shorter)");
+        problems.addAll(PostgresUrlTls.problems(jdbcUrl));
+        problems.throwIfAny();
     }
 
     public static PostgresConfig read(Settings settings) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -53,5 +54,40 @@ class PostgresConfigTest {
         assertThat(small.poolSize()).isEqualTo(3);
         assertThat(small.pool().minIdle()).isEqualTo(4);
         assertThat(small.pool().maxLifetime()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void everySslModeTheDriverKnows_isAccepted_inAnyCase() {
+        for (String mode : List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full", "VERIFY-FULL")) {
+            assertThat(new PostgresConfig(URL + "?sslmode=" + mode + "&sslrootcert=/etc/ca.pem", "u", "p", 1).jdbcUrl())
+                    .contains(mode);
+        }
+        assertThat(new PostgresConfig(URL + "?ssl=true&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory", "u", "p", 1))
+                .isNotNull();
+        assertThat(new PostgresConfig(URL + "?ssl", "u", "p", 1)).isNotNull();
+    }
+
+    @Test
+    void anUnknownSslMode_isAConfigError_namingTheUrlAndTheModes_withThePasswordMasked() {
+        assertThatThrownBy(() -> PostgresConfig.read(Settings.of(Map.of("postgres.url",
+                URL + "?sslmode=verify_full&sslpassword=secret"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("postgres.url has sslmode=verify_full, which the PostgreSQL driver does not know")
+                .hasMessageContaining("disable, allow, prefer, require, verify-ca, verify-full")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void sslOn_isRefused_sinceTheDriverReadsItAsFalse() {
+        assertThatThrownBy(() -> new PostgresConfig(URL + "?ssl=on", "u", "p", 1))
+                .hasMessageContaining("postgres.url has ssl=on, which the PostgreSQL driver reads as false")
+                .hasMessageContaining("sslmode=verify-full");
+    }
+
+    @Test
+    void tlsProblems_areReportedWithThePoolsProblems() {
+        assertThatThrownBy(() -> PostgresConfig.read(Settings.of(Map.of("postgres.url", URL + "?sslmode=strict&ssl=yes",
+                "postgres.pool-keepalive", "10s"))))
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(3));
     }
 }

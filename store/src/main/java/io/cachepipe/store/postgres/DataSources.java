@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.cachepipe.core.config.PostgresConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /** HikariCP pools configured the one way cachepipe needs them. */
@@ -47,8 +48,27 @@ public final class DataSources {
             return new HikariPool(hikari, metrics, config.slowLoad());
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot open a connection pool to " + config.safeUrl() + " as " + config.user()
-                    + ": " + e.getMessage() + ". Is PostgreSQL running there? (set postgres.url / CACHEPIPE_POSTGRES_URL)", e);
+                    + ": " + e.getMessage() + ". " + advice(e), e);
         }
+    }
+
+    /**
+     * What to check. A failed TLS handshake (the driver's "SSL error: PKIX path building failed", a host
+     * name the server's certificate does not name, a server without TLS) is about the URL's ssl parameters,
+     * not about whether PostgreSQL runs.
+     */
+    static String advice(Throwable failure) {
+        @Nullable Throwable cause = failure;
+        while (cause != null) {
+            String message = String.valueOf(cause.getMessage());
+            if (cause instanceof SSLException || message.contains("SSL") || message.contains("hostnameverifier")) {
+                return "The TLS connection failed: check the ssl parameters of postgres.url (sslmode; sslrootcert, the CA"
+                        + " certificate that signed the server's; sslcert and sslkey if the server asks for a client certificate)"
+                        + " and that its host is one the server's certificate names";
+            }
+            cause = cause.getCause() == cause ? null : cause.getCause();
+        }
+        return "Is PostgreSQL running there? (set postgres.url / CACHEPIPE_POSTGRES_URL)";
     }
 
     /** HikariCP's pool, under the name callers know. */

@@ -1,0 +1,69 @@
+package io.cachepipe.cli;
+
+import io.cachepipe.cli.ops.SettingsLookup;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@code cachepipe <command> -c <config>} through the CLI's entry point on a thread of its own, as
+ * RunCommandIT runs it: what it prints, and its exit code once it ends.
+ */
+final class CliRun {
+    private static final Pattern API = Pattern.compile("API on (http://\\S+/)");
+
+    private final Thread thread;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final AtomicInteger exit = new AtomicInteger(-1);
+
+    private CliRun(String command, Path config) {
+        var commandLine = CachepipeCommand.commandLine(new SettingsLookup(Map.of(), new Properties(), config.getParent(),
+                CachepipeCommand.everySetting()));
+        commandLine.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        thread = new Thread(() -> exit.set(commandLine.execute(command, "-c", config.toString())), "cachepipe-" + command + "-it");
+    }
+
+    static CliRun start(String command, Path config) {
+        var run = new CliRun(command, config);
+        run.thread.start();
+        return run;
+    }
+
+    /** The API's base address once {@code cachepipe run} printed it, else null. */
+    @Nullable String apiBase() {
+        Matcher api = API.matcher(out.toString());
+        return api.find() ? api.group(1) : null;
+    }
+
+    boolean finishesWithin(Duration timeout) throws InterruptedException {
+        thread.join(timeout.toMillis());
+        return !thread.isAlive();
+    }
+
+    /** Interrupting {@code cachepipe run} stops the pipeline and lets it return its exit code, as Ctrl-C would. */
+    void stop() throws InterruptedException {
+        thread.interrupt();
+        thread.join(Duration.ofMinutes(1).toMillis());
+    }
+
+    /** -1 while it runs. */
+    int exit() {
+        return exit.get();
+    }
+
+    String out() {
+        return out.toString();
+    }
+
+    String err() {
+        return err.toString();
+    }
+}
