@@ -65,7 +65,8 @@ class ImageIT {
 
     @Test
     void holdsTheCommandAndItsDependencies_noServerOfTheDevStack_andRunsAsANonRootUser() {
-        assertThat(files).anySatisfy(file -> assertThat(file).matches("app/libs/cachepipe-cli-.*\\.jar"))
+        // cachepipe-cli-<version>.jar from a repository, cachepipe.jar (its final name) within one reactor build
+        assertThat(files).anySatisfy(file -> assertThat(file).matches("app/libs/cachepipe(-cli-.*)?\\.jar"))
                 .anySatisfy(file -> assertThat(file).matches("app/libs/debezium-embedded-.*\\.jar"))
                 .anySatisfy(file -> assertThat(file).isEqualTo("opt/java/bin/java"));
         assertThat(files).as("nothing of the dev stack: its servers, Testcontainers, zonky's PostgreSQL, embedded Redis, the Kafka broker")
@@ -118,10 +119,7 @@ class ImageIT {
             assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(probe.exitValue()).as("the image's health check against the API it runs").isZero();
         } finally {
-            pipeline.destroy(); // unshare passes SIGTERM on to the JVM, as a container runtime's stop does
-            if (!pipeline.waitFor(30, TimeUnit.SECONDS)) {
-                pipeline.destroyForcibly();
-            }
+            stop(pipeline);
             System.out.println("cachepipe run inside the image said:\n" + Files.readString(log));
         }
         await("the contained pipeline to let go of its replication slot").atMost(Duration.ofSeconds(60)).until(() ->
@@ -129,10 +127,30 @@ class ImageIT {
                 active -> active != null && active == 0);
     }
 
+    /**
+     * SIGTERM to the contained JVM, as a container runtime's stop sends it, then waits for it to shut
+     * down. The JVM is unshare's child (chroot execs it): unshare's --kill-child cannot be relied on,
+     * since chroot's change of user clears the parent-death signal.
+     */
+    private static void stop(Process contained) throws InterruptedException {
+        List<ProcessHandle> jvm = contained.descendants().toList();
+        jvm.forEach(ProcessHandle::destroy);
+        for (ProcessHandle process : jvm) {
+            try {
+                process.onExit().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                process.destroyForcibly();
+            }
+        }
+        if (!contained.waitFor(10, TimeUnit.SECONDS)) {
+            contained.destroyForcibly();
+        }
+    }
+
     /** The image's entrypoint with {@code args}, in its root, as its user, with its environment. */
     private ProcessBuilder contained(List<String> args) {
         // Absolute paths: the environment below is the image's, whose PATH holds only /opt/java/bin.
-        List<String> command = new ArrayList<>(List.of(onPath("unshare"), "--fork", "--pid", "--mount", "--kill-child=SIGTERM",
+        List<String> command = new ArrayList<>(List.of(onPath("unshare"), "--fork", "--pid", "--mount",
                 "--mount-proc=" + root.resolve("proc"), onPath("chroot"), "--userspec=" + config.path("User").asText(), root.toString()));
         config.path("Entrypoint").forEach(arg -> command.add(arg.asText()));
         command.addAll(args);
@@ -174,12 +192,13 @@ class ImageIT {
         return response.body();
     }
 
+    /** Runs {@code command}; answers its standard output (its standard error goes into a failure's message). */
     private static String run(Path directory, String... command) throws IOException, InterruptedException {
         Path output = Files.createTempFile(directory, "command", ".out");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Path errors = Files.createTempFile(directory, "command", ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile()).start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
-        String text = Files.readString(output);
-        assertThat(process.exitValue()).as(String.join(" ", command) + ":\n" + text).isZero();
-        return text;
+        assertThat(process.exitValue()).as(String.join(" ", command) + ":\n" + Files.readString(errors)).isZero();
+        return Files.readString(output);
     }
 }
