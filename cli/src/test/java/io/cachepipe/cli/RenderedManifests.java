@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Assumptions;
 record RenderedManifests(List<JsonNode> objects) {
     /** Kustomize v5 (kubectl 1.27 and later) reads the {@code labels} field the base uses. */
     private static final int OLDEST_MINOR = 27;
-    private static final String INSTALL = "install kubectl 1.27 or later (it embeds kustomize v5) from the Kubernetes "
-            + "package repository (pkgs.k8s.io) or the Google Cloud CLI's apt repository (package kubectl); Debian's "
-            + "kubernetes-client package is 1.20, too old";
+    private static final String INSTALL = "install kubectl 1.27 or later, which embeds kustomize v5: the Kubernetes "
+            + "project's packages (kubernetes.io/docs/tasks/tools) or the Google Cloud CLI's package kubectl; Debian's "
+            + "kubernetes-client is 1.20, too old";
 
     /** One container of a Deployment's pod template, and the environment it gets. */
     record Container(String deployment, JsonNode pod, JsonNode spec, Map<String, Optional<String>> environment) {
