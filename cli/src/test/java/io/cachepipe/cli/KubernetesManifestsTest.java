@@ -111,10 +111,8 @@ class KubernetesManifestsTest {
     @Test
     void eachContainerIsProbedOnThePortItsOwnSettingsGiveIt() {
         for (Container container : rendered.containers()) {
-            Setting<Integer> portSetting = PROCESSES.get(container.deployment()).port();
-            int port = Integer.parseInt(container.environment().getOrDefault(portSetting.env(), Optional.empty())
-                    .orElse(portSetting.defaultValue()));
-            String who = container.deployment() + " (" + portSetting.env() + " = " + port + ")";
+            int port = listensOn(container);
+            String who = container.deployment() + " (" + PROCESSES.get(container.deployment()).port().env() + " = " + port + ")";
             assertProbe(container, "livenessProbe", "/health/live", port, who);
             assertProbe(container, "readinessProbe", "/health/ready", port, who);
             JsonNode startup = assertProbe(container, "startupProbe", "/health/live", port, who);
@@ -133,15 +131,15 @@ class KubernetesManifestsTest {
                     .filter(container -> selects(selector, podLabels(container.deployment()))).toList();
             assertThat(selected).as("Service " + RenderedManifests.name(service) + " selects one Deployment's pods").hasSize(1);
             Container target = selected.get(0);
-            Setting<Integer> portSetting = PROCESSES.get(target.deployment()).port();
-            String port = target.environment().getOrDefault(portSetting.env(), Optional.empty()).orElse(portSetting.defaultValue());
+            int port = listensOn(target);
             for (JsonNode servicePort : service.path("spec").path("ports")) {
                 assertThat(target.port(servicePort.path("targetPort"))).as("Service " + RenderedManifests.name(service))
-                        .isEqualTo(Integer.parseInt(port));
+                        .isEqualTo(port);
             }
             JsonNode annotations = service.path("metadata").path("annotations");
             if (annotations.path("prometheus.io/scrape").asText().equals("true")) {
-                assertThat(annotations.path("prometheus.io/port").asText()).as("Service " + RenderedManifests.name(service)).isEqualTo(port);
+                assertThat(annotations.path("prometheus.io/port").asText()).as("Service " + RenderedManifests.name(service))
+                        .isEqualTo(Integer.toString(port));
                 assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/metrics");
                 scraped.add(target.deployment());
             }
@@ -234,6 +232,12 @@ class KubernetesManifestsTest {
                     .findFirst().orElseThrow(() -> new AssertionError("ConfigMap " + map + " is not rendered")).path("data");
             assertThat(data.path(Path.of(file).getFileName().toString()).asText()).as(container.deployment() + ": " + file).isEqualTo(demo);
         }
+    }
+
+    /** The port the container's own port setting gives it: its variable's value, else the setting's default. */
+    private static int listensOn(Container container) {
+        Setting<Integer> setting = PROCESSES.get(container.deployment()).port();
+        return Integer.parseInt(container.environment().getOrDefault(setting.env(), Optional.empty()).orElse(setting.defaultValue()));
     }
 
     private static JsonNode assertProbe(Container container, String kind, String path, int port, String who) {
