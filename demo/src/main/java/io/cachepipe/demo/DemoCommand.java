@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
             + "start instead of the catalog's schema and seed: create your tables (IF NOT EXISTS) and fill them")
     @Nullable Path schema;
 
-    @Option(names = "--views", paramLabel = "<file.yaml>", description = "your views file (docs/views.md), checked against the "
+    @Option(names = "--views", paramLabel = "<file.yaml>", description = "your views file (as examples/catalog/views.yaml), checked against the "
             + "schema at start; the demo serves its routes")
     @Nullable Path views;
 
