@@ -87,10 +87,8 @@ public final class CdcCapture implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check REPLICA IDENTITY of the captured tables: " + e.getMessage(), e);
         }
-        TableName heartbeatTable = cdc.heartbeatTable();
-        if (heartbeatTable != null) {
-            createHeartbeatTable(pool, heartbeatTable);
-        }
+        var ownTables = new OwnTables(cdc, catalog.capturedTables());
+        ownTables.create(pool, postgres.user());
         TopicAdmin.ensure(kafka, topics());
         var kafkaProducer = new KafkaProducer<byte[], byte[]>(producerProperties());
         producer = kafkaProducer;
@@ -101,8 +99,8 @@ public final class CdcCapture implements AutoCloseable {
         var fanout = new WatermarkFanout(topics.message(), catalog.capturedTables().stream().map(topics::change).toList(),
                 io.cachepipe.core.json.Json.mapper());
         BooleanSupplier stopping = () -> state.get() != State.RUNNING;
-        publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), fanout,
-                heartbeatTable == null ? null : topics.change(heartbeatTable), stopping, metrics);
+        publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), fanout, ownTables.topics(topics),
+                stopping, metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
         scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);
@@ -110,20 +108,6 @@ public final class CdcCapture implements AutoCloseable {
         supervisor.start();
         log.info("cdc-capture started: slot {}, publication {}, tables {}, topics {}.*", cdc.slot(), cdc.publication(),
                 catalog.capturedTables(), kafka.topicPrefix());
-    }
-
-    private void createHeartbeatTable(ConnectionPool pool, TableName table) {
-        if (catalog.capturedTables().contains(table)) {
-            throw new IllegalStateException("cdc.heartbeat-table = " + table + " is a table views read; its changes would be "
-                    + "dropped as heartbeats. Name a table of its own (default " + Heartbeats.DEFAULT_TABLE + ")");
-        }
-        try (Connection connection = pool.getConnection()) {
-            Heartbeats.ensureTable(connection, table);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create the heartbeat table " + table + " (cdc.heartbeat-table): " + e.getMessage()
-                    + ". Create it as (slot text PRIMARY KEY, beat timestamptz NOT NULL) and let " + postgres.user()
-                    + " write it, or set cdc.heartbeat-table empty to do without heartbeat writes", e);
-        }
     }
 
     /** True while Debezium's task runs, i.e. changes are being captured. */
@@ -150,6 +134,9 @@ public final class CdcCapture implements AutoCloseable {
         }
         all.add(new NewTopic(topics.heartbeat(), 1, kafka.replicationFactor())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
+        // Debezium's notifications (one partition keeps their order): what cachepipe resnapshot waits on.
+        all.add(new NewTopic(topics.cdcNotifications(), 1, kafka.replicationFactor())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()))));
         return all;
     }
 

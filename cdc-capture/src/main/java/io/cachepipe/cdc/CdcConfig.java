@@ -5,6 +5,7 @@ import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.Problems;
 import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
+import io.cachepipe.store.postgres.SignalTable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import org.jspecify.annotations.Nullable;
  *                          a slot whose tables are idle in a database busy with other tables confirms no
  *                          new position (pgoutput filters the other tables' changes out, so Debezium has
  *                          nothing to acknowledge) and PostgreSQL keeps all that WAL
+ * @param signalTable       Debezium's signal table ({@code signal.data.collection}), or null for none: where
+ *                          {@code cachepipe resnapshot} asks for an incremental snapshot of a table
  * @param offsetFlush       how often the captured position is saved and confirmed to the slot; a crash
  *                          re-sends at most this much (duplicates are harmless, losses impossible)
  * @param batching          how changes are grouped on their way to Kafka
@@ -28,21 +31,22 @@ import org.jspecify.annotations.Nullable;
  *                          (signal tables, snapshot fetch size, ...), after cachepipe's own
  */
 public record CdcConfig(String slot, String publication, Duration pollInterval, Duration heartbeatInterval,
-                        @Nullable TableName heartbeatTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity,
+                        @Nullable TableName heartbeatTable, @Nullable TableName signalTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity,
                         Batching batching, int adminPort, Map<String, String> debezium) {
     /** Prefix of the Debezium connector properties handed on: {@code cdc.debezium.snapshot.fetch.size=20000}. */
     public static final String DEBEZIUM_PROPERTIES = "cdc.debezium.";
     /** What the pipeline depends on: changing one of these would break capture, not tune it. */
     static final Set<String> OWNED = Set.of("name", "connector.class", "topic.prefix", "offset.storage", "offset.storage.topic",
             "plugin.name", "slot.name", "publication.name", "table.include.list", "converter.schemas.enable",
-            "decimal.handling.mode", "tombstones.on.delete", "message.prefix.include.list", "bootstrap.servers");
+            "decimal.handling.mode", "tombstones.on.delete", "message.prefix.include.list", "bootstrap.servers",
+            "signal.data.collection", "notification.sink.topic.name");
 
-    /** Settings without Debezium properties of their own. */
+    /** Settings without Debezium properties of their own, and with the default signal table. */
     public CdcConfig(String slot, String publication, Duration pollInterval, Duration heartbeatInterval,
                      @Nullable TableName heartbeatTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity,
                      Batching batching, int adminPort) {
-        this(slot, publication, pollInterval, heartbeatInterval, heartbeatTable, offsetFlush, snapshot, replicaIdentity, batching,
-                adminPort, Map.of());
+        this(slot, publication, pollInterval, heartbeatInterval, heartbeatTable, TableName.parse(SignalTable.DEFAULT), offsetFlush,
+                snapshot, replicaIdentity, batching, adminPort, Map.of());
     }
 
     /**
@@ -95,6 +99,9 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
     public static final Setting<String> HEARTBEAT_TABLE = Setting.optional("cdc.heartbeat-table", Heartbeats.DEFAULT_TABLE,
             Parsers.text(), "schema.table cdc-capture writes one row of on every heartbeat, so the slot advances while captured "
                     + "tables are idle; created on first start and added to the publication; empty: no heartbeat writes");
+    public static final Setting<String> SIGNAL_TABLE = Setting.optional("cdc.signal-table", SignalTable.DEFAULT, Parsers.text(),
+            "schema.table of Debezium's signals (signal.data.collection), where cachepipe resnapshot asks for an incremental "
+                    + "snapshot; created on first start and added to the publication; empty: no signals, no resnapshot");
     public static final Setting<Duration> OFFSET_FLUSH = Setting.optional("cdc.offset-flush-interval", "1s",
             Parsers.duration(Duration.ofMillis(100), Duration.ofMinutes(10)), "how often the captured position is saved");
     public static final Setting<SnapshotMode> SNAPSHOT = Setting.optional("cdc.snapshot", "initial",
@@ -124,18 +131,24 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
                 .check(NAME.matcher(publication).matches(), "cdc.publication = '" + publication + "': use lowercase letters, digits and '_'")
                 .check(heartbeatTable == null || NAME.matcher(heartbeatTable.schema()).matches() && NAME.matcher(heartbeatTable.table()).matches(),
                         "cdc.heartbeat-table = '" + heartbeatTable + "': use schema.table in lowercase letters, digits and '_', or leave it "
-                                + "empty for no heartbeat writes");
+                                + "empty for no heartbeat writes")
+                .check(signalTable == null || NAME.matcher(signalTable.schema()).matches() && NAME.matcher(signalTable.table()).matches(),
+                        "cdc.signal-table = '" + signalTable + "': use schema.table in lowercase letters, digits and '_', or leave it "
+                                + "empty for no signals")
+                .check(signalTable == null || !signalTable.equals(heartbeatTable),
+                        "cdc.signal-table and cdc.heartbeat-table are both " + signalTable + ": give each a table of its own");
         debezium.keySet().stream().filter(OWNED::contains).sorted().forEach(key -> problems.add(DEBEZIUM_PROPERTIES + key
                 + " is set by cachepipe (the pipeline depends on it); see docs/configuration.md for the settings that choose it"));
         problems.throwIfAny();
     }
 
     public static CdcConfig read(Settings settings) {
-        @Nullable TableName heartbeatTable = heartbeatTable(settings);
+        @Nullable TableName heartbeatTable = table(settings, HEARTBEAT_TABLE);
+        @Nullable TableName signalTable = table(settings, SIGNAL_TABLE);
         Settings.Values values = settings.require(SLOT, PUBLICATION, POLL_INTERVAL, HEARTBEAT_INTERVAL, OFFSET_FLUSH, SNAPSHOT,
                 REPLICA_IDENTITY, MAX_BATCH_SIZE, MAX_QUEUE_SIZE, PRODUCER_LINGER, PRODUCER_BATCH_BYTES, COMPRESSION, ADMIN_PORT);
         return new CdcConfig(values.get(SLOT), values.get(PUBLICATION), values.get(POLL_INTERVAL),
-                values.get(HEARTBEAT_INTERVAL), heartbeatTable, values.get(OFFSET_FLUSH), values.get(SNAPSHOT),
+                values.get(HEARTBEAT_INTERVAL), heartbeatTable, signalTable, values.get(OFFSET_FLUSH), values.get(SNAPSHOT),
                 values.get(REPLICA_IDENTITY), batching(values), values.get(ADMIN_PORT), settings.prefixed(DEBEZIUM_PROPERTIES));
     }
 
@@ -144,21 +157,22 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
                 values.get(PRODUCER_BATCH_BYTES), values.get(COMPRESSION));
     }
 
-    private static @Nullable TableName heartbeatTable(Settings settings) {
-        String text = settings.get(HEARTBEAT_TABLE);
+    /** A table setting: empty means none. */
+    private static @Nullable TableName table(Settings settings, Setting<String> setting) {
+        String text = settings.get(setting);
         if (text == null || text.isBlank()) {
             return null;
         }
         try {
             return TableName.parse(text);
         } catch (IllegalArgumentException e) {
-            settings.addProblem("cdc.heartbeat-table = '" + text + "': " + e.getMessage());
+            settings.addProblem(setting.key() + " = '" + text + "': " + e.getMessage());
             return null;
         }
     }
 
     public static List<Setting<?>> settings() {
-        return List.of(SLOT, PUBLICATION, POLL_INTERVAL, HEARTBEAT_INTERVAL, HEARTBEAT_TABLE, OFFSET_FLUSH, SNAPSHOT, REPLICA_IDENTITY,
+        return List.of(SLOT, PUBLICATION, POLL_INTERVAL, HEARTBEAT_INTERVAL, HEARTBEAT_TABLE, SIGNAL_TABLE, OFFSET_FLUSH, SNAPSHOT, REPLICA_IDENTITY,
                 MAX_BATCH_SIZE, MAX_QUEUE_SIZE, PRODUCER_LINGER, PRODUCER_BATCH_BYTES, COMPRESSION, ADMIN_PORT);
     }
 }

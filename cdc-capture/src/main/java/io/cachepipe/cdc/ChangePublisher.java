@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +37,22 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     private final Producer<byte[], byte[]> producer;
     private final CommitVisibility visibility;
     private final WatermarkFanout watermarks;
-    private final @Nullable String heartbeatTopic;
+    private final Set<String> ownTableTopics;
     private final BooleanSupplier stopping;
     private final MeterRegistry metrics;
     private final Map<String, Counter> eventsByTopic = new ConcurrentHashMap<>();
     private volatile long lastBatchAtMs;
 
-    /** @param heartbeatTopic where Debezium routes the heartbeat table's changes: dropped, not published (see {@link Heartbeats}) */
+    /**
+     * @param ownTableTopics where Debezium routes the changes of cdc-capture's own tables (heartbeats, signals):
+     *                       dropped, not published (see {@link OwnTables})
+     */
     ChangePublisher(Producer<byte[], byte[]> producer, CommitVisibility visibility, WatermarkFanout watermarks,
-                    @Nullable String heartbeatTopic, BooleanSupplier stopping, MeterRegistry metrics) {
+                    Set<String> ownTableTopics, BooleanSupplier stopping, MeterRegistry metrics) {
         this.producer = producer;
         this.visibility = visibility;
         this.watermarks = watermarks;
-        this.heartbeatTopic = heartbeatTopic;
+        this.ownTableTopics = Set.copyOf(ownTableTopics);
         this.stopping = stopping;
         this.metrics = metrics;
     }
@@ -61,7 +63,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         visibility.awaitVisible(transactions(records));
         List<List<Future<RecordMetadata>>> acks = new ArrayList<>(records.size());
         for (ChangeEvent<byte[], byte[]> record : records) {
-            if (record.destination().equals(heartbeatTopic)) {
+            if (ownTableTopics.contains(record.destination())) {
                 acks.add(List.of());
             } else {
                 acks.add(watermarks.isWatermark(record.destination())
@@ -81,11 +83,11 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         lastBatchAtMs = System.currentTimeMillis();
     }
 
-    /** The transactions whose changes a batch carries (heartbeats aside): they must be visible before it is published. */
+    /** The transactions whose changes a batch carries (own tables aside): they must be visible before it is published. */
     private Set<Long> transactions(List<ChangeEvent<byte[], byte[]>> records) {
         Set<Long> xids = new HashSet<>();
         for (ChangeEvent<byte[], byte[]> record : records) {
-            if (!record.destination().equals(heartbeatTopic)) {
+            if (!ownTableTopics.contains(record.destination())) {
                 Long xid = CommitVisibility.transactionId(record.value());
                 if (xid != null) {
                     xids.add(xid);

@@ -27,6 +27,10 @@ final class DebeziumProperties {
             // in the include list so that the filtered publication carries the heartbeat writes
             tables.add(cdc.heartbeatTable());
         }
+        if (cdc.signalTable() != null) {
+            // pgoutput: a signal is seen only if its table is in the publication
+            tables.add(cdc.signalTable());
+        }
         var topics = new Topics(kafka.topicPrefix());
         // Kafka's client settings (kafka.properties.*) at the top level reach the clients of Debezium's offset store.
         var props = KafkaClients.properties(kafka);
@@ -75,8 +79,17 @@ final class DebeziumProperties {
         props.setProperty("skipped.operations", "none");
         props.setProperty("errors.max.retries", "-1");
 
+        // Signals (cachepipe resnapshot) from the signal table; Debezium's notifications on a topic of their own.
+        if (cdc.signalTable() != null) {
+            props.setProperty("signal.data.collection", cdc.signalTable().toString());
+        }
+        props.setProperty("notification.sink.topic.name", topics.cdcNotifications());
+
         // The operator's own connector properties (cdc.debezium.*) last: CdcConfig refused the ones cachepipe depends on.
         cdc.debezium().forEach(props::setProperty);
+        // Channels the operator may add to, never take away: resnapshot signals through the table and waits on the sink.
+        withChannel(props, "signal.enabled.channels", "source");
+        withChannel(props, "notification.enabled.channels", "sink");
         return props;
     }
 
@@ -106,6 +119,13 @@ final class DebeziumProperties {
             }
         }
         return database;
+    }
+
+    /** Adds {@code channel} to a comma-separated channel list unless it is there. */
+    private static void withChannel(Properties props, String key, String channel) {
+        String given = props.getProperty(key, "").strip();
+        boolean present = List.of(given.split("\\s*,\\s*")).contains(channel);
+        props.setProperty(key, present ? given : given.isEmpty() ? channel : given + "," + channel);
     }
 
     /** Debezium's include list is a list of regular expressions: escape what identifiers may contain. */

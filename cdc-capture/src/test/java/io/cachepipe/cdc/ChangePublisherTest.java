@@ -12,24 +12,25 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-/** Changes go to Kafka before their position is released; heartbeat-table changes only release their position. */
+/** Changes go to Kafka before their position is released; changes of cdc-capture's own tables only release their position. */
 class ChangePublisherTest {
     private static final String HEARTBEATS = "p.public.cachepipe_heartbeat";
+    private static final String SIGNALS = "p.public.cachepipe_signal";
 
     @Test
-    void heartbeatTableChanges_areMarkedProcessed_butNeverPublished() throws InterruptedException {
+    void heartbeatAndSignalTableChanges_areMarkedProcessed_butNeverPublished() throws InterruptedException {
         var producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         var noTransactions = new CommitVisibility(new org.postgresql.ds.PGSimpleDataSource(), () -> false, new SimpleMeterRegistry());
         var publisher = new ChangePublisher(producer, noTransactions, new WatermarkFanout("p.message", List.of("p.public.products"), Json.mapper()),
-                HEARTBEATS, () -> false, new SimpleMeterRegistry());
+                java.util.Set.of(HEARTBEATS, SIGNALS), () -> false, new SimpleMeterRegistry());
         var committer = new RecordingCommitter();
 
         publisher.handleBatch(List.of(event("p.public.products", "{\"id\":1}"), event(HEARTBEATS, "{\"slot\":\"s\"}"),
-                event("p.public.products", "{\"id\":2}")), committer);
+                event(SIGNALS, "{\"id\":\"snapshot-window-open\"}"), event("p.public.products", "{\"id\":2}")), committer);
 
         assertThat(producer.history()).extracting(record -> record.topic()).containsExactly("p.public.products", "p.public.products");
         assertThat(committer.processed).extracting(ChangeEvent::destination)
-                .containsExactly("p.public.products", HEARTBEATS, "p.public.products");
+                .containsExactly("p.public.products", HEARTBEATS, SIGNALS, "p.public.products");
         assertThat(committer.batchFinished).isTrue();
     }
 

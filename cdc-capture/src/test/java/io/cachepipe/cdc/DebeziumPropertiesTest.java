@@ -49,20 +49,39 @@ class DebeziumPropertiesTest {
     @Test
     void kafkasClientSettings_andTheOperatorsConnectorProperties_areGiven() {
         Properties props = properties("jdbc:postgresql://db/shop", Map.of("kafka.properties.security.protocol", "SSL",
-                "cdc.debezium.snapshot.fetch.size", "20000", "cdc.debezium.signal.data.collection", "public.cachepipe_signal"));
+                "cdc.debezium.snapshot.fetch.size", "20000", "cdc.debezium.incremental.snapshot.chunk.size", "4096"));
 
         assertThat(props).containsEntry("security.protocol", "SSL").containsEntry("bootstrap.servers", "k:9092")
-                .containsEntry("snapshot.fetch.size", "20000").containsEntry("signal.data.collection", "public.cachepipe_signal")
+                .containsEntry("snapshot.fetch.size", "20000").containsEntry("incremental.snapshot.chunk.size", "4096")
                 .containsEntry("topic.prefix", "cachepipe");
     }
 
     @Test
+    void theSignalTable_isCapturedAndNamedToDebezium_andItsChannelsStayOnWhateverTheOperatorAdds() {
+        Properties defaults = properties("jdbc:postgresql://db/shop", Map.of());
+        assertThat(defaults).containsEntry("signal.data.collection", "public.cachepipe_signal")
+                .containsEntry("signal.enabled.channels", "source").containsEntry("notification.enabled.channels", "sink")
+                .containsEntry("notification.sink.topic.name", "cachepipe.cdc-notifications");
+        assertThat(defaults.getProperty("table.include.list")).contains("public\\.cachepipe_signal").contains("public\\.products");
+
+        Properties added = properties("jdbc:postgresql://db/shop", Map.of("cdc.debezium.notification.enabled.channels", "log,jmx",
+                "cdc.debezium.signal.enabled.channels", "source, jmx"));
+        assertThat(added).containsEntry("notification.enabled.channels", "log,jmx,sink").containsEntry("signal.enabled.channels", "source, jmx");
+
+        Properties none = properties("jdbc:postgresql://db/shop", Map.of("cdc.signal-table", ""));
+        assertThat(none).doesNotContainKey("signal.data.collection");
+        assertThat(none.getProperty("table.include.list")).doesNotContain("signal");
+    }
+
+    @Test
     void connectorPropertiesThePipelineDependsOn_areRefused() {
-        Settings settings = Settings.of(Map.of("cdc.debezium.topic.prefix", "x", "cdc.debezium.slot.name", "y"));
+        Settings settings = Settings.of(Map.of("cdc.debezium.topic.prefix", "x", "cdc.debezium.slot.name", "y",
+                "cdc.debezium.signal.data.collection", "public.mine"));
         settings.read(CdcConfig::read);
 
         assertThatThrownBy(settings::validate).hasMessageContaining("cdc.debezium.slot.name is set by cachepipe")
-                .hasMessageContaining("cdc.debezium.topic.prefix is set by cachepipe");
+                .hasMessageContaining("cdc.debezium.topic.prefix is set by cachepipe")
+                .hasMessageContaining("cdc.debezium.signal.data.collection is set by cachepipe");
     }
 
     private static Properties properties(String url, Map<String, String> more) {

@@ -7,6 +7,7 @@ import io.cachepipe.cli.ops.OpenApiCommand;
 import io.cachepipe.cli.ops.OpsFactory;
 import io.cachepipe.cli.ops.RebuildCommand;
 import io.cachepipe.cli.ops.ReplayCommand;
+import io.cachepipe.cli.ops.ResnapshotCommand;
 import io.cachepipe.cli.ops.RunCommand;
 import io.cachepipe.cli.ops.SettingsLookup;
 import io.cachepipe.cli.ops.StatsCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
 /** The {@code cachepipe} command: one subcommand per operator task. */
 @Command(name = "cachepipe", mixinStandardHelpOptions = true, versionProvider = CachepipeCommand.Version.class,
         description = "Keeps a Redis cache consistent with PostgreSQL by reading the database's change log.",
-        subcommands = {ConfigCommand.class, OpenApiCommand.class, RunCommand.class, AuditCommand.class, ReplayCommand.class,
+        subcommands = {ConfigCommand.class, OpenApiCommand.class, RunCommand.class, AuditCommand.class, ReplayCommand.class, ResnapshotCommand.class,
                 RebuildCommand.class, WarmCommand.class, FlushCommand.class, StatsCommand.class, DbCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CachepipeCommand {

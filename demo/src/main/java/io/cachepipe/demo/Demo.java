@@ -28,12 +28,32 @@ import org.slf4j.LoggerFactory;
 final class Demo implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Demo.class);
 
+    /** What the demo runs on: the shipped example catalog, or the user's own schema and views. */
+    sealed interface Data permits ExampleCatalog, OwnSchema {
+    }
+
+    /** The example catalog (examples/catalog), seeded with this many rows on first start. */
+    record ExampleCatalog(int products, int categories) implements Data {
+    }
+
+    /** The user's schema script, run into the demo database on every start, and the views file read from it. */
+    record OwnSchema(Path schema, Path views) implements Data {
+        OwnSchema {
+            schema = schema.toAbsolutePath();
+            views = views.toAbsolutePath();
+        }
+    }
+
     /**
      * @param overrides settings that win over the ones the demo derives from the stack (tests give each demo its own namespace)
      */
-    record Options(Path dataDir, int products, int categories, int apiPort, Map<String, String> overrides) {
+    record Options(Path dataDir, Data data, int apiPort, Map<String, String> overrides) {
         Options {
             overrides = Map.copyOf(overrides);
+        }
+
+        Options(Path dataDir, int products, int categories, int apiPort, Map<String, String> overrides) {
+            this(dataDir, new ExampleCatalog(products, categories), apiPort, overrides);
         }
     }
 
@@ -97,7 +117,10 @@ final class Demo implements AutoCloseable {
         values.put("postgres.password", postgres.password());
         values.put("kafka.bootstrap", stack.kafka().bootstrapServers());
         values.put("redis.url", stack.redis().uri());
-        values.put("views.file", ExampleSchema.CATALOG.viewsLocation());
+        values.put("views.file", switch (options.data()) {
+            case ExampleCatalog example -> ExampleSchema.CATALOG.viewsLocation();
+            case OwnSchema own -> own.views().toString();
+        });
         values.put("api.host", "127.0.0.1");
         values.put("api.port", Integer.toString(options.apiPort()));
         values.put("invalidator.state-dir", options.dataDir().resolve("streams").toAbsolutePath().toString());
@@ -116,18 +139,43 @@ final class Demo implements AutoCloseable {
     }
 
     /** Into the database the pipeline reads. */
-    private static void seed(Map<String, String> settings, Options options, PrintStream out) throws SQLException {
+    private static void seed(Map<String, String> settings, Options options, PrintStream out) throws SQLException, IOException {
         Settings read = Settings.of(settings);
         var postgresSection = read.section(PostgresConfig::read);
         read.validate();
         PostgresConfig postgres = postgresSection.get();
         try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl(), postgres.user(), postgres.password())) {
-            ExampleSchema.CATALOG.create(connection);
             statementStatistics(connection, out);
-            CatalogSeeder.Summary summary = CatalogSeeder.seed(connection, options.products(), options.categories(), 42);
-            out.println(summary.alreadySeeded()
-                    ? "Catalog already seeded: " + summary.products() + " products in " + summary.categories() + " categories"
-                    : "Seeded " + summary.products() + " products, " + summary.reviews() + " reviews in " + summary.categories() + " categories");
+            switch (options.data()) {
+                case ExampleCatalog example -> seedCatalog(connection, example, out);
+                case OwnSchema own -> runSchema(connection, own, out);
+            }
         }
+    }
+
+    private static void seedCatalog(Connection connection, ExampleCatalog example, PrintStream out) throws SQLException {
+        ExampleSchema.CATALOG.create(connection);
+        CatalogSeeder.Summary summary = CatalogSeeder.seed(connection, example.products(), example.categories(), 42);
+        out.println(summary.alreadySeeded()
+                ? "Catalog already seeded: " + summary.products() + " products in " + summary.categories() + " categories"
+                : "Seeded " + summary.products() + " products, " + summary.reviews() + " reviews in " + summary.categories() + " categories");
+    }
+
+    /** The user's script as one batch, in one transaction: it creates and fills the tables, or changes nothing. */
+    private static void runSchema(Connection connection, OwnSchema own, PrintStream out) throws SQLException, IOException {
+        String script = Files.readString(own.schema());
+        connection.setAutoCommit(false);
+        try (var statement = connection.createStatement()) {
+            statement.execute(script);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw new SQLException("running " + own.schema() + " into the demo database failed: " + e.getMessage()
+                    + " (it runs on every start: write CREATE TABLE IF NOT EXISTS and INSERT ... ON CONFLICT DO NOTHING, or start with "
+                    + "--fresh)", e.getSQLState(), e);
+        } finally {
+            connection.setAutoCommit(true);
+        }
+        out.println("Ran " + own.schema() + " into the demo database; views from " + own.views());
     }
 }

@@ -1,12 +1,41 @@
 package io.cachepipe.demo;
 
 import io.cachepipe.core.config.SettingsFile;
+import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.devstack.DevStack;
 import java.nio.file.Path;
 
 /** What the demo prints once everything is ready: where each server is and what to try. */
 final class DemoBanner {
     private DemoBanner() {
+    }
+
+    /** The banner of a demo on the user's own schema and views: every route its views file declares. */
+    static String own(DevStack stack, Demo.OwnSchema own, ViewCatalog catalog, int apiPort, Path settingsFile, long readyMillis) {
+        var postgres = stack.postgres();
+        String api = "http://127.0.0.1:" + apiPort;
+        String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
+                + postgres.port() + "/" + postgres.database();
+        String routes = String.join("\n", DemoRoutes.lines(catalog, api).stream().map(line -> "    " + line).toList());
+        return """
+
+                cachepipe demo is ready (%.1f s), on %s and %s.
+
+                  Served (from the views file):
+                %s
+                              %s/cache/stats    %s/metrics    %s/openapi.json
+                  PostgreSQL  %s
+                  Kafka       kcat -b %s -L
+                  Redis       redis-cli -h %s -p %d
+
+                Try it: read a route, change its row with psql behind the API's back, read it again.
+
+                Operate it from another terminal (README, "Operating it"): ./cachepipe stats, audit, rebuild, ...
+                  %s
+
+                Press Ctrl-C to stop.
+                """.formatted(readyMillis / 1000.0, own.schema(), own.views(), routes, api, api, api, psql,
+                stack.kafka().bootstrapServers(), stack.redis().host(), stack.redis().port(), whereToRunCommands(settingsFile));
     }
 
     static String text(DevStack stack, int apiPort, Path settingsFile, long readyMillis) {

@@ -9,22 +9,30 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cachepipe demo}: real PostgreSQL, Kafka and Redis (no Docker needed), the demo catalog
  * seeded, and all four processes in this JVM. Prints where everything is, then runs until Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Start PostgreSQL, Kafka and Redis, seed the demo catalog, and run the whole pipeline in this JVM.")
+        description = {"Start PostgreSQL, Kafka and Redis, seed the demo catalog, and run the whole pipeline in this JVM.",
+                "With --schema and --views: your own tables instead of the catalog, to try cachepipe on them."},
+        footer = {"", "Exit codes: 0 stopped with Ctrl-C, 1 failed, 2 bad arguments (a file that does not exist, --schema without "
+                + "--views)."})
 final class DemoCommand implements Callable<Integer> {
     /** Longest wait for the initial snapshot to pass through the pipeline (10k products take seconds). */
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
@@ -41,6 +49,18 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--categories", description = "categories to seed on first start (default: ${DEFAULT-VALUE})")
     int categories = CatalogSeeder.DEFAULT_CATEGORIES;
+
+    @Option(names = "--schema", paramLabel = "<file.sql>", description = "your SQL script, run into the demo database on every "
+            + "start instead of the catalog's schema and seed: create your tables (IF NOT EXISTS) and fill them")
+    @Nullable Path schema;
+
+    @Option(names = "--views", paramLabel = "<file.yaml>", description = "your views file (as examples/catalog/views.yaml), checked against the "
+            + "schema at start; the demo serves its routes")
+    @Nullable Path views;
+
+    @Spec
+    @SuppressWarnings("NullAway.Init") // picocli injects it
+    CommandSpec spec;
 
     @Option(names = "--api-port", description = "port of the HTTP API (default: ${DEFAULT-VALUE})")
     int apiPort = 8080;
@@ -59,6 +79,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Demo.Data data;
+        try {
+            data = data();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("cachepipe demo: " + e.getMessage());
+            return 2;
+        }
         long started = System.nanoTime();
         if (fresh) {
             deleteRecursively(dataDir);
@@ -72,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         DevStack stack = DevStack.start(options);
         Demo demo;
         try {
-            demo = Demo.start(stack, new Demo.Options(dataDir, products, categories, apiPort, Map.of()), System.out);
+            demo = Demo.start(stack, new Demo.Options(dataDir, data, apiPort, Map.of()), System.out);
         } catch (Exception e) {
             stack.close();
             throw e;
@@ -86,11 +113,34 @@ final class DemoCommand implements Callable<Integer> {
             stopped.countDown();
         });
         if (awaitCaughtUp(demo.pipeline(), stopping)) {
-            System.out.println(DemoBanner.text(stack, demo.pipeline().apiPort(), demo.settingsFile(),
-                    (System.nanoTime() - started) / 1_000_000));
+            long readyMillis = (System.nanoTime() - started) / 1_000_000;
+            System.out.println(data instanceof Demo.OwnSchema own
+                    ? DemoBanner.own(stack, own, demo.pipeline().catalog(), demo.pipeline().apiPort(), demo.settingsFile(), readyMillis)
+                    : DemoBanner.text(stack, demo.pipeline().apiPort(), demo.settingsFile(), readyMillis));
         }
         stopped.await(); // until Ctrl-C: the shutdown hook stops the pipeline, then the stack
         return 0;
+    }
+
+    /** The example catalog, or the user's schema and views: both given and both readable files, or neither. */
+    Demo.Data data() {
+        if (schema == null && views == null) {
+            return new Demo.ExampleCatalog(products, categories);
+        }
+        if (schema == null || views == null) {
+            throw new IllegalArgumentException("--schema and --views go together: the views file describes the tables the schema "
+                    + "creates (give both, or neither for the demo catalog)");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Path file : List.of(schema, views)) {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                problems.add((file == schema ? "--schema " : "--views ") + file + ": no such readable file");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return new Demo.OwnSchema(schema, views);
     }
 
     /**

@@ -14,8 +14,11 @@ import picocli.CommandLine;
  * command in them parses: a renamed option fails here, in seconds, before any server starts.
  */
 class RunbookTest {
-    /** Every scenario of docs/operations.md that has an integration test in {@link RunbookIT}. */
-    static final List<String> SCENARIOS = List.of("redis-lost", "bad-deploy", "before-a-launch", "bad-view");
+    /**
+     * Every scenario of docs/operations.md that has an integration test: in {@link RunbookIT}, but lost-changes
+     * in {@link LostChangesRunbookIT}.
+     */
+    static final List<String> SCENARIOS = List.of("redis-lost", "bad-deploy", "lost-changes", "before-a-launch", "bad-view");
 
     @Test
     void everyCommandBlockOfTheRunbook_isMarked_andTheMarkedOnesAreTheTestedScenarios() {

@@ -160,6 +160,26 @@ class InvalidationTopologyTest {
         assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "group category-products {category_id=3}");
     }
 
+    /**
+     * cachepipe resnapshot: Debezium's incremental snapshot re-reads a table's rows as read events on its
+     * change topic, each under the streaming position it was emitted at (in source.sequence; source.lsn is
+     * null, which was dead-lettered as malformed before). Each is a change like an insert:
+     * the row's keys are invalidated (or rewritten) at that version and may be re-warmed, so a value that
+     * missed a change is replaced, while one a later change wrote stays.
+     */
+    @Test
+    void incrementalSnapshotRead_invalidatesTheRowsKeyAndItsListingGroup_atTheStreamsVersion() {
+        products.pipeInput(key(5), """
+                {"before":null,"after":{"id":5,"category_id":3},"source":{"ts_ms":1700000000000,"snapshot":"incremental",
+                 "schema":"public","table":"products","lsn":null,"sequence":"[\\"800\\",\\"800\\"]"},"op":"r"}"""
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(invalidated()).containsExactlyInAnyOrder("key product {id=5}", "group category-products {category_id=3}");
+        assertThat(keyTargets()).allMatch(CacheTarget.Key::warm);
+        assertThat(versions).containsExactly(new Version(799));
+        assertThat(deadLetters.isEmpty()).as("no source.lsn: Debezium names the position in source.sequence only").isTrue();
+    }
+
     @Test
     void updateThatChangesThePrimaryKey_invalidatesTheOldAndTheNewRowsKeys() {
         products.pipeInput(key(6), change("products", "u", "{\"id\":5,\"category_id\":3}", "{\"id\":6,\"category_id\":3}"));

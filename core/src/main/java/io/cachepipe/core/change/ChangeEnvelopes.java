@@ -73,12 +73,16 @@ public final class ChangeEnvelopes {
             throw new MalformedChangeException("unknown operation '" + code + "' (expected c, u, d, r or t)");
         }
         TableName table = new TableName(required(fields.schema, "schema"), required(fields.table, "table"));
-        if (fields.lsn <= 0) {
-            throw new MalformedChangeException("source.lsn is missing or not positive");
+        long[] sequence = sequence(fields.sequence);
+        boolean positionFromSequence = fields.lsn <= 0;
+        long lsn = positionFromSequence ? sequence[1] : fields.lsn;
+        if (lsn <= 0) {
+            throw new MalformedChangeException("source.lsn is missing or not positive, and source.sequence names no position either");
         }
+        long version = sequence[0] > 0 ? sequence[0] : lsn;
         ObjectNode keyNode = key == null || key.length == 0 ? null : key(key);
-        return new ChangeEvent(table, op, keyNode, fields.before, fields.after, version(fields.sequence, fields.lsn), fields.lsn,
-                fields.commitTimeMs);
+        return new ChangeEvent(table, op, keyNode, fields.before, fields.after,
+                new Version(positionFromSequence ? version - 1 : version), lsn, fields.commitTimeMs);
     }
 
     /** The envelope's fields, the parser on its opening brace; a {@code payload} object is the envelope itself. */
@@ -161,13 +165,22 @@ public final class ChangeEnvelopes {
     }
 
     /**
-     * {@code source.sequence} is {@code ["<end LSN of the previous commit>", "<this LSN>"]}. The first
-     * element is null only before the connector has seen any commit; then the change's own LSN, which
-     * is below its commit and above everything before, keeps the order.
+     * {@code source.sequence} is {@code ["<end LSN of the previous commit>", "<this LSN>"]}; answers both, 0
+     * for what it does not name. The first element is null only before the connector has seen any commit;
+     * then the change's own LSN, which is below its commit and above everything before, keeps the order.
+     *
+     * <p>An incremental snapshot's read events ({@code cachepipe resnapshot}) have no {@code source.lsn}:
+     * Debezium emits them from the streaming position where the snapshot window closed, and names that
+     * position only here. Their version is one below the end of the commit before that position: above
+     * every change the re-read row could predate (a change inside the window drops the row from the
+     * snapshot), so the read replaces what a lost change left stale; and below every change streamed
+     * after it, even one carrying the same position, whose invalidation still wins (a value is served
+     * while its version is not below the key's newest invalidation).
      */
-    private Version version(@Nullable String sequence, long lsn) throws MalformedChangeException {
+    private long[] sequence(@Nullable String sequence) throws MalformedChangeException {
+        long[] positions = new long[2];
         if (sequence == null) {
-            return new Version(lsn);
+            return positions;
         }
         JsonNode parsed;
         try {
@@ -175,18 +188,20 @@ public final class ChangeEnvelopes {
         } catch (IOException e) {
             throw new MalformedChangeException("source.sequence is not JSON: " + e.getMessage(), e);
         }
-        JsonNode lastCommit = parsed != null && parsed.isArray() && !parsed.isEmpty() ? parsed.get(0) : null;
-        if (lastCommit != null && !lastCommit.isNull()) {
-            try {
-                long value = Long.parseLong(lastCommit.asText());
-                if (value > 0) {
-                    return new Version(value);
+        if (parsed == null || !parsed.isArray()) {
+            return positions;
+        }
+        for (int i = 0; i < 2 && i < parsed.size(); i++) {
+            JsonNode position = parsed.get(i);
+            if (position != null && !position.isNull()) {
+                try {
+                    positions[i] = Math.max(0, Long.parseLong(position.asText()));
+                } catch (NumberFormatException e) {
+                    throw new MalformedChangeException("source.sequence[" + i + "] is not an LSN: " + position);
                 }
-            } catch (NumberFormatException e) {
-                throw new MalformedChangeException("source.sequence[0] is not an LSN: " + lastCommit);
             }
         }
-        return new Version(lsn);
+        return positions;
     }
 
     private static String required(@Nullable String value, String field) throws MalformedChangeException {

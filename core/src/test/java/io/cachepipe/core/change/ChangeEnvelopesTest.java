@@ -36,6 +36,22 @@ class ChangeEnvelopesTest {
         assertThat(event.before()).isNull();
     }
 
+    /** What Debezium 3.6 sends for a row an incremental snapshot re-read (cachepipe resnapshot): no source.lsn. */
+    @Test
+    void anIncrementalSnapshotRead_takesItsPositionFromTheSequence_andIsVersionedJustBelowIt() throws Exception {
+        byte[] read = """
+                {"before":null,"after":{"id":1},"source":{"connector":"postgresql","ts_ms":1700000000123,"snapshot":"incremental",
+                 "schema":"public","table":"products","txId":null,"lsn":null,"sequence":"[\\"35279560\\",\\"35279560\\"]"},
+                 "op":"r","ts_ms":1700000000200}""".getBytes(StandardCharsets.UTF_8);
+
+        ChangeEvent event = envelopes.parse("{\"id\":1}".getBytes(StandardCharsets.UTF_8), read);
+
+        assertThat(event.op()).isEqualTo(ChangeOp.SNAPSHOT_READ);
+        assertThat(event.lsn()).isEqualTo(35279560L);
+        assertThat(event.version()).as("a change streamed right after, at the same position, still invalidates it")
+                .isEqualTo(new Version(35279559L));
+    }
+
     @Test
     void aFloatInARowImageIsReadAsADouble_soNegativeZeroKeepsItsSign() throws Exception {
         ChangeEvent event = envelopes.parse(null, envelope("c", "null", "{\"id\":1,\"f\":-0.0,\"g\":1.0E300,\"n\":\"0.10\"}",
@@ -59,6 +75,8 @@ class ChangeEnvelopesTest {
                 .hasMessageContaining("no 'source' block");
         assertThatThrownBy(() -> envelopes.parse(null, envelope("x", "null", "null", "null", 1)))
                 .hasMessageContaining("unknown operation 'x'");
+        assertThatThrownBy(() -> envelopes.parse(null, envelope("r", "null", "{\"id\":1}", "null", 0)))
+                .hasMessageContaining("source.lsn is missing");
     }
 
     @Test

@@ -5,7 +5,8 @@ import io.cachepipe.core.change.TableName;
 /**
  * Every topic name cachepipe uses, derived from one prefix so that two deployments can share a
  * cluster: change topics {@code <prefix>.<schema>.<table>} (Debezium's own naming), and the
- * pipeline's {@code <prefix>.warm}, {@code <prefix>.dead-letter} and {@code <prefix>.cdc-offsets}.
+ * pipeline's {@code <prefix>.warm}, {@code <prefix>.dead-letter}, {@code <prefix>.cdc-offsets} and
+ * {@code <prefix>.cdc-notifications}.
  * Change topic names have three dot-separated parts, pipeline topics two, so they cannot collide.
  */
 public record Topics(String prefix) {
@@ -23,6 +24,14 @@ public record Topics(String prefix) {
 
     public String cdcOffsets() {
         return prefix + ".cdc-offsets";
+    }
+
+    /**
+     * Debezium's notifications (its {@code sink} channel: incremental snapshot started, table scanned with
+     * the rows read, completed), published by cdc-capture; {@code cachepipe resnapshot} waits on them.
+     */
+    public String cdcNotifications() {
+        return prefix + ".cdc-notifications";
     }
 
     /** Where Debezium puts logical decoding messages (watermarks); cdc-capture fans them out instead of publishing. */
