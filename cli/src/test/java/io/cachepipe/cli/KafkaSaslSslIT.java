@@ -10,23 +10,15 @@ import io.cachepipe.devstack.SaslSslKafka;
 import io.cachepipe.testsupport.PipelineSettings;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +34,6 @@ import picocli.CommandLine;
  */
 @WithDevStack
 class KafkaSaslSslIT {
-    private static final Pattern API = Pattern.compile("API on (http://\\S+/)");
     private static final Duration FAIL_FAST = Duration.ofSeconds(60);
     private static SaslSslKafka kafka;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -64,26 +55,17 @@ class KafkaSaslSslIT {
             throws Exception {
         long failedBefore = kafka.authentications().failed();
         Path dir = schemaAndViews(namespace);
-        Path config = settingsFile(dir, settings(stack, namespace, dir, kafka.password()));
+        Path config = Widgets.writeSettings(dir, settings(stack, namespace, dir, kafka.password()));
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = commandLine(dir).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        AtomicInteger exit = new AtomicInteger(-1);
-        Thread run = new Thread(() -> exit.set(commandLine.execute("run", "-c", config.toString())), "cachepipe-run-sasl-ssl-it");
-        run.start();
+        CliRun run = CliRun.start("run", config);
         try {
-            String base = await().atMost(Duration.ofSeconds(90)).until(() -> {
-                Matcher api = API.matcher(out.toString());
-                return api.find() ? api.group(1) : exit.get() != -1 ? "exited: " + err : null;
-            }, found -> found != null);
-            assertThat(base).as(err.toString()).startsWith("http://");
+            String base = await().atMost(Duration.ofSeconds(90)).until(
+                    () -> run.apiBase() != null ? run.apiBase() : run.exit() != -1 ? "exited: " + run.err() : null, found -> found != null);
+            assertThat(base).as(run.err()).startsWith("http://");
             assertThat(get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
             await().untilAsserted(() -> assertThat(cacheHeader(base + "widgets/7")).isIn("HIT", "NEAR"));
 
-            try (Connection connection = namespace.jdbc().connect(); Statement sql = connection.createStatement()) {
-                sql.execute("UPDATE widgets SET name = 'renamed' WHERE id = 7");
-            }
+            namespace.jdbc().update("UPDATE widgets SET name = 'renamed' WHERE id = 7");
             await().untilAsserted(() -> assertThat(get(base + "widgets/7")).contains("\"name\":\"renamed\""));
 
             // The API's lag probe and the operator commands make Kafka clients of their own.
@@ -99,10 +81,9 @@ class KafkaSaslSslIT {
             Cli.Result rebuild = Cli.run(commandLine(dir), List.of("rebuild", "-c", config.toString(), "--progress", "none"));
             assertThat(rebuild.exit()).as(rebuild.text()).isZero();
         } finally {
-            run.interrupt();
-            run.join(60_000);
+            run.stop();
         }
-        assertThat(exit.get()).as(err.toString()).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         assertThat(kafka.authentications().failed()).as("clients the SASL_SSL listener refused").isEqualTo(failedBefore);
         assertThat(kafka.authentications().successful()).isPositive();
     }
@@ -111,26 +92,20 @@ class KafkaSaslSslIT {
     void aWrongPassword_stopsRunAndStatsAtOnce_namingTheSetting(DevStack stack, @TestNamespace.PerMethod TestNamespace namespace)
             throws Exception {
         Path dir = schemaAndViews(namespace);
-        Path config = settingsFile(dir, settings(stack, namespace, dir, "not-" + kafka.password()));
+        Path config = Widgets.writeSettings(dir, settings(stack, namespace, dir, "not-" + kafka.password()));
 
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = commandLine(dir).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        AtomicInteger exit = new AtomicInteger(-1);
         long started = System.nanoTime();
-        Thread run = new Thread(() -> exit.set(commandLine.execute("run", "-c", config.toString())), "cachepipe-run-wrong-password-it");
-        run.start();
+        CliRun run = CliRun.start("run", config);
         try {
-            await().atMost(FAIL_FAST).until(() -> exit.get() != -1);
+            await().atMost(FAIL_FAST).until(() -> run.exit() != -1);
         } finally {
-            run.interrupt();
-            run.join(60_000);
+            run.stop();
         }
-        System.out.printf("cachepipe run with a wrong Kafka password exited %d after %d ms:%n%s%n", exit.get(),
-                (System.nanoTime() - started) / 1_000_000, err);
-        assertThat(exit.get()).as(err.toString()).isNotZero();
-        assertThat(err.toString()).contains("kafka.properties.sasl.jaas.config").doesNotContain(kafka.password());
-        assertThat(out.toString()).doesNotContain("API on");
+        System.out.printf("cachepipe run with a wrong Kafka password exited %d after %d ms:%n%s%n", run.exit(),
+                (System.nanoTime() - started) / 1_000_000, run.err());
+        assertThat(run.exit()).as(run.err()).isNotZero();
+        assertThat(run.err()).contains("kafka.properties.sasl.jaas.config").doesNotContain(kafka.password());
+        assertThat(run.out()).doesNotContain("API on");
 
         started = System.nanoTime();
         Cli.Result stats = Cli.run(commandLine(dir), List.of("stats", "-c", config.toString()));
@@ -141,25 +116,9 @@ class KafkaSaslSslIT {
     }
 
     private static Path schemaAndViews(TestNamespace namespace) throws Exception {
-        try (Connection connection = namespace.jdbc().connect(); Statement sql = connection.createStatement()) {
-            sql.execute("CREATE TABLE widgets (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2) NOT NULL)");
-            sql.execute("INSERT INTO widgets SELECT g, 'widget ' || g, g * 1.5 FROM generate_series(1, 20) g");
-        }
-        Path dir = Files.createDirectories(Path.of("target", "sasl-ssl-it", namespace.name()).toAbsolutePath());
-        Files.writeString(dir.resolve("views.yaml"), """
-                views:
-                  widget:
-                    key: widget:{id}
-                    route: /widgets/{id}
-                    params:
-                      id: {type: long, min: 1}
-                    sql: SELECT id, name, price FROM widgets WHERE id = :id
-                    result: row
-                    ttl: 10m
-                    sources:
-                      - table: public.widgets
-                        bind: {id: id}
-                """);
+        Widgets.create(namespace.jdbc(), 20);
+        Path dir = Path.of("target", "sasl-ssl-it", namespace.name()).toAbsolutePath();
+        Widgets.writeViews(dir, Widgets.VIEWS);
         return dir;
     }
 
@@ -172,12 +131,6 @@ class KafkaSaslSslIT {
         settings.put("api.port", "0");
         settings.put("invalidator.state-dir", dir.resolve("streams").toString());
         return settings;
-    }
-
-    private static Path settingsFile(Path dir, Map<String, String> settings) throws Exception {
-        StringBuilder yaml = new StringBuilder();
-        settings.forEach((key, value) -> yaml.append(key).append(": '").append(value.replace("'", "''")).append("'\n"));
-        return Files.writeString(dir.resolve("cachepipe.yaml"), yaml);
     }
 
     /** The command line with settings from the file alone, whatever this JVM's environment says. */

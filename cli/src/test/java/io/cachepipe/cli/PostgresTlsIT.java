@@ -106,8 +106,7 @@ class PostgresTlsIT {
         PostgresServer postgres = tls.server();
         postgres.createDatabase(namespace.name());
         Jdbc plain = plain(namespace);
-        plain.execute("CREATE TABLE widgets (id bigint PRIMARY KEY, name text NOT NULL, price numeric(10,2) NOT NULL);"
-                + "INSERT INTO widgets SELECT g, 'widget ' || g, g * 1.5 FROM generate_series(1, 100) g");
+        Widgets.create(plain, 100);
         String url = "jdbc:postgresql://localhost:" + postgres.port() + "/" + namespace.name() + "?sslmode=verify-full&sslrootcert="
                 + authority.certificate() + "&sslcert=" + client.certificate() + "&sslkey=" + client.key()
                 + "&sslpassword=" + URLEncoder.encode(KEY_PASSWORD, StandardCharsets.UTF_8);
@@ -215,20 +214,7 @@ class PostgresTlsIT {
     }
 
     private static Path config(DevStack stack, TestNamespace namespace, Path dir, String postgresUrl) throws Exception {
-        Path views = Files.writeString(dir.resolve("views.yaml"), """
-                views:
-                  widget:
-                    key: widget:{id}
-                    route: /widgets/{id}
-                    params:
-                      id: {type: long, min: 1}
-                    sql: SELECT id, name, price FROM widgets WHERE id = :id
-                    result: row
-                    ttl: 10m
-                    sources:
-                      - table: public.widgets
-                        bind: {id: id}
-                """);
+        Path views = Widgets.writeViews(dir, Widgets.VIEWS);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("postgres.url", postgresUrl);
         settings.put("postgres.user", tls.server().user());
@@ -243,9 +229,7 @@ class PostgresTlsIT {
         settings.put("api.host", "127.0.0.1");
         settings.put("api.port", "0");
         settings.put("invalidator.state-dir", dir.resolve("streams").toString());
-        StringBuilder yaml = new StringBuilder();
-        settings.forEach((key, value) -> yaml.append(key).append(": '").append(value.replace("'", "''")).append("'\n"));
-        return Files.writeString(dir.resolve("cachepipe.yaml"), yaml);
+        return Widgets.writeSettings(dir, settings);
     }
 
     private String get(String url) throws Exception {
