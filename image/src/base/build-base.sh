@@ -13,7 +13,9 @@ modules=java.base,java.compiler,java.desktop,java.instrument,java.naming,java.ne
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files --compress=zip-6 \
   --output "$out/opt/java"
 # The loader and libraries the runtime and the bundled natives link against (ldd of each).
-arch_dir=$(dirname "$(readlink -f "$(ldconfig -p | awk '/libc.so.6 .*x86-64|libc.so.6 .*AArch64/ {print $NF; exit}')")")
+# ldconfig lives in /sbin, which a non-root user's PATH may lack.
+ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+arch_dir=$(dirname "$(readlink -f "$("$ldconfig" -p | awk '/libc.so.6 .*x86-64|libc.so.6 .*AArch64/ {print $NF; exit}')")")
 mkdir -p "$out$arch_dir"
 for lib in libc.so.6 libdl.so.2 libm.so.6 libpthread.so.0 librt.so.1 libstdc++.so.6 libgcc_s.so.1 libz.so.1; do
   cp -L "$arch_dir/$lib" "$out$arch_dir/$lib"
