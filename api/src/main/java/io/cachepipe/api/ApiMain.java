@@ -5,6 +5,7 @@ import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.metrics.Metrics;
+import io.cachepipe.core.process.PartStart;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.store.postgres.DataSources;
@@ -25,6 +26,10 @@ public final class ApiMain {
     }
 
     public static void main(String[] args) {
+        PartStart.run("api", ApiMain::start);
+    }
+
+    private static void start() throws Exception {
         Settings settings = Settings.fromProcess(Map.of());
         Settings.Section<PostgresConfig> postgres = settings.section(PostgresConfig::read);
         Settings.Section<RedisConfig> redis = settings.section(RedisConfig::read);

@@ -6,6 +6,7 @@ import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.metrics.AdminServer;
 import io.cachepipe.core.metrics.Metrics;
+import io.cachepipe.core.process.PartStart;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import java.util.Map;
@@ -20,6 +21,10 @@ public final class CdcCaptureMain {
     }
 
     public static void main(String[] args) {
+        PartStart.run("cdc-capture", CdcCaptureMain::start);
+    }
+
+    private static void start() throws Exception {
         Settings settings = Settings.fromProcess(Map.of());
         Settings.Section<PostgresConfig> postgres = settings.section(PostgresConfig::read);
         Settings.Section<KafkaConfig> kafka = settings.section(KafkaConfig::read);

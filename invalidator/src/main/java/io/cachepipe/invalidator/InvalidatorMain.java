@@ -7,6 +7,7 @@ import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.metrics.AdminServer;
 import io.cachepipe.core.metrics.Metrics;
+import io.cachepipe.core.process.PartStart;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.store.postgres.ConnectionPool;
@@ -26,6 +27,10 @@ public final class InvalidatorMain {
     }
 
     public static void main(String[] args) {
+        PartStart.run("invalidator", InvalidatorMain::start);
+    }
+
+    private static void start() throws Exception {
         Settings settings = Settings.fromProcess(Map.of());
         Settings.Section<KafkaConfig> kafka = settings.section(KafkaConfig::read);
         Settings.Section<RedisConfig> redis = settings.section(RedisConfig::read);

@@ -7,6 +7,7 @@ import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.metrics.AdminServer;
 import io.cachepipe.core.metrics.Metrics;
+import io.cachepipe.core.process.PartStart;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.ops.audit.AuditConfig;
@@ -31,6 +32,10 @@ public final class WarmerMain {
     }
 
     public static void main(String[] args) {
+        PartStart.run("warmer", WarmerMain::start);
+    }
+
+    private static void start() throws Exception {
         Settings settings = Settings.fromProcess(Map.of());
         Settings.Section<PostgresConfig> postgres = settings.section(PostgresConfig::read);
         Settings.Section<KafkaConfig> kafka = settings.section(KafkaConfig::read);
