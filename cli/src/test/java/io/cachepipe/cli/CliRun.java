@@ -1,8 +1,14 @@
 package io.cachepipe.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cachepipe.cli.ops.SettingsLookup;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class CliRun {
     private static final Pattern API = Pattern.compile("API on (http://\\S+/)");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Thread thread;
     private final StringWriter out = new StringWriter();
@@ -52,6 +59,19 @@ final class CliRun {
     void stop() throws InterruptedException {
         thread.interrupt();
         thread.join(Duration.ofMinutes(1).toMillis());
+    }
+
+    /** GETs {@code url} of the API it serves, asserting a 200, and answers the body. */
+    static String get(String url) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    /** The X-Cache header of a GET of {@code url} (empty when there is none). */
+    static String cacheHeader(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .headers().firstValue("X-Cache").orElse("");
     }
 
     /** -1 while it runs. */

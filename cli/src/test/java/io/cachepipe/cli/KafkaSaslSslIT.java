@@ -10,10 +10,6 @@ import io.cachepipe.devstack.SaslSslKafka;
 import io.cachepipe.testsupport.PipelineSettings;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +32,6 @@ import picocli.CommandLine;
 class KafkaSaslSslIT {
     private static final Duration FAIL_FAST = Duration.ofSeconds(60);
     private static SaslSslKafka kafka;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startBroker() {
@@ -62,14 +57,14 @@ class KafkaSaslSslIT {
             String base = await().atMost(Duration.ofSeconds(90)).until(
                     () -> run.apiBase() != null ? run.apiBase() : run.exit() != -1 ? "exited: " + run.err() : null, found -> found != null);
             assertThat(base).as(run.err()).startsWith("http://");
-            assertThat(get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
-            await().untilAsserted(() -> assertThat(cacheHeader(base + "widgets/7")).isIn("HIT", "NEAR"));
+            assertThat(CliRun.get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
+            await().untilAsserted(() -> assertThat(CliRun.cacheHeader(base + "widgets/7")).isIn("HIT", "NEAR"));
 
             namespace.jdbc().update("UPDATE widgets SET name = 'renamed' WHERE id = 7");
-            await().untilAsserted(() -> assertThat(get(base + "widgets/7")).contains("\"name\":\"renamed\""));
+            await().untilAsserted(() -> assertThat(CliRun.get(base + "widgets/7")).contains("\"name\":\"renamed\""));
 
             // The API's lag probe and the operator commands make Kafka clients of their own.
-            await().untilAsserted(() -> assertThat(Json.mapper().readTree(get(base + "cache/summary")).path("pipeline").path("known")
+            await().untilAsserted(() -> assertThat(Json.mapper().readTree(CliRun.get(base + "cache/summary")).path("pipeline").path("known")
                     .asBoolean()).as("the summary's lag probe read Kafka").isTrue());
             Cli.Result stats = Cli.run(commandLine(dir), List.of("stats", "-c", config.toString(), "--api-url", base,
                     "--metrics-url", base + "metrics"));
@@ -136,16 +131,5 @@ class KafkaSaslSslIT {
     /** The command line with settings from the file alone, whatever this JVM's environment says. */
     private static CommandLine commandLine(Path dir) {
         return CachepipeCommand.commandLine(new SettingsLookup(Map.of(), new Properties(), dir, CachepipeCommand.everySetting()));
-    }
-
-    private String get(String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response.body();
-    }
-
-    private String cacheHeader(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                .headers().firstValue("X-Cache").orElse("");
     }
 }

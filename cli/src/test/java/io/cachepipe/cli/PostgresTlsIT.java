@@ -12,11 +12,7 @@ import io.cachepipe.devstack.StandalonePostgres;
 import io.cachepipe.testsupport.Jdbc;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +59,6 @@ class PostgresTlsIT {
     private static TestCertificates.Authority otherAuthority;
     private static TestCertificates.Signed client;
     private static StandalonePostgres tls;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     /** One backend of the TLS server, from pg_stat_activity joined with pg_stat_ssl. */
     record Backend(int pid, String type, String application, String database, boolean ssl, String version, String clientDn,
@@ -118,9 +112,9 @@ class PostgresTlsIT {
         CliRun run = CliRun.start("run", config(stack, namespace, dir, url));
         try {
             String base = await("cachepipe run to print its API address").until(run::apiBase, found -> found != null);
-            assertThat(get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
+            assertThat(CliRun.get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
             plain.update("UPDATE widgets SET name = 'renamed over TLS' WHERE id = 7");
-            await().untilAsserted(() -> assertThat(get(base + "widgets/7")).contains("\"name\":\"renamed over TLS\""));
+            await().untilAsserted(() -> assertThat(CliRun.get(base + "widgets/7")).contains("\"name\":\"renamed over TLS\""));
 
             List<Backend> backends = await("a pool connection, Debezium's JDBC connection and its walsender, all over TLS")
                     .until(() -> backends(plain), PostgresTlsIT::everyKindOverTls);
@@ -230,11 +224,5 @@ class PostgresTlsIT {
         settings.put("api.port", "0");
         settings.put("invalidator.state-dir", dir.resolve("streams").toString());
         return Widgets.writeSettings(dir, settings);
-    }
-
-    private String get(String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response.body();
     }
 }

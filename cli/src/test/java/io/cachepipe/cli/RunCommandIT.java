@@ -11,10 +11,6 @@ import io.cachepipe.store.postgres.PlanCheck;
 import io.cachepipe.testsupport.PipelineSettings;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 @WithDevStack
 class RunCommandIT {
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void runsTheWholePipeline_onYourOwnSchemaAndViews_andFollowsAnUpdate(DevStack stack, TestNamespace namespace) throws Exception {
@@ -61,27 +56,16 @@ class RunCommandIT {
             String base = await().until(run::apiBase, found -> found != null);
             assertThat(planWarnings.list).extracting(ILoggingEvent::getFormattedMessage).as("the start-up plan check").singleElement()
                     .asString().startsWith("View 'widgets-named' reads every row of public.widgets (about 2,000 rows, Seq Scan with Filter: ");
-            assertThat(get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
-            await().untilAsserted(() -> assertThat(cacheHeader(base + "widgets/7")).isIn("HIT", "NEAR"));
+            assertThat(CliRun.get(base + "widgets/7")).contains("\"name\":\"widget 7\"");
+            await().untilAsserted(() -> assertThat(CliRun.cacheHeader(base + "widgets/7")).isIn("HIT", "NEAR"));
 
             namespace.jdbc().update("UPDATE widgets SET name = 'renamed' WHERE id = 7");
-            await().untilAsserted(() -> assertThat(get(base + "widgets/7")).contains("\"name\":\"renamed\""));
+            await().untilAsserted(() -> assertThat(CliRun.get(base + "widgets/7")).contains("\"name\":\"renamed\""));
             assertThat(run.err()).contains("settings from " + config);
         } finally {
             planCheck.detachAppender(planWarnings);
             run.stop();
         }
         assertThat(run.exit()).as(run.err()).isZero();
-    }
-
-    private String get(String url) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return response.body();
-    }
-
-    private String cacheHeader(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-                .headers().firstValue("X-Cache").orElse("");
     }
 }
