@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The token is not authenticated: anyone may send any position (docs/security.md). So a position
  * past the database's current one, which no write issued, is a 400 ({@link WalPosition}), and
- * watermarks, which are WAL writes copied into every change-topic partition, are written at most
+ * watermarks, which are WAL writes and a record of the watermark topic each, are written at most
  * once per {@link #MIN_WATERMARK_INTERVAL}: readers needing a newer one than the last share the next.
  */
 final class ReadYourWrites {

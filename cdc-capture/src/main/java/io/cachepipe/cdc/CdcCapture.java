@@ -27,10 +27,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
@@ -96,10 +98,15 @@ public final class CdcCapture implements AutoCloseable {
         producerMetrics.bindTo(metrics);
         DebeziumMetrics.bind(kafka.topicPrefix(), metrics);
         var topics = new Topics(kafka.topicPrefix());
-        var fanout = new WatermarkFanout(topics.message(), catalog.capturedTables().stream().map(topics::change).toList(),
+        List<String> changeTopics = catalog.capturedTables().stream().map(topics::change).toList();
+        Map<TopicPartition, Long> endsAtStart;
+        try (Admin admin = TopicAdmin.admin(kafka)) {
+            endsAtStart = TopicAdmin.endOffsets(admin, changeTopics);
+        }
+        var watermarks = new WatermarkPublisher(topics.message(), topics.watermarks(), java.util.Set.copyOf(changeTopics), endsAtStart,
                 io.cachepipe.core.json.Json.mapper());
         BooleanSupplier stopping = () -> state.get() != State.RUNNING;
-        publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), fanout, ownTables.topics(topics),
+        publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), watermarks, ownTables.topics(topics),
                 stopping, metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
@@ -132,6 +139,7 @@ public final class CdcCapture implements AutoCloseable {
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                             TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
         }
+        all.add(TopicAdmin.watermarkTopic(kafka, topics.watermarks()));
         all.add(new NewTopic(topics.heartbeat(), 1, kafka.replicationFactor())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
         // Debezium's notifications (one partition keeps their order): what cachepipe resnapshot waits on.

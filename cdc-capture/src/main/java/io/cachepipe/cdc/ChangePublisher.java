@@ -21,12 +21,15 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Forwards Debezium's batches to Kafka, at least once: a record is marked processed (so its
  * position may be saved and confirmed to the replication slot) only after Kafka acknowledged it.
+ * A watermark goes to the watermark topic, with the change topics' end offsets, once every change
+ * before it is acknowledged ({@link WatermarkPublisher}).
  * While Kafka is unreachable it keeps retrying and Debezium waits; the slot keeps the WAL meanwhile,
  * so nothing is lost, only delayed.
  */
@@ -36,7 +39,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
 
     private final Producer<byte[], byte[]> producer;
     private final CommitVisibility visibility;
-    private final WatermarkFanout watermarks;
+    private final WatermarkPublisher watermarks;
     private final Set<String> ownTableTopics;
     private final BooleanSupplier stopping;
     private final MeterRegistry metrics;
@@ -47,7 +50,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
      * @param ownTableTopics where Debezium routes the changes of cdc-capture's own tables (heartbeats, signals):
      *                       dropped, not published (see {@link OwnTables})
      */
-    ChangePublisher(Producer<byte[], byte[]> producer, CommitVisibility visibility, WatermarkFanout watermarks,
+    ChangePublisher(Producer<byte[], byte[]> producer, CommitVisibility visibility, WatermarkPublisher watermarks,
                     Set<String> ownTableTopics, BooleanSupplier stopping, MeterRegistry metrics) {
         this.producer = producer;
         this.visibility = visibility;
@@ -61,22 +64,25 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     public void handleBatch(List<ChangeEvent<byte[], byte[]>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer) throws InterruptedException {
         visibility.awaitVisible(transactions(records));
-        List<List<Future<RecordMetadata>>> acks = new ArrayList<>(records.size());
+        List<@Nullable Future<RecordMetadata>> acks = new ArrayList<>(records.size());
         for (ChangeEvent<byte[], byte[]> record : records) {
-            if (ownTableTopics.contains(record.destination())) {
-                acks.add(List.of());
-            } else {
-                acks.add(watermarks.isWatermark(record.destination())
-                        ? watermarks.fanOut(producer, record.value())
-                        : List.of(send(record)));
-            }
+            boolean published = !ownTableTopics.contains(record.destination()) && !watermarks.isWatermark(record.destination());
+            acks.add(published ? send(new ProducerRecord<>(record.destination(), record.key(), record.value())) : null);
         }
         for (int i = 0; i < records.size(); i++) {
-            for (Future<RecordMetadata> ack : acks.get(i)) {
-                awaitAck(records.get(i), ack);
+            ChangeEvent<byte[], byte[]> record = records.get(i);
+            Future<RecordMetadata> ack = acks.get(i);
+            if (ack != null) {
+                watermarks.acknowledged(awaitAck(new ProducerRecord<>(record.destination(), record.key(), record.value()), ack));
+            } else if (watermarks.isWatermark(record.destination())) {
+                // Every change before the watermark is acknowledged now: the end offsets it carries are known.
+                ProducerRecord<byte[], byte[]> watermark = watermarks.record(record.value());
+                if (watermark != null) {
+                    awaitAck(watermark, send(watermark));
+                }
             }
-            committer.markProcessed(records.get(i));
-            eventsByTopic.computeIfAbsent(records.get(i).destination(),
+            committer.markProcessed(record);
+            eventsByTopic.computeIfAbsent(record.destination(),
                     topic -> Counter.builder(MetricNames.CDC_EVENTS).tag("topic", topic).register(metrics)).increment();
         }
         committer.markBatchFinished();
@@ -101,33 +107,31 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         return lastBatchAtMs;
     }
 
-    private Future<RecordMetadata> send(ChangeEvent<byte[], byte[]> record) throws InterruptedException {
-        var message = new ProducerRecord<>(record.destination(), record.key(), record.value());
+    private Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> message) throws InterruptedException {
         while (true) {
             try {
                 return producer.send(message);
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                pauseBeforeRetry("sending to " + record.destination(), e);
+                pauseBeforeRetry("sending to " + message.topic(), e);
             }
         }
     }
 
-    private void awaitAck(ChangeEvent<byte[], byte[]> record, Future<RecordMetadata> ack) throws InterruptedException {
+    private RecordMetadata awaitAck(ProducerRecord<byte[], byte[]> message, Future<RecordMetadata> ack) throws InterruptedException {
         Future<RecordMetadata> pending = ack;
         while (true) {
             try {
-                pending.get(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
-                return;
+                return pending.get(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (stopping.getAsBoolean()) {
-                    throw new InterruptedException("stopping before Kafka acknowledged " + record.destination());
+                    throw new InterruptedException("stopping before Kafka acknowledged " + message.topic());
                 }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof RetriableException)) {
-                    throw new IllegalStateException("Kafka refused a change for " + record.destination() + ": " + e.getCause(), e.getCause());
+                    throw new IllegalStateException("Kafka refused a record for " + message.topic() + ": " + e.getCause(), e.getCause());
                 }
-                pauseBeforeRetry("acknowledgement from " + record.destination(), e.getCause());
-                pending = send(record);
+                pauseBeforeRetry("acknowledgement from " + message.topic(), e.getCause());
+                pending = send(message);
             }
         }
     }

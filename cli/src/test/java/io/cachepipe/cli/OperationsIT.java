@@ -11,7 +11,6 @@ import io.cachepipe.devstack.DevStack;
 import io.cachepipe.ops.rebuild.FillMode;
 import io.cachepipe.ops.rebuild.RebuildReport;
 import io.cachepipe.ops.rebuild.Rebuilder;
-import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
 import io.micrometer.core.instrument.Counter;
@@ -510,6 +509,34 @@ class OperationsIT {
         System.out.println("db:\n" + db.out());
     }
 
+    @Test
+    @Order(10)
+    void theChangeTopics_holdOnlyDebeziumChangeEnvelopes_afterEveryWatermarkOfTheClass_whichHaveATopicOfTheirOwn() throws Exception {
+        catalog.jdbc().update("UPDATE products SET price = price + 1 WHERE id = 3");
+        catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
+        var topics = io.cachepipe.testsupport.KafkaTopics.on(stack.kafka());
+        List<String> changeTopics = topics.names().stream()
+                .filter(topic -> topic.startsWith(namespace.topicPrefix() + ".") && topic.split("\\.").length == 3).toList();
+        assertThat(changeTopics).as("every captured table's topic").hasSizeGreaterThanOrEqualTo(3);
+        long envelopes = 0;
+        for (String topic : changeTopics) {
+            for (ConsumerRecord<String, String> record : topics.readAll(topic)) {
+                assertThat(record.headers().toArray()).as(topic + "@" + record.offset() + " has no headers of cachepipe's").isEmpty();
+                if (record.value() == null) {
+                    continue; // a delete's tombstone
+                }
+                var envelope = Json.mapper().readTree(record.value());
+                assertThat(envelope.path("op").asText()).as(topic + "@" + record.offset() + ": " + record.value()).isIn("c", "u", "d", "r");
+                assertThat(envelope.path("source").path("lsn").canConvertToLong()).as(record.value()).isTrue();
+                envelopes++;
+            }
+        }
+        assertThat(envelopes).as("the seeded rows and every change since").isGreaterThan(PRODUCTS);
+        List<ConsumerRecord<String, String>> watermarks = topics.readAll(namespace.topicPrefix() + ".watermarks");
+        assertThat(watermarks).as("the class's catch-ups and audits wrote watermarks").hasSizeGreaterThan(5)
+                .allSatisfy(record -> assertThat(Json.mapper().readTree(record.value()).path("ends").isObject()).isTrue());
+    }
+
     // ---- helpers
 
     private Cli.Result cli(String... args) {
@@ -573,7 +600,7 @@ class OperationsIT {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.timestamp() >= from.toEpochMilli()) {
                         first.putIfAbsent(new TopicPartition(topic, record.partition()), record.offset());
-                        if (Watermarks.of(record.headers()) == null && record.value() != null) {
+                        if (record.value() != null) {
                             changes++;
                         }
                     }

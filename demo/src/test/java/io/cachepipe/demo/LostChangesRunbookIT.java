@@ -101,7 +101,7 @@ class LostChangesRunbookIT {
         }
     }
 
-    /** Update events on the change topics after {@code from}, read from the topics (watermarks, also appended there, not counted). */
+    /** Update events on the change topics after {@code from}, read from the topics. */
     private static long updatesAfter(DevStack stack, Map<TopicPartition, Long> from) {
         try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 stack.kafka().bootstrapServers(), ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),

@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies one batch of changes to Redis, in this order: the merged key and group effects in one
  * {@link CacheBatch}; whole-view fallbacks through their registries; one near-cache message for the
- * batch; the watermarks (only now is every change before them applied); then the warm requests and
- * the metrics. Redis (or Kafka) unavailable is retried until it answers; a batch Redis refuses outright
+ * batch, with the next offset to apply of each partition read (only now is every change before it
+ * applied); the watermarks cdc-capture published; then the warm requests and the metrics. Redis (or
+ * Kafka) unavailable is retried until it answers; a batch Redis refuses outright
  * (a script error, a key of the wrong type) or that fails for a reason of its own (anything that is not
  * Redis or Kafka failing: a value that cannot be handled is not a Redis outage, and waiting would stall
  * the partition for nothing) is applied change by change, and a change that still fails goes to the
@@ -109,7 +110,7 @@ final class BatchApplier implements RedisEffects.Applier {
 
     private boolean deadLetter(EffectBatch.Item item, RuntimeException error) {
         if (!(item instanceof EffectBatch.Change change)) {
-            throw error; // a watermark is one HSET: refused outright means Redis itself is broken
+            throw error; // a watermark or an offset is one small script: refused outright means Redis itself is broken
         }
         RecordSource source = change.source();
         String reason = (RedisFailures.refusedOutright(error) ? "Redis refused the change's effects: "
@@ -135,11 +136,14 @@ final class BatchApplier implements RedisEffects.Applier {
         for (EffectBatch.ViewEffect view : batch.viewEffects()) {
             await(store.invalidateView(view.view(), view.cause().version())).forEach(key -> requestWarm(key, view.cause()));
         }
+        // Every effect of the batch is in Redis: its offsets are applied. Sent together with the near-cache message.
+        CompletionStage<Void> offsets = store.markApplied(batch.nextOffsets());
         if (!batch.nearCacheKeys().isEmpty() || !batch.nearCacheGroups().isEmpty() || batch.touchesWholeViews()) {
             await(store.publishNearCacheInvalidation(batch.nearCacheKeys(), batch.nearCacheGroups(), batch.touchesWholeViews()));
         }
+        await(offsets);
         for (EffectBatch.Watermark watermark : batch.watermarks()) {
-            await(store.markApplied(watermark.topic(), watermark.partition(), watermark.version(), watermark.fanout()));
+            await(store.recordWatermark(watermark.version(), watermark.endOffsets()));
         }
         for (EffectBatch.Change change : batch.changes()) {
             record(invalidated, change.event());

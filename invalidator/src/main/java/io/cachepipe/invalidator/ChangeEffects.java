@@ -1,8 +1,8 @@
 package io.cachepipe.invalidator;
 
 import io.cachepipe.core.change.ChangeEvent;
-import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheTarget;
+import io.cachepipe.store.kafka.Watermarks;
 import java.util.List;
 
 /**
@@ -22,8 +22,11 @@ interface ChangeEffects {
      */
     void submit(ChangeEvent event, List<CacheTarget> targets, RecordSource source);
 
-    /** Every change of this partition submitted before the watermark is to be applied before it is recorded. */
-    void watermark(String topic, int partition, Version watermark, int fanout);
+    /** A record that is not a change: nothing to apply, but its offset counts as applied with the changes around it. */
+    void passed(String topic, int partition, long offset);
+
+    /** A watermark and the change-topic end offsets it stands for, recorded in Redis for readers ({@link Watermarks}). */
+    void watermark(Watermarks.Watermark watermark);
 
     /**
      * Returns once every change and watermark submitted so far is applied and its warm requests are

@@ -3,7 +3,6 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.MalformedChangeException;
-import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.ChangeMapper;
@@ -54,9 +53,8 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context().recordMetadata().orElseThrow();
-        Version watermark = Watermarks.of(record.headers());
-        if (watermark != null) {
-            effects.watermark(source.topic(), source.partition(), watermark, Watermarks.fanout(record.headers()));
+        if (Watermarks.isLegacyCopy(record.headers())) {
+            effects.passed(source.topic(), source.partition(), source.offset());
             return;
         }
         ChangeEvent event;
@@ -64,9 +62,11 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
             event = envelopes.parse(record.key(), record.value());
         } catch (MalformedChangeException e) {
             deadLetter(record, source, e.getMessage());
+            effects.passed(source.topic(), source.partition(), source.offset());
             return;
         }
         if (event == null) {
+            effects.passed(source.topic(), source.partition(), source.offset());
             return;
         }
         List<CacheTarget> targets = mapper.targets(event);
@@ -98,10 +98,7 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason) {
-        log.error("Dead-lettering record {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
-        var letter = new Record<Object, Object>(record.key(), record.value(), record.timestamp());
-        DeadLetters.describe(letter.headers(), "invalidator", reason, source.topic(), source.partition(), source.offset());
-        context().forward(letter, InvalidationTopology.DEAD_LETTER_SINK);
+        DeadLetters.forward(context(), InvalidationTopology.DEAD_LETTER_SINK, record, source, reason);
         deadLetters.increment();
     }
 

@@ -4,6 +4,11 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Headers of a dead-letter record: the original key and value are kept as they were, and these
@@ -16,6 +21,8 @@ public final class DeadLetters {
     public static final String SOURCE_PARTITION = "cachepipe.source.partition";
     public static final String SOURCE_OFFSET = "cachepipe.source.offset";
 
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
     private DeadLetters() {
     }
 
@@ -25,6 +32,15 @@ public final class DeadLetters {
         headers.add(SOURCE_TOPIC, bytes(topic));
         headers.add(SOURCE_PARTITION, bytes(Integer.toString(partition)));
         headers.add(SOURCE_OFFSET, bytes(Long.toString(offset)));
+    }
+
+    /** Forwards a record no rule can process to a dead-letter sink of the topology, as it was read, with the reason. */
+    static void forward(ProcessorContext<Object, Object> context, String sink, Record<byte[], byte[]> record, RecordMetadata source,
+                        String reason) {
+        log.error("Dead-lettering record {}-{}@{}: {}", source.topic(), source.partition(), source.offset(), reason);
+        var letter = new Record<Object, Object>(record.key(), record.value(), record.timestamp());
+        describe(letter.headers(), "invalidator", reason, source.topic(), source.partition(), source.offset());
+        context.forward(letter, sink);
     }
 
     /** Sends a record whose effects could never be applied to the dead-letter topic, as it was read, with the reason. */

@@ -7,8 +7,10 @@ import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.KeyGroup;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.store.redis.CacheBatch;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class EffectBatch {
     /** What the stream threads hand over, in order. */
-    sealed interface Item permits Change, Watermark {
+    sealed interface Item permits Change, Passed, Watermark {
     }
 
     /**
@@ -33,7 +35,12 @@ final class EffectBatch {
     record Change(ChangeEvent event, List<CacheTarget> targets, List<byte @Nullable []> images, RecordSource source) implements Item {
     }
 
-    record Watermark(String topic, int partition, Version version, int fanout) implements Item {
+    /** A record that is not a change (a tombstone, a dead letter): nothing to apply, but its offset is passed. */
+    record Passed(String topic, int partition, long offset) implements Item {
+    }
+
+    /** A watermark and the change-topic end offsets it stands for, to record once the batch's changes are applied. */
+    record Watermark(Version version, Map<String, Long> endOffsets) implements Item {
     }
 
     /** One merged effect, in the order its operation was added to the {@link CacheBatch}. */
@@ -54,6 +61,11 @@ final class EffectBatch {
     private final KeySpace keys;
     private final List<Change> changes = new ArrayList<>();
     private final List<Watermark> watermarks = new ArrayList<>();
+    /** Next offset to apply of each partition the batch read from ({@code <topic>:<partition>}). */
+    private final Map<String, Long> nextOffsets = new HashMap<>();
+    private @Nullable String lastTopic;
+    private int lastPartition = -1;
+    private String lastPartitionName = "";
     private final Map<String, KeyEffect> keyEffects = new LinkedHashMap<>();
     private final Map<String, GroupEffect> groupEffects = new LinkedHashMap<>();
     private final Map<String, ViewEffect> viewEffects = new LinkedHashMap<>();
@@ -62,10 +74,24 @@ final class EffectBatch {
         this.keys = keys;
         for (Item item : items) {
             switch (item) {
-                case Change change -> add(change);
+                case Change change -> {
+                    add(change);
+                    passed(change.source().topic(), change.source().partition(), change.source().offset());
+                }
+                case Passed passed -> passed(passed.topic(), passed.partition(), passed.offset());
                 case Watermark watermark -> watermarks.add(watermark);
             }
         }
+    }
+
+    /** Records of one partition come in runs: its name is built once per run, not once per record. */
+    private void passed(String topic, int partition, long offset) {
+        if (partition != lastPartition || !topic.equals(lastTopic)) {
+            lastTopic = topic;
+            lastPartition = partition;
+            lastPartitionName = Watermarks.partition(topic, partition);
+        }
+        nextOffsets.merge(lastPartitionName, offset + 1, Math::max);
     }
 
     private void add(Change change) {
@@ -126,6 +152,11 @@ final class EffectBatch {
         return watermarks;
     }
 
+    /** The next offset to apply of each partition the batch read from, once its effects are applied. */
+    Map<String, Long> nextOffsets() {
+        return nextOffsets;
+    }
+
     /** Every key target, whether or not Redis held it: a near cache may hold what Redis no longer does. */
     List<String> nearCacheKeys() {
         return List.copyOf(keyEffects.keySet());
@@ -139,8 +170,5 @@ final class EffectBatch {
         return !viewEffects.isEmpty();
     }
 
-    /** Items this batch stands for: its changes and watermarks. */
-    int size() {
-        return changes.size() + watermarks.size();
-    }
+
 }

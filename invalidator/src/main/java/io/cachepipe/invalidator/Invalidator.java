@@ -21,12 +21,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -65,6 +67,7 @@ public final class Invalidator implements AutoCloseable {
     private volatile @Nullable WarmRequests warmRequests;
     private volatile @Nullable RedisEffects effects;
     private volatile @Nullable ScheduledExecutorService restartGuard;
+    private volatile @Nullable Admin admin;
 
     /**
      * @param database PostgreSQL, used in {@link #start()} only, to describe the views that can be
@@ -108,7 +111,11 @@ public final class Invalidator implements AutoCloseable {
                         + "`cachepipe rebuild` refills every view", store.keySpace().namespace());
             }
         }, 1, 1, TimeUnit.SECONDS);
-        Topology topology = InvalidationTopology.build(changeTopics, topics.deadLetter(), new ChangeEnvelopes(json),
+        Admin kafkaAdmin = TopicAdmin.admin(kafka);
+        admin = kafkaAdmin;
+        var committed = new CommittedOffsets(kafkaAdmin, config.applicationId(), Set.copyOf(changeTopics), store);
+        restartGuard.scheduleWithFixedDelay(committed::copy, 0, 1, TimeUnit.SECONDS);
+        Topology topology = InvalidationTopology.build(changeTopics, topics.watermarks(), topics.deadLetter(), new ChangeEnvelopes(json),
                 new ChangeMapper(catalog), effects, metrics);
         var kafkaStreams = new KafkaStreams(topology, properties(), new CommitBarrier(effects));
         kafkaStreams.setUncaughtExceptionHandler(error -> {
@@ -159,6 +166,7 @@ public final class Invalidator implements AutoCloseable {
         changeTopics.forEach(name -> all.add(TopicAdmin.changeTopic(kafka, name)));
         all.add(TopicAdmin.warmTopic(kafka, topics.warm()));
         all.add(TopicAdmin.deadLetterTopic(kafka, topics.deadLetter()));
+        all.add(TopicAdmin.watermarkTopic(kafka, topics.watermarks()));
         return all;
     }
 
@@ -197,6 +205,7 @@ public final class Invalidator implements AutoCloseable {
         if (restartGuard != null) {
             restartGuard.shutdownNow();
         }
+        closeQuietly(admin);
         KafkaStreams current = streams.getAndSet(null);
         if (current != null) {
             // Leave the group now: otherwise a replacement waits out the session timeout for the

@@ -5,6 +5,7 @@ import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.core.view.CacheTarget;
+import io.cachepipe.store.kafka.Watermarks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -82,9 +83,13 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
     }
 
     @Override
-    public void watermark(String topic, int partition, Version watermark, int fanout) {
-        newest.accumulateAndGet(watermark, Version::max);
-        enqueue(new EffectBatch.Watermark(topic, partition, watermark, fanout));
+    public void passed(String topic, int partition, long offset) {
+        enqueue(new EffectBatch.Passed(topic, partition, offset));
+    }
+
+    @Override
+    public void watermark(Watermarks.Watermark watermark) {
+        enqueue(new EffectBatch.Watermark(watermark.version(), watermark.endOffsets()));
     }
 
     /**
@@ -144,7 +149,7 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
         applier.flushWarmRequests();
     }
 
-    /** The newest change or watermark handed over (applied or about to be). */
+    /** The newest change handed over (applied or about to be). */
     Version newest() {
         return newest.get();
     }

@@ -87,13 +87,21 @@ class EffectBatchTest {
     @Test
     void watermarksAndWholeViewFallbacks_areKeptApart_fromTheBatchedOperations() {
         var whole = new CacheTarget.WholeView(listing, "no before image");
-        var batch = new EffectBatch(keys, List.of(change(0x100, null, whole), new EffectBatch.Watermark("t", 2, new Version(0x150), 6),
-                change(0x200, null, whole)));
+        var watermark = new EffectBatch.Watermark(new Version(0x150), Map.of("t:0", 7L));
+        var batch = new EffectBatch(keys, List.of(change(0x100, null, whole), watermark, change(0x200, null, whole)));
 
         assertThat(batch.effects()).isEmpty();
         assertThat(batch.viewEffects()).singleElement().satisfies(view -> assertThat(view.cause().version()).isEqualTo(new Version(0x200)));
         assertThat(batch.touchesWholeViews()).isTrue();
-        assertThat(batch.watermarks()).containsExactly(new EffectBatch.Watermark("t", 2, new Version(0x150), 6));
-        assertThat(batch.size()).isEqualTo(3);
+        assertThat(batch.watermarks()).containsExactly(watermark);
+    }
+
+    @Test
+    void theNextOffsetOfEachPartition_followsItsLastRecord_changeOrNot() {
+        var batch = new EffectBatch(keys, List.of(change(0x100, null), new EffectBatch.Passed("t", 0, 0x180),
+                new EffectBatch.Passed("u", 3, 9), change(0x120, null)));
+
+        assertThat(batch.nextOffsets()).isEqualTo(Map.of("t:0", 0x181L, "u:3", 10L));
+        assertThat(batch.changes()).hasSize(2);
     }
 }

@@ -9,6 +9,7 @@ import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.store.kafka.Watermarks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,12 +31,14 @@ class InvalidationTopologyTest {
     private final ViewCatalog catalog = TestCatalog.CATALOG;
     private final List<List<CacheTarget>> applied = new ArrayList<>();
     private final List<Version> versions = new ArrayList<>();
-    private final List<String> watermarks = new ArrayList<>();
+    private final List<Watermarks.Watermark> watermarks = new ArrayList<>();
+    private final List<String> passed = new ArrayList<>();
     private final List<RecordSource> sources = new ArrayList<>();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> products;
     private TestInputTopic<byte[], byte[]> orders;
+    private TestInputTopic<byte[], byte[]> watermarkTopic;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
     /** Records what the topology hands over, in place of Redis. */
@@ -48,8 +51,13 @@ class InvalidationTopologyTest {
         }
 
         @Override
-        public void watermark(String topic, int partition, Version watermark, int fanout) {
-            watermarks.add(topic + "-" + partition + "@" + watermark.hex() + "/" + fanout);
+        public void passed(String topic, int partition, long offset) {
+            passed.add(topic + "-" + partition + "@" + offset);
+        }
+
+        @Override
+        public void watermark(Watermarks.Watermark watermark) {
+            watermarks.add(watermark);
         }
 
         @Override
@@ -60,7 +68,7 @@ class InvalidationTopologyTest {
     @BeforeEach
     void startDriver() {
         var json = Json.mapper();
-        var topology = InvalidationTopology.build(List.of("cp.public.products", "cp.public.orders"), "cp.dead-letter",
+        var topology = InvalidationTopology.build(List.of("cp.public.products", "cp.public.orders"), "cp.watermarks", "cp.dead-letter",
                 new ChangeEnvelopes(json), new ChangeMapper(catalog), recording, metrics);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
@@ -68,6 +76,7 @@ class InvalidationTopologyTest {
         driver = new TopologyTestDriver(topology, props);
         products = driver.createInputTopic("cp.public.products", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         orders = driver.createInputTopic("cp.public.orders", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        watermarkTopic = driver.createInputTopic("cp.watermarks", Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         deadLetters = driver.createOutputTopic("cp.dead-letter", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
     }
 
@@ -118,14 +127,25 @@ class InvalidationTopologyTest {
     }
 
     @Test
-    void aWatermarkRecordsItsPartitionsAppliedPosition_andIsNotAChange() {
+    void aWatermarkFromItsTopic_isHandedOverWithItsEndOffsets_andAnythingElseThereIsDeadLettered() {
+        var watermark = new Watermarks.Watermark(new Version(0xABC), java.util.Map.of("cp.public.products:0", 12L));
+        watermarkTopic.pipeInput("watermark".getBytes(StandardCharsets.UTF_8), Watermarks.encode(Json.mapper(), watermark));
+        watermarkTopic.pipeInput("watermark".getBytes(StandardCharsets.UTF_8), "{\"watermark\":\"zz\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(watermarks).containsExactly(watermark);
+        assertThat(applied).isEmpty();
+        assertThat(new String(deadLetters.readRecord().headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
+                .startsWith("not a watermark");
+    }
+
+    @Test
+    void aWatermarkCopyInAChangeTopic_writtenByAnEarlierBuild_isPassed_notAChange() {
         var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(io.cachepipe.store.kafka.Watermarks.HEADER, new Version(0xABC).hex().getBytes(StandardCharsets.UTF_8));
-        headers.add(io.cachepipe.store.kafka.Watermarks.FANOUT_HEADER, "6".getBytes(StandardCharsets.UTF_8));
-        products.pipeInput(new TestRecord<>(io.cachepipe.store.kafka.Watermarks.key(0),
+        headers.add("cachepipe.watermark", new Version(0xABC).hex().getBytes(StandardCharsets.UTF_8));
+        products.pipeInput(new TestRecord<>("{\"__cachepipe_watermark\":0}".getBytes(StandardCharsets.UTF_8),
                 "{\"watermark\":\"0000000000000abc\"}".getBytes(StandardCharsets.UTF_8), headers, 0L));
 
-        assertThat(watermarks).containsExactly("cp.public.products-0@0000000000000abc/6");
+        assertThat(passed).containsExactly("cp.public.products-0@0");
         assertThat(applied).isEmpty();
         assertThat(deadLetters.isEmpty()).isTrue();
     }
@@ -136,6 +156,7 @@ class InvalidationTopologyTest {
         orders.pipeInput(key(1), change("orders", "c", "null", "{\"id\":1}"));
 
         assertThat(applied).as("only the orders change, with no target").containsExactly(List.of());
+        assertThat(passed).as("the tombstone's offset is passed with the changes").containsExactly("cp.public.products-0@0");
         assertThat(deadLetters.isEmpty()).isTrue();
     }
 

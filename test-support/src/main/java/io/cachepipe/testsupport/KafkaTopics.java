@@ -77,6 +77,18 @@ public final class KafkaTopics {
         }
     }
 
+    /** The names of every topic on the broker. */
+    public java.util.Set<String> names() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            return admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not list the topics of " + bootstrapServers + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted listing the topics of " + bootstrapServers, e);
+        }
+    }
+
     /** Writes one string record and waits for the broker's acknowledgement. */
     public void send(String topic, @Nullable String key, @Nullable String value) {
         Properties config = new Properties();

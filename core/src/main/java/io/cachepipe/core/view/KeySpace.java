@@ -65,7 +65,7 @@ public final class KeySpace {
         return namespace + "#lost";
     }
 
-    /** Hash of how far the pipeline applied each change-topic partition (the watermarks read-your-writes waits for). */
+    /** Hash of how far the pipeline applied each change-topic partition, and the recent watermarks (see AppliedWatermarks). */
     public String applied() {
         return namespace + "#applied";
     }

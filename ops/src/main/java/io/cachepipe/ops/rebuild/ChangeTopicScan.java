@@ -120,7 +120,7 @@ final class ChangeTopicScan implements AutoCloseable {
      * Of a poll's records below the end offsets, the last one of each row (record key): what log
      * compaction would keep, so an uncompacted topic costs one parse per row and poll, not one per
      * change. A delete's tombstone (null value) does not replace the delete before it, which is what
-     * tells the rebuild the row is gone; watermarks are skipped. Within a partition records come in
+     * tells the rebuild the row is gone; watermark copies written by earlier builds are skipped. Within a partition records come in
      * order, so the last is the newest, and its version the highest of the row's.
      */
     private Poll latestPerRow(Iterable<ConsumerRecord<byte[], byte[]>> polled) {
@@ -131,7 +131,7 @@ final class ChangeTopicScan implements AutoCloseable {
                 continue;
             }
             counted++;
-            if (record.value() == null || Watermarks.of(record.headers()) != null) {
+            if (record.value() == null || Watermarks.isLegacyCopy(record.headers())) {
                 continue;
             }
             Object row = record.key() == null ? new Object()

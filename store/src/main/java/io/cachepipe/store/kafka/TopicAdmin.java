@@ -4,6 +4,7 @@ import io.cachepipe.core.config.KafkaConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -42,6 +45,31 @@ public final class TopicAdmin {
     public static NewTopic deadLetterTopic(KafkaConfig kafka, String name) {
         return new NewTopic(name, 1, kafka.replicationFactor())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));
+    }
+
+    /** Watermarks matter for seconds; one partition keeps them in order. */
+    public static NewTopic watermarkTopic(KafkaConfig kafka, String name) {
+        return new NewTopic(name, 1, kafka.replicationFactor())
+                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis())));
+    }
+
+    /** The end offset (the next offset to be written) of every partition of the topics. */
+    public static Map<TopicPartition, Long> endOffsets(Admin admin, Collection<String> topics) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()
+                    .forEach(topic -> topic.partitions().forEach(partition ->
+                            latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+            Map<TopicPartition, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((partition, end) -> ends.put(partition, end.offset()));
+            return ends;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topics + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the end offsets of " + topics, e);
+        }
     }
 
     public static Admin admin(KafkaConfig kafka) {

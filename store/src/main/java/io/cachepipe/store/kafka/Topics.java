@@ -5,8 +5,8 @@ import io.cachepipe.core.change.TableName;
 /**
  * Every topic name cachepipe uses, derived from one prefix so that two deployments can share a
  * cluster: change topics {@code <prefix>.<schema>.<table>} (Debezium's own naming), and the
- * pipeline's {@code <prefix>.warm}, {@code <prefix>.dead-letter}, {@code <prefix>.cdc-offsets} and
- * {@code <prefix>.cdc-notifications}.
+ * pipeline's {@code <prefix>.warm}, {@code <prefix>.dead-letter}, {@code <prefix>.watermarks},
+ * {@code <prefix>.cdc-offsets} and {@code <prefix>.cdc-notifications}.
  * Change topic names have three dot-separated parts, pipeline topics two, so they cannot collide.
  */
 public record Topics(String prefix) {
@@ -34,7 +34,15 @@ public record Topics(String prefix) {
         return prefix + ".cdc-notifications";
     }
 
-    /** Where Debezium puts logical decoding messages (watermarks); cdc-capture fans them out instead of publishing. */
+    /**
+     * Watermarks with the change-topic end offsets they stand for, published by cdc-capture and recorded
+     * in Redis by the invalidator ({@link Watermarks}): change topics carry change envelopes only.
+     */
+    public String watermarks() {
+        return prefix + ".watermarks";
+    }
+
+    /** Where Debezium routes logical decoding messages (watermarks); cdc-capture does not publish them as they are. */
     public String message() {
         return prefix + ".message";
     }

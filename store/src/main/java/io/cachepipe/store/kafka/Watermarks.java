@@ -1,33 +1,48 @@
 package io.cachepipe.store.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachepipe.core.change.Version;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.apache.kafka.common.header.Header;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Watermarks through the log: how a reader learns that every change committed before some moment
- * has reached the cache.
+ * has reached the cache, with nothing but change envelopes in the change topics.
  *
  * <p>{@link #emit} writes a logical decoding message into the WAL and returns its position W.
  * PostgreSQL decodes it after every transaction that committed before it, so cdc-capture receives
- * it after their changes and copies it into every partition of every change topic, behind them.
- * When the invalidator meets the watermark in a partition, all of that partition's changes before W
- * are applied, and it records W for the partition in Redis. Once every partition reports W or more,
- * every change committed before the watermark is in the cache: the pipeline's applied position.
+ * it after their changes. Once Kafka has acknowledged all of those, cdc-capture knows each
+ * change-topic partition's end offset as of W, and publishes W with those end offsets to the
+ * watermark topic ({@link Topics#watermarks()}), not into the change topics. The invalidator records
+ * W and its end offsets in Redis, and, after each batch, the next offset it is to apply in every
+ * partition. Once every partition's applied offset reaches W's end offset, every change committed
+ * before W is in the cache: the pipeline's applied position
+ * ({@link io.cachepipe.store.redis.CacheStore#appliedPosition()}).
  */
 public final class Watermarks {
     /** The logical decoding message prefix; Debezium is told to pass on only these. */
     public static final String MESSAGE_PREFIX = "cachepipe.watermark";
-    /** Header carrying the watermark's version on the copies in change topics. */
-    public static final String HEADER = "cachepipe.watermark";
-    /** Header carrying how many partitions the watermark was copied into. */
-    public static final String FANOUT_HEADER = "cachepipe.watermark.fanout";
+    /**
+     * Header of the copies of a watermark that earlier builds (up to December 2026) wrote into every change-topic
+     * partition; such a record is not a change, and readers of old topics skip it.
+     */
+    private static final String LEGACY_HEADER = "cachepipe.watermark";
+
+    /** A watermark and the end offset of each change-topic partition ({@link #partition}) it stands for. */
+    public record Watermark(Version version, Map<String, Long> endOffsets) {
+        public Watermark {
+            endOffsets = Map.copyOf(endOffsets);
+        }
+    }
 
     private Watermarks() {
     }
@@ -41,20 +56,67 @@ public final class Watermarks {
         }
     }
 
-    /** The watermark a change-topic record carries, or null for an ordinary change. */
-    public static @Nullable Version of(Headers headers) {
-        Header header = headers.lastHeader(HEADER);
-        return header == null ? null : Version.parse(new String(header.value(), StandardCharsets.UTF_8));
+    /** How a change-topic partition is named in a watermark and in the applied position: {@code <topic>:<partition>}. */
+    public static String partition(String topic, int partition) {
+        return topic + ":" + partition;
     }
 
-    /** How many partitions the watermark went to (0 if unknown). */
-    public static int fanout(Headers headers) {
-        Header header = headers.lastHeader(FANOUT_HEADER);
-        return header == null ? 0 : Integer.parseInt(new String(header.value(), StandardCharsets.UTF_8));
+    /** The watermark a Debezium message event carries (Debezium's JSON of a logical decoding message), or null if it is none. */
+    public static @Nullable Version ofMessage(ObjectMapper json, byte @Nullable [] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            JsonNode message = json.readTree(value);
+            if (!MESSAGE_PREFIX.equals(message.path("message").path("prefix").asText())) {
+                return null;
+            }
+            long lsn = message.path("source").path("lsn").asLong(-1);
+            return lsn > 0 ? new Version(lsn) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
-    /** The record key of a watermark copy: one per partition, so compaction keeps the latest. */
-    public static byte[] key(int partition) {
-        return ("{\"__cachepipe_watermark\":" + partition + "}").getBytes(StandardCharsets.UTF_8);
+    /** A watermark-topic record's value: {@code {"watermark":"<16 hex digits>","ends":{"<topic>:<partition>":<offset>,…}}}. */
+    public static byte[] encode(ObjectMapper json, Watermark watermark) {
+        ObjectNode node = json.createObjectNode().put("watermark", watermark.version().hex());
+        ObjectNode ends = node.putObject("ends");
+        watermark.endOffsets().forEach(ends::put);
+        try {
+            return json.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode watermark " + watermark.version(), e);
+        }
+    }
+
+    /** Reads a watermark-topic record's value; throws {@link IllegalArgumentException} saying what is wrong. */
+    public static Watermark decode(ObjectMapper json, byte @Nullable [] value) {
+        if (value == null) {
+            throw new IllegalArgumentException("a watermark record has a value");
+        }
+        try {
+            JsonNode node = json.readTree(value);
+            Version version = Version.parse(node.path("watermark").asText());
+            Map<String, Long> ends = new LinkedHashMap<>();
+            JsonNode endNode = node.path("ends");
+            if (!endNode.isObject()) {
+                throw new IllegalArgumentException("a watermark record has an object \"ends\"");
+            }
+            for (var entry : endNode.properties()) {
+                if (!entry.getValue().canConvertToLong() || entry.getKey().indexOf(':') < 0) {
+                    throw new IllegalArgumentException("end offset " + entry.getKey() + " = " + entry.getValue() + " is not <topic>:<partition> = offset");
+                }
+                ends.put(entry.getKey(), entry.getValue().asLong());
+            }
+            return new Watermark(version, ends);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a watermark record is JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a change-topic record is a watermark copy written by an earlier build (not a change). */
+    public static boolean isLegacyCopy(Headers headers) {
+        return headers.lastHeader(LEGACY_HEADER) != null;
     }
 }

@@ -5,16 +5,30 @@ import static io.cachepipe.store.redis.ScriptCodec.bytes;
 import io.cachepipe.core.change.Version;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * How far the pipeline has applied the change topics: a hash ({@code <namespace>#applied}) of the
- * watermark each change-topic partition is applied up to, and how many partitions there are
- * ({@code #fanout}); the applied position is the lowest watermark once every partition has reported.
- * See {@link io.cachepipe.store.kafka.Watermarks}.
+ * How far the pipeline has applied the change topics, in one hash ({@code <namespace>#applied}, one
+ * key, so one round trip and one slot on Redis Cluster):
+ * <ul>
+ *   <li>{@code o:<topic>:<partition>}: the next offset of the partition to apply; every record before
+ *       it has its effects in Redis. Written by the invalidator after each batch, never moved back.</li>
+ *   <li>{@code w:<version>}: a watermark and the end offset of every change-topic partition it stands
+ *       for, as cdc-capture published it; the newest {@link #KEPT} are kept.</li>
+ * </ul>
+ * The applied position is the newest watermark whose end offsets are all applied. See
+ * {@link io.cachepipe.store.kafka.Watermarks}.
  */
 final class AppliedWatermarks {
+    /** Watermarks kept: enough that one is still reachable while newer ones pass under load. */
+    static final int KEPT = 64;
+    private static final String OFFSET = "o:";
+    private static final String WATERMARK = "w:";
+
     private final RedisClusterAsyncCommands<byte[], byte[]> redis;
     private final byte[] key;
 
@@ -23,30 +37,68 @@ final class AppliedWatermarks {
         this.key = bytes(key);
     }
 
-    /** Records that a change-topic partition is applied up to {@code watermark}. */
-    CompletionStage<Void> markApplied(String topic, int partition, Version watermark, int fanout) {
-        return RedisScript.APPLIED.<Long>run(redis, new byte[][] {key},
-                bytes(topic + ":" + partition), bytes(watermark.hex()), bytes(fanout)).thenApply(done -> null);
+    /** Records the next offset to apply of each partition ({@code <topic>:<partition>}); one that is behind changes nothing. */
+    CompletionStage<Void> markApplied(Map<String, Long> nextOffsets) {
+        if (nextOffsets.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        byte[][] args = new byte[nextOffsets.size() * 2][];
+        int i = 0;
+        for (var partition : nextOffsets.entrySet()) {
+            args[i++] = bytes(OFFSET + partition.getKey());
+            args[i++] = bytes(partition.getValue());
+        }
+        return RedisScript.APPLIED.<Long>run(redis, new byte[][] {key}, args).thenApply(done -> null);
     }
 
-    /** The lowest watermark over every partition, once every partition has reported one; empty before that. */
-    CompletionStage<Optional<Version>> appliedPosition() {
-        return redis.hgetall(key).thenApply(fields -> {
-            byte[] fanout = null;
-            Version lowest = null;
-            int partitions = 0;
-            for (var entry : fields.entrySet()) {
-                String field = new String(entry.getKey(), StandardCharsets.UTF_8);
-                if (field.equals("#fanout")) {
-                    fanout = entry.getValue();
-                    continue;
-                }
-                partitions++;
-                Version version = Version.parse(new String(entry.getValue(), StandardCharsets.UTF_8));
-                lowest = lowest == null || version.compareTo(lowest) < 0 ? version : lowest;
+    /** Records a watermark and the end offset of each partition ({@code <topic>:<partition>}) it stands for. */
+    CompletionStage<Void> recordWatermark(Version watermark, Map<String, Long> endOffsets) {
+        var encoded = new StringBuilder();
+        endOffsets.forEach((partition, offset) -> {
+            if (offset > 0) {
+                encoded.append(encoded.isEmpty() ? "" : ",").append(partition).append('=').append(offset);
             }
-            boolean complete = fanout != null && partitions >= Integer.parseInt(new String(fanout, StandardCharsets.UTF_8));
-            return complete ? Optional.ofNullable(lowest) : Optional.<Version>empty();
         });
+        return RedisScript.WATERMARK.<Long>run(redis, new byte[][] {key}, bytes(watermark.hex()), bytes(encoded.toString()),
+                bytes(KEPT)).thenApply(done -> null);
+    }
+
+    /** The newest watermark whose end offsets are all applied; empty if none is (or none was recorded). */
+    CompletionStage<Optional<Version>> appliedPosition() {
+        return redis.hgetall(key).thenApply(AppliedWatermarks::appliedPosition);
+    }
+
+    static Optional<Version> appliedPosition(Map<byte[], byte[]> fields) {
+        Map<String, Long> applied = new HashMap<>();
+        Map<Version, String> watermarks = new HashMap<>();
+        fields.forEach((name, value) -> {
+            String field = new String(name, StandardCharsets.UTF_8);
+            String text = new String(value, StandardCharsets.UTF_8);
+            if (field.startsWith(OFFSET)) {
+                applied.put(field.substring(OFFSET.length()), Long.parseLong(text));
+            } else if (field.startsWith(WATERMARK)) {
+                watermarks.put(Version.parse(field.substring(WATERMARK.length())), text);
+            }
+        });
+        Version newest = null;
+        for (var watermark : watermarks.entrySet()) {
+            if ((newest == null || watermark.getKey().compareTo(newest) > 0) && reached(watermark.getValue(), applied)) {
+                newest = watermark.getKey();
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    private static boolean reached(String endOffsets, Map<String, Long> applied) {
+        if (endOffsets.isEmpty()) {
+            return true;
+        }
+        for (String entry : endOffsets.split(",")) {
+            int equals = entry.lastIndexOf('=');
+            if (applied.getOrDefault(entry.substring(0, equals), 0L) < Long.parseLong(entry.substring(equals + 1))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

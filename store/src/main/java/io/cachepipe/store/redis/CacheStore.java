@@ -13,6 +13,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -181,14 +182,22 @@ public final class CacheStore {
         return writes.flush(redisKey);
     }
 
-    /** Records that a change-topic partition is applied up to {@code watermark}; see {@link io.cachepipe.store.kafka.Watermarks}. */
-    public CompletionStage<Void> markApplied(String topic, int partition, Version watermark, int fanout) {
-        return watermarks.markApplied(topic, partition, watermark, fanout);
+    /**
+     * Records the next offset to apply of change-topic partitions ({@code <topic>:<partition>}, see
+     * {@link io.cachepipe.store.kafka.Watermarks#partition}): every record before it has its effects in Redis.
+     */
+    public CompletionStage<Void> markApplied(Map<String, Long> nextOffsets) {
+        return watermarks.markApplied(nextOffsets);
+    }
+
+    /** Records a watermark and the change-topic end offsets it stands for; see {@link io.cachepipe.store.kafka.Watermarks}. */
+    public CompletionStage<Void> recordWatermark(Version watermark, Map<String, Long> endOffsets) {
+        return watermarks.recordWatermark(watermark, endOffsets);
     }
 
     /**
-     * The pipeline's applied position: the lowest watermark over every change-topic partition, once
-     * every partition has reported one; empty before that (or after Redis lost its data).
+     * The pipeline's applied position: the newest watermark whose change-topic end offsets are all
+     * applied; empty before any is (or after Redis lost its data).
      */
     public CompletionStage<Optional<Version>> appliedPosition() {
         return watermarks.appliedPosition();

@@ -25,6 +25,7 @@ public enum RedisScript {
     INVALIDATE_GROUP("invalidate_group.lua", ScriptOutputType.MULTI),
     REPLACE("replace.lua", ScriptOutputType.INTEGER),
     APPLIED("applied.lua", ScriptOutputType.INTEGER),
+    WATERMARK("watermark.lua", ScriptOutputType.INTEGER),
     PUBLISH("publish.lua", ScriptOutputType.INTEGER),
     PEEK("peek.lua", ScriptOutputType.MULTI),
     FLUSH("flush.lua", ScriptOutputType.INTEGER),

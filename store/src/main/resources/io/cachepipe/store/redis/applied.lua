@@ -1,10 +1,10 @@
--- Records that one change-topic partition has been applied up to a watermark (never moves back).
--- KEYS[1] = the applied-position hash; ARGV: field (<topic>:<partition>), version, fan-out count
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if not current or ARGV[2] > current then
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-end
-if tonumber(ARGV[3]) > 0 then
-  redis.call('HSET', KEYS[1], '#fanout', ARGV[3])
+-- Records how far change-topic partitions are applied: each field "o:<topic>:<partition>" holds the
+-- next offset to apply, and never moves back (a rebalance may replay from an older commit).
+-- KEYS[1] = the applied-position hash; ARGV: field, offset, field, offset, ...
+for i = 1, #ARGV, 2 do
+  local current = redis.call('HGET', KEYS[1], ARGV[i])
+  if not current or tonumber(ARGV[i + 1]) > tonumber(current) then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
 end
 return 1
