@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * same: nothing to do. Another run id, or none while the registries name entries: every cached value
  * of every view is dropped ({@link CacheStore#flush}), found through the registries, never a KEYS
  * scan. Then the current run id is recorded. Two invalidators may both flush; a flush is idempotent.
+ * A record gone while the server this guard watched kept running (a {@code FLUSHALL}, a wipe, an
+ * eviction) is only written again: loading older data takes a new server process, or another
+ * server's data, which names that server.
  *
  * <p>A value's tombstone is raised to that value's own version, so no write older than what was
  * restored can land, while every transaction that commits after the flush has a higher version and
@@ -54,6 +58,8 @@ final class RedisRestartGuard {
     private final Supplier<Version> newestApplied;
     private final MeterRegistry metrics;
     private boolean failing;
+    /** The run id this guard last found on record or recorded itself: the server whose writes it has watched. */
+    private @Nullable String watched;
 
     RedisRestartGuard(CacheStore store, Supplier<Version> newestApplied, MeterRegistry metrics) {
         this.store = store;
@@ -89,12 +95,22 @@ final class RedisRestartGuard {
         String server = runId.get();
         Optional<String> recorded = join(origin.recorded());
         if (recorded.isPresent() && recorded.get().equals(server)) {
+            watched = server;
             return Action.UNCHANGED;
         }
         String namespace = store.keySpace().namespace();
+        if (recorded.isEmpty() && server.equals(watched)) {
+            // The record went while the server this guard watched kept running: a FLUSHALL, a wipe, an eviction. Loading
+            // older data takes a new server process (a restart) or another server's data, which carries its run id.
+            join(origin.record(server));
+            log.info("The record of Redis server {} in namespace '{}' went while that server ran (a flush or an eviction, "
+                    + "not a restore): recorded again, nothing dropped", server, namespace);
+            return Action.RECORDED_AGAIN;
+        }
         String before = recorded.map(id -> "server " + id).orElse("no server on record");
         if (!join(store.holdsEntries())) {
             join(origin.record(server));
+            watched = server;
             log.info("Redis server {} holds no entry of namespace '{}' (last checked under {}): nothing to distrust", server,
                     namespace, before);
             return count(Action.EMPTY);
@@ -104,6 +120,7 @@ final class RedisRestartGuard {
         long dropped = flushEveryView(newest);
         join(store.publishNearCacheInvalidation(List.of(), List.of(), true));
         join(origin.record(server));
+        watched = server;
         log.warn("Redis server {} holds entries of namespace '{}' last checked under {}. Restored from a snapshot (RDB or AOF), "
                 + "taken over by a promoted replica, or written before this check existed, they may predate invalidations lost "
                 + "with newer data: dropped every cached value ({} dropped over {} views, each tombstone at its value's version{}) "
@@ -147,6 +164,8 @@ final class RedisRestartGuard {
         NOT_APPLICABLE,
         /** The data was checked under the server answering now. */
         UNCHANGED,
+        /** The record went while the server this guard watched ran (a flush, an eviction): recorded again, not counted. */
+        RECORDED_AGAIN,
         /** A server not on record, but no entry to distrust (a fresh namespace, or Redis came back empty): recorded. */
         EMPTY,
         /** A server not on record, and entries: every value dropped, then recorded. */

@@ -43,7 +43,7 @@ class RedisRestartGuardIT {
     private static final Version NEWEST = new Version(0x5000);
 
     @Test
-    void aFreshNamespace_isRecorded_entriesWrittenUnderTheSameServerStay_anEmptyRestartNeedsNothing(DevStack stack,
+    void aFreshNamespace_isRecorded_entriesWrittenUnderTheSameServerStay_evenIfTheRecordIsWiped_anEmptyRestartNeedsNothing(DevStack stack,
             @TestNamespace.PerMethod TestNamespace namespace) {
         try (var redis = connect(stack, namespace)) {
             CacheStore store = store(redis, namespace);
@@ -56,6 +56,12 @@ class RedisRestartGuardIT {
             assertThat(new RedisRestartGuard(store, () -> Version.ZERO, new SimpleMeterRegistry()).check())
                     .as("another invalidator starting on the same server").isEqualTo(RedisRestartGuard.Action.UNCHANGED);
             assertThat(store.peek(key).toCompletableFuture().join()).isPresent();
+
+            // The record wiped (a FLUSHALL, an eviction) while the same server runs: what it holds now it wrote itself.
+            store.connector().commands().del(store.keySpace().origin().getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join();
+            assertThat(guard.check()).isEqualTo(RedisRestartGuard.Action.RECORDED_AGAIN);
+            assertThat(store.peek(key).toCompletableFuture().join()).isPresent();
+            assertThat(guard.check()).isEqualTo(RedisRestartGuard.Action.UNCHANGED);
 
             restart(stack, store);
             assertThat(guard.check()).isEqualTo(RedisRestartGuard.Action.EMPTY);
@@ -98,6 +104,7 @@ class RedisRestartGuardIT {
         }
     }
 
+    /** What a guard that never watched the server cannot tell from a restore of data older than the record. */
     @Test
     void entriesWithNoServerOnRecord_areFlushed(DevStack stack, @TestNamespace.PerMethod TestNamespace namespace) {
         try (var redis = connect(stack, namespace)) {
