@@ -125,6 +125,8 @@ class RedisSnapshotRestoreIT {
         }
         await("the pipeline's Redis connection is back").ignoreExceptions()
                 .until(() -> catalog.pipeline().store().serverRunId().toCompletableFuture().join().isPresent());
+        await("the test's Redis connection is back").ignoreExceptions()
+                .until(() -> "PONG".equals(catalog.redis().commands().ping().get()));
     }
 
     /**
