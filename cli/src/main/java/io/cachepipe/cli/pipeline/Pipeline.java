@@ -151,10 +151,19 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public void restartInvalidator() {
+        restartInvalidator(() -> { });
+    }
+
+    /** Stops the invalidator, runs {@code whileStopped} (what happens while none runs), then starts a new one. */
+    public void restartInvalidator(Runnable whileStopped) {
         started(invalidator).close();
-        Invalidator fresh = startInvalidator();
-        invalidator = fresh;
-        await("invalidator", fresh::isReady);
+        try {
+            whileStopped.run();
+        } finally {
+            Invalidator fresh = startInvalidator();
+            invalidator = fresh;
+            await("invalidator", fresh::isReady);
+        }
     }
 
     public void restartWarmer() {

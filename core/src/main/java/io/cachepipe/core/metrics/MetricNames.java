@@ -79,7 +79,7 @@ public final class MetricNames {
     public static final String INVALIDATOR_THREAD_REPLACEMENTS = metric("cachepipe.invalidator.thread.replacements",
             "Stream threads the invalidator replaced after a failure (each resumes from the last commit)");
     public static final String INVALIDATOR_REDIS_RESTARTS = metric("cachepipe.invalidator.redis.restarts",
-            "Redis restarts the invalidator noticed, by action taken");
+            "Checks that found Redis data under a server not on record (a restart, a restore, a failover), by action: flushed or empty");
     public static final String HTTP_SERVER_REQUESTS = metric("http.server.requests",
             "HTTP requests the API answered, by method, route and status");
 

@@ -65,6 +65,14 @@ public final class KeySpace {
         return namespace + "#lost";
     }
 
+    /**
+     * The run id of the Redis server this namespace's data was last checked under: data loaded from a
+     * file another server wrote (a restored snapshot, a promoted replica) names another server, or none.
+     */
+    public String origin() {
+        return namespace + "#origin";
+    }
+
     /** Hash of how far the pipeline applied each change-topic partition, and the recent watermarks (see AppliedWatermarks). */
     public String applied() {
         return namespace + "#applied";
