@@ -87,6 +87,22 @@ public final class RedisSentinelStack implements AutoCloseable {
         return masterPort();
     }
 
+    /**
+     * Waits until the server that was master on {@code port} runs as a replica of the current master, in
+     * sync. Until then a failover is not over: the Sentinel reconfigures an old master that is still up
+     * only after some seconds, and clients connected to it keep writing there meanwhile (writes the
+     * resync then throws away).
+     */
+    public void awaitDemoted(int port, Duration timeout) {
+        Poll.until("the old master on port " + port + " to replicate the new one", timeout, () -> {
+            try (Resp resp = Resp.connect(Ports.LOOPBACK, port, COMMAND_TIMEOUT)) {
+                String info = resp.callForText("INFO", "replication");
+                return info.contains("role:slave") && info.contains("master_port:" + masterPort())
+                        && info.contains("master_link_status:up");
+            }
+        });
+    }
+
     private int replicasSeen() throws IOException {
         try (Resp resp = Resp.connect(Ports.LOOPBACK, sentinel.port(), COMMAND_TIMEOUT)) {
             String info = resp.callForText("INFO", "sentinel");
