@@ -113,6 +113,7 @@ final class ConsistencyCommand extends BenchCommand.Common implements Callable<I
         out.printf("%,d reads (%.0f%% listing pages) over %d connections; %,.0f writes/s (%.0f%% moves) over %d connections%n", reads,
                 listingShare * 100, connections, writeRate, moveShare * 100, writers);
         long start = System.nanoTime();
+        CpuUse cpu = CpuUse.ofThisProcess();
         ConsistencyReaders.Tallies tallies;
         long written;
         long moved;
@@ -124,6 +125,7 @@ final class ConsistencyCommand extends BenchCommand.Common implements Callable<I
             failed = writer.failed();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        CpuUse.Usage used = cpu.usage();
         if (faulting != null) {
             faulting.join();
             if (faultFailed.get() != null) {
@@ -141,7 +143,8 @@ final class ConsistencyCommand extends BenchCommand.Common implements Callable<I
         }
         return new ConsistencyReport(BenchCommand.meta(Map.of("zipf", Double.toString(zipf), "listingShare", Double.toString(listingShare),
                 "writers", Integer.toString(writers), "settings", overrides.toString())), products, categories, reads, bound.toNanos() / 1e6,
-                writeRate, moveShare, connections, seconds, written, moved, failed, fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), window.seconds(), views);
+                writeRate, moveShare, connections, seconds, written, moved, failed, fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), window.seconds(), used.parts(),
+                used.machine(), views);
     }
 
     /** Each product's stock before the run: its counter's first value. Ids run 1..products, as the seeder made them. */

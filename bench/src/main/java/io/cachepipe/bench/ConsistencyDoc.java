@@ -92,14 +92,21 @@ final class ConsistencyDoc {
                 report.written(), report.writesPerSecond(), report.moved(), report.writeFailures(), report.boundMs(), fault);
     }
 
-    /** What bounds the figures: the reads' count bounds the nines one can claim, and the machine is shared. */
+    /** What bounds the figures: the reads' count bounds the nines one can claim, the machine's CPU the rates and ages. */
     private static String limits(ConsistencyReport report) {
-        return fmt("What limits these figures: with %,d reads per run, zero stale-beyond reads can only say ≥ %.1f nines; each further "
-                + "nine needs ten times the reads. Everything (PostgreSQL, Kafka, Redis, the pipeline, the API, the readers and writers) "
-                + "shares %d cores, so the read rate is this machine's, and a stale read's age includes the time the pipeline waited for a "
-                + "core. Only rows the writers change can be stale; at %,.0f commits/s over %,d products, hot rows change several times a "
-                + "second, cold ones rarely, and most reads hit rows that did not change since their last invalidation.", report.reads(),
-                Math.log10(Math.max(1, report.reads())), report.meta().cores(), report.writesPerSecond(), report.products());
+        int cores = report.meta().cores();
+        String machine = report.machineBusy() >= 0.9
+                ? fmt("the machine's CPU: %.0f%% of its %d cores busy", 100 * report.machineBusy(), cores)
+                : fmt("round trips more than CPU: %.0f%% of the machine's %d cores busy", 100 * report.machineBusy(), cores);
+        return fmt("What limited these figures: %s while the readers ran, %.2f cores of it this benchmark's JVM (readers, writers, the "
+                        + "API, the pipeline and the in-process Kafka broker), the rest PostgreSQL, Redis and whatever else ran on the "
+                        + "machine. So the read rate is this machine's, and a stale read's age includes the time the pipeline waited for "
+                        + "a core. The nines are bounded by the reads: a view with no read stale beyond the bound can only say ≥ "
+                        + "log10(its reads) nines (%,d reads in all: ≥ %.1f), and each further nine needs ten times the reads. Only rows "
+                        + "the writers change can be stale: at %,.0f commits/s over %,d products with the readers' skew, the hottest rows "
+                        + "change several times a second (their reads make most of the stale ones), cold ones rarely.",
+                machine, report.processCores(), report.reads(), Math.log10(Math.max(1, report.reads())), report.writesPerSecond(),
+                report.products());
     }
 
     private static String pad(String text, int width, boolean right) {

@@ -10,11 +10,14 @@ import java.util.List;
  * @param moveShare       share of the writes that also moved the product to another category
  * @param fault           the fault injected mid-run, or {@code none}
  * @param faultSeconds    from the fault's start until the pipeline had caught up again; 0 without a fault
+ * @param processCores    cores the benchmark's JVM used while the readers ran: readers, writers, the API, the pipeline and
+ *                        the in-process Kafka broker (PostgreSQL and Redis are processes of their own)
+ * @param machineBusy     share of the machine's cores busy meanwhile, 0..1
  * @param views           per view, the steady reads and (with a fault) those that started during it
  */
 record ConsistencyReport(Report.Meta meta, int products, int categories, long reads, double boundMs, double writesPerSecond,
                          double moveShare, int connections, double seconds, long written, long moved, long writeFailures, String fault,
-                         double faultSeconds, List<View> views) {
+                         double faultSeconds, double processCores, double machineBusy, List<View> views) {
     static final String STEADY = "steady";
     static final String DURING_FAULT = "during fault";
 
