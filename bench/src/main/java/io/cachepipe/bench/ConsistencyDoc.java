@@ -95,6 +95,12 @@ final class ConsistencyDoc {
     /** What bounds the figures: the reads' count bounds the nines one can claim, the machine's CPU the rates and ages. */
     private static String limits(ConsistencyReport report) {
         int cores = report.meta().cores();
+        double exponent = Double.parseDouble(report.meta().settings().getOrDefault("zipf", "1"));
+        double harmonic = 0;
+        for (int rank = 1; rank <= report.products(); rank++) {
+            harmonic += Math.pow(rank, -exponent);
+        }
+        double hottest = 1 / harmonic; // the share of the first rank under Zipf
         String machine = report.machineBusy() >= 0.9
                 ? fmt("the machine's CPU: %.0f%% of its %d cores busy", 100 * report.machineBusy(), cores)
                 : fmt("round trips more than CPU: %.0f%% of the machine's %d cores busy", 100 * report.machineBusy(), cores);
@@ -103,10 +109,11 @@ final class ConsistencyDoc {
                         + "machine. So the read rate is this machine's, and a stale read's age includes the time the pipeline waited for "
                         + "a core. The nines are bounded by the reads: a view with no read stale beyond the bound can only say ≥ "
                         + "log10(its reads) nines (%,d reads in all: ≥ %.1f), and each further nine needs ten times the reads. Only rows "
-                        + "the writers change can be stale: at %,.0f commits/s over %,d products with the readers' skew, the hottest rows "
-                        + "change several times a second (their reads make most of the stale ones), cold ones rarely.",
+                        + "the writers change can be stale, and writes follow the reads' skew: at %,.0f commits/s over %,d products, "
+                        + "the hottest product takes %.0f%% of the reads and of the writes, so it changes %.0f times a second (every %.0f "
+                        + "ms), while most products change less than once a minute.",
                 machine, report.processCores(), report.reads(), Math.log10(Math.max(1, report.reads())), report.writesPerSecond(),
-                report.products());
+                report.products(), 100 * hottest, hottest * report.writesPerSecond(), 1000 / (hottest * report.writesPerSecond()));
     }
 
     private static String pad(String text, int width, boolean right) {
