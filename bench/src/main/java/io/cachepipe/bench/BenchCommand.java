@@ -32,13 +32,14 @@ import picocli.CommandLine.Option;
  * With {@code --publish}, reports and charts go to docs/benchmarks/ and the page is rewritten.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Load.class, BenchCommand.Pattern.class,
-        StagesCommand.class, BenchCommand.Docs.class}, description = "cachepipe benchmarks on real servers, compared side by side in one run.")
+        StagesCommand.class, ConsistencyCommand.class, BenchCommand.Docs.class}, description = "cachepipe benchmarks on real servers, compared side by side in one run.")
 public final class BenchCommand {
     static final Path PUBLISHED = Path.of("docs", "benchmarks");
     static final Path PAGE = Path.of("docs", "benchmarks.md");
     static final String LOAD_JSON = "load.json";
     static final String PATTERN_JSON = "pattern.json";
     static final String STAGES_JSON = "stages.json";
+    static final String CONSISTENCY_JSON = "consistency.json";
     /** A run of {@code bench stages} kept from before a change to the pipeline, for the page's before/after table. */
     static final String STAGES_BEFORE_JSON = "stages-before.json";
 
@@ -245,7 +246,10 @@ public final class BenchCommand {
         StagesReport stagesReport = Files.exists(stages) ? Json.mapper().readValue(stages.toFile(), StagesReport.class) : null;
         Path before = PUBLISHED.resolve(STAGES_BEFORE_JSON);
         StagesReport stagesBefore = Files.exists(before) ? Json.mapper().readValue(before.toFile(), StagesReport.class) : null;
-        Files.writeString(PAGE, BenchmarksDoc.render(loadReport, patternReport, stagesReport, stagesBefore, "benchmarks"));
+        Path consistency = PUBLISHED.resolve(CONSISTENCY_JSON);
+        ConsistencyReport consistencyReport = Files.exists(consistency)
+                ? Json.mapper().readValue(consistency.toFile(), ConsistencyReport.class) : null;
+        Files.writeString(PAGE, BenchmarksDoc.render(loadReport, patternReport, stagesReport, stagesBefore, consistencyReport, "benchmarks"));
         System.out.println("Wrote " + PAGE.toAbsolutePath());
     }
 

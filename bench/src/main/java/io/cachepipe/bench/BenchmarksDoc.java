@@ -23,6 +23,12 @@ final class BenchmarksDoc {
     /** @param stagesBefore a stages run kept from before a change to the pipeline: the section compares the two */
     static String render(@Nullable Report load, @Nullable PatternReport pattern, @Nullable StagesReport stages,
                          @Nullable StagesReport stagesBefore, String charts) {
+        return render(load, pattern, stages, stagesBefore, null, charts);
+    }
+
+    /** @param consistency a {@code bench consistency} run: the stale-read rate */
+    static String render(@Nullable Report load, @Nullable PatternReport pattern, @Nullable StagesReport stages,
+                         @Nullable StagesReport stagesBefore, @Nullable ConsistencyReport consistency, String charts) {
         var doc = new BenchmarksDoc();
         doc.header(load);
         if (load != null) {
@@ -47,6 +53,9 @@ final class BenchmarksDoc {
                 doc.md.append(StagesDoc.comparison(stagesBefore, stages));
             }
         }
+        if (consistency != null) {
+            doc.md.append(ConsistencyDoc.markdown(consistency));
+        }
         doc.caveats();
         return doc.md.toString();
     }
@@ -64,6 +73,7 @@ final class BenchmarksDoc {
         line("bin/bench load --publish --cpu-limit 0.25   # read path, freshness, change-rate knee, scale-out (~18 min)");
         line("bin/bench pattern --publish       # pattern invalidation on 1,000,000 keys vs SCAN+DEL (~3 min)");
         line("bin/bench stages --publish        # cost per stage: cdc-capture, invalidator, warmer, rebuild vs pipelined SET");
+        line("bin/bench consistency --publish   # stale-read rate in nines, per view, from 1,000,000 classified reads");
         line("bin/bench load --baseline docs/benchmarks/load.json   # compare with the published run; exit 1 on a regression");
         line("```");
         line("");

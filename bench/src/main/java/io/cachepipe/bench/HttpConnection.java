@@ -1,6 +1,7 @@
 package io.cachepipe.bench;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,12 +9,14 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One keep-alive HTTP/1.1 connection that sends {@code GET}s and reads whole responses, nothing more.
  * The load generator uses it instead of {@link java.net.http.HttpClient} because on two cores the
  * client's own cost is part of every figure: this one parses only the status line, the headers it
- * needs ({@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}) and skips the body.
+ * needs ({@code Content-Length}, {@code Transfer-Encoding}, {@code Connection}) and skips the body, unless
+ * the caller asks for it (the consistency checker reads what it was served).
  * Not thread-safe: one per load-generator worker.
  */
 final class HttpConnection implements AutoCloseable {
@@ -40,19 +43,27 @@ final class HttpConnection implements AutoCloseable {
 
     /** Sends {@code GET path} and answers the status code once the whole body was read. Reconnects once if the server closed. */
     int get(String path) throws IOException {
+        return get(path, null);
+    }
+
+    /** As {@link #get(String)}, and the body goes to {@code body} (emptied first) when one is given. */
+    int get(String path, @Nullable ByteArrayOutputStream body) throws IOException {
         byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nAccept: application/json\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         try {
-            return exchange(request);
+            return exchange(request, body);
         } catch (EOFException | java.net.SocketException e) {
             // A keep-alive connection the server closed while idle: one retry on a new connection.
             close();
             open();
-            return exchange(request);
+            return exchange(request, body);
         }
     }
 
-    private int exchange(byte[] request) throws IOException {
+    private int exchange(byte[] request, @Nullable ByteArrayOutputStream body) throws IOException {
+        if (body != null) {
+            body.reset();
+        }
         out.write(request);
         out.flush();
         String statusLine = readLine();
@@ -76,12 +87,12 @@ final class HttpConnection implements AutoCloseable {
             }
         }
         if (chunked) {
-            skipChunks();
+            skipChunks(body);
         } else if (contentLength > 0) {
-            skip(contentLength);
+            skip(contentLength, body);
         } else if (contentLength < 0 && status != 204 && status != 304) {
             close = true; // body delimited by the connection's end
-            in.transferTo(OutputStream.nullOutputStream());
+            in.transferTo(body != null ? body : OutputStream.nullOutputStream());
         }
         if (close) {
             close();
@@ -90,7 +101,7 @@ final class HttpConnection implements AutoCloseable {
         return status;
     }
 
-    private void skipChunks() throws IOException {
+    private void skipChunks(@Nullable ByteArrayOutputStream body) throws IOException {
         while (true) {
             String sizeLine = readLine();
             int semicolon = sizeLine.indexOf(';');
@@ -101,12 +112,20 @@ final class HttpConnection implements AutoCloseable {
                 }
                 return;
             }
-            skip(size);
+            skip(size, body);
             readLine();
         }
     }
 
-    private void skip(long bytes) throws IOException {
+    private void skip(long bytes, @Nullable ByteArrayOutputStream body) throws IOException {
+        if (body != null) {
+            byte[] read = in.readNBytes((int) bytes);
+            if (read.length < bytes) {
+                throw new EOFException("connection closed with " + (bytes - read.length) + " body bytes unread");
+            }
+            body.write(read);
+            return;
+        }
         long left = bytes;
         while (left > 0) {
             long skipped = in.skip(left);

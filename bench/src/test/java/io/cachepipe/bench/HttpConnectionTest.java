@@ -3,6 +3,7 @@ package io.cachepipe.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -61,5 +62,21 @@ class HttpConnectionTest {
             }
         }
         assertThat(connections).as("every request reused the first connection").hasSize(1);
+    }
+
+    @Test
+    void handsOverFixedAndChunkedBodiesWhenAsked() throws Exception {
+        var body = new ByteArrayOutputStream();
+        try (var connection = new HttpConnection(new InetSocketAddress("127.0.0.1", server.getAddress().getPort()))) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(connection.get("/fixed", body)).isEqualTo(200);
+                assertThat(body.toString(StandardCharsets.US_ASCII)).isEqualTo("x".repeat(5000));
+                assertThat(connection.get("/chunked", body)).isEqualTo(200);
+                assertThat(body.toString(StandardCharsets.US_ASCII)).startsWith("part 0 ").endsWith("part 9 ").hasSize(10 * 300 * 7);
+                assertThat(connection.get("/missing", body)).isEqualTo(404);
+                assertThat(body.size()).isZero();
+            }
+        }
+        assertThat(connections).hasSize(1);
     }
 }

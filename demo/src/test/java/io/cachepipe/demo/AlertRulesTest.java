@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * deploy/prometheus/alerts.yml is valid for Prometheus ({@code promtool check rules}), its unit
  * tests pass ({@code promtool test rules alerts-test.yml}), every alert has a test that fires it and
- * one that keeps it silent, and every alert names its runbook: a heading of docs/operations.md.
+ * one that keeps it silent, every alert names its runbook: a heading of docs/operations.md, and every
+ * recording rule is evaluated by a test that expects its samples.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AlertRulesTest {
@@ -29,7 +30,7 @@ class AlertRulesTest {
         PrometheusTools.Run check = PrometheusTools.run(PrometheusTools.ROOT, 30, promtool.toString(), "check", "rules",
                 "deploy/prometheus/alerts.yml");
         assertThat(check.exit()).as(check.describe()).isZero();
-        assertThat(check.output()).as(check.describe()).contains("SUCCESS: " + alerts().size() + " rules found");
+        assertThat(check.output()).as(check.describe()).contains("SUCCESS: " + rules().size() + " rules found");
     }
 
     @Test
@@ -79,9 +80,29 @@ class AlertRulesTest {
                 .replace(' ', '-');
     }
 
+    @Test
+    void everyRecordingRule_isEvaluatedByATestCase_thatExpectsSamples() {
+        Set<String> evaluated = new HashSet<>();
+        for (JsonNode test : PrometheusTools.yaml(PrometheusTools.ALERTS_TEST).path("tests")) {
+            for (JsonNode check : test.path("promql_expr_test")) {
+                if (!check.path("exp_samples").isEmpty()) {
+                    evaluated.add(check.path("expr").asText().strip());
+                }
+            }
+        }
+        List<String> records = rules().stream().filter(rule -> rule.has("record")).map(rule -> rule.path("record").asText()).toList();
+        assertThat(records).as("recording rules in alerts.yml").isNotEmpty();
+        assertThat(evaluated).as("recording rules some test case evaluates").containsAll(records);
+    }
+
+    /** Every rule of every group: alerts and recording rules. */
+    private static List<JsonNode> rules() {
+        List<JsonNode> rules = new ArrayList<>();
+        PrometheusTools.yaml(PrometheusTools.ALERTS).path("groups").forEach(group -> group.path("rules").forEach(rules::add));
+        return rules;
+    }
+
     private static List<JsonNode> alerts() {
-        List<JsonNode> alerts = new ArrayList<>();
-        PrometheusTools.yaml(PrometheusTools.ALERTS).path("groups").forEach(group -> group.path("rules").forEach(alerts::add));
-        return alerts;
+        return rules().stream().filter(rule -> rule.has("alert")).toList();
     }
 }

@@ -88,7 +88,7 @@ class DashboardIT {
         List<String> alerts = new ArrayList<>();
         rulesFile.path("groups").forEach(group -> {
             groups.add(group.path("name").asText());
-            group.path("rules").forEach(rule -> alerts.add(rule.path("alert").asText()));
+            group.path("rules").forEach(rule -> alerts.add(rule.path(rule.has("alert") ? "alert" : "record").asText()));
         });
 
         await("Prometheus to have evaluated every rule").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
