@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +107,16 @@ final class KafkaBrokerProcess {
             Files.writeString(dir.resolve(PID_FILE), Long.toString(started.pid()));
         } catch (IOException e) {
             throw new DevStackException("Could not start Kafka node " + nodeId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True once the node's client listener takes connections. */
+    boolean listens() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(Ports.LOOPBACK, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

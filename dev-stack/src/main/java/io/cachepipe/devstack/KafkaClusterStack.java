@@ -157,6 +157,16 @@ public final class KafkaClusterStack implements AutoCloseable {
         return node(brokerId).isAlive();
     }
 
+    /**
+     * For a caller whose own shutdown hook closes this cluster after the clients that use it (such as the
+     * dev stack's {@link DevStack#closeFirst}): the JVM runs its hooks at the same time, and this cluster's
+     * own hook would kill the brokers under clients still closing. Answers this cluster.
+     */
+    public KafkaClusterStack closedByCaller() {
+        shutdownHook.cancel();
+        return this;
+    }
+
     /** The node's output (Kafka's own log, at the level of the logging configuration on the class path). */
     public Path logOf(int brokerId) {
         return node(brokerId).log();
@@ -171,11 +181,18 @@ public final class KafkaClusterStack implements AutoCloseable {
     }
 
     private void awaitBrokers(Set<Integer> ids) {
+        // Listening first: an admin client asking sooner fills the log with refused connections.
+        Poll.until("Kafka nodes " + ids + " to listen", READY_TIMEOUT, () -> ids.stream().allMatch(id -> node(id).listens()),
+                () -> deathNotice(ids));
         Poll.until("Kafka nodes " + ids + " to be live brokers of the cluster", READY_TIMEOUT, () -> {
             Set<Integer> live = admin.describeCluster().nodes().get(REQUEST_MILLIS, TimeUnit.MILLISECONDS).stream()
                     .map(Node::id).collect(Collectors.toSet());
             return live.containsAll(ids);
-        }, () -> ids.stream().map(id -> node(id).deathNotice()).filter(notice -> !notice.isEmpty()).findFirst().orElse(""));
+        }, () -> deathNotice(ids));
+    }
+
+    private String deathNotice(Set<Integer> ids) {
+        return ids.stream().map(id -> node(id).deathNotice()).filter(notice -> !notice.isEmpty()).findFirst().orElse("");
     }
 
     /** Stops every node (controlled shutdown, then SIGKILL after 10 s); the directory stays until the next start. */
