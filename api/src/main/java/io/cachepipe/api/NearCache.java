@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,8 +52,16 @@ final class NearCache implements AutoCloseable {
     private @Nullable AutoCloseable subscription;
 
     NearCache(long maximumSize, Duration ttl) {
-        this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl)
-                .removalListener((@Nullable String key, @Nullable Entry entry, RemovalCause cause) -> {
+        this(maximumSize, ttl, ForkJoinPool.commonPool());
+    }
+
+    /** @param executor runs the cache's maintenance; tests pass {@code Runnable::run} */
+    NearCache(long maximumSize, Duration ttl, Executor executor) {
+        // Only an eviction (size, expiry) forgets a key's group, and synchronously. A removal listener would also run for
+        // a replaced key or one a message dropped, and asynchronously: by then the key may be in again, and forgetting its
+        // group would leave it out of the next group message, served stale until its TTL.
+        this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl).executor(executor)
+                .evictionListener((@Nullable String key, @Nullable Entry entry, RemovalCause cause) -> {
                     if (key != null) { // Caffeine passes null only for a collected weak key; these keys are strong
                         forget(key);
                     }
@@ -110,11 +120,12 @@ final class NearCache implements AutoCloseable {
         if (!live || invalidatedSince(key, before)) {
             return;
         }
+        entries.put(key.redisKey(), entry);
+        // After the put, so that an eviction of an earlier entry of the key cannot take the membership away.
         if (key.group() != null) {
             groupMembers.computeIfAbsent(key.group().indexKey(), group -> ConcurrentHashMap.newKeySet()).add(key.redisKey());
             groupOf.put(key.redisKey(), key.group().indexKey());
         }
-        entries.put(key.redisKey(), entry);
         // A message may have landed between the check and the put: check again, and undo if so.
         if (invalidatedSince(key, before)) {
             entries.invalidate(key.redisKey());

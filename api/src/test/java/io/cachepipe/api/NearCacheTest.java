@@ -23,7 +23,7 @@ class NearCacheTest {
     private static final CacheKey PAGE_2 = KEYS.key(CATALOG.view("category-products").orElseThrow(),
             Map.of("category_id", 3L, "page", 2));
 
-    private final NearCache near = new NearCache(100, Duration.ofMinutes(1));
+    private final NearCache near = new NearCache(100, Duration.ofMinutes(1), Runnable::run);
     private long sequence;
 
     @BeforeEach
@@ -62,6 +62,27 @@ class NearCacheTest {
         NearCache.Ticket ticket = near.beforeRead();
         message(List.of(), List.of(PAGE_2.group().indexKey()), false);
         near.put(PAGE_2, entry("old page 2"), ticket);
+
+        assertThat(near.get(PAGE_2)).isNull();
+    }
+
+    @Test
+    void aMemberInsertedTwice_staysInItsGroup() {
+        near.put(PAGE_2, entry("page 2 by one reader"), near.beforeRead());
+        near.put(PAGE_2, entry("page 2 by another"), near.beforeRead());
+
+        message(List.of(), List.of(PAGE_2.group().indexKey()), false);
+
+        assertThat(near.get(PAGE_2)).isNull();
+    }
+
+    @Test
+    void aMemberDroppedByAKeyMessage_andReadAgain_staysInItsGroup() {
+        near.put(PAGE_2, entry("v1"), near.beforeRead());
+        message(List.of(PAGE_2.redisKey()), List.of(), false);
+        near.put(PAGE_2, entry("v2"), near.beforeRead());
+
+        message(List.of(), List.of(PAGE_2.group().indexKey()), false);
 
         assertThat(near.get(PAGE_2)).isNull();
     }

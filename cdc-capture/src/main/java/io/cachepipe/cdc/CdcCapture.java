@@ -135,16 +135,19 @@ public final class CdcCapture implements AutoCloseable {
         var topics = new Topics(kafka.topicPrefix());
         List<NewTopic> all = new ArrayList<>();
         for (TableName table : catalog.capturedTables()) {
-            all.add(TopicAdmin.changeTopic(kafka, topics.change(table))
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
+            all.add(TopicAdmin.changeTopic(kafka, topics.change(table),
+                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
         }
         all.add(TopicAdmin.watermarkTopic(kafka, topics.watermarks()));
-        all.add(new NewTopic(topics.heartbeat(), 1, kafka.replicationFactor())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
+        all.add(TopicAdmin.topic(kafka, topics.heartbeat(), 1,
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
         // Debezium's notifications (one partition keeps their order): what cachepipe resnapshot waits on.
-        all.add(new NewTopic(topics.cdcNotifications(), 1, kafka.replicationFactor())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()))));
+        all.add(TopicAdmin.topic(kafka, topics.cdcNotifications(), 1,
+                Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()))));
+        // Debezium's offsets, made here as Kafka Connect would (one compacted partition) but with min.insync.replicas:
+        // the embedded engine's offset store creates the topic without any topic settings of ours.
+        all.add(TopicAdmin.topic(kafka, topics.cdcOffsets(), 1,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         return all;
     }
 

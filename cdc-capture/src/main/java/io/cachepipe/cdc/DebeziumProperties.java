@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
 
 /** The Debezium engine configuration cachepipe runs with: the one place Debezium's keys appear. */
 final class DebeziumProperties {
+    /** How long a call of the offset store's Kafka clients may take (the admin's floor is its request timeout). */
+    static final int OFFSET_STORE_TIMEOUT_MS = 10_000;
+
     private DebeziumProperties() {
     }
 
@@ -45,6 +48,12 @@ final class DebeziumProperties {
         props.setProperty("offset.storage.replication.factor", Short.toString(kafka.replicationFactor()));
         props.setProperty("offset.flush.interval.ms", Long.toString(cdc.offsetFlush().toMillis()));
         props.setProperty("offset.flush.timeout.ms", "10000");
+        // Debezium reads its stored offsets back on every commit (PostgresConnectorTask.performCommit), on the poll
+        // thread: the offset store's admin asks for the topic's end offsets and, when the leader of that partition was
+        // lost, waits out the whole default.api.timeout.ms (60 s) before retrying, capture stalled all along. 10 s
+        // bounds the stall after a broker loss; the store retries by itself. An operator's kafka.properties.* win.
+        props.putIfAbsent("default.api.timeout.ms", Integer.toString(OFFSET_STORE_TIMEOUT_MS));
+        props.putIfAbsent("request.timeout.ms", Integer.toString(OFFSET_STORE_TIMEOUT_MS));
 
         database(postgres.jdbcUrl()).forEach(props::setProperty);
         props.setProperty("database.user", postgres.user());

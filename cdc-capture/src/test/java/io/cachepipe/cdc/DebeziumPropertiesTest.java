@@ -57,6 +57,15 @@ class DebeziumPropertiesTest {
     }
 
     @Test
+    void theOffsetStoresClients_waitTenSecondsForKafka_notSixty_unlessTheOperatorSaysOtherwise() {
+        assertThat(properties("jdbc:postgresql://db/shop", Map.of())).containsEntry("default.api.timeout.ms", "10000")
+                .containsEntry("request.timeout.ms", "10000");
+        assertThat(properties("jdbc:postgresql://db/shop", Map.of("kafka.properties.request.timeout.ms", "20000",
+                "kafka.properties.default.api.timeout.ms", "40000")))
+                .containsEntry("default.api.timeout.ms", "40000").containsEntry("request.timeout.ms", "20000");
+    }
+
+    @Test
     void theSignalTable_isCapturedAndNamedToDebezium_andItsChannelsStayOnWhateverTheOperatorAdds() {
         Properties defaults = properties("jdbc:postgresql://db/shop", Map.of());
         assertThat(defaults).containsEntry("signal.data.collection", "public.cachepipe_signal")

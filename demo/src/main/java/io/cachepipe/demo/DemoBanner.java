@@ -11,7 +11,8 @@ final class DemoBanner {
     }
 
     /** The banner of a demo on the user's own schema and views: every route its views file declares. */
-    static String own(DevStack stack, Demo.OwnSchema own, ViewCatalog catalog, int apiPort, Path settingsFile, long readyMillis) {
+    /** @param kafka the bootstrap servers the pipeline uses: the dev stack's broker, or the three of {@code --cluster} */
+    static String own(DevStack stack, String kafka, Demo.OwnSchema own, ViewCatalog catalog, int apiPort, Path settingsFile, long readyMillis) {
         var postgres = stack.postgres();
         String api = "http://127.0.0.1:" + apiPort;
         String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
@@ -35,10 +36,10 @@ final class DemoBanner {
 
                 Press Ctrl-C to stop.
                 """.formatted(readyMillis / 1000.0, own.schema(), own.views(), routes, api, api, api, psql,
-                stack.kafka().bootstrapServers(), stack.redis().host(), stack.redis().port(), whereToRunCommands(settingsFile));
+                kafka, stack.redis().host(), stack.redis().port(), whereToRunCommands(settingsFile));
     }
 
-    static String text(DevStack stack, int apiPort, Path settingsFile, long readyMillis) {
+    static String text(DevStack stack, String kafka, int apiPort, Path settingsFile, long readyMillis) {
         var postgres = stack.postgres();
         String api = "http://127.0.0.1:" + apiPort;
         String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
@@ -63,7 +64,7 @@ final class DemoBanner {
                   %s
 
                 Press Ctrl-C to stop.
-                """.formatted(readyMillis / 1000.0, api, api, api, api, psql, stack.kafka().bootstrapServers(),
+                """.formatted(readyMillis / 1000.0, api, api, api, api, psql, kafka,
                 stack.redis().host(), stack.redis().port(), api, psql, api, whereToRunCommands(settingsFile));
     }
 

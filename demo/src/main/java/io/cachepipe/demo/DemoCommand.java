@@ -4,6 +4,7 @@ import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.config.SettingsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.DevStackOptions;
+import io.cachepipe.devstack.KafkaClusterStack;
 import io.cachepipe.examples.CatalogSeeder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,6 +78,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--provider", description = "where the servers come from: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     DevStackOptions.Provider provider = DevStackOptions.Provider.AUTO;
 
+    @Option(names = "--cluster", description = "the pipeline's Kafka as three brokers in three JVMs (replication factor 3, "
+            + "min.insync.replicas 2; kill one and watch the demo go on), under <data dir>/kafka-cluster, empty on every start")
+    boolean cluster;
+
     @Override
     public Integer call() throws Exception {
         Demo.Data data;
@@ -97,13 +102,24 @@ final class DemoCommand implements Callable<Integer> {
                 environment.externalKafkaBootstrap(), environment.externalRedisUrl());
         System.out.println("Starting PostgreSQL, Kafka and Redis under " + dataDir.toAbsolutePath() + " ...");
         DevStack stack = DevStack.start(options);
+        @Nullable KafkaClusterStack brokers = null;
         Demo demo;
         try {
-            demo = Demo.start(stack, new Demo.Options(dataDir, data, apiPort, Map.of()), System.out);
+            if (cluster) {
+                System.out.println("Starting three Kafka brokers under " + dataDir.toAbsolutePath().resolve("kafka-cluster") + " ...");
+                // Closed by the stack, after the pipeline (registered later, closed first), not by a hook of its own
+                // that the JVM would run at the same time as the stack's.
+                brokers = KafkaClusterStack.start(dataDir).closedByCaller();
+                stack.closeFirst(brokers);
+            }
+            Map<String, String> overrides = brokers == null ? Map.of()
+                    : Map.of("kafka.bootstrap", brokers.bootstrapServers(), "kafka.replication-factor", "3");
+            demo = Demo.start(stack, new Demo.Options(dataDir, data, apiPort, overrides), System.out);
         } catch (Exception e) {
             stack.close();
             throw e;
         }
+        String kafka = brokers == null ? stack.kafka().bootstrapServers() : brokers.bootstrapServers();
         var stopping = new AtomicBoolean();
         var stopped = new CountDownLatch(1);
         stack.closeFirst(() -> {
@@ -115,8 +131,9 @@ final class DemoCommand implements Callable<Integer> {
         if (awaitCaughtUp(demo.pipeline(), stopping)) {
             long readyMillis = (System.nanoTime() - started) / 1_000_000;
             System.out.println(data instanceof Demo.OwnSchema own
-                    ? DemoBanner.own(stack, own, demo.pipeline().catalog(), demo.pipeline().apiPort(), demo.settingsFile(), readyMillis)
-                    : DemoBanner.text(stack, demo.pipeline().apiPort(), demo.settingsFile(), readyMillis));
+                    ? DemoBanner.own(stack, kafka, own, demo.pipeline().catalog(), demo.pipeline().apiPort(), demo.settingsFile(),
+                            readyMillis)
+                    : DemoBanner.text(stack, kafka, demo.pipeline().apiPort(), demo.settingsFile(), readyMillis));
         }
         stopped.await(); // until Ctrl-C: the shutdown hook stops the pipeline, then the stack
         return 0;

@@ -53,6 +53,35 @@ final class KafkaBrokerConfig {
     }
 
     /**
+     * One node of a cluster of {@code voters.size()} nodes, each broker and controller (a static voter
+     * set of all of them): internal topics replicated to 3 with 2 in sync, and so is a topic created
+     * without a replication factor.
+     *
+     * @param voters the controller port of each node id
+     */
+    static Properties clusterNode(int nodeId, Path logDir, int port, java.util.Map<Integer, Integer> voters) {
+        Integer controllerPort = voters.get(nodeId);
+        if (controllerPort == null) {
+            throw new IllegalArgumentException("node " + nodeId + " is not among the voters " + voters.keySet());
+        }
+        Properties props = singleNode(logDir, port, controllerPort);
+        props.put("node.id", Integer.toString(nodeId));
+        props.put("controller.quorum.voters", voters.entrySet().stream()
+                .map(voter -> voter.getKey() + "@" + Ports.LOOPBACK + ":" + voter.getValue())
+                .collect(java.util.stream.Collectors.joining(",")));
+        String replicas = Integer.toString(Math.min(3, voters.size()));
+        String inSync = Integer.toString(Math.min(2, voters.size()));
+        props.put("default.replication.factor", replicas);
+        props.put("min.insync.replicas", inSync);
+        props.put("offsets.topic.replication.factor", replicas);
+        props.put("transaction.state.log.replication.factor", replicas);
+        props.put("transaction.state.log.min.isr", inSync);
+        props.put("share.coordinator.state.topic.replication.factor", replicas);
+        props.put("share.coordinator.state.topic.min.isr", inSync);
+        return props;
+    }
+
+    /**
      * The same node with one listener for clients and brokers, {@value #SECURED_LISTENER}: TLS with the
      * given stores, then SASL/PLAIN against {@code users} (name to password). Only the controller
      * listener stays PLAINTEXT, on loopback, and clients are never told of it. The broker talks to itself

@@ -3,7 +3,7 @@
  *
  * <p>Three providers: embedded (servers from Maven artifacts, no Docker), Testcontainers, and external
  * (servers someone else runs). Everything but the public interfaces, {@code DevStack},
- * {@code DevStackOptions}, {@code RedisClusterStack}, {@code RedisSentinelStack} and {@code StandalonePostgres} (a
+ * {@code DevStackOptions}, {@code KafkaClusterStack}, {@code RedisClusterStack}, {@code RedisSentinelStack} and {@code StandalonePostgres} (a
  * PostgreSQL of a test's own with extra server settings, such as TLS) is package-private on purpose.
  */
 @NullMarked

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -177,6 +178,8 @@ public final class Invalidator implements AutoCloseable {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) kafka.replicationFactor());
+        // Its internal topics (changelogs, repartitions) follow the rule of the topics cachepipe creates itself.
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(TopicAdmin.minInSyncReplicas(kafka)));
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         // Changes of different tables need no time synchronisation (every effect is version-guarded):
         // never hold a record back waiting for the other change topics' partitions of the same task.

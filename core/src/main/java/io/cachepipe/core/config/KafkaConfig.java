@@ -28,7 +28,8 @@ public record KafkaConfig(String bootstrapServers, String topicPrefix, int parti
     public static final Setting<Integer> PARTITIONS = Setting.optional("kafka.partitions", "3",
             Parsers.integer(1, 1000), "partitions of topics cachepipe creates; bounds how many instances share work");
     public static final Setting<Integer> REPLICATION_FACTOR = Setting.optional("kafka.replication-factor", "1",
-            Parsers.integer(1, 10), "replication factor of topics cachepipe creates");
+            Parsers.integer(1, 10),
+            "replication factor of topics cachepipe creates (Debezium's offsets and Kafka Streams' internal topics too); they get min.insync.replicas = min(2, this)");
 
     private static final Pattern PREFIX = Pattern.compile("[a-zA-Z0-9_-]+");
 

@@ -29,28 +29,50 @@ public final class TopicAdmin {
     private TopicAdmin() {
     }
 
+    /**
+     * Writes acknowledged by all in-sync replicas ({@code acks=all}, as every cachepipe producer sends) must
+     * be on this many of them: {@code min(2, kafka.replication-factor)}. With 3 replicas one broker may be
+     * lost without stopping writes or losing an acknowledged one; with 1 the rule asks nothing more.
+     */
+    public static int minInSyncReplicas(KafkaConfig kafka) {
+        return Math.min(2, kafka.replicationFactor());
+    }
+
+    /**
+     * A topic of {@code kafka.replication-factor} replicas with {@link #minInSyncReplicas} and the given
+     * settings: how every topic cachepipe creates is defined.
+     */
+    public static NewTopic topic(KafkaConfig kafka, String name, int partitions, Map<String, String> configs) {
+        Map<String, String> all = new HashMap<>(configs);
+        all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInSyncReplicas(kafka)));
+        return new NewTopic(name, partitions, kafka.replicationFactor()).configs(Map.copyOf(all));
+    }
+
     /** Change topics are compacted: the latest image of every row stays, a full rebuild source. */
     public static NewTopic changeTopic(KafkaConfig kafka, String name) {
-        return new NewTopic(name, kafka.partitions(), kafka.replicationFactor())
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        return changeTopic(kafka, name, Map.of());
+    }
+
+    /** A change topic with more settings, such as a larger {@code max.message.bytes}. */
+    public static NewTopic changeTopic(KafkaConfig kafka, String name, Map<String, String> more) {
+        Map<String, String> configs = new HashMap<>(more);
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        return topic(kafka, name, kafka.partitions(), configs);
     }
 
     /** Warm requests are transient work; a day is ample to replay them. */
     public static NewTopic warmTopic(KafkaConfig kafka, String name) {
-        return new NewTopic(name, kafka.partitions(), kafka.replicationFactor())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis())));
+        return topic(kafka, name, kafka.partitions(), Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(1).toMillis())));
     }
 
     /** Dead letters wait a week for an operator. */
     public static NewTopic deadLetterTopic(KafkaConfig kafka, String name) {
-        return new NewTopic(name, 1, kafka.replicationFactor())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));
+        return topic(kafka, name, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));
     }
 
     /** Watermarks matter for seconds; one partition keeps them in order. */
     public static NewTopic watermarkTopic(KafkaConfig kafka, String name) {
-        return new NewTopic(name, 1, kafka.replicationFactor())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis())));
+        return topic(kafka, name, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis())));
     }
 
     /** The end offset (the next offset to be written) of every partition of the topics. */
