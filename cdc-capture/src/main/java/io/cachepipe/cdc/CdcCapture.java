@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class CdcCapture implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CdcCapture.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** How long a close asks again while Debezium refuses to stop a task that is still starting. */
+    private static final Duration ENGINE_CLOSE_RETRY = Duration.ofSeconds(10);
     /** Change rows can be large: allow messages up to this size on change topics. */
     static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -224,7 +226,7 @@ public final class CdcCapture implements AutoCloseable {
         }
         DebeziumEngine<ChangeEvent<byte[], byte[]>> current = engine.get();
         if (current != null) {
-            quietlyClose(current);
+            closeEngine(current);
         }
         if (supervisor != null) {
             try {
@@ -241,11 +243,29 @@ public final class CdcCapture implements AutoCloseable {
         log.info("cdc-capture stopped");
     }
 
-    private static void quietlyClose(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            log.warn("Closing the Debezium engine failed: {}", e.getMessage());
+    /**
+     * Debezium refuses to stop an engine whose task is still starting ("Cannot stop engine while tasks are
+     * starting"), which a close right after start meets; without a retry the engine ran on and the close
+     * waited out the supervisor's 30 s.
+     */
+    private static void closeEngine(AutoCloseable engine) {
+        long deadline = System.nanoTime() + ENGINE_CLOSE_RETRY.toNanos();
+        while (true) {
+            try {
+                engine.close();
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    log.warn("Closing the Debezium engine failed: {}", e.getMessage());
+                    return;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
