@@ -166,6 +166,9 @@ final class NearCache implements AutoCloseable {
                 members.forEach(member -> {
                     invalidatedAt.put(member, stamp);
                     entries.invalidate(member);
+                    // Only the record of which group to leave on eviction: a member put again meanwhile is in the group's
+                    // new set, which the next message reaches; losing this record only leaves it there a little longer.
+                    groupOf.remove(member, group);
                 });
             }
         }
@@ -188,6 +191,11 @@ final class NearCache implements AutoCloseable {
 
     long drops() {
         return drops.get();
+    }
+
+    /** Keys whose group is on record (to leave it on eviction): bounded by the grouped keys cached, not by every key ever seen. */
+    int groupRecords() {
+        return groupOf.size();
     }
 
     boolean isLive() {

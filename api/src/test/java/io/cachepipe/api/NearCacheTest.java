@@ -88,6 +88,19 @@ class NearCacheTest {
     }
 
     @Test
+    void aGroupMessage_forgetsItsMembersGroupRecords_andAMemberPutAgainIsStillReachedByTheNext() {
+        near.put(PAGE_2, entry("v1"), near.beforeRead());
+        assertThat(near.groupRecords()).isEqualTo(1);
+
+        message(List.of(), List.of(PAGE_2.group().indexKey()), false);
+        assertThat(near.groupRecords()).as("nothing kept for a key the message dropped").isZero();
+
+        near.put(PAGE_2, entry("v2"), near.beforeRead());
+        message(List.of(), List.of(PAGE_2.group().indexKey()), false);
+        assertThat(near.get(PAGE_2)).isNull();
+    }
+
+    @Test
     void aSequenceGap_dropsEverything() {
         near.put(PRODUCT_1, entry("v1"), near.beforeRead());
         near.put(PAGE_2, entry("page 2"), near.beforeRead());
