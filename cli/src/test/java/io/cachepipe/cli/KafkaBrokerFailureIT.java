@@ -11,19 +11,12 @@ import io.cachepipe.ops.audit.AuditReport;
 import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
-import java.math.BigDecimal;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,7 +38,6 @@ import org.junit.jupiter.api.Timeout;
 class KafkaBrokerFailureIT {
     private static final int PRODUCTS = 300;
     private static final int CATEGORIES = 6;
-    private static final int PAGE_SIZE = 20;
     private static final int WRITES_AROUND_FAILURE = 150;
     /** The writers leave it alone: its name carries the markers that time the pipeline. */
     private static final long MARKER_PRODUCT = 1;
@@ -57,75 +49,44 @@ class KafkaBrokerFailureIT {
              var catalog = ExamplePipeline.start(stack, namespace, ExampleSchema.CATALOG,
                      connection -> CatalogSeeder.seed(connection, PRODUCTS, CATEGORIES, 13),
                      Map.of("kafka.bootstrap", kafka.bootstrapServers(), "kafka.replication-factor", "3"))) {
-            var oracle = new CatalogOracle(catalog.jdbc());
             String changeTopic = namespace.topicPrefix() + ".public.products";
-            readEverything(catalog);
             assertEveryTopicReplicated(kafka.bootstrapServers(), namespace.name());
             await().atMost(Duration.ofSeconds(60)).until(() -> kafka.inSyncReplicasOf(changeTopic, 0).size() == KafkaClusterStack.NODES);
-            var running = new AtomicBoolean(true);
-            var writes = new AtomicLong();
-            var reads = new AtomicLong();
-            var readFailures = new AtomicLong();
-            List<Thread> threads = new ArrayList<>();
-            threads.add(Thread.ofPlatform().name("writer").start(() -> {
-                var random = new SplittableRandom(7);
-                while (running.get()) {
-                    write(catalog, random);
-                    writes.incrementAndGet();
-                }
-            }));
-            threads.add(Thread.ofPlatform().name("reader").start(() -> {
-                var random = new SplittableRandom(8);
-                while (running.get()) {
-                    try {
-                        int status = catalog.get(random.nextBoolean() ? "/products/" + (1 + random.nextInt(PRODUCTS))
-                                : "/categories/" + (1 + random.nextInt(CATEGORIES)) + "/products?page=1").statusCode();
-                        reads.incrementAndGet();
-                        if (status >= 500) {
-                            readFailures.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        readFailures.incrementAndGet();
-                    }
-                }
-            }));
+            try (var traffic = CatalogTraffic.start(catalog, PRODUCTS, CATEGORIES, MARKER_PRODUCT + 1, 7)) {
+                traffic.awaitWrites(0, WRITES_AROUND_FAILURE, Duration.ofSeconds(60));
+                int leader = kafka.leaderOf(changeTopic, 0);
+                kafka.kill(leader);
+                long atKill = traffic.writes();
+                long servedAfterKill = markAndAwaitServed(catalog, "after-kill");
+                int newLeader = kafka.leaderOf(changeTopic, 0);
+                System.out.printf("broker %d (leader of %s-0) SIGKILLed after %d writes and %d reads; new leader %d; a change made"
+                        + " right after the kill was served %d ms later%n", leader, changeTopic, atKill, traffic.reads(), newLeader,
+                        servedAfterKill);
+                traffic.awaitWrites(atKill, WRITES_AROUND_FAILURE, Duration.ofSeconds(120));
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> writes.get() >= WRITES_AROUND_FAILURE);
-            int leader = kafka.leaderOf(changeTopic, 0);
-            kafka.kill(leader);
-            long atKill = writes.get();
-            long servedAfterKill = markAndAwaitServed(catalog, "after-kill");
-            int newLeader = kafka.leaderOf(changeTopic, 0);
-            System.out.printf("broker %d (leader of %s-0) SIGKILLed after %d writes and %d reads; new leader %d; a change made"
-                    + " right after the kill was served %d ms later%n", leader, changeTopic, atKill, reads.get(), newLeader,
-                    servedAfterKill);
-            await().atMost(Duration.ofSeconds(120)).until(() -> writes.get() >= atKill + WRITES_AROUND_FAILURE);
+                long restarting = System.nanoTime();
+                kafka.start(leader);
+                long restartMillis = millisSince(restarting);
+                long atRestart = traffic.writes();
+                long servedAfterRestart = markAndAwaitServed(catalog, "after-restart");
+                System.out.printf("broker %d back as a live broker in %d ms (%d writes while it was down); a change made then was"
+                        + " served %d ms later%n", leader, restartMillis, atRestart - atKill, servedAfterRestart);
+                traffic.awaitWrites(atRestart, WRITES_AROUND_FAILURE, Duration.ofSeconds(120));
+                traffic.close();
+                long catchingUp = System.nanoTime();
+                catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(120));
+                long caughtUpMillis = millisSince(catchingUp);
+                await().atMost(Duration.ofSeconds(60)).until(() -> kafka.inSyncReplicasOf(changeTopic, 0).contains(leader));
+                AuditReport audit = catalog.pipeline().audit().run(CacheAudit.Options.everything());
+                System.out.printf("%d writes, %d reads (%d failed or 5xx); caught up %d ms after the writers stopped; audit:%n%s%n",
+                        traffic.writes(), traffic.reads(), traffic.readFailures(), caughtUpMillis, audit.render());
 
-            long restarting = System.nanoTime();
-            kafka.start(leader);
-            long restartMillis = millisSince(restarting);
-            long atRestart = writes.get();
-            long servedAfterRestart = markAndAwaitServed(catalog, "after-restart");
-            System.out.printf("broker %d back as a live broker in %d ms (%d writes while it was down); a change made then was"
-                    + " served %d ms later%n", leader, restartMillis, atRestart - atKill, servedAfterRestart);
-            await().atMost(Duration.ofSeconds(120)).until(() -> writes.get() >= atRestart + WRITES_AROUND_FAILURE);
-            running.set(false);
-            for (Thread thread : threads) {
-                thread.join();
+                assertThat(newLeader).isNotIn(leader, -1);
+                traffic.assertServedEqualsDatabase();
+                assertThat(audit.coherent()).as(audit.render()).isTrue();
+                assertThat(audit.unconfirmed()).as(audit.render()).isZero();
+                assertThat(audit.checked()).isPositive();
             }
-            long catchingUp = System.nanoTime();
-            catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(120));
-            long caughtUpMillis = millisSince(catchingUp);
-            await().atMost(Duration.ofSeconds(60)).until(() -> kafka.inSyncReplicasOf(changeTopic, 0).contains(leader));
-            AuditReport audit = catalog.pipeline().audit().run(CacheAudit.Options.everything());
-            System.out.printf("%d writes, %d reads (%d failed or 5xx); caught up %d ms after the writers stopped; audit:%n%s%n",
-                    writes.get(), reads.get(), readFailures.get(), caughtUpMillis, audit.render());
-
-            assertThat(newLeader).isNotIn(leader, -1);
-            assertServedEqualsDatabase(catalog, oracle);
-            assertThat(audit.coherent()).as(audit.render()).isTrue();
-            assertThat(audit.unconfirmed()).as(audit.render()).isZero();
-            assertThat(audit.checked()).isPositive();
         }
     }
 
@@ -161,42 +122,6 @@ class KafkaBrokerFailureIT {
             admin.describeConfigs(topics.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList()).all()
                     .get(30, TimeUnit.SECONDS).forEach((resource, config) -> assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)
                             .value()).as(resource.name()).isEqualTo("2"));
-        }
-    }
-
-    private static void assertServedEqualsDatabase(ExamplePipeline catalog, CatalogOracle oracle) throws Exception {
-        for (long id = 1; id <= PRODUCTS; id++) {
-            CatalogOracle.assertSame("product " + id, catalog.get("/products/" + id).body(), oracle.product(id));
-        }
-        for (long category = 1; category <= CATEGORIES; category++) {
-            long products = catalog.jdbc().queryValue(Long.class, "SELECT count(*) FROM products WHERE category_id = ?", category);
-            for (int page = 1; page <= (products + PAGE_SIZE - 1) / PAGE_SIZE + 1; page++) {
-                CatalogOracle.assertSameList("category " + category + " page " + page,
-                        catalog.get("/categories/" + category + "/products?page=" + page).body(), oracle.page(category, page));
-            }
-            CatalogOracle.assertSame("category " + category, catalog.get("/categories/" + category).body(), oracle.category(category));
-        }
-    }
-
-    private static void readEverything(ExamplePipeline catalog) throws Exception {
-        for (long id = 1; id <= PRODUCTS; id++) {
-            assertThat(catalog.get("/products/" + id).statusCode()).isEqualTo(200);
-        }
-        for (long category = 1; category <= CATEGORIES; category++) {
-            HttpResponse<String> page = catalog.get("/categories/" + category + "/products?page=1");
-            assertThat(page.statusCode()).isEqualTo(200);
-            assertThat(catalog.get("/categories/" + category).statusCode()).isEqualTo(200);
-        }
-    }
-
-    /** Prices, stock and categories of any product but the marker one. */
-    private static void write(ExamplePipeline catalog, SplittableRandom random) {
-        long id = MARKER_PRODUCT + 1 + random.nextInt(PRODUCTS - 1);
-        if (random.nextInt(4) == 0) {
-            catalog.jdbc().update("UPDATE products SET category_id = ?, updated_at = now() WHERE id = ?", 1 + random.nextInt(CATEGORIES), id);
-        } else {
-            catalog.jdbc().update("UPDATE products SET price = ?, stock = stock + 1, updated_at = now() WHERE id = ?",
-                    new BigDecimal(random.nextInt(1, 100_000)).movePointLeft(2), id);
         }
     }
 }

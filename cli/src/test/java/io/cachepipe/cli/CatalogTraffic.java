@@ -1,0 +1,127 @@
+package io.cachepipe.cli;
+
+import static io.cachepipe.testsupport.Await.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the fault ITs run on the demo catalog through a fault: one writer changing prices, stock and
+ * categories over JDBC, one reader reading products and listing pages through the API, both counted;
+ * and the check after: every product, listing page and category the API serves equals plain JDBC
+ * reads ({@link CatalogOracle}).
+ */
+final class CatalogTraffic implements AutoCloseable {
+    private static final int PAGE_SIZE = 20;
+
+    private final ExamplePipeline catalog;
+    private final int products;
+    private final int categories;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong readFailures = new AtomicLong();
+    private final List<Thread> threads;
+
+    /** @param firstWritten the lowest product id the writer changes (ids below it are the test's own) */
+    private CatalogTraffic(ExamplePipeline catalog, int products, int categories, long firstWritten, long seed) {
+        this.catalog = catalog;
+        this.products = products;
+        this.categories = categories;
+        this.threads = List.of(Thread.ofPlatform().name("writer").start(() -> {
+            var random = new SplittableRandom(seed);
+            while (running.get()) {
+                write(random, firstWritten);
+                writes.incrementAndGet();
+            }
+        }), Thread.ofPlatform().name("reader").start(() -> {
+            var random = new SplittableRandom(seed + 1);
+            while (running.get()) {
+                read(random);
+            }
+        }));
+    }
+
+    /** Reads every product and each category's first page and summary once (filling the cache), then starts the traffic. */
+    static CatalogTraffic start(ExamplePipeline catalog, int products, int categories, long firstWritten, long seed) throws Exception {
+        for (long id = 1; id <= products; id++) {
+            assertThat(catalog.get("/products/" + id).statusCode()).isEqualTo(200);
+        }
+        for (long category = 1; category <= categories; category++) {
+            assertThat(catalog.get("/categories/" + category + "/products?page=1").statusCode()).isEqualTo(200);
+            assertThat(catalog.get("/categories/" + category).statusCode()).isEqualTo(200);
+        }
+        return new CatalogTraffic(catalog, products, categories, firstWritten, seed);
+    }
+
+    long writes() {
+        return writes.get();
+    }
+
+    long reads() {
+        return reads.get();
+    }
+
+    /** Reads that failed or answered 5xx. */
+    long readFailures() {
+        return readFailures.get();
+    }
+
+    /** Waits until the writer has made {@code count} writes since {@code since} (a {@link #writes()} figure). */
+    void awaitWrites(long since, long count, Duration timeout) {
+        await().atMost(timeout).until(() -> writes.get() >= since + count);
+    }
+
+    /** Stops the writer and the reader and waits for both. */
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    /** Every product, every listing page (and the empty one after the last) and every category, against plain JDBC. */
+    void assertServedEqualsDatabase() throws Exception {
+        var oracle = new CatalogOracle(catalog.jdbc());
+        for (long id = 1; id <= products; id++) {
+            CatalogOracle.assertSame("product " + id, catalog.get("/products/" + id).body(), oracle.product(id));
+        }
+        for (long category = 1; category <= categories; category++) {
+            long count = catalog.jdbc().queryValue(Long.class, "SELECT count(*) FROM products WHERE category_id = ?", category);
+            for (int page = 1; page <= (count + PAGE_SIZE - 1) / PAGE_SIZE + 1; page++) {
+                CatalogOracle.assertSameList("category " + category + " page " + page,
+                        catalog.get("/categories/" + category + "/products?page=" + page).body(), oracle.page(category, page));
+            }
+            CatalogOracle.assertSame("category " + category, catalog.get("/categories/" + category).body(), oracle.category(category));
+        }
+    }
+
+    private void write(SplittableRandom random, long firstWritten) {
+        long id = firstWritten + random.nextInt((int) (products - firstWritten + 1));
+        if (random.nextInt(4) == 0) {
+            catalog.jdbc().update("UPDATE products SET category_id = ?, updated_at = now() WHERE id = ?", 1 + random.nextInt(categories), id);
+        } else {
+            catalog.jdbc().update("UPDATE products SET price = ?, stock = stock + 1, updated_at = now() WHERE id = ?",
+                    new BigDecimal(random.nextInt(1, 100_000)).movePointLeft(2), id);
+        }
+    }
+
+    private void read(SplittableRandom random) {
+        try {
+            int status = catalog.get(random.nextBoolean() ? "/products/" + (1 + random.nextInt(products))
+                    : "/categories/" + (1 + random.nextInt(categories)) + "/products?page=1").statusCode();
+            reads.incrementAndGet();
+            if (status >= 500) {
+                readFailures.incrementAndGet();
+            }
+        } catch (Exception e) {
+            readFailures.incrementAndGet();
+        }
+    }
+}
