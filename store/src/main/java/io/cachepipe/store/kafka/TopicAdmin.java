@@ -17,7 +17,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates cachepipe's topics if they are absent. Every process ensures the topics it reads or writes
@@ -75,23 +77,46 @@ public final class TopicAdmin {
         return topic(kafka, name, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis())));
     }
 
-    /** The end offset (the next offset to be written) of every partition of the topics. */
+    /**
+     * The end offset (the next offset to be written) of every partition of the topics. Topics created a moment
+     * ago may not be known to every broker yet ("It may take several seconds after CreateTopicsResult returns
+     * success for all the brokers to become aware that the topics have been created"): asked again until then.
+     */
     public static Map<TopicPartition, Long> endOffsets(Admin admin, Collection<String> topics) {
-        try {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()
-                    .forEach(topic -> topic.partitions().forEach(partition ->
-                            latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach((partition, end) -> ends.put(partition, end.offset()));
-            return ends;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the end offsets of " + topics + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading the end offsets of " + topics, e);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return endOffsetsNow(admin, topics);
+            } catch (ExecutionException e) {
+                boolean notYetKnown = e.getCause() instanceof UnknownTopicOrPartitionException || e.getCause() instanceof LeaderNotAvailableException;
+                if (!notYetKnown || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot read the end offsets of " + topics + ": " + e.getMessage(), e);
+                }
+            } catch (TimeoutException e) {
+                throw new IllegalStateException("cannot read the end offsets of " + topics + ": no answer within " + TIMEOUT.toSeconds() + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted reading the end offsets of " + topics, e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted reading the end offsets of " + topics, e);
+            }
         }
+    }
+
+    private static Map<TopicPartition, Long> endOffsetsNow(Admin admin, Collection<String> topics)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).values()
+                .forEach(topic -> topic.partitions().forEach(partition ->
+                        latest.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((partition, end) -> ends.put(partition, end.offset()));
+        return ends;
     }
 
     public static Admin admin(KafkaConfig kafka) {
