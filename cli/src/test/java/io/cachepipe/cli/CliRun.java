@@ -44,10 +44,20 @@ final class CliRun {
         return run;
     }
 
-    /** The API's base address once {@code cachepipe run} printed it, else null. */
+    /**
+     * The API's base address once {@code cachepipe run} printed it, else null; fails at once, with what the
+     * command printed, if it ended without printing it (rather than leave the caller to wait out its timeout).
+     */
     @Nullable String apiBase() {
+        boolean ended = !thread.isAlive();
         Matcher api = API.matcher(out.toString());
-        return api.find() ? api.group(1) : null;
+        if (api.find()) {
+            return api.group(1);
+        }
+        if (ended) {
+            throw new AssertionError("cachepipe ended without serving (exit " + exit.get() + "):\n" + out + err);
+        }
+        return null;
     }
 
     boolean finishesWithin(Duration timeout) throws InterruptedException {
