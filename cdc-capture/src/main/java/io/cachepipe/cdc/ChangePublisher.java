@@ -64,16 +64,17 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     public void handleBatch(List<ChangeEvent<byte[], byte[]>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer) throws InterruptedException {
         visibility.awaitVisible(transactions(records));
-        List<@Nullable Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        List<@Nullable Sent> sent = new ArrayList<>(records.size());
         for (ChangeEvent<byte[], byte[]> record : records) {
             boolean published = !ownTableTopics.contains(record.destination()) && !watermarks.isWatermark(record.destination());
-            acks.add(published ? send(new ProducerRecord<>(record.destination(), record.key(), record.value())) : null);
+            var message = new ProducerRecord<>(record.destination(), record.key(), record.value());
+            sent.add(published ? new Sent(message, send(message)) : null);
         }
         for (int i = 0; i < records.size(); i++) {
             ChangeEvent<byte[], byte[]> record = records.get(i);
-            Future<RecordMetadata> ack = acks.get(i);
-            if (ack != null) {
-                watermarks.acknowledged(awaitAck(new ProducerRecord<>(record.destination(), record.key(), record.value()), ack));
+            Sent change = sent.get(i);
+            if (change != null) {
+                watermarks.acknowledged(awaitAck(change.message(), change.ack()));
             } else if (watermarks.isWatermark(record.destination())) {
                 // Every change before the watermark is acknowledged now: the end offsets it carries are known.
                 ProducerRecord<byte[], byte[]> watermark = watermarks.record(record.value());
@@ -87,6 +88,10 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         }
         committer.markBatchFinished();
         lastBatchAtMs = System.currentTimeMillis();
+    }
+
+    /** A change handed to the producer, kept to send again if Kafka fails it retriably. */
+    private record Sent(ProducerRecord<byte[], byte[]> message, Future<RecordMetadata> ack) {
     }
 
     /** The transactions whose changes a batch carries (own tables aside): they must be visible before it is published. */
