@@ -1,5 +1,6 @@
 package io.cachepipe.invalidator;
 
+import io.cachepipe.store.kafka.ConsumerLag;
 import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.store.redis.CacheStore;
 import java.time.Duration;
@@ -39,8 +40,7 @@ final class CommittedOffsets {
     /** One copy; safe to call from a schedule (a failure is logged and the next call tries again). */
     void copy() {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                    .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = ConsumerLag.committed(admin, applicationId);
             Map<String, Long> next = new HashMap<>();
             committed.forEach((partition, offset) -> {
                 if (offset != null && changeTopics.contains(partition.topic())) {

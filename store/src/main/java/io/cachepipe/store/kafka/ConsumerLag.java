@@ -25,8 +25,7 @@ public final class ConsumerLag {
     /** Records between each partition's committed offset and its end; a partition never committed counts fully. */
     public static Map<TopicPartition, Long> byPartition(Admin admin, String groupId) {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, groupId);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
             Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
@@ -43,6 +42,12 @@ public final class ConsumerLag {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted reading the lag of " + groupId, e);
         }
+    }
+
+    /** The group's committed offsets, as {@code kafka-consumer-groups --describe} reads them. */
+    public static Map<TopicPartition, OffsetAndMetadata> committed(Admin admin, String groupId)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        return admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public static long total(Admin admin, String groupId) {
