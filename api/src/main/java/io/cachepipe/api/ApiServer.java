@@ -11,6 +11,7 @@ import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.metrics.MetricsPage;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.store.postgres.LoadTimer;
 import io.cachepipe.store.postgres.ViewLoader;
@@ -135,7 +136,7 @@ public final class ApiServer implements AutoCloseable {
         javalin.routes.get("/cache/stats", this::stats);
         // The ceiling for benchmarks: same server, same middleware, no cache and no database.
         javalin.routes.get("/noop", ctx -> ctx.contentType("application/json").result(NOOP_BODY));
-        javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+        javalin.routes.get("/metrics", ctx -> ctx.contentType(MetricsPage.CONTENT_TYPE).result(MetricsPage.render(metrics, ctx.queryString())));
         javalin.routes.get("/health/live", ctx -> ctx.json(Map.of("live", true)));
         javalin.routes.get("/version", ctx -> ctx.json(Map.of("version", MetricNames.version())));
         javalin.routes.get("/health/ready", this::ready);

@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The small HTTP port of the processes without an API (cdc-capture, invalidator, warmer):
- * {@code GET /metrics} for Prometheus, {@code GET /health/live} (the process answers) and
+ * {@code GET /metrics} for Prometheus ({@link MetricsPage}), {@code GET /health/live} (the process answers) and
  * {@code GET /health/ready} (it does its work) for orchestrators, {@code GET /version}. Uses the JDK's
  * built-in server: no web framework for four routes.
  */
@@ -33,7 +33,7 @@ public final class AdminServer implements AutoCloseable {
                 return thread;
             }));
             server.createContext("/metrics", exchange ->
-                    respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+                    respond(exchange, 200, MetricsPage.CONTENT_TYPE, MetricsPage.render(registry, exchange.getRequestURI().getRawQuery())));
             server.createContext("/health/live", exchange -> respond(exchange, 200, "application/json", "{\"live\":true}"));
             server.createContext("/version", exchange ->
                     respond(exchange, 200, "application/json", "{\"version\":\"" + MetricNames.version() + "\"}"));

@@ -28,6 +28,23 @@ class AdminServerTest {
         }
     }
 
+    @Test
+    void metricsAskedForByName_areTheOnlyOnesRendered() throws Exception {
+        var registry = Metrics.prometheus("test");
+        registry.counter("cachepipe.invalidator.changes", "table", "public.products").increment(3);
+        registry.counter("cachepipe.other").increment();
+        try (AdminServer admin = AdminServer.start("127.0.0.1", 0, registry, () -> true)) {
+            String base = "http://127.0.0.1:" + admin.port() + "/metrics";
+
+            String one = get(base + "?name%5B%5D=cachepipe_invalidator_changes_total");
+            assertThat(one).contains("cachepipe_invalidator_changes_total{process=\"test\",table=\"public.products\"} 3.0")
+                    .doesNotContain("cachepipe_other").doesNotContain("cachepipe_build_info");
+            assertThat(get(base + "?name[]=cachepipe_other_total&name[]=cachepipe_build_info"))
+                    .contains("cachepipe_other_total").contains("cachepipe_build_info").doesNotContain("cachepipe_invalidator_changes");
+            assertThat(get(base)).contains("cachepipe_other_total").contains("cachepipe_invalidator_changes_total");
+        }
+    }
+
     private String get(String url) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
