@@ -3,6 +3,7 @@ package io.cachepipe.cli;
 import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
 import io.cachepipe.core.view.CacheKey;
@@ -45,6 +46,8 @@ import org.jspecify.annotations.Nullable;
 final class ChildPipeline implements CatalogEndpoints, AutoCloseable {
     /** Generous: under a full build on two shared cores a child JVM has taken over two minutes to start. */
     private static final Duration READY = Duration.ofSeconds(300);
+    /** The test's own Redis connection waits longer than the parts': a slow audit on a loaded machine is no fault under test. */
+    private static final Duration OWN_REDIS_TIMEOUT = Duration.ofSeconds(5);
     /**
      * C1 only: four children, the test JVM and the servers share two cores, and a restarted part
      * spends its first seconds compiling; C2's faster code does not pay for itself in a test.
@@ -74,7 +77,8 @@ final class ChildPipeline implements CatalogEndpoints, AutoCloseable {
         this.config = Pipeline.Config.read(Settings.of(settings));
         this.catalog = ViewsFile.load(config.cache().viewsFile());
         this.pool = DataSources.pool(config.postgres(), "child-pipeline-test");
-        this.redis = RedisConnector.connect(config.redis());
+        this.redis = RedisConnector.connect(new RedisConfig(config.redis().url(), config.redis().clusterNodes(),
+                config.redis().namespace(), OWN_REDIS_TIMEOUT));
         this.store = new CacheStore(redis, new KeySpace(config.redis().namespace(), catalog), config.cache(),
                 Clock.systemUTC(), RandomGenerator.getDefault());
         this.environment = environment(settings);
@@ -101,11 +105,7 @@ final class ChildPipeline implements CatalogEndpoints, AutoCloseable {
         return catalog(stack, namespace, products, categories, overrides, Map.of());
     }
 
-    /**
-     * The same, with settings that only one part gets on top of {@code overrides} (such as a {@code redis.url}
-     * or {@code kafka.bootstrap} that leads through a {@link io.cachepipe.testsupport.FaultProxy}); the test's own
-     * clients use {@code overrides}.
-     */
+    /** The same, with settings one part gets on top of {@code overrides} (a {@code redis.url} through a proxy, say). */
     static ChildPipeline catalog(DevStack stack, TestNamespace namespace, int products, int categories,
                                  Map<String, String> overrides, Map<Part, Map<String, String>> partSettings) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of(
