@@ -46,7 +46,8 @@ class ScaledOutFailoverIT {
             DevStack stack, TestNamespace namespace) throws Exception {
         long started = System.nanoTime();
         try (var pipeline = ChildPipeline.catalog(stack, namespace, PRODUCTS, CATEGORIES,
-                Map.of("kafka.partitions", Integer.toString(PARTITIONS)));
+                // Redis timeouts are not under test here: a part that could not subscribe in 500 ms on a loaded machine failed to start.
+                Map.of("kafka.partitions", Integer.toString(PARTITIONS), "redis.timeout", "2s"));
              Admin admin = TopicAdmin.admin(pipeline.config().kafka())) {
             String invalidators = pipeline.config().invalidator().applicationId();
             String warmers = pipeline.config().warmer().groupId();
