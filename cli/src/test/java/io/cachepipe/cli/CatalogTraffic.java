@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CatalogTraffic implements AutoCloseable {
     private static final int PAGE_SIZE = 20;
 
-    private final ExamplePipeline catalog;
+    private final CatalogEndpoints catalog;
     private final int products;
     private final int categories;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -29,7 +29,7 @@ final class CatalogTraffic implements AutoCloseable {
     private final List<Thread> threads;
 
     /** @param firstWritten the lowest product id the writer changes (ids below it are the test's own) */
-    private CatalogTraffic(ExamplePipeline catalog, int products, int categories, long firstWritten, long seed) {
+    private CatalogTraffic(CatalogEndpoints catalog, int products, int categories, long firstWritten, long seed) {
         this.catalog = catalog;
         this.products = products;
         this.categories = categories;
@@ -48,7 +48,7 @@ final class CatalogTraffic implements AutoCloseable {
     }
 
     /** Reads every product and each category's first page and summary once (filling the cache), then starts the traffic. */
-    static CatalogTraffic start(ExamplePipeline catalog, int products, int categories, long firstWritten, long seed) throws Exception {
+    static CatalogTraffic start(CatalogEndpoints catalog, int products, int categories, long firstWritten, long seed) throws Exception {
         for (long id = 1; id <= products; id++) {
             assertThat(catalog.get("/products/" + id).statusCode()).isEqualTo(200);
         }

@@ -3,9 +3,9 @@ package io.cachepipe.cli;
 import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
+import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Setting;
 import io.cachepipe.core.config.Settings;
-import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
@@ -14,9 +14,6 @@ import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
 import io.cachepipe.ops.audit.CacheAudit;
-import io.cachepipe.store.kafka.ConsumerLag;
-import io.cachepipe.store.kafka.TopicAdmin;
-import io.cachepipe.store.kafka.Watermarks;
 import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.store.postgres.ViewLoader;
@@ -30,7 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +36,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import org.apache.kafka.clients.admin.Admin;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,15 +43,16 @@ import org.jspecify.annotations.Nullable;
  * configured only by environment variables, so that a test can SIGKILL any of them. The test JVM
  * keeps its own clients: JDBC, HTTP to the API, a Redis connection and the audit.
  */
-final class ChildPipeline implements AutoCloseable {
-    private static final Duration READY = Duration.ofSeconds(120);
+final class ChildPipeline implements CatalogEndpoints, AutoCloseable {
+    /** Generous: under a full build on two shared cores a child JVM has taken over two minutes to start. */
+    private static final Duration READY = Duration.ofSeconds(300);
+    /** The test's own Redis connection waits longer than the parts': a slow audit on a loaded machine is no fault under test. */
+    private static final Duration OWN_REDIS_TIMEOUT = Duration.ofSeconds(5);
     /**
      * C1 only: four children, the test JVM and the servers share two cores, and a restarted part
      * spends its first seconds compiling; C2's faster code does not pay for itself in a test.
      */
     private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-    /** How long the warmer's lag and the invalidator's held warm requests must stay at 0 to count as drained. */
-    private static final Duration QUIET = Duration.ofMillis(300);
 
     private final TestNamespace namespace;
     private final Pipeline.Config config;
@@ -70,27 +67,47 @@ final class ChildPipeline implements AutoCloseable {
     private final PartProcess invalidator;
     private final PartProcess warmer;
     private final PartProcess api;
+    private final List<PartProcess> invalidators = new ArrayList<>();
 
-    private ChildPipeline(TestNamespace namespace, Map<String, String> settings) {
+    /** The four parts, for settings that only one of them gets (see {@link #catalog(DevStack, TestNamespace, int, int, Map, Map)}). */
+    enum Part { CDC, INVALIDATOR, WARMER, API }
+
+    private ChildPipeline(TestNamespace namespace, Map<String, String> settings, Map<Part, Map<String, String>> partSettings) {
         this.namespace = namespace;
         this.config = Pipeline.Config.read(Settings.of(settings));
         this.catalog = ViewsFile.load(config.cache().viewsFile());
         this.pool = DataSources.pool(config.postgres(), "child-pipeline-test");
-        this.redis = RedisConnector.connect(config.redis());
+        this.redis = RedisConnector.connect(new RedisConfig(config.redis().url(), config.redis().clusterNodes(),
+                config.redis().namespace(), OWN_REDIS_TIMEOUT));
         this.store = new CacheStore(redis, new KeySpace(config.redis().namespace(), catalog), config.cache(),
                 Clock.systemUTC(), RandomGenerator.getDefault());
         this.environment = environment(settings);
         String name = namespace.name();
-        cdc = part("io.cachepipe.cdc.CdcCaptureMain", name + "-cdc", environment, config.cdc().adminPort());
-        invalidator = part("io.cachepipe.invalidator.InvalidatorMain", name + "-invalidator", environment,
+        cdc = part("io.cachepipe.cdc.CdcCaptureMain", name + "-cdc", with(partSettings, Part.CDC), config.cdc().adminPort());
+        invalidator = part("io.cachepipe.invalidator.InvalidatorMain", name + "-invalidator", with(partSettings, Part.INVALIDATOR),
                 config.invalidator().adminPort());
-        warmer = part("io.cachepipe.warmer.WarmerMain", name + "-warmer", environment, config.warmer().adminPort());
-        api = part("io.cachepipe.api.ApiMain", name + "-api", environment, config.api().port());
+        invalidators.add(invalidator);
+        warmer = part("io.cachepipe.warmer.WarmerMain", name + "-warmer", with(partSettings, Part.WARMER),
+                config.warmer().adminPort());
+        api = part("io.cachepipe.api.ApiMain", name + "-api", with(partSettings, Part.API), config.api().port());
+    }
+
+    /** The pipeline's environment with a part's own settings on top. */
+    private Map<String, String> with(Map<Part, Map<String, String>> partSettings, Part part) {
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.putAll(environment(partSettings.getOrDefault(part, Map.of())));
+        return variables;
     }
 
     /** The demo catalog seeded with {@code products} in {@code categories}, every part started and ready. */
     static ChildPipeline catalog(DevStack stack, TestNamespace namespace, int products, int categories,
                                  Map<String, String> overrides) throws Exception {
+        return catalog(stack, namespace, products, categories, overrides, Map.of());
+    }
+
+    /** The same, with settings one part gets on top of {@code overrides} (a {@code redis.url} through a proxy, say). */
+    static ChildPipeline catalog(DevStack stack, TestNamespace namespace, int products, int categories,
+                                 Map<String, String> overrides, Map<Part, Map<String, String>> partSettings) throws Exception {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "cdc.admin-port", Integer.toString(PartProcess.freePort()),
                 "invalidator.admin-port", Integer.toString(PartProcess.freePort()),
@@ -99,7 +116,7 @@ final class ChildPipeline implements AutoCloseable {
         settings.putAll(overrides);
         settings = ExamplePipeline.prepare(stack, namespace, ExampleSchema.CATALOG,
                 connection -> CatalogSeeder.seed(connection, products, categories, 7), settings);
-        var pipeline = new ChildPipeline(namespace, settings);
+        var pipeline = new ChildPipeline(namespace, settings, partSettings);
         try {
             pipeline.startAll();
             return pipeline;
@@ -148,6 +165,30 @@ final class ChildPipeline implements AutoCloseable {
     }
 
     /**
+     * Starts another invalidator on the same application id, with its own admin port and state
+     * directory, and waits until it is ready: the instances share the change topics' partitions. It
+     * is stopped with the pipeline, and {@link #awaitCaughtUp} reads its held warm requests too.
+     */
+    PartProcess startInvalidator(String name) {
+        int port = PartProcess.freePort();
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put(Setting.envName("invalidator.admin-port"), Integer.toString(port));
+        variables.put(Setting.envName("invalidator.state-dir"),
+                Path.of("target", "streams", namespace.name() + "-" + name).toAbsolutePath().toString());
+        PartProcess another = part("io.cachepipe.invalidator.InvalidatorMain", namespace.name() + "-" + name, variables, port);
+        invalidators.add(another);
+        return another.awaitReady(READY);
+    }
+
+    /** Starts another warmer in the same consumer group, with its own admin port, and waits until it is ready. */
+    PartProcess startWarmer(String name) {
+        int port = PartProcess.freePort();
+        Map<String, String> variables = new HashMap<>(environment);
+        variables.put(Setting.envName("warmer.admin-port"), Integer.toString(port));
+        return part("io.cachepipe.warmer.WarmerMain", namespace.name() + "-" + name, variables, port).awaitReady(READY);
+    }
+
+    /**
      * Starts another API process on the same database, Redis and topics, with {@code extra}
      * environment variables on top of the pipeline's (for example {@code CACHE_ENABLED=false}).
      * It is stopped with the pipeline.
@@ -173,11 +214,16 @@ final class ChildPipeline implements AutoCloseable {
         return config;
     }
 
+    ConnectionPool pool() {
+        return pool;
+    }
+
     CacheStore store() {
         return store;
     }
 
-    Jdbc jdbc() {
+    @Override
+    public Jdbc jdbc() {
         return namespace.jdbc();
     }
 
@@ -189,7 +235,8 @@ final class ChildPipeline implements AutoCloseable {
         return new CacheAudit(store, new ViewLoader(pool), pool, Clock.systemUTC(), RandomGenerator.getDefault());
     }
 
-    HttpResponse<String> get(String path, String... headers) throws Exception {
+    @Override
+    public HttpResponse<String> get(String path, String... headers) throws Exception {
         return get(api, path, headers);
     }
 
@@ -226,47 +273,11 @@ final class ChildPipeline implements AutoCloseable {
     }
 
     /**
-     * Waits until every change committed before this call is in the cache, as
-     * {@link Pipeline#awaitCaughtUp} does, reading the invalidator's held warm requests from its
-     * {@code /metrics} since it runs in another process.
+     * Waits until every change committed before this call is in the cache: the invalidators have
+     * passed a watermark written now, hold no warm request, and the warmers' lag is 0 (see {@link ChildCatchUp}).
      */
     Version awaitCaughtUp(Duration timeout) {
-        Version watermark;
-        try (Connection connection = pool.getConnection()) {
-            watermark = Watermarks.emit(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot write a watermark: " + e.getMessage(), e);
-        }
-        String held = prometheusName(MetricNames.WARM_REQUESTS_HELD);
-        var deadline = System.nanoTime() + timeout.toNanos();
-        // A Redis or Kafka call that times out on a loaded machine is "not yet"; the deadline bounds the wait.
-        io.cachepipe.testsupport.Await.await("the invalidator to pass watermark " + watermark).atMost(timeout)
-                .ignoreExceptions().until(() -> store.appliedPosition().toCompletableFuture().join()
-                        .filter(applied -> applied.compareTo(watermark) >= 0).isPresent());
-        try (Admin admin = TopicAdmin.admin(config.kafka())) {
-            long[] quietSince = {-1};
-            io.cachepipe.testsupport.Await.await("the warmer to consume every warm request")
-                    .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
-                    .until(() -> {
-                        boolean drained = drained(admin, held);
-                        long now = System.nanoTime();
-                        quietSince[0] = !drained ? -1 : quietSince[0] < 0 ? now : quietSince[0];
-                        return drained && now - quietSince[0] >= QUIET.toNanos();
-                    });
-        }
-        return watermark;
-    }
-
-    private boolean drained(Admin admin, String held) {
-        try {
-            return scrape(invalidator, held) == 0 && ConsumerLag.total(admin, config.warmer().groupId()) == 0;
-        } catch (Exception e) {
-            return false; // a probe that failed proves nothing: not quiet yet
-        }
-    }
-
-    private static String prometheusName(String micrometerName) {
-        return micrometerName.replace('.', '_');
+        return ChildCatchUp.await(this, invalidators, timeout);
     }
 
     /** Stops every part (SIGTERM, all at once: each waits seconds for Kafka), then the test's own clients. */

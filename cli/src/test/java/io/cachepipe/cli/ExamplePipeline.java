@@ -32,7 +32,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * own database, topic prefix and key namespace, with the clients a test needs: HTTP to the API, JDBC
  * to the database, and a separate Redis connection to look at what the cache holds.
  */
-public final class ExamplePipeline implements AutoCloseable {
+public final class ExamplePipeline implements CatalogEndpoints, AutoCloseable {
     /** Creates and fills an example's tables. */
     @FunctionalInterface
     interface Seed {
@@ -129,7 +129,8 @@ public final class ExamplePipeline implements AutoCloseable {
         return pipeline;
     }
 
-    Jdbc jdbc() {
+    @Override
+    public Jdbc jdbc() {
         return namespace.jdbc();
     }
 
@@ -141,7 +142,8 @@ public final class ExamplePipeline implements AutoCloseable {
         return pipeline.store().keySpace().key(view(view), params);
     }
 
-    HttpResponse<String> get(String path, String... headers) throws Exception {
+    @Override
+    public HttpResponse<String> get(String path, String... headers) throws Exception {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + path)).GET();
         if (headers.length > 0) {
             request.headers(headers);

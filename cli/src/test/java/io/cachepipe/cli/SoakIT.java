@@ -14,7 +14,6 @@ import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -23,11 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -111,7 +105,7 @@ class SoakIT {
             pipeline.awaitCaughtUp(Duration.ofSeconds(120));
             say(soakStarted, "drained in %.1f s%n", seconds(draining));
             if (PLANT_LOST_INVALIDATION) {
-                say(soakStarted, "planted a lost invalidation: %s%n", loseOneChange(pipeline, stack));
+                say(soakStarted, "planted a lost invalidation: %s%n", LostInvalidation.plant(pipeline, pipeline.invalidator()));
             }
             AuditReport audit = pipeline.audit().run(CacheAudit.Options.everything());
             say(soakStarted, "%d writes, %d reads, %d read failures; audit:%n%s", writes.get(), reads.get(),
@@ -145,38 +139,6 @@ class SoakIT {
                     .singleElement().satisfies(listings -> assertThat(listings.checked()).isGreaterThanOrEqualTo(pages));
         }
         say(soakStarted, "%.1f s in all%n", seconds(soakStarted));
-    }
-
-    /**
-     * With the invalidator stopped, updates a product and moves the invalidator's committed offsets past
-     * the change once it is on the topic, then restarts it: the change is lost as a bug or an operator's
-     * mistake would lose it, and the checks must say so.
-     */
-    private static String loseOneChange(ChildPipeline pipeline, DevStack stack) throws Exception {
-        pipeline.invalidator().stop(); // leaves its group, so that the group's offsets can be moved
-        String group = pipeline.config().invalidator().applicationId();
-        String topic = pipeline.config().kafka().topicPrefix() + ".public.products";
-        Long id = pipeline.jdbc().queryValue(Long.class, "SELECT min(id) FROM products"); // the writers deleted some
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()))) {
-            Map<TopicPartition, Long> before = ends(admin, topic);
-            assertThat(pipeline.jdbc().update("UPDATE products SET name = name || ' (lost)' WHERE id = ?", id)).isEqualTo(1);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !ends(admin, topic).equals(before));
-            Map<TopicPartition, OffsetAndMetadata> skipped = new HashMap<>();
-            ends(admin, topic).forEach((partition, end) -> skipped.put(partition, new OffsetAndMetadata(end)));
-            admin.alterConsumerGroupOffsets(group, skipped).all().get();
-        }
-        pipeline.invalidator().start();
-        pipeline.invalidator().awaitReady(Duration.ofSeconds(60));
-        return "product " + id + " renamed in PostgreSQL, its change skipped by the invalidator";
-    }
-
-    private static Map<TopicPartition, Long> ends(Admin admin, String topic) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(partition -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, Long> ends = new HashMap<>();
-        admin.listOffsets(latest).all().get().forEach((partition, info) -> ends.put(partition, info.offset()));
-        return ends;
     }
 
     private static String inject(String fault, ChildPipeline pipeline, DevStack stack, AtomicLong writes) {

@@ -28,7 +28,7 @@ final class EmbeddedKafkaServer extends ServerLifecycle implements KafkaServer {
     private final Path logDir;
     private final int port;
     private final int controllerPort;
-    private final @Nullable SaslSslListener secured;
+    private final @Nullable BrokerListeners listeners;
     private volatile @Nullable KafkaRaftServer server;
 
     /** The dev stack's broker: one PLAINTEXT listener. */
@@ -38,11 +38,16 @@ final class EmbeddedKafkaServer extends ServerLifecycle implements KafkaServer {
 
     /** With {@code secured}, clients get only that SASL_SSL listener; else only a PLAINTEXT one. */
     EmbeddedKafkaServer(Path root, int requestedPort, @Nullable SaslSslListener secured) {
-        super(secured == null ? "Kafka" : "Kafka (SASL_SSL)");
+        this(secured == null ? "Kafka" : "Kafka (SASL_SSL)", root, requestedPort, secured);
+    }
+
+    /** With {@code listeners}, the broker's client listeners are theirs; else one PLAINTEXT listener. */
+    EmbeddedKafkaServer(String name, Path root, int requestedPort, @Nullable BrokerListeners listeners) {
+        super(name);
         this.logDir = root.resolve("logs");
         this.port = Ports.fixedOrFree(requestedPort);
         this.controllerPort = Ports.freePort();
-        this.secured = secured;
+        this.listeners = listeners;
     }
 
     @Override
@@ -51,9 +56,9 @@ final class EmbeddedKafkaServer extends ServerLifecycle implements KafkaServer {
         Ports.requireFree(port, "Kafka", "--kafka-port or " + DevStackOptions.Key.KAFKA_PORT.environmentVariable());
         Ports.requireFree(controllerPort, "Kafka's controller", () -> "Its port was picked at random when the stack"
                 + " was created and something has taken it since: close the dev stack and start a new one.");
-        KafkaConfig config = KafkaConfig.fromProps(secured == null
+        KafkaConfig config = KafkaConfig.fromProps(listeners == null
                 ? KafkaBrokerConfig.singleNode(logDir, port, controllerPort)
-                : secured.brokerProperties(logDir, port, controllerPort), false);
+                : listeners.brokerProperties(logDir, port, controllerPort), false);
         formatUnlessFormatted(config);
         KafkaRaftServer starting = new KafkaRaftServer(config, Time.SYSTEM);
         server = starting;
@@ -63,7 +68,7 @@ final class EmbeddedKafkaServer extends ServerLifecycle implements KafkaServer {
             throw new DevStackException("Kafka did not start on " + address() + " with logs in " + logDir + ": " + e.getMessage()
                     + ". If the logs are left over from a broken run, delete " + logDir.getParent() + ".", e);
         }
-        Probes.awaitKafka(bootstrapServers(), secured == null ? Map.of() : secured.clientProperties(secured.password()),
+        Probes.awaitKafka(bootstrapServers(), listeners == null ? Map.of() : listeners.probeProperties(),
                 READY_TIMEOUT);
     }
 

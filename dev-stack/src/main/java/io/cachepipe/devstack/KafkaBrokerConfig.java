@@ -111,4 +111,30 @@ final class KafkaBrokerConfig {
         props.put(prefix + "ssl.client.auth", "none");
         return props;
     }
+
+    /**
+     * The single node with, besides its PLAINTEXT listener, one listener per relay: {@code RELAY_<i>} on
+     * {@code relayed.get(i)}, advertised as {@code advertised.get(i)}. A client that bootstraps through a
+     * relay (a TCP proxy from the advertised port to the relayed one) is told to reach the broker there
+     * too, so all its traffic passes the relay; every other client is told of the PLAINTEXT port.
+     */
+    static Properties relayed(Path logDir, int port, int controllerPort, java.util.List<Integer> relayed,
+            java.util.List<Integer> advertised) {
+        String host = Ports.LOOPBACK;
+        Properties props = singleNode(logDir, port, controllerPort);
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://" + host + ":" + port);
+        StringBuilder advertisedListeners = new StringBuilder("PLAINTEXT://" + host + ":" + port);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        for (int i = 0; i < relayed.size(); i++) {
+            String name = "RELAY_" + i;
+            listeners.append(',').append(name).append("://").append(host).append(':').append(relayed.get(i));
+            advertisedListeners.append(',').append(name).append("://").append(host).append(':').append(advertised.get(i));
+            protocols.append(',').append(name).append(":PLAINTEXT");
+        }
+        props.put("listeners", listeners.append(',').append(CONTROLLER_LISTENER).append("://").append(host).append(':')
+                .append(controllerPort).toString());
+        props.put("advertised.listeners", advertisedListeners.toString());
+        props.put("listener.security.protocol.map", protocols.toString());
+        return props;
+    }
 }

@@ -13,10 +13,16 @@ import java.util.Properties;
  * @param password       that user's password
  * @param brokerPassword the broker's own, for its connections to itself
  */
-record SaslSslListener(KafkaTls tls, String user, String password, String brokerPassword) {
+record SaslSslListener(KafkaTls tls, String user, String password, String brokerPassword) implements BrokerListeners {
 
-    Properties brokerProperties(Path logDir, int port, int controllerPort) {
+    @Override
+    public Properties brokerProperties(Path logDir, int port, int controllerPort) {
         return KafkaBrokerConfig.saslSsl(logDir, port, controllerPort, tls, Map.of(user, password), brokerPassword);
+    }
+
+    @Override
+    public Map<String, String> probeProperties() {
+        return clientProperties(password);
     }
 
     /** What a client sets to connect as {@link #user()} with {@code withPassword}, right or wrong. */
