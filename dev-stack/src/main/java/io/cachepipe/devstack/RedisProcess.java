@@ -122,6 +122,20 @@ final class RedisProcess {
         }
     }
 
+    /** SIGKILL: the process dies at once, mid-command, as in a crash; what it had not replicated is lost. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM, which Redis answers with a clean shutdown (no save: persistence is off). */
     void stop() {
         process.destroy();
