@@ -51,14 +51,12 @@ public final class RedisClusterStack implements AutoCloseable {
 
     private final Path binary;
     private final List<Member> members;
-    private final int masters;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final ShutdownHook shutdownHook;
 
-    private RedisClusterStack(Path binary, List<Member> members, int masters) {
+    private RedisClusterStack(Path binary, List<Member> members) {
         this.binary = binary;
         this.members = List.copyOf(members);
-        this.masters = masters;
         this.shutdownHook = ShutdownHook.register("cachepipe-redis-cluster", this::stopAll);
     }
 
@@ -102,7 +100,7 @@ public final class RedisClusterStack implements AutoCloseable {
             throw new DevStackException("Redis Cluster of " + masters + " masters and " + replicasPerMaster
                     + " replicas each did not form under " + root.resolve("redis-cluster") + ": " + e.getMessage(), e);
         }
-        RedisClusterStack cluster = new RedisClusterStack(binary, members, masters);
+        RedisClusterStack cluster = new RedisClusterStack(binary, members);
         cluster.awaitReplicasInSync(FORM_TIMEOUT);
         LOG.info("Redis Cluster of {} masters and {} replicas ready at {} in {} ms", masters, count - masters, cluster.seedUris(),
                 (System.nanoTime() - started) / 1_000_000);
@@ -200,6 +198,20 @@ public final class RedisClusterStack implements AutoCloseable {
     }
 
     /**
+     * SIGSTOP to the node on {@code port}: it keeps its connections but answers nothing, and a replica stops taking
+     * (and acknowledging) its master's stream; {@link #resume} continues it. Stopped for longer than the node
+     * timeout, the other nodes call it failed.
+     */
+    public void stop(int port) throws IOException {
+        member(port).process.suspend(true);
+    }
+
+    /** SIGCONT to a node {@link #stop stopped} before. */
+    public void resume(int port) throws IOException {
+        member(port).process.suspend(false);
+    }
+
+    /**
      * Waits until a replica of the killed master on {@code deadPort} has taken over its slots and every live
      * node reports {@code cluster_state:ok}; answers the port of the new master.
      */
@@ -266,11 +278,6 @@ public final class RedisClusterStack implements AutoCloseable {
     private Member member(int port) {
         return members.stream().filter(member -> member.port == port).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no Redis Cluster node on port " + port + "; nodes: " + ports()));
-    }
-
-    /** How many masters the cluster was started with. */
-    public int masters() {
-        return masters;
     }
 
     @Override

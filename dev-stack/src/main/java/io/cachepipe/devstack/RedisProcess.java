@@ -132,6 +132,22 @@ final class RedisProcess {
         }
     }
 
+    /**
+     * SIGSTOP ({@code true}) or SIGCONT ({@code false}): a stopped server holds its connections open and
+     * answers nothing, as one stalled by its host would, until continued.
+     */
+    void suspend(boolean stop) throws IOException {
+        try {
+            int exit = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IOException("kill " + (stop ? "-STOP " : "-CONT ") + process.pid() + " exited with " + exit);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while signalling Redis " + port, e);
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
