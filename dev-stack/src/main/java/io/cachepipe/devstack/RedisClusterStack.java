@@ -280,6 +280,12 @@ public final class RedisClusterStack implements AutoCloseable {
                 .orElseThrow(() -> new IllegalArgumentException("no Redis Cluster node on port " + port + "; nodes: " + ports()));
     }
 
+    /** Leaves stopping the nodes to the caller (as {@link KafkaClusterStack#closedByCaller()}); answers this cluster. */
+    public RedisClusterStack closedByCaller() {
+        shutdownHook.cancel();
+        return this;
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
