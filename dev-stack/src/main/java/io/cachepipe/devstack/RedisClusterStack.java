@@ -31,7 +31,7 @@ public final class RedisClusterStack implements AutoCloseable {
     /** How long a node may not answer before the others call it failed and its replica takes over. */
     static final int NODE_TIMEOUT_MS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterStack.class);
-    private static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
     /** One node: where it listens and lives, and the process running it now (replaced on restart). */
@@ -94,7 +94,7 @@ public final class RedisClusterStack implements AutoCloseable {
                 members.add(new Member(port, workDir, arguments, RedisProcess.start(binary, workDir, port, arguments)));
                 busPorts.add(busPort);
             }
-            form(members, busPorts, masters);
+            ClusterFormation.form(members.stream().map(member -> member.port).toList(), busPorts, masters);
         } catch (IOException | RuntimeException e) {
             members.forEach(member -> member.process.stop());
             throw new DevStackException("Redis Cluster of " + masters + " masters and " + replicasPerMaster
@@ -105,39 +105,6 @@ public final class RedisClusterStack implements AutoCloseable {
         LOG.info("Redis Cluster of {} masters and {} replicas ready at {} in {} ms", masters, count - masters, cluster.seedUris(),
                 (System.nanoTime() - started) / 1_000_000);
         return cluster;
-    }
-
-    private static void form(List<Member> members, List<Integer> busPorts, int masters) throws IOException {
-        int count = members.size();
-        for (int i = 0; i < masters; i++) {
-            try (Resp node = connect(members.get(i).port)) {
-                node.call("CLUSTER", "ADDSLOTSRANGE",
-                        Integer.toString(i * SLOTS / masters), Integer.toString((i + 1) * SLOTS / masters - 1));
-                node.call("CLUSTER", "SET-CONFIG-EPOCH", Integer.toString(i + 1));
-            }
-        }
-        try (Resp first = connect(members.getFirst().port)) {
-            for (int i = 1; i < count; i++) {
-                first.call("CLUSTER", "MEET", Ports.LOOPBACK, Integer.toString(members.get(i).port), Integer.toString(busPorts.get(i)));
-            }
-        }
-        for (Member member : members) {
-            Poll.until("Redis Cluster node " + member.port + " to know all " + count + " nodes", FORM_TIMEOUT, () -> {
-                try (Resp resp = connect(member.port)) {
-                    return resp.callForText("CLUSTER", "INFO").contains("cluster_known_nodes:" + count + "\r\n");
-                }
-            });
-        }
-        for (int i = masters; i < count; i++) {
-            String masterId = nodeId(members.get(i % masters).port);
-            try (Resp replica = connect(members.get(i).port)) {
-                replica.call("CLUSTER", "REPLICATE", masterId);
-            }
-        }
-        for (Member member : members) {
-            Poll.until("Redis Cluster node " + member.port + " to report cluster_state:ok", FORM_TIMEOUT,
-                    () -> clusterInfo(member.port).contains("cluster_state:ok"));
-        }
     }
 
     static Resp connect(int port) throws IOException {
@@ -204,6 +171,18 @@ public final class RedisClusterStack implements AutoCloseable {
      */
     public void stop(int port) throws IOException {
         member(port).process.suspend(true);
+    }
+
+    /**
+     * Closes the master's connections to its replicas ({@code CLIENT KILL TYPE replica}). With the replicas
+     * {@link #stop stopped} they cannot reconnect, so whatever the master takes from then on exists on the master
+     * only: a SIGSTOP alone would not do, since what the master sent sits in the stopped replica's socket buffer
+     * and is applied when it continues.
+     */
+    public void disconnectReplicas(int masterPort) throws IOException {
+        try (Resp resp = connect(masterPort)) {
+            resp.call("CLIENT", "KILL", "TYPE", "replica");
+        }
     }
 
     /** SIGCONT to a node {@link #stop stopped} before. */
