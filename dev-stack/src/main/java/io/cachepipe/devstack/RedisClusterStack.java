@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * slots) and migrates a slot between masters while clients use it ({@link SlotMigration}).
  *
  * <p>Files live under {@code <dataDir>/redis-cluster/node-<i>}; the cluster is fresh on every start.
- * Persistence is off: a restarted node comes back empty and takes its data from its master.
+ * Persistence is off, and the snapshot a replica's full sync leaves is deleted before a start: a restarted
+ * node comes back empty and takes its data from its master.
  */
 public final class RedisClusterStack implements AutoCloseable {
     public static final int DEFAULT_MASTERS = 3;
@@ -89,6 +90,8 @@ public final class RedisClusterStack implements AutoCloseable {
                 Path workDir = root.resolve("redis-cluster").resolve("node-" + i);
                 Files.createDirectories(workDir);
                 Files.deleteIfExists(workDir.resolve("nodes.conf"));
+                // A replica's full sync leaves the master's snapshot here, which a node loads at start whatever --save says
+                Files.deleteIfExists(workDir.resolve("dump.rdb"));
                 List<String> arguments = List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                         "--cluster-port", Integer.toString(busPort), "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MS));
                 members.add(new Member(port, workDir, arguments, RedisProcess.start(binary, workDir, port, arguments)));
@@ -208,6 +211,7 @@ public final class RedisClusterStack implements AutoCloseable {
         if (member.process.isAlive()) {
             throw new IllegalStateException("Redis Cluster node " + port + " is running; kill it first");
         }
+        Files.deleteIfExists(member.workDir.resolve("dump.rdb"));
         member.process = RedisProcess.start(binary, member.workDir, port, member.arguments);
         Poll.until("the restarted node " + port + " to replicate a master, in sync", timeout,
                 () -> inSync(port) && everyLiveNodeOk());
