@@ -11,8 +11,11 @@ final class DemoBanner {
     }
 
     /** The banner of a demo on the user's own schema and views: every route its views file declares. */
-    /** @param kafka the bootstrap servers the pipeline uses: the dev stack's broker, or the three of {@code --cluster} */
-    static String own(DevStack stack, String kafka, Demo.OwnSchema own, ViewCatalog catalog, int apiPort, Path settingsFile, long readyMillis) {
+    /**
+     * @param kafka the bootstrap servers the pipeline uses: the dev stack's broker, or the three of {@code --cluster}
+     * @param redis how to reach the pipeline's Redis with redis-cli: the dev stack's server, or a node of {@code --cluster}'s
+     */
+    static String own(DevStack stack, String kafka, String redis, Demo.OwnSchema own, ViewCatalog catalog, int apiPort, Path settingsFile, long readyMillis) {
         var postgres = stack.postgres();
         String api = "http://127.0.0.1:" + apiPort;
         String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
@@ -27,7 +30,7 @@ final class DemoBanner {
                               %s/cache/stats    %s/metrics    %s/openapi.json
                   PostgreSQL  %s
                   Kafka       kcat -b %s -L
-                  Redis       redis-cli -h %s -p %d
+                  Redis       %s
 
                 Try it: read a route, change its row with psql behind the API's back, read it again.
 
@@ -36,10 +39,10 @@ final class DemoBanner {
 
                 Press Ctrl-C to stop.
                 """.formatted(readyMillis / 1000.0, own.schema(), own.views(), routes, api, api, api, psql,
-                kafka, stack.redis().host(), stack.redis().port(), whereToRunCommands(settingsFile));
+                kafka, redis, whereToRunCommands(settingsFile));
     }
 
-    static String text(DevStack stack, String kafka, int apiPort, Path settingsFile, long readyMillis) {
+    static String text(DevStack stack, String kafka, String redis, int apiPort, Path settingsFile, long readyMillis) {
         var postgres = stack.postgres();
         String api = "http://127.0.0.1:" + apiPort;
         String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
@@ -53,7 +56,7 @@ final class DemoBanner {
                               %s/cache/stats    %s/metrics
                   PostgreSQL  %s
                   Kafka       kcat -b %s -L
-                  Redis       redis-cli -h %s -p %d
+                  Redis       %s
 
                 Try it: read a product, change it behind the API's back, read it again.
                   curl -i %s/products/1
@@ -65,7 +68,7 @@ final class DemoBanner {
 
                 Press Ctrl-C to stop.
                 """.formatted(readyMillis / 1000.0, api, api, api, api, psql, kafka,
-                stack.redis().host(), stack.redis().port(), api, psql, api, whereToRunCommands(settingsFile));
+                redis, api, psql, api, whereToRunCommands(settingsFile));
     }
 
     /** Operator commands run in the demo's directory find its settings; anywhere else they need the export line. */

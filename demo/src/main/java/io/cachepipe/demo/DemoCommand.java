@@ -5,6 +5,7 @@ import io.cachepipe.core.config.SettingsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.DevStackOptions;
 import io.cachepipe.devstack.KafkaClusterStack;
+import io.cachepipe.devstack.RedisClusterStack;
 import io.cachepipe.examples.CatalogSeeder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,8 @@ final class DemoCommand implements Callable<Integer> {
     DevStackOptions.Provider provider = DevStackOptions.Provider.AUTO;
 
     @Option(names = "--cluster", description = "the pipeline's Kafka as three brokers in three JVMs (replication factor 3, "
-            + "min.insync.replicas 2; kill one and watch the demo go on), under <data dir>/kafka-cluster, empty on every start")
+            + "min.insync.replicas 2) and its Redis as a Redis Cluster of three masters with a replica each; kill a broker or "
+            + "a master and watch the demo go on. Under <data dir>/kafka-cluster and <data dir>/redis-cluster, empty on every start")
     boolean cluster;
 
     @Override
@@ -103,6 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("Starting PostgreSQL, Kafka and Redis under " + dataDir.toAbsolutePath() + " ...");
         DevStack stack = DevStack.start(options);
         @Nullable KafkaClusterStack brokers = null;
+        @Nullable RedisClusterStack redisCluster = null;
         Demo demo;
         try {
             if (cluster) {
@@ -111,15 +114,22 @@ final class DemoCommand implements Callable<Integer> {
                 // that the JVM would run at the same time as the stack's.
                 brokers = KafkaClusterStack.start(dataDir).closedByCaller();
                 stack.closeFirst(brokers);
+                System.out.println("Starting a Redis Cluster of three masters and three replicas under "
+                        + dataDir.toAbsolutePath().resolve("redis-cluster") + " ...");
+                redisCluster = RedisClusterStack.startWithReplicas(dataDir).closedByCaller();
+                stack.closeFirst(redisCluster);
             }
-            Map<String, String> overrides = brokers == null ? Map.of()
-                    : Map.of("kafka.bootstrap", brokers.bootstrapServers(), "kafka.replication-factor", "3");
+            Map<String, String> overrides = brokers == null || redisCluster == null ? Map.of()
+                    : Map.of("kafka.bootstrap", brokers.bootstrapServers(), "kafka.replication-factor", "3",
+                            "redis.cluster-nodes", String.join(",", redisCluster.seedUris()));
             demo = Demo.start(stack, new Demo.Options(dataDir, data, apiPort, overrides), System.out);
         } catch (Exception e) {
             stack.close();
             throw e;
         }
         String kafka = brokers == null ? stack.kafka().bootstrapServers() : brokers.bootstrapServers();
+        String redis = redisCluster == null ? "redis-cli -h " + stack.redis().host() + " -p " + stack.redis().port()
+                : "redis-cli -c -p " + redisCluster.ports().getFirst() + "    (cluster nodes: " + redisCluster.ports() + ")";
         var stopping = new AtomicBoolean();
         var stopped = new CountDownLatch(1);
         stack.closeFirst(() -> {
@@ -131,9 +141,9 @@ final class DemoCommand implements Callable<Integer> {
         if (awaitCaughtUp(demo.pipeline(), stopping)) {
             long readyMillis = (System.nanoTime() - started) / 1_000_000;
             System.out.println(data instanceof Demo.OwnSchema own
-                    ? DemoBanner.own(stack, kafka, own, demo.pipeline().catalog(), demo.pipeline().apiPort(), demo.settingsFile(),
+                    ? DemoBanner.own(stack, kafka, redis, own, demo.pipeline().catalog(), demo.pipeline().apiPort(), demo.settingsFile(),
                             readyMillis)
-                    : DemoBanner.text(stack, kafka, demo.pipeline().apiPort(), demo.settingsFile(), readyMillis));
+                    : DemoBanner.text(stack, kafka, redis, demo.pipeline().apiPort(), demo.settingsFile(), readyMillis));
         }
         stopped.await(); // until Ctrl-C: the shutdown hook stops the pipeline, then the stack
         return 0;

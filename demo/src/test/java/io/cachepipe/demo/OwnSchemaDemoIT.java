@@ -74,7 +74,7 @@ class OwnSchemaDemoIT {
             demo.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
             String api = "http://127.0.0.1:" + demo.pipeline().apiPort();
             assertThat(printed.toString(StandardCharsets.UTF_8)).contains("Ran " + schema);
-            assertThat(DemoBanner.own(stack, stack.kafka().bootstrapServers(), (Demo.OwnSchema) data, demo.pipeline().catalog(), demo.pipeline().apiPort(),
+            assertThat(DemoBanner.own(stack, stack.kafka().bootstrapServers(), "redis-cli", (Demo.OwnSchema) data, demo.pipeline().catalog(), demo.pipeline().apiPort(),
                     demo.settingsFile(), 1000)).contains("GET  " + api + "/books/{id}").contains("view book: One book.");
 
             HttpResponse<String> dune = get(api + "/books/1");

@@ -122,6 +122,36 @@ final class RedisProcess {
         }
     }
 
+    /** SIGKILL: the process dies at once, mid-command, as in a crash; what it had not replicated is lost. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGSTOP ({@code true}) or SIGCONT ({@code false}): a stopped server holds its connections open and
+     * answers nothing, as one stalled by its host would, until continued.
+     */
+    void suspend(boolean stop) throws IOException {
+        try {
+            int exit = new ProcessBuilder("kill", stop ? "-STOP" : "-CONT", Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IOException("kill " + (stop ? "-STOP " : "-CONT ") + process.pid() + " exited with " + exit);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while signalling Redis " + port, e);
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM, which Redis answers with a clean shutdown (no save: persistence is off). */
     void stop() {
         process.destroy();

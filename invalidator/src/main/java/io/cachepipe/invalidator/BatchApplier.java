@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Applies one batch of changes to Redis, in this order: the merged key and group effects in one
  * {@link CacheBatch}; whole-view fallbacks through their registries; one near-cache message for the
  * batch, with the next offset to apply of each partition read (only now is every change before it
- * applied); the watermarks cdc-capture published; then the warm requests and the metrics. Redis (or
+ * applied; on Redis Cluster only once a replica of every master acknowledged the effects, see
+ * {@link CacheStore#awaitReplicas()}); the watermarks cdc-capture published; then the warm requests and the metrics. Redis (or
  * Kafka) unavailable is retried until it answers; a batch Redis refuses outright
  * (a script error, a key of the wrong type) or that fails for a reason of its own (anything that is not
  * Redis or Kafka failing: a value that cannot be handled is not a Redis outage, and waiting would stall
@@ -136,6 +137,9 @@ final class BatchApplier implements RedisEffects.Applier {
         for (EffectBatch.ViewEffect view : batch.viewEffects()) {
             await(store.invalidateView(view.view(), view.cause().version())).forEach(key -> requestWarm(key, view.cause()));
         }
+        // Replication is asynchronous: a master that dies before its replica has these effects takes them along, and a
+        // lost invalidation is a stale entry forever. Not applied until a replica of every master has them.
+        await(store.awaitReplicas());
         // Every effect of the batch is in Redis: its offsets are applied. Sent together with the near-cache message.
         CompletionStage<Void> offsets = store.markApplied(batch.nextOffsets());
         if (!batch.nearCacheKeys().isEmpty() || !batch.nearCacheGroups().isEmpty() || batch.touchesWholeViews()) {

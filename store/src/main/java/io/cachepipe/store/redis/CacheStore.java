@@ -63,6 +63,15 @@ public final class CacheStore {
         return keys;
     }
 
+    /**
+     * Waits until the writes made so far are on a replica of every master that has one (Redis Cluster: {@code WAIT 1}
+     * per master), so that a failover cannot lose them; for writers whose lost write would leave a stale entry (an
+     * invalidation, a row image). See {@link RedisConnector#awaitReplicas()}.
+     */
+    public CompletionStage<Void> awaitReplicas() {
+        return connector.awaitReplicas();
+    }
+
     /** An empty batch of operations on this store, applied together by {@link CacheBatch#execute()}. */
     public CacheBatch batch() {
         return new CacheBatch(this);

@@ -28,7 +28,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One auto-reconnecting Lettuce connection to Redis, standalone or cluster, shared by every thread
@@ -36,6 +39,7 @@ import java.util.function.Supplier;
  * and rejected at once while disconnected, so callers fall back to PostgreSQL instead of queueing.
  */
 public final class RedisConnector implements AutoCloseable {
+    private static final int PERIODIC_REFRESH_SECONDS = 5;
     private final ClientResources resources;
     private final AutoCloseable client;
     private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
@@ -43,11 +47,13 @@ public final class RedisConnector implements AutoCloseable {
     private final RedisClusterAsyncCommands<byte[], byte[]> commands;
     private final String description;
     private final boolean cluster;
+    private final @Nullable ReplicaAcknowledgements replicaAcknowledgements;
 
     private RedisConnector(ClientResources resources, AutoCloseable client,
                            Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub,
                            StatefulConnection<byte[], byte[]> connection,
-                           RedisClusterAsyncCommands<byte[], byte[]> commands, String description) {
+                           RedisClusterAsyncCommands<byte[], byte[]> commands, String description,
+                           @Nullable ReplicaAcknowledgements replicaAcknowledgements) {
         this.resources = resources;
         this.client = client;
         this.pubSub = pubSub;
@@ -55,6 +61,7 @@ public final class RedisConnector implements AutoCloseable {
         this.commands = commands;
         this.description = description;
         this.cluster = description.startsWith("Redis Cluster");
+        this.replicaAcknowledgements = replicaAcknowledgements;
     }
 
     /** Connects, failing fast with a message naming the address if Redis cannot be reached now. */
@@ -86,12 +93,12 @@ public final class RedisConnector implements AutoCloseable {
                 // would refuse the first command to every node; the command timeout bounds waiting instead.
                 client.setOptions(ClusterClientOptions.builder()
                         .timeoutOptions(timeouts).socketOptions(socket)
-                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                                .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                        .topologyRefreshOptions(topologyRefresh())
                         .build());
                 StatefulRedisClusterConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
                 return new RedisConnector(resources, client::shutdown, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
-                        connection, connection.async(), config.address());
+                        connection, connection.async(), config.address(),
+                        new ReplicaAcknowledgements(connection, config.timeout().dividedBy(2)));
             }
             RedisClient client = RedisClient.create(resources, RedisURI.create(config.url().toString()));
             client.setOptions(ClientOptions.builder()
@@ -100,13 +107,39 @@ public final class RedisConnector implements AutoCloseable {
                     .build());
             StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
             return new RedisConnector(resources, client::shutdown, () -> client.connectPubSub(ByteArrayCodec.INSTANCE),
-                    connection, connection.async(), config.address());
+                    connection, connection.async(), config.address(), null);
         } catch (RuntimeException e) {
             resources.shutdown();
             throw new IllegalStateException("cannot connect to " + config.address()
                     + " within " + config.timeout().multipliedBy(4).toMillis() + " ms: " + e.getMessage()
                     + ". Is Redis running there? (set redis.url / CACHEPIPE_REDIS_URL)", e);
         }
+    }
+
+    /**
+     * How the cluster client learns of failovers and moved slots: at once on a MOVED or ASK redirection, an
+     * uncovered slot, an unknown node or a node it cannot reconnect to (Lettuce's adaptive triggers, at most one
+     * refresh a second, not the default one in 30 s, which would keep a client on a dead master through a
+     * failover that took a refresh or two), and every {@value #PERIODIC_REFRESH_SECONDS} s regardless, which
+     * also notices replicas that joined (see {@link ReplicaAcknowledgements}).
+     */
+    private static ClusterTopologyRefreshOptions topologyRefresh() {
+        return ClusterTopologyRefreshOptions.builder()
+                .enableAllAdaptiveRefreshTriggers()
+                .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+                .refreshTriggersReconnectAttempts(2)
+                .enablePeriodicRefresh(Duration.ofSeconds(PERIODIC_REFRESH_SECONDS))
+                .build();
+    }
+
+    /**
+     * Waits until a replica of every Redis Cluster master that has one acknowledged the writes made so far over
+     * this connection ({@code WAIT 1}); at once on a standalone Redis, whose failovers the restart guard catches.
+     * Fails with a {@link io.lettuce.core.RedisException} (worth retrying) when one did not within half the
+     * command timeout. See {@link ReplicaAcknowledgements}.
+     */
+    public CompletionStage<Void> awaitReplicas() {
+        return replicaAcknowledgements == null ? CompletableFuture.completedFuture(null) : replicaAcknowledgements.await();
     }
 
     public RedisClusterAsyncCommands<byte[], byte[]> commands() {

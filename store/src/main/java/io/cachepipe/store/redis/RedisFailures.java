@@ -10,14 +10,23 @@ public final class RedisFailures {
     }
 
     /**
+     * What Redis Cluster answers a script whose keys are half-way through a slot migration: the keys it
+     * names are all on one node (else the answer is {@code TRYAGAIN} or {@code ASK}, which Lettuce follows),
+     * but a key the script reaches through them, such as a member of a group's index, has moved to the
+     * other node already. An {@code ERR}, yet over once the slot is handed over: retried, never a dead letter.
+     */
+    private static final String KEY_MIGRATED = "ERR Script attempted to access a non local key in a cluster node";
+
+    /**
      * A server error reply that no retry can change (a script error, a wrong type), as opposed to Redis
-     * being unreachable, slow (a command timeout) or busy, which retrying waits out.
+     * being unreachable, slow (a command timeout), busy or moving the slot the keys are in, which retrying
+     * waits out.
      */
     public static boolean refusedOutright(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
             if (cause instanceof RedisCommandExecutionException refused) {
                 String message = String.valueOf(refused.getMessage());
-                return message.startsWith("ERR") || message.startsWith("WRONGTYPE");
+                return (message.startsWith("ERR") && !message.startsWith(KEY_MIGRATED)) || message.startsWith("WRONGTYPE");
             }
         }
         return false;
