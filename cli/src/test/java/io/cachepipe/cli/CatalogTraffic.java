@@ -30,6 +30,8 @@ final class CatalogTraffic implements AutoCloseable {
     private final AtomicLong writeFailures = new AtomicLong();
     /** Reads answered from the cache (X-Cache NEAR, HIT, STALE or COALESCED): they need no database. */
     private final AtomicLong cachedReads = new AtomicLong();
+    /** The cache key of every read that failed, in order. */
+    private final java.util.Queue<io.cachepipe.core.view.CacheKey> failedKeys = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<Thread> threads;
 
     /** @param firstWritten the lowest product id the writer changes (ids below it are the test's own) */
@@ -85,6 +87,11 @@ final class CatalogTraffic implements AutoCloseable {
     /** Writes that failed (the database refused or was unreachable); they changed nothing. */
     long writeFailures() {
         return writeFailures.get();
+    }
+
+    /** The cache keys of the reads that failed, oldest first. */
+    List<io.cachepipe.core.view.CacheKey> failedKeys() {
+        return List.copyOf(failedKeys);
     }
 
     /** Reads answered from the cache without the database (X-Cache NEAR, HIT, STALE, COALESCED). */
@@ -144,17 +151,22 @@ final class CatalogTraffic implements AutoCloseable {
     }
 
     private void read(SplittableRandom random) {
+        boolean product = random.nextBoolean();
+        long id = 1 + random.nextInt(product ? products : categories);
+        var key = product ? catalog.key("product", java.util.Map.of("id", id))
+                : catalog.key("category-products", java.util.Map.of("category_id", id, "page", 1));
         try {
-            var response = catalog.get(random.nextBoolean() ? "/products/" + (1 + random.nextInt(products))
-                    : "/categories/" + (1 + random.nextInt(categories)) + "/products?page=1");
+            var response = catalog.get(product ? "/products/" + id : "/categories/" + id + "/products?page=1");
             reads.incrementAndGet();
             if (response.statusCode() >= 500) {
                 readFailures.incrementAndGet();
+                failedKeys.add(key);
             } else if (response.headers().firstValue("X-Cache").filter(CACHED::contains).isPresent()) {
                 cachedReads.incrementAndGet();
             }
         } catch (Exception e) {
             readFailures.incrementAndGet();
+            failedKeys.add(key);
             pauseAfterFailure();
         }
     }

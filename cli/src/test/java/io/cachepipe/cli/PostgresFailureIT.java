@@ -3,6 +3,8 @@ package io.cachepipe.cli;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
@@ -12,6 +14,8 @@ import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -33,7 +37,7 @@ class PostgresFailureIT {
     private static final int CATEGORIES = 6;
     private static final int WRITES_AROUND_FAULT = 150;
     /** Bounds how long PostgreSQL stays down: this many failed writes after the stop. */
-    private static final int FAILED_WRITES_WHILE_DOWN = 20;
+    private static final int FAILED_WRITES_WHILE_DOWN = 100;
     /** The writer leaves it alone: a cached value the test reads while the database is down, and the marker it renames. */
     private static final long MARKER_PRODUCT = 1;
 
@@ -48,6 +52,7 @@ class PostgresFailureIT {
                 long readsBefore = traffic.reads();
                 long readFailuresBefore = traffic.readFailures();
                 long cachedBefore = traffic.cachedReads();
+                int failedBefore = traffic.failedKeys().size();
                 long stopping = System.nanoTime();
                 stack.postgres().stop();
                 long stoppedAt = System.nanoTime();
@@ -59,6 +64,14 @@ class PostgresFailureIT {
                 long readsDown = traffic.reads() - readsBefore;
                 long readFailuresDown = traffic.readFailures() - readFailuresBefore;
                 long cachedDown = traffic.cachedReads() - cachedBefore;
+                // still down, so nothing can fill a key meanwhile: a read that failed found nothing in the cache
+                List<CacheKey> failedDown = traffic.failedKeys().subList(failedBefore, traffic.failedKeys().size());
+                List<String> cachedButFailed = new ArrayList<>();
+                for (CacheKey key : failedDown) {
+                    if (catalog.cached(key) != null) {
+                        cachedButFailed.add(key.redisKey());
+                    }
+                }
 
                 long starting = System.nanoTime();
                 stack.postgres().start();
@@ -74,17 +87,19 @@ class PostgresFailureIT {
                 long caughtUpMillis = caughtUp(catalog);
                 AuditReport audit = catalog.pipeline().audit().run(CacheAudit.Options.everything());
                 System.out.printf("PostgreSQL stopped in %d ms after %d writes, down %d ms, started in %d ms; while down: %d writes"
-                                + " failed, %d reads answered (%d from the cache), %d reads failed; the marker (cached) answered %d %s."
+                                + " failed, %d reads answered (%d from the cache), %d reads failed (%d of them of keys the cache held); the marker (cached) answered %d %s."
                                 + " cdc-capture streamed again %d ms after the start; a change made after the start was served"
                                 + " %d ms later; in all %d writes (%d failed), %d reads (%d failed); caught up %d ms after the writer"
                                 + " stopped; audit:%n%s%n",
                         (stoppedAt - stopping) / 1_000_000, writesBefore, downMillis, (startedAt - starting) / 1_000_000,
-                        traffic.writeFailures() - writeFailuresAtStop, readsDown, cachedDown, readFailuresDown,
+                        traffic.writeFailures() - writeFailuresAtStop, readsDown, cachedDown, readFailuresDown, cachedButFailed.size(),
                         whileDown.statusCode(), whileDown.headers().firstValue("X-Cache").orElse("-"), streamingMillis, servedMillis,
                         traffic.writes(), traffic.writeFailures(), traffic.reads(), traffic.readFailures(), caughtUpMillis,
                         audit.render());
 
                 assertThat(whileDown.statusCode()).as("a cached value while PostgreSQL is down").isEqualTo(200);
+                assertThat(cachedButFailed).as("reads that failed while PostgreSQL was down although the cache held their key")
+                        .isEmpty();
                 assertThat(whileDown.headers().firstValue("X-Cache")).as("answered without the database").hasValueSatisfying(
                         outcome -> assertThat(outcome).isIn("NEAR", "HIT", "STALE"));
                 assertClean(catalog, traffic, audit);
@@ -132,6 +147,9 @@ class PostgresFailureIT {
     }
 
     private static void assertClean(ExamplePipeline catalog, CatalogTraffic traffic, AuditReport audit) throws Exception {
+        var slotLosses = catalog.pipeline().metrics().find(MetricNames.CDC_SLOT_LOSSES).counter();
+        assertThat(slotLosses).isNotNull();
+        assertThat(slotLosses.count()).as("no change was lost: the slot kept every one").isZero();
         traffic.assertServedEqualsDatabase();
         assertThat(audit.coherent()).as(audit.render()).isTrue();
         assertThat(audit.unconfirmed()).as(audit.render()).isZero();
