@@ -129,7 +129,7 @@ public final class ApiServer implements AutoCloseable {
                 : (view, params) -> hotKeys.record(store.keySpace().key(view, params).redisKey())).register(javalin);
         new AdminRoutes(new AdminAuth(config.adminToken()), catalog, store, dataSource, hotKeys, json).register(javalin);
         var summary = new CacheSummary(this::figures, reader::redisAvailable, dataSource, metrics, config.hitRateTarget(),
-                config.slotLagAlarmMb(), probe == null ? null : probe::read);
+                config.slotLagAlarmMb(), probe == null ? null : probe::read, this::lastSlotLoss);
         javalin.routes.get("/cache/summary", ctx -> ctx.contentType("application/json").result(summary.render(json).toString()));
         new WriteRoutes(catalog, writes, new WriteAuth(config.writeToken()), new JsonBody(config.maxStringLength()), requestParams)
                 .register(javalin);
@@ -192,6 +192,19 @@ public final class ApiServer implements AutoCloseable {
             near.put("drops", nearCache.drops());
         }
         ctx.contentType("application/json").result(body.toString());
+    }
+
+    /** The slot loss on record for the summary; none while Redis does not answer (the summary says Redis is down). */
+    private java.util.Optional<io.cachepipe.store.kafka.SlotLossNotice> lastSlotLoss() {
+        try {
+            return new io.cachepipe.store.redis.SlotLossRecord(store, json).recorded().toCompletableFuture()
+                    .get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
     }
 
     private Map<String, CacheSummary.ViewFigures> figures() {

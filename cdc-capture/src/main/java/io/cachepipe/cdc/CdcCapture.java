@@ -48,8 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class CdcCapture implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CdcCapture.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-    /** How long a close asks again while Debezium refuses to stop a task that is still starting. */
-    private static final Duration ENGINE_CLOSE_RETRY = Duration.ofSeconds(10);
     /** Change rows can be large: allow messages up to this size on change topics. */
     static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -71,6 +69,7 @@ public final class CdcCapture implements AutoCloseable {
     private @Nullable ScheduledExecutorService scheduler;
     private @Nullable Thread supervisor;
     private @Nullable ChangePublisher publisher;
+    private @Nullable SlotGuard slotGuard;
 
     public CdcCapture(PostgresConfig postgres, KafkaConfig kafka, CdcConfig cdc, ViewCatalog catalog, MeterRegistry metrics) {
         this.postgres = postgres;
@@ -110,6 +109,9 @@ public final class CdcCapture implements AutoCloseable {
         BooleanSupplier stopping = () -> state.get() != State.RUNNING;
         publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), watermarks, ownTables.topics(topics),
                 stopping, metrics);
+        slotGuard = new SlotGuard(pool, cdc.slot(), new StoredPosition(kafka, topics.cdcOffsets(), DebeziumProperties.engineName(kafka),
+                kafka.topicPrefix(), io.cachepipe.core.json.Json.mapper()), producer, topics.watermarks(), io.cachepipe.core.json.Json.mapper(),
+                java.time.Clock.systemUTC(), metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
         scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);
@@ -171,9 +173,21 @@ public final class CdcCapture implements AutoCloseable {
     }
 
     private void superviseEngine() {
+        SlotGuard slotGuard = java.util.Objects.requireNonNull(this.slotGuard);
         Duration backoff = Duration.ofMillis(250);
         while (state.get() == State.RUNNING) {
             var failure = new AtomicReference<@Nullable Throwable>();
+            try {
+                slotGuard.beforeStart();
+            } catch (SQLException | RuntimeException e) {
+                log.warn("Cannot check replication slot {} before starting Debezium: {}; trying again in {} ms", cdc.slot(),
+                        Supervision.rootMessage(e), backoff.toMillis());
+                if (!Supervision.pause(backoff)) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                continue;
+            }
             DebeziumEngine<ChangeEvent<byte[], byte[]>> current = DebeziumEngine.create(JsonByteArray.class)
                     .using(DebeziumProperties.of(postgres, kafka, cdc, catalog.capturedTables()))
                     .using(new DebeziumEngine.ConnectorCallback() {
@@ -206,12 +220,9 @@ public final class CdcCapture implements AutoCloseable {
                 backoff = Duration.ofMillis(250);
             }
             Throwable cause = failure.get();
-            log.warn("Debezium engine stopped{}; restarting in {} ms", cause == null ? "" : ": " + rootMessage(cause), backoff.toMillis());
+            log.warn("Debezium engine stopped{}; restarting in {} ms", cause == null ? "" : ": " + Supervision.rootMessage(cause), backoff.toMillis());
             started = new CountDownLatch(1);
-            try {
-                Thread.sleep(backoff.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!Supervision.pause(backoff)) {
                 return;
             }
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
@@ -226,7 +237,7 @@ public final class CdcCapture implements AutoCloseable {
         }
         DebeziumEngine<ChangeEvent<byte[], byte[]>> current = engine.get();
         if (current != null) {
-            closeEngine(current);
+            Supervision.closeEngine(current);
         }
         if (supervisor != null) {
             try {
@@ -241,40 +252,6 @@ public final class CdcCapture implements AutoCloseable {
         if (pool != null) pool.close();
         state.set(State.STOPPED);
         log.info("cdc-capture stopped");
-    }
-
-    /**
-     * Debezium refuses to stop an engine whose task is still starting ("Cannot stop engine while tasks are
-     * starting"), which a close right after start meets; without a retry the engine ran on and the close
-     * waited out the supervisor's 30 s.
-     */
-    private static void closeEngine(AutoCloseable engine) {
-        long deadline = System.nanoTime() + ENGINE_CLOSE_RETRY.toNanos();
-        while (true) {
-            try {
-                engine.close();
-                return;
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    log.warn("Closing the Debezium engine failed: {}", e.getMessage());
-                    return;
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static Thread daemon(Runnable runnable, String name) {

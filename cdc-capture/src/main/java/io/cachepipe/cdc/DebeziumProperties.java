@@ -37,7 +37,7 @@ final class DebeziumProperties {
         var topics = new Topics(kafka.topicPrefix());
         // Kafka's client settings (kafka.properties.*) at the top level reach the clients of Debezium's offset store.
         var props = KafkaClients.properties(kafka);
-        props.setProperty("name", "cachepipe-cdc-" + kafka.topicPrefix());
+        props.setProperty("name", engineName(kafka));
         props.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         props.setProperty("topic.prefix", kafka.topicPrefix());
 
@@ -86,7 +86,10 @@ final class DebeziumProperties {
         props.setProperty("decimal.handling.mode", "string");
         props.setProperty("tombstones.on.delete", "true");
         props.setProperty("skipped.operations", "none");
-        props.setProperty("errors.max.retries", "-1");
+        // A connection error ends the engine instead of Debezium restarting its task inside it (after a fixed 10 s): CdcCapture's
+        // supervisor starts a new engine with its own back-off, and checks the slot before each start (SlotGuard). A task
+        // restarted inside the engine would create a dropped slot again and stream from now on, past the changes in between.
+        props.setProperty("errors.max.retries", "0");
 
         // Signals (cachepipe resnapshot) from the signal table; Debezium's notifications on a topic of their own.
         if (cdc.signalTable() != null) {
@@ -100,6 +103,11 @@ final class DebeziumProperties {
         withChannel(props, "signal.enabled.channels", "source");
         withChannel(props, "notification.enabled.channels", "sink");
         return props;
+    }
+
+    /** The engine's name: with the topic prefix, the key of its stored position in the offsets topic. */
+    static String engineName(KafkaConfig kafka) {
+        return "cachepipe-cdc-" + kafka.topicPrefix();
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CatalogTraffic implements AutoCloseable {
     private static final int PAGE_SIZE = 20;
+    private static final java.util.Set<String> CACHED = java.util.Set.of("NEAR", "HIT", "STALE", "COALESCED");
 
     private final CatalogEndpoints catalog;
     private final int products;
@@ -26,6 +27,11 @@ final class CatalogTraffic implements AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
     private final AtomicLong readFailures = new AtomicLong();
+    private final AtomicLong writeFailures = new AtomicLong();
+    /** Reads answered from the cache (X-Cache NEAR, HIT, STALE or COALESCED): they need no database. */
+    private final AtomicLong cachedReads = new AtomicLong();
+    /** The cache key of every read that failed, in order. */
+    private final java.util.Queue<io.cachepipe.core.view.CacheKey> failedKeys = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final List<Thread> threads;
 
     /** @param firstWritten the lowest product id the writer changes (ids below it are the test's own) */
@@ -36,8 +42,14 @@ final class CatalogTraffic implements AutoCloseable {
         this.threads = List.of(Thread.ofPlatform().name("writer").start(() -> {
             var random = new SplittableRandom(seed);
             while (running.get()) {
-                write(random, firstWritten);
-                writes.incrementAndGet();
+                try {
+                    write(random, firstWritten);
+                    writes.incrementAndGet();
+                } catch (RuntimeException e) {
+                    // the database is away (a fault test stopped it): count, pause a little, try the next write
+                    writeFailures.incrementAndGet();
+                    pauseAfterFailure();
+                }
             }
         }), Thread.ofPlatform().name("reader").start(() -> {
             var random = new SplittableRandom(seed + 1);
@@ -72,6 +84,21 @@ final class CatalogTraffic implements AutoCloseable {
         return readFailures.get();
     }
 
+    /** Writes that failed (the database refused or was unreachable); they changed nothing. */
+    long writeFailures() {
+        return writeFailures.get();
+    }
+
+    /** The cache keys of the reads that failed, oldest first. */
+    List<io.cachepipe.core.view.CacheKey> failedKeys() {
+        return List.copyOf(failedKeys);
+    }
+
+    /** Reads answered from the cache without the database (X-Cache NEAR, HIT, STALE, COALESCED). */
+    long cachedReads() {
+        return cachedReads.get();
+    }
+
     /** Waits until the writer has made {@code count} writes since {@code since} (a {@link #writes()} figure). */
     void awaitWrites(long since, long count, Duration timeout) {
         await().atMost(timeout).until(() -> writes.get() >= since + count);
@@ -88,9 +115,20 @@ final class CatalogTraffic implements AutoCloseable {
 
     /** Every product, every listing page (and the empty one after the last) and every category, against plain JDBC. */
     void assertServedEqualsDatabase() throws Exception {
+        assertServedEqualsDatabase(catalog, products, categories);
+    }
+
+    /** The same check on any catalog pipeline; a product the database no longer has must answer 404. */
+    static void assertServedEqualsDatabase(ExamplePipeline catalog, int products, int categories) throws Exception {
         var oracle = new CatalogOracle(catalog.jdbc());
         for (long id = 1; id <= products; id++) {
-            CatalogOracle.assertSame("product " + id, catalog.get("/products/" + id).body(), oracle.product(id));
+            var row = oracle.product(id);
+            var served = catalog.get("/products/" + id);
+            if (row == null) {
+                assertThat(served.statusCode()).as("product " + id + " is not in the database: " + served.body()).isEqualTo(404);
+            } else {
+                CatalogOracle.assertSame("product " + id, served.body(), row);
+            }
         }
         for (long category = 1; category <= categories; category++) {
             long count = catalog.jdbc().queryValue(Long.class, "SELECT count(*) FROM products WHERE category_id = ?", category);
@@ -113,15 +151,31 @@ final class CatalogTraffic implements AutoCloseable {
     }
 
     private void read(SplittableRandom random) {
+        boolean product = random.nextBoolean();
+        long id = 1 + random.nextInt(product ? products : categories);
+        var key = product ? catalog.key("product", java.util.Map.of("id", id))
+                : catalog.key("category-products", java.util.Map.of("category_id", id, "page", 1));
         try {
-            int status = catalog.get(random.nextBoolean() ? "/products/" + (1 + random.nextInt(products))
-                    : "/categories/" + (1 + random.nextInt(categories)) + "/products?page=1").statusCode();
+            var response = catalog.get(product ? "/products/" + id : "/categories/" + id + "/products?page=1");
             reads.incrementAndGet();
-            if (status >= 500) {
+            if (response.statusCode() >= 500) {
                 readFailures.incrementAndGet();
+                failedKeys.add(key);
+            } else if (response.headers().firstValue("X-Cache").filter(CACHED::contains).isPresent()) {
+                cachedReads.incrementAndGet();
             }
         } catch (Exception e) {
             readFailures.incrementAndGet();
+            failedKeys.add(key);
+            pauseAfterFailure();
+        }
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(20); // back-off of a failing client, not a wait for a condition
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

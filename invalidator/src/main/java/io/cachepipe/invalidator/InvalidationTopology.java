@@ -3,8 +3,10 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.ChangeMapper;
+import io.cachepipe.store.kafka.SlotLossNotice;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 
@@ -16,6 +18,7 @@ import org.apache.kafka.streams.Topology;
  *   change topics ──▶ invalidate ──▶ ChangeEffects (batched: Redis, then the warm topic; see {@link RedisEffects})
  *                           └──────▶ dead-letter topic (records no rule can process, with the reason)
  *   watermark topic ─▶ watermark ──▶ ChangeEffects (recorded in Redis with the next batch; see Watermarks)
+ *                    └ slot loss ──▶ every cached value dropped (SlotLossFlush)
  * </pre>
  *
  * Warm requests do not flow through the topology: they depend on what Redis answered for a whole
@@ -34,13 +37,13 @@ public final class InvalidationTopology {
     }
 
     static Topology build(List<String> changeTopics, String watermarkTopic, String deadLetterTopic, ChangeEnvelopes envelopes,
-                          ChangeMapper mapper, ChangeEffects effects, MeterRegistry metrics) {
+                          ChangeMapper mapper, ChangeEffects effects, Consumer<SlotLossNotice> slotLoss, MeterRegistry metrics) {
         var topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 changeTopics.toArray(String[]::new));
         topology.addProcessor(PROCESSOR, () -> new ChangeProcessor(envelopes, mapper, effects, metrics), SOURCE);
         topology.addSource(WATERMARK_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), watermarkTopic);
-        topology.addProcessor(WATERMARK_PROCESSOR, () -> new WatermarkProcessor(Json.mapper(), effects), WATERMARK_SOURCE);
+        topology.addProcessor(WATERMARK_PROCESSOR, () -> new WatermarkProcessor(Json.mapper(), effects, slotLoss), WATERMARK_SOURCE);
         topology.addSink(DEAD_LETTER_SINK, deadLetterTopic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         // A sink of its own: one shared with the change processor would join both into one sub-topology,
         // whose source topics Kafka Streams would then require to have the same number of partitions.

@@ -12,6 +12,7 @@ import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.WarmRequestSerde;
 import io.cachepipe.store.redis.CacheLoss;
 import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.SlotLossRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -117,7 +118,8 @@ public final class Invalidator implements AutoCloseable {
         var committed = new CommittedOffsets(kafkaAdmin, config.applicationId(), Set.copyOf(changeTopics), store);
         restartGuard.scheduleWithFixedDelay(committed::copy, 0, 1, TimeUnit.SECONDS);
         Topology topology = InvalidationTopology.build(changeTopics, topics.watermarks(), topics.deadLetter(), new ChangeEnvelopes(json),
-                new ChangeMapper(catalog), effects, metrics);
+                new ChangeMapper(catalog), effects, new SlotLossFlush(new EveryViewFlush(store), effects::newest,
+                        new SlotLossRecord(store, json), metrics), metrics);
         var kafkaStreams = new KafkaStreams(topology, properties(), new CommitBarrier(effects));
         kafkaStreams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; replacing it, it resumes from the last committed offset", error);

@@ -2,16 +2,11 @@ package io.cachepipe.invalidator;
 
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
-import io.cachepipe.core.view.CacheKey;
-import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.DataOrigin;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -49,12 +44,10 @@ import org.slf4j.LoggerFactory;
  */
 final class RedisRestartGuard {
     private static final Logger log = LoggerFactory.getLogger(RedisRestartGuard.class);
-    /** Flushes sent to Redis at once. */
-    private static final int IN_FLIGHT = 1000;
 
     private final CacheStore store;
     private final DataOrigin origin;
-    private final List<ViewDefinition> views;
+    private final EveryViewFlush flush;
     private final Supplier<Version> newestApplied;
     private final MeterRegistry metrics;
     private boolean failing;
@@ -64,7 +57,7 @@ final class RedisRestartGuard {
     RedisRestartGuard(CacheStore store, Supplier<Version> newestApplied, MeterRegistry metrics) {
         this.store = store;
         this.origin = new DataOrigin(store);
-        this.views = store.keySpace().catalog().views();
+        this.flush = new EveryViewFlush(store);
         this.newestApplied = newestApplied;
         this.metrics = metrics;
     }
@@ -117,43 +110,16 @@ final class RedisRestartGuard {
         }
         long started = System.nanoTime();
         Version newest = newestApplied.get();
-        long dropped = flushEveryView(newest);
-        join(store.publishNearCacheInvalidation(List.of(), List.of(), true));
+        long dropped = flush.flush(newest);
         join(origin.record(server));
         watched = server;
         log.warn("Redis server {} holds entries of namespace '{}' last checked under {}. Restored from a snapshot (RDB or AOF), "
                 + "taken over by a promoted replica, or written before this check existed, they may predate invalidations lost "
                 + "with newer data: dropped every cached value ({} dropped over {} views, each tombstone at its value's version{}) "
                 + "and told near caches to drop everything, in {} ms. Reads refill from PostgreSQL", server, namespace, before,
-                dropped, views.size(), newest.isAfter(Version.ZERO) ? " or at " + newest + ", the newest applied here" : "",
+                dropped, flush.views(), newest.isAfter(Version.ZERO) ? " or at " + newest + ", the newest applied here" : "",
                 (System.nanoTime() - started) / 1_000_000);
         return count(Action.FLUSHED);
-    }
-
-    /** Drops every registered value of every view; answers how many values there were. */
-    private long flushEveryView(Version newest) {
-        long dropped = 0;
-        for (ViewDefinition view : views) {
-            List<CacheKey> keys = join(store.cachedKeys(view));
-            List<CompletableFuture<Boolean>> inFlight = new ArrayList<>(Math.min(keys.size(), IN_FLIGHT));
-            for (CacheKey key : keys) {
-                inFlight.add(store.flush(key.redisKey()).toCompletableFuture());
-                if (inFlight.size() == IN_FLIGHT) {
-                    dropped += done(inFlight);
-                }
-            }
-            dropped += done(inFlight);
-            if (newest.isAfter(Version.ZERO)) {
-                join(store.invalidateView(view, newest));
-            }
-        }
-        return dropped;
-    }
-
-    private static long done(List<CompletableFuture<Boolean>> inFlight) {
-        long dropped = inFlight.stream().filter(CompletableFuture::join).count();
-        inFlight.clear();
-        return dropped;
     }
 
     /** What one check found. */

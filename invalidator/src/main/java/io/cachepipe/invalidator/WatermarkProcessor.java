@@ -1,7 +1,9 @@
 package io.cachepipe.invalidator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachepipe.store.kafka.SlotLossNotice;
 import io.cachepipe.store.kafka.Watermarks;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -10,17 +12,20 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One watermark in (from the watermark topic, as cdc-capture published it): handed to
- * {@link ChangeEffects} to be recorded in Redis with the batch it joins. A record that is not a
- * watermark goes to the dead-letter topic with the reason.
+ * {@link ChangeEffects} to be recorded in Redis with the batch it joins. A {@link SlotLossNotice} (the
+ * same topic, its own key) goes to its handler. A record that is neither goes to the dead-letter topic
+ * with the reason.
  */
 final class WatermarkProcessor implements Processor<byte[], byte[], Object, Object> {
     private final ObjectMapper json;
     private final ChangeEffects effects;
+    private final Consumer<SlotLossNotice> slotLoss;
     private @Nullable ProcessorContext<Object, Object> context;
 
-    WatermarkProcessor(ObjectMapper json, ChangeEffects effects) {
+    WatermarkProcessor(ObjectMapper json, ChangeEffects effects, Consumer<SlotLossNotice> slotLoss) {
         this.json = json;
         this.effects = effects;
+        this.slotLoss = slotLoss;
     }
 
     @Override
@@ -30,17 +35,19 @@ final class WatermarkProcessor implements Processor<byte[], byte[], Object, Obje
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        Watermarks.Watermark watermark;
         try {
-            watermark = Watermarks.decode(json, record.value());
+            if (SlotLossNotice.isNotice(record.key())) {
+                slotLoss.accept(SlotLossNotice.decode(json, record.value()));
+            } else {
+                effects.watermark(Watermarks.decode(json, record.value()));
+            }
         } catch (IllegalArgumentException e) {
             if (context == null) {
                 throw new IllegalStateException("processor used before init", e);
             }
             RecordMetadata source = context.recordMetadata().orElseThrow();
-            DeadLetters.forward(context, InvalidationTopology.WATERMARK_DEAD_LETTER_SINK, record, source, "not a watermark: " + e.getMessage());
-            return;
+            DeadLetters.forward(context, InvalidationTopology.WATERMARK_DEAD_LETTER_SINK, record, source,
+                    "neither a watermark nor a slot loss notice: " + e.getMessage());
         }
-        effects.watermark(watermark);
     }
 }

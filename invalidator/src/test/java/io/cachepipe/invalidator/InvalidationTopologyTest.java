@@ -9,6 +9,7 @@ import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.store.kafka.SlotLossNotice;
 import io.cachepipe.store.kafka.Watermarks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ class InvalidationTopologyTest {
     private final List<List<CacheTarget>> applied = new ArrayList<>();
     private final List<Version> versions = new ArrayList<>();
     private final List<Watermarks.Watermark> watermarks = new ArrayList<>();
+    private final List<SlotLossNotice> slotLosses = new ArrayList<>();
     private final List<String> passed = new ArrayList<>();
     private final List<RecordSource> sources = new ArrayList<>();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -69,7 +71,7 @@ class InvalidationTopologyTest {
     void startDriver() {
         var json = Json.mapper();
         var topology = InvalidationTopology.build(List.of("cp.public.products", "cp.public.orders"), "cp.watermarks", "cp.dead-letter",
-                new ChangeEnvelopes(json), new ChangeMapper(catalog), recording, metrics);
+                new ChangeEnvelopes(json), new ChangeMapper(catalog), recording, slotLosses::add, metrics);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -135,7 +137,17 @@ class InvalidationTopologyTest {
         assertThat(watermarks).containsExactly(watermark);
         assertThat(applied).isEmpty();
         assertThat(new String(deadLetters.readRecord().headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
-                .startsWith("not a watermark");
+                .startsWith("neither a watermark nor a slot loss notice");
+    }
+
+    @Test
+    void aSlotLossNoticeOnTheWatermarkTopic_goesToItsHandler_notToTheWatermarks() {
+        var notice = new SlotLossNotice("cachepipe", "slot dropped", "0/16B3748", "0/2000000", java.time.Instant.ofEpochMilli(1_000));
+        watermarkTopic.pipeInput(SlotLossNotice.KEY, notice.encode(Json.mapper()));
+
+        assertThat(slotLosses).containsExactly(notice);
+        assertThat(watermarks).isEmpty();
+        assertThat(deadLetters.isEmpty()).isTrue();
     }
 
     @Test

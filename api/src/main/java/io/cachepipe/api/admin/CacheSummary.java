@@ -3,18 +3,16 @@ package io.cachepipe.api.admin;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cachepipe.store.kafka.SlotLossNotice;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -25,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@code GET /cache/summary}: a health score from 0 to 100 and what to do about each deduction, in
  * plain words (the seeds' "performance summary with recommendations"). Each check that fails takes
  * off a fixed number of points and adds one recommendation; the weights say what matters most:
- * Redis down (40), database down (30), hit rate below target (up to 25), replication slot inactive
- * (20) or lagging (15, growing 10 more), dead letters waiting (10), a stage lagging (10 each), the
+ * Redis down (40), database down (30), replication slot lost changes or invalidated (30), hit rate
+ * below target (up to 25), replication slot inactive (20) or lagging (15, growing 10 more), dead letters waiting (10), a stage lagging (10 each), the
  * PostgreSQL pool 80% in use or with threads waiting (5).
  */
 public final class CacheSummary {
@@ -44,24 +42,32 @@ public final class CacheSummary {
     private final DataSource dataSource;
     private final MeterRegistry metrics;
     private final double hitRateTarget;
-    private final long slotLagAlarmBytes;
+    private final ReplicationSlots slots;
     private final @Nullable Supplier<PipelineProbe.Reading> pipelineReading;
-    private final Map<String, List<Long>> slotHistory = new HashMap<>();
 
-    /** @param pipeline what Kafka says ({@link PipelineProbe#read}), or null when this API has no Kafka settings */
     public CacheSummary(Supplier<Map<String, ViewFigures>> figures, BooleanSupplier redisAvailable, DataSource dataSource,
                         MeterRegistry metrics, int hitRateTargetPercent, int slotLagAlarmMb,
                         @Nullable Supplier<PipelineProbe.Reading> pipeline) {
+        this(figures, redisAvailable, dataSource, metrics, hitRateTargetPercent, slotLagAlarmMb, pipeline, Optional::empty);
+    }
+
+    /**
+     * @param pipeline  what Kafka says ({@link PipelineProbe#read}), or null when this API has no Kafka settings
+     * @param slotLoss  the last time the replication slot lost changes, if within a day ({@code SlotLossRecord})
+     */
+    public CacheSummary(Supplier<Map<String, ViewFigures>> figures, BooleanSupplier redisAvailable, DataSource dataSource,
+                        MeterRegistry metrics, int hitRateTargetPercent, int slotLagAlarmMb,
+                        @Nullable Supplier<PipelineProbe.Reading> pipeline, Supplier<Optional<SlotLossNotice>> slotLoss) {
         this.figures = figures;
         this.redisAvailable = redisAvailable;
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.hitRateTarget = hitRateTargetPercent / 100.0;
-        this.slotLagAlarmBytes = slotLagAlarmMb * 1024L * 1024L;
+        this.slots = new ReplicationSlots(slotLagAlarmMb * 1024L * 1024L, slotLoss);
         this.pipelineReading = pipeline;
     }
 
-    private record Finding(int points, String severity, String message) {
+    record Finding(int points, String severity, String message) {
     }
 
     /** A pool this busy (in use over its size) leaves reads waiting for a connection under the next burst. */
@@ -131,38 +137,7 @@ public final class CacheSummary {
                     + "cachepipe warm --hot.", total * 100, hitRateTarget * 100)));
         }
 
-        ArrayNode slots = body.putArray("replicationSlots");
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT slot_name, active, "
-                     + "pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint AS lag FROM pg_replication_slots "
-                     + "WHERE database = current_database() AND plugin = 'pgoutput'")) {
-            body.putObject("database").put("available", true);
-            while (rows.next()) {
-                String name = rows.getString(1);
-                boolean active = rows.getBoolean(2);
-                long lag = rows.getLong(3);
-                boolean growing = growing(name, lag);
-                slots.addObject().put("name", name).put("active", active).put("lagBytes", lag).put("growing", growing);
-                if (!active) {
-                    findings.add(new Finding(20, "critical", "Replication slot " + name + " is inactive: cdc-capture is not "
-                            + "reading, so changes do not reach the cache and PostgreSQL keeps WAL for it. Start cdc-capture, or drop "
-                            + "the slot if the deployment is gone (SELECT pg_drop_replication_slot('" + name + "')).") );
-                }
-                if (lag > slotLagAlarmBytes) {
-                    findings.add(new Finding(15, "warning", "Replication slot " + name + " retains " + lag / (1024 * 1024)
-                            + " MiB of WAL (alarm at " + slotLagAlarmBytes / (1024 * 1024) + " MiB): cdc-capture or Kafka is "
-                            + "behind. Check cdc-capture's log and Kafka's health before the disk fills."));
-                }
-                if (growing) {
-                    findings.add(new Finding(10, "warning", "Replication slot " + name + " lag has grown over the last "
-                            + "readings: cdc-capture is not keeping up with the write rate."));
-                }
-            }
-        } catch (java.sql.SQLException e) {
-            body.putObject("database").put("available", false).put("error", e.getMessage());
-            findings.add(new Finding(30, "critical", "PostgreSQL cannot be read (" + e.getMessage() + "): misses fail and "
-                    + "nothing is re-warmed. Check the database and postgres.url."));
-        }
+        slots.read(body, dataSource, findings);
 
         pool(body.putObject("pool"), findings);
 
@@ -213,24 +188,6 @@ public final class CacheSummary {
         }
         findings.forEach(finding -> recommendations.addObject().put("severity", finding.severity()).put("message", finding.message()));
         return body;
-    }
-
-    /** True when the lag rose over each of the last three readings. */
-    private synchronized boolean growing(String slot, long lag) {
-        List<Long> history = slotHistory.computeIfAbsent(slot, name -> new ArrayList<>());
-        history.add(lag);
-        if (history.size() > 4) {
-            history.remove(0);
-        }
-        if (history.size() < 4) {
-            return false;
-        }
-        for (int i = 1; i < history.size(); i++) {
-            if (history.get(i) <= history.get(i - 1)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A view whose loads take this long at p99 reads slowly on every miss: worth an EXPLAIN. */

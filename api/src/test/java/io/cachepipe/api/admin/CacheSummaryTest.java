@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachepipe.core.json.Json;
+import io.cachepipe.store.kafka.SlotLossNotice;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -26,7 +27,11 @@ class CacheSummaryTest {
     private static final int SLOT_ALARM_MB = 256;
     private static final long MIB = 1024 * 1024;
 
-    private record Slot(String name, boolean active, long lagBytes) {
+    private record Slot(String name, boolean active, long lagBytes, String walStatus) {
+        Slot(String name, boolean active, long lagBytes) {
+            this(name, active, lagBytes, "reserved");
+        }
+
     }
 
     private Map<String, CacheSummary.ViewFigures> views = Map.of("product", new CacheSummary.ViewFigures(1000, 0.95));
@@ -35,8 +40,9 @@ class CacheSummaryTest {
     private boolean databaseUp = true;
     private PipelineProbe.@Nullable Reading reading = new PipelineProbe.Reading(Map.of("invalidator", 0L, "warmer", 3L), 0, null);
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private java.util.Optional<SlotLossNotice> slotLoss = java.util.Optional.empty();
     private final CacheSummary summary = new CacheSummary(() -> views, () -> redisUp, slotsDataSource(), metrics,
-            TARGET_PERCENT, SLOT_ALARM_MB, pipeline());
+            TARGET_PERCENT, SLOT_ALARM_MB, pipeline(), () -> slotLoss);
 
     @Test
     void allWell_scores100_healthy_withOneInfoLine() {
@@ -138,6 +144,29 @@ class CacheSummaryTest {
         assertThat(body.path("database").path("available").asBoolean()).isFalse();
         assertThat(recommendations(body)).singleElement().satisfies(line -> assertThat(line)
                 .startsWith("critical: PostgreSQL cannot be read (connection refused)").contains("postgres.url"));
+    }
+
+    @Test
+    void slotInvalidated_takesOff30_andSaysTheChangesAreLost() {
+        slots = List.of(new Slot("cachepipe", false, 10_240, "lost"));
+        JsonNode body = render();
+        assertThat(body.path("healthScore").asInt()).isEqualTo(70);
+        assertThat(body.path("replicationSlots").get(0).path("invalidated").asBoolean()).isTrue();
+        assertThat(recommendations(body)).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("critical: Replication slot cachepipe was invalidated by PostgreSQL")
+                .contains("max_slot_wal_keep_size").contains("CachepipeReplicationSlotLost"));
+    }
+
+    @Test
+    void aSlotLossOnRecord_takesOff30_andSaysWhatWasLostAndDone() {
+        slotLoss = java.util.Optional.of(new SlotLossNotice("cachepipe", "replication slot cachepipe is gone (dropped)", "0/16B3748",
+                "0/3000060", java.time.Instant.parse("2026-12-05T22:00:00Z")));
+        JsonNode body = render();
+        assertThat(body.path("healthScore").asInt()).isEqualTo(70);
+        assertThat(body.path("slotLoss").path("resumedAt").asText()).isEqualTo("0/3000060");
+        assertThat(recommendations(body)).singleElement().satisfies(line -> assertThat(line)
+                .startsWith("critical: Changes were lost at 2026-12-05T22:00:00Z: replication slot cachepipe is gone (dropped)")
+                .contains("dropped every cached value").contains("CachepipeReplicationSlotLost"));
     }
 
     @Test
@@ -288,7 +317,7 @@ class CacheSummaryTest {
                         current[0] = remaining.hasNext() ? remaining.next() : null;
                         yield current[0] != null;
                     }
-                    case "getString" -> current[0].name();
+                    case "getString" -> (int) args[0] == 4 ? current[0].walStatus() : current[0].name();
                     case "getBoolean" -> current[0].active();
                     case "getLong" -> current[0].lagBytes();
                     case "close" -> null;

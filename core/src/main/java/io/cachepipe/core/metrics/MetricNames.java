@@ -33,6 +33,9 @@ public final class MetricNames {
             "Bytes of WAL the replication slot retains behind the current position");
     public static final String CDC_SLOT_LAG_SECONDS = metric("cachepipe.cdc.slot.lag.seconds",
             "Flush lag of the replication slot's consumer as PostgreSQL measures it; -1 with no consumer attached");
+    public static final String CDC_SLOT_LOSSES = metric("cachepipe.cdc.slot.losses",
+            "Times cdc-capture found its replication slot had lost changes (dropped, invalidated, moved past the stored"
+                    + " position) and had every cached value dropped. Should stay 0");
     public static final String CDC_BEHIND_SOURCE = metric("cachepipe.cdc.behind.source",
             "Debezium: time between the newest change's commit and its capture (MilliSecondsBehindSource); NaN before streaming");
     public static final String CDC_QUEUE_REMAINING = metric("cachepipe.cdc.queue.remaining",
@@ -80,6 +83,8 @@ public final class MetricNames {
             "Stream threads the invalidator replaced after a failure (each resumes from the last commit)");
     public static final String INVALIDATOR_REDIS_RESTARTS = metric("cachepipe.invalidator.redis.restarts",
             "Checks that found Redis data under a server not on record (a restart, a restore, a failover), by action: flushed or empty");
+    public static final String INVALIDATOR_SLOT_LOSS_FLUSHES = metric("cachepipe.invalidator.slot.loss.flushes",
+            "Slot loss notices from cdc-capture the invalidator acted on, dropping every cached value of every view");
     public static final String HTTP_SERVER_REQUESTS = metric("http.server.requests",
             "HTTP requests the API answered, by method, route and status");
 

@@ -65,6 +65,11 @@ public final class KeySpace {
         return namespace + "#lost";
     }
 
+    /** The last time the replication slot lost changes and every cached value was dropped for it (see SlotLossRecord). */
+    public String slotLossRecord() {
+        return namespace + "#slot-lost";
+    }
+
     /**
      * The run id of the Redis server this namespace's data was last checked under: data loaded from a
      * file another server wrote (a restored snapshot, a promoted replica) names another server, or none.
