@@ -3,10 +3,14 @@ package io.cachepipe.cli;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cachepipe.core.view.CacheKey;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -31,7 +35,7 @@ final class CatalogTraffic implements AutoCloseable {
     /** Reads answered from the cache (X-Cache NEAR, HIT, STALE or COALESCED): they need no database. */
     private final AtomicLong cachedReads = new AtomicLong();
     /** The cache key of every read that failed, in order. */
-    private final java.util.Queue<io.cachepipe.core.view.CacheKey> failedKeys = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<CacheKey> failedKeys = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads;
 
     /** @param firstWritten the lowest product id the writer changes (ids below it are the test's own) */
@@ -90,7 +94,7 @@ final class CatalogTraffic implements AutoCloseable {
     }
 
     /** The cache keys of the reads that failed, oldest first. */
-    List<io.cachepipe.core.view.CacheKey> failedKeys() {
+    List<CacheKey> failedKeys() {
         return List.copyOf(failedKeys);
     }
 
@@ -119,7 +123,7 @@ final class CatalogTraffic implements AutoCloseable {
     }
 
     /** The same check on any catalog pipeline; a product the database no longer has must answer 404. */
-    static void assertServedEqualsDatabase(ExamplePipeline catalog, int products, int categories) throws Exception {
+    static void assertServedEqualsDatabase(CatalogEndpoints catalog, int products, int categories) throws Exception {
         var oracle = new CatalogOracle(catalog.jdbc());
         for (long id = 1; id <= products; id++) {
             var row = oracle.product(id);
@@ -153,8 +157,8 @@ final class CatalogTraffic implements AutoCloseable {
     private void read(SplittableRandom random) {
         boolean product = random.nextBoolean();
         long id = 1 + random.nextInt(product ? products : categories);
-        var key = product ? catalog.key("product", java.util.Map.of("id", id))
-                : catalog.key("category-products", java.util.Map.of("category_id", id, "page", 1));
+        var key = product ? catalog.key("product", Map.of("id", id))
+                : catalog.key("category-products", Map.of("category_id", id, "page", 1));
         try {
             var response = catalog.get(product ? "/products/" + id : "/categories/" + id + "/products?page=1");
             reads.incrementAndGet();

@@ -227,7 +227,8 @@ final class ChildPipeline implements CatalogEndpoints, AutoCloseable {
         return namespace.jdbc();
     }
 
-    CacheKey key(String view, Map<String, Object> params) {
+    @Override
+    public CacheKey key(String view, Map<String, Object> params) {
         return store.keySpace().key(catalog.view(view).orElseThrow(), params);
     }
 

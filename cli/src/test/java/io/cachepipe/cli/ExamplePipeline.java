@@ -138,7 +138,8 @@ public final class ExamplePipeline implements CatalogEndpoints, AutoCloseable {
         return pipeline.catalog().view(name).orElseThrow();
     }
 
-    CacheKey key(String view, Map<String, Object> params) {
+    @Override
+    public CacheKey key(String view, Map<String, Object> params) {
         return pipeline.store().keySpace().key(view(view), params);
     }
 
