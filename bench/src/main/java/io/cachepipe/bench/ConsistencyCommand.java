@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
                 + "--bound, or stale beyond it, per view, with the rate of stale-beyond in nines. 10M reads: --reads 10000000 "
                 + "(about ten times the default's duration)."})
 final class ConsistencyCommand extends BenchCommand.Common implements Callable<Integer> {
-    @Option(names = "--reads", description = "reads to send and classify (default: ${DEFAULT-VALUE})") long reads = 1_000_000;
+    @Option(names = "--reads", description = "reads to send and classify, more while a fault's window is still open (default: "
+            + "${DEFAULT-VALUE})") long reads = 1_000_000;
     @Option(names = "--bound", description = "the freshness bound: a stale read within it is tolerated (default: 1s)")
     Duration bound = Duration.ofSeconds(1);
     @Option(names = "--products", description = "products in the catalog (default: ${DEFAULT-VALUE})") int products = 10_000;
@@ -110,7 +111,7 @@ final class ConsistencyCommand extends BenchCommand.Common implements Callable<I
         long moved;
         long failed;
         try (var writer = new ConsistencyWriter(system.writerPool(), commits, listings, workload, writeRate, moveShare, writers)) {
-            tallies = readers.run(reads, connections, 7);
+            tallies = readers.run(reads, connections, 7, injector::pending);
             written = writer.written();
             moved = writer.moved();
             failed = writer.failed();
@@ -129,7 +130,8 @@ final class ConsistencyCommand extends BenchCommand.Common implements Callable<I
         String faultNames = injected.isEmpty() ? "none" : injected.stream().map(ConsistencyReport.Fault::name).collect(Collectors.joining(","));
         double faultSeconds = injected.stream().mapToDouble(ConsistencyReport.Fault::seconds).sum();
         return new ConsistencyReport(BenchCommand.meta(Map.of("zipf", Double.toString(zipf), "listingShare", Double.toString(listingShare),
-                "writers", Integer.toString(writers), "settings", overrides.toString())), products, categories, reads, bound.toNanos() / 1e6,
+                "writers", Integer.toString(writers), "settings", overrides.toString())), products, categories, tallies.reads(),
+                bound.toNanos() / 1e6,
                 writeRate, moveShare, connections, seconds, written, moved, failed, faultNames, faultSeconds, used.parts(),
                 used.machine(), views, injected);
     }

@@ -22,7 +22,8 @@ final class ConsistencyDoc {
             rows.add(List.of(view.view(), view.phase(), fmt("%,d", view.reads()), fmt("%,d", view.fresh()), fmt("%,d", view.staleWithin()),
                     fmt("%,d", view.staleBeyond()), view.ninesText(), fmt("%.1f", view.staleness().p50()), fmt("%.1f", view.staleness().p99()),
                     fmt("%.1f", view.staleness().max()), fmt("%,d", view.items()), fmt("%,d", view.staleItems()),
-                    fmt("%,d / %,d", view.missingItems(), view.extraItems()), fmt("%,d", view.errors())));
+                    view.missingItems() == null || view.extraItems() == null ? "not checked"
+                            : fmt("%,d / %,d", view.missingItems(), view.extraItems()), fmt("%,d", view.errors())));
         }
         return rows;
     }

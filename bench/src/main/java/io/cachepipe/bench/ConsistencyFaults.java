@@ -46,7 +46,7 @@ final class ConsistencyFaults {
                 pipeline.restartCdc();
             }
         },
-        REDIS_RESTART("redis-restart", "Redis stopped and started again, empty (no persistence)") {
+        REDIS_RESTART("redis-restart", "Redis stopped and started again empty, without persistence") {
             @Override
             void inject(Pipeline pipeline, DevStack stack) {
                 stack.redis().stop();
@@ -111,7 +111,7 @@ final class ConsistencyFaults {
         private final List<ConsistencyReaders.FaultWindow> windows = new ArrayList<>();
         private final AtomicReference<@Nullable Throwable> failed = new AtomicReference<>();
         private final long[] atRead;
-        private @Nullable Thread thread;
+        private volatile @Nullable Thread thread;
 
         Injector(List<Fault> faults) {
             this.faults = List.copyOf(faults);
@@ -119,6 +119,12 @@ final class ConsistencyFaults {
             for (int i = 0; i < faults.size(); i++) {
                 windows.add(new ConsistencyReaders.FaultWindow());
             }
+        }
+
+        /** Until the last fault's window closed: the readers go on past their count meanwhile, so that every window has reads. */
+        boolean pending() {
+            Thread injecting = thread;
+            return injecting != null && injecting.isAlive();
         }
 
         List<ConsistencyReaders.FaultWindow> windows() {
@@ -158,8 +164,9 @@ final class ConsistencyFaults {
 
         /** Waits for the last fault's window to close; throws what went wrong injecting one. */
         List<ConsistencyReport.Fault> await() throws InterruptedException {
-            if (thread != null) {
-                thread.join();
+            Thread injecting = thread;
+            if (injecting != null) {
+                injecting.join();
             }
             Throwable failure = failed.get();
             if (failure != null) {

@@ -63,6 +63,15 @@ final class ConsistencyReaders {
             return new Tallies(product, listing);
         }
 
+        /** Reads sent, answered or not. */
+        long reads() {
+            long sum = 0;
+            for (int i = 0; i < product.length; i++) {
+                sum += product[i].reads + product[i].errors + listing[i].reads + listing[i].errors;
+            }
+            return sum;
+        }
+
         void add(Tallies other) {
             for (int i = 0; i < product.length; i++) {
                 product[i].add(other.product[i]);
@@ -98,6 +107,11 @@ final class ConsistencyReaders {
 
     /** Sends {@code reads} reads over {@code connections} connections and answers their tallies, merged. */
     Tallies run(long reads, int connections, long seed) {
+        return run(reads, connections, seed, () -> false);
+    }
+
+    /** As {@link #run(long, int, long)}, and past {@code reads} while {@code more} holds (a fault's window still open). */
+    Tallies run(long reads, int connections, long seed, java.util.function.BooleanSupplier more) {
         List<Tallies> perThread = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         var seeds = new SplittableRandom(seed);
@@ -106,7 +120,7 @@ final class ConsistencyReaders {
             perThread.add(tallies);
             SplittableRandom random = seeds.split();
             int reader = i;
-            threads.add(Thread.ofPlatform().daemon().name("consistency-reader-" + i).start(() -> read(reader, reads, random, tallies)));
+            threads.add(Thread.ofPlatform().daemon().name("consistency-reader-" + i).start(() -> read(reader, reads, more, random, tallies)));
         }
         Tallies all = Tallies.empty(bound, faults.length);
         for (int i = 0; i < threads.size(); i++) {
@@ -121,7 +135,7 @@ final class ConsistencyReaders {
         return all;
     }
 
-    private void read(int reader, long reads, SplittableRandom random, Tallies tallies) {
+    private void read(int reader, long reads, java.util.function.BooleanSupplier more, SplittableRandom random, Tallies tallies) {
         LoadGenerator.Paths products = workload.endpoint("product").paths();
         LoadGenerator.Paths pages = workload.endpoint("listing").paths();
         var body = new Body();
@@ -129,7 +143,7 @@ final class ConsistencyReaders {
         var item = new Item();
         HttpConnection connection = null;
         try {
-            while (tickets.getAndIncrement() < reads) {
+            while (tickets.getAndIncrement() < reads || more.getAsBoolean()) {
                 boolean listing = random.nextDouble() < listingShare;
                 String path = (listing ? pages : products).next(random);
                 long start = listings.started(reader);

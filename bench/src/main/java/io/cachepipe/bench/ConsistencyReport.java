@@ -1,6 +1,7 @@
 package io.cachepipe.bench;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code bench consistency} measured, as written to {@code consistency.json} and read back for
@@ -50,14 +51,14 @@ record ConsistencyReport(Report.Meta meta, int products, int categories, long re
      *
      * @param items         products checked (a listing page holds up to 20)
      * @param staleItems    of those, served an old counter
-     * @param missingItems  products a listing page had to list and did not (0 in reports from before it was checked)
+     * @param missingItems  products a listing page had to list and did not; null in reports from before it was checked
      * @param extraItems    products a listing page listed and must not have: not in the category, or not in the page's window
      * @param nines         −log10(staleBeyond / reads); with none beyond, log10(reads) and {@code atLeast}
      * @param atLeast       no read was stale beyond the bound: the rate is at least {@code nines}, as far as this many reads can tell
      * @param staleness     of the stale reads: p50, p99, max in ms
      */
-    record View(String view, String route, String phase, long reads, long errors, long items, long staleItems, long missingItems,
-                long extraItems, long fresh, long staleWithin, long staleBeyond, double nines, boolean atLeast, Staleness staleness) {
+    record View(String view, String route, String phase, long reads, long errors, long items, long staleItems, @Nullable Long missingItems,
+                @Nullable Long extraItems, long fresh, long staleWithin, long staleBeyond, double nines, boolean atLeast, Staleness staleness) {
         static View of(String view, String route, String phase, ConsistencyTally tally) {
             boolean atLeast = tally.staleBeyond == 0;
             double nines = tally.reads == 0 ? 0
@@ -71,7 +72,7 @@ record ConsistencyReport(Report.Meta meta, int products, int categories, long re
 
         /** The rate of stale-beyond-bound reads as people write it: "4.2 nines", or "≥ 5.3 nines". */
         String ninesText() {
-            return (atLeast ? "≥ " : "") + String.format(java.util.Locale.ROOT, "%.1f nines", nines);
+            return reads == 0 ? "no reads" : (atLeast ? "≥ " : "") + String.format(java.util.Locale.ROOT, "%.1f nines", nines);
         }
     }
 

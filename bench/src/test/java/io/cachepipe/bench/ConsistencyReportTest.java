@@ -12,9 +12,9 @@ class ConsistencyReportTest {
     private final ConsistencyReport report = new ConsistencyReport(
             new Report.Meta("2026-12-05T20:00:00Z", 2, "25", "abc1234", Map.of("zipf", "1.0", "listingShare", "0.3", "settings", "{}")),
             10_000, 100, 200_000, 1000, 200, 0.1, 8, 60, 12_000, 1_200, 0, "invalidator-restart", 4.5, 1.5, 0.97, List.of(
-            new ConsistencyReport.View("product", "/products/{id}", ConsistencyReport.STEADY, 130_000, 0, 130_000, 13_000, 0, 0, 117_000, 13_000,
+            new ConsistencyReport.View("product", "/products/{id}", ConsistencyReport.STEADY, 130_000, 0, 130_000, 13_000, null, null, 117_000, 13_000,
                     0, 5.11, true, new ConsistencyReport.Staleness(45, 350, 500)),
-            new ConsistencyReport.View("product", "/products/{id}", ConsistencyReport.DURING_FAULT, 10_000, 2, 10_000, 3_000, 0, 0, 7_000, 2_000,
+            new ConsistencyReport.View("product", "/products/{id}", ConsistencyReport.DURING_FAULT, 10_000, 2, 10_000, 3_000, null, null, 7_000, 2_000,
                     1_000, 1.0, false, new ConsistencyReport.Staleness(400, 2_500, 3_000))), null);
 
     /** A run with two faults: a row per view per fault, each window apart from the steady rows. */
@@ -25,7 +25,7 @@ class ConsistencyReportTest {
                     new ConsistencyReport.Fault("kafka-outage", "the Kafka broker stopped for 5 s, then started again", 200_000, 10)));
 
     private static ConsistencyReport.View view(String phase, long reads, long beyond) {
-        return new ConsistencyReport.View("category-products", "/categories/{id}/products?page={n}", phase, reads, 0, reads * 20, 10, 3, 4,
+        return new ConsistencyReport.View("category-products", "/categories/{id}/products?page={n}", phase, reads, 0, reads * 20, 10, 3L, 4L,
                 reads - 10 - beyond, 10, beyond, beyond == 0 ? Math.log10(reads) : -Math.log10((double) beyond / reads), beyond == 0,
                 new ConsistencyReport.Staleness(40, 300, beyond == 0 ? 500 : 4_000));
     }
@@ -51,7 +51,7 @@ class ConsistencyReportTest {
             assertThat(published.faults()).extracting(ConsistencyReport.Fault::name).containsExactly(published.fault().split(","));
         }
         assertThat(BenchmarksDoc.render(null, null, null, null, published, "benchmarks")).contains("## Stale-read rate",
-                "| product | steady |");
+                "| product | steady |", "| not checked |");
     }
 
     @Test
@@ -72,7 +72,8 @@ class ConsistencyReportTest {
 
     @Test
     void theTableAndThePage_showEveryViewAndPhase_withItsNines() {
-        assertThat(ConsistencyDoc.text(report)).contains("≥ 5.1 nines", "1.0 nines", "during fault", "3,333 reads/s");
+        assertThat(ConsistencyDoc.text(report)).contains("≥ 5.1 nines", "1.0 nines", "during fault", "3,333 reads/s",
+                "not checked");
         String page = BenchmarksDoc.render(null, null, null, null, report, "benchmarks");
         assertThat(page).contains("## Stale-read rate", "bin/bench consistency --publish", "| product | steady | 130,000 |",
                 "Fault: invalidator-restart at read 100,000 (caught up 4.5 s after it began)", "(200,000 reads in all: ≥ 5.3)",
