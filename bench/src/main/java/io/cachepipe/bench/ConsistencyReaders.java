@@ -1,5 +1,6 @@
 package io.cachepipe.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.cachepipe.core.json.Json;
@@ -266,12 +267,18 @@ final class ConsistencyReaders {
 
     /** An answer's body, parsed where it was read into: no copy per read. */
     private static final class Body extends ByteArrayOutputStream {
+        /**
+         * One factory for every read: {@link Json#mapper()} builds a new mapper per call, and a new factory per parser
+         * would build its field-name table again per read.
+         */
+        private static final JsonFactory JSON = Json.mapper().getFactory();
+
         Body() {
             super(8192);
         }
 
         JsonParser parser() throws IOException {
-            return Json.mapper().getFactory().createParser(buf, 0, count);
+            return JSON.createParser(buf, 0, count);
         }
 
         @Override
