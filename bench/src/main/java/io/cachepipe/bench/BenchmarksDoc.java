@@ -74,6 +74,7 @@ final class BenchmarksDoc {
         line("bin/bench pattern --publish       # pattern invalidation on 1,000,000 keys vs SCAN+DEL (~3 min)");
         line("bin/bench stages --publish        # cost per stage: cdc-capture, invalidator, warmer, rebuild vs pipelined SET");
         line("bin/bench consistency --publish   # stale-read rate in nines, per view, from 1,000,000 classified reads");
+        line("bin/bench consistency --fault all # the same, with each fault in turn, every fault's window tallied apart");
         line("bin/bench load --baseline docs/benchmarks/load.json   # compare with the published run; exit 1 on a regression");
         line("```");
         line("");

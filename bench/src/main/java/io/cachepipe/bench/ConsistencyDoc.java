@@ -3,6 +3,7 @@ package io.cachepipe.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The consistency report as people read it: the table {@code bench consistency} prints and the
@@ -10,7 +11,7 @@ import java.util.Locale;
  */
 final class ConsistencyDoc {
     static final List<String> HEADER = List.of("view", "phase", "reads checked", "fresh", "stale ≤ bound", "stale > bound",
-            "stale-beyond rate", "stale p50 ms", "stale p99 ms", "stale max ms", "items checked", "stale items", "errors");
+            "stale-beyond rate", "stale p50 ms", "stale p99 ms", "stale max ms", "items checked", "stale items", "missing / extra items", "errors");
 
     private ConsistencyDoc() {
     }
@@ -20,7 +21,9 @@ final class ConsistencyDoc {
         for (ConsistencyReport.View view : report.views()) {
             rows.add(List.of(view.view(), view.phase(), fmt("%,d", view.reads()), fmt("%,d", view.fresh()), fmt("%,d", view.staleWithin()),
                     fmt("%,d", view.staleBeyond()), view.ninesText(), fmt("%.1f", view.staleness().p50()), fmt("%.1f", view.staleness().p99()),
-                    fmt("%.1f", view.staleness().max()), fmt("%,d", view.items()), fmt("%,d", view.staleItems()), fmt("%,d", view.errors())));
+                    fmt("%.1f", view.staleness().max()), fmt("%,d", view.items()), fmt("%,d", view.staleItems()),
+                    view.missingItems() == null || view.extraItems() == null ? "not checked"
+                            : fmt("%,d / %,d", view.missingItems(), view.extraItems()), fmt("%,d", view.errors())));
         }
         return rows;
     }
@@ -56,10 +59,20 @@ final class ConsistencyDoc {
                 + "sending it on the same clock. A read that began at *r* and was served counter *c* is **fresh** when *c* is at least the "
                 + "newest value whose commit returned before *r* (a commit still in flight may or may not be visible, so either answer is "
                 + "fresh); otherwise it is **stale** by *r* minus the return of *c + 1*, the first value it missed, and stale **within** "
-                + "or **beyond** the bound. A listing page is checked item by item and is as stale as its stalest item. Moves to another "
-                + "category raise the counter too, so a page still listing a product in the category it left is caught; a page that does "
-                + "not yet list a product that moved into it is not (only items present are checked). Reproduce with `bin/bench "
-                + "consistency --publish` (1,000,000 reads); `--reads 10000000` runs ten times as long for one more nine of resolution.\n\n");
+                + "or **beyond** the bound. A listing page is checked item by item and by the products it lists: from the writers' "
+                + "history (each product's category after each commit), the checker knows which products the view's SQL (`WHERE "
+                + "category_id = ? ORDER BY id LIMIT 20 OFFSET (page - 1) * 20`) must list for a read that began at *r* (in the category "
+                + "in every state the read may see, and ranked inside the page's window whichever undecided product below them counts), "
+                + "which it may list (a move in flight at *r* may or may not be visible, and shifts the window of every page above it) and "
+                + "which it must not. A page that misses a product it must list (one that moved in, or moved up into the window) or lists "
+                + "one it must not (one that moved out, or out of the window) is **stale** too, by *r* minus the return of the latest move "
+                + "in or out of the category of a product ranked at or below it; the page is as stale as its stalest item or product "
+                + "(*missing / extra items* counts them). Each product is judged on its own: a page that agrees with each product's "
+                + "possible states but with no one state of them all (two moves in flight, neither shown) is not caught. "
+                + "Reproduce with `bin/bench "
+                + "consistency --publish` (1,000,000 reads); `--reads 10000000` runs ten times as long for one more nine of resolution; "
+                + "`--fault all` (or a comma list of " + ConsistencyFaults.names() + ") injects faults in turn in the benchmark's own "
+                + "process.\n\n");
         md.append(summary(report)).append("\n\n");
         md.append('|');
         HEADER.forEach(cell -> md.append(' ').append(cell).append(" |"));
@@ -79,8 +92,11 @@ final class ConsistencyDoc {
 
     private static String summary(ConsistencyReport report) {
         var meta = report.meta();
-        String fault = report.fault().equals("none") ? "" : fmt(" Fault: %s halfway through the reads; the pipeline had caught up again "
-                + "%.1f s after it began, and the reads that began in that window are tallied apart.", report.fault(), report.faultSeconds());
+        String fault = report.faults().isEmpty() ? "" : fmt(" %s: %s; the reads that began in a fault's window, from its start until "
+                + "the pipeline had caught up again, are tallied apart (a row per view and fault), and the steady rows exclude every window.",
+                report.faults().size() == 1 ? "Fault" : "Faults, injected in turn, spaced evenly across the reads",
+                report.faults().stream().map(f -> fmt("%s at read %,d (%scaught up %.1f s after it began)", f.name(), f.atRead(),
+                        f.description().isEmpty() ? "" : f.description() + "; ", f.seconds())).collect(Collectors.joining("; ")));
         return fmt("Run of %s, %d cores, commit `%s`: %,d products in %d categories (Zipf %s), %,d reads over %d closed-loop connections "
                         + "in %.0f s (%,.0f reads/s, %s%% listing pages) %s; %,d single-row "
                         + "commits at %,.0f/s (%,d of them moves, %d failed); bound %.0f ms.%s",

@@ -16,6 +16,8 @@ final class ConsistencyTally {
     long errors;
     long items;
     long staleItems;
+    long missingItems;
+    long extraItems;
     long fresh;
     long staleWithin;
     long staleBeyond;
@@ -30,17 +32,26 @@ final class ConsistencyTally {
         errors++;
     }
 
+    /** One answered read of a single row, or of a page whose membership is not checked. */
+    void read(int items, int staleItems, long staleness) {
+        read(items, staleItems, 0, 0, staleness);
+    }
+
     /**
      * One answered read.
      *
-     * @param items      products checked in it (1 for a single row, the page's items for a listing)
-     * @param staleItems of those, how many served an old counter
-     * @param staleness  {@link CommitTimes#FRESH}, or the staleness of its stalest item in ns
+     * @param items        products checked in it (1 for a single row, the page's items for a listing)
+     * @param staleItems   of those, how many served an old counter
+     * @param missingItems products a listing page must have listed and did not
+     * @param extraItems   products it listed and must not have
+     * @param staleness    {@link CommitTimes#FRESH}, or the staleness of its stalest item or membership in ns
      */
-    void read(int items, int staleItems, long staleness) {
+    void read(int items, int staleItems, int missingItems, int extraItems, long staleness) {
         reads++;
         this.items += items;
         this.staleItems += staleItems;
+        this.missingItems += missingItems;
+        this.extraItems += extraItems;
         if (staleness == CommitTimes.FRESH) {
             fresh++;
             return;
@@ -58,6 +69,8 @@ final class ConsistencyTally {
         errors += other.errors;
         items += other.items;
         staleItems += other.staleItems;
+        missingItems += other.missingItems;
+        extraItems += other.extraItems;
         fresh += other.fresh;
         staleWithin += other.staleWithin;
         staleBeyond += other.staleBeyond;

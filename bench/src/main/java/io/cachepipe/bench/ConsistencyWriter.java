@@ -17,12 +17,14 @@ import javax.sql.DataSource;
  * rate, rows drawn with the readers' skew. Each sets the product's {@code stock} to its next counter
  * value ({@link CommitTimes.Row#next()}), and a share of them also moves the product to another
  * category in the same statement, so that a listing page still showing it in the old category serves
- * an old counter. When the commit returns, the time goes to {@link CommitTimes}; a row's writes are
- * serialized by its lock, so its values commit in order.
+ * an old counter. Before the statement is sent, the row notes the category it sets (a read from then on
+ * may see it there, {@link Listings#entering}); when the commit returns, the time goes to {@link CommitTimes},
+ * and a move to {@link Listings}. A row's writes are serialized by its lock, so its values commit in order.
  */
 final class ConsistencyWriter implements AutoCloseable {
     private final DataSource database;
     private final CommitTimes commits;
+    private final Listings listings;
     private final Zipf rows;
     private final int categories;
     private final double moveShare;
@@ -35,9 +37,11 @@ final class ConsistencyWriter implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
-    ConsistencyWriter(DataSource database, CommitTimes commits, Workload workload, double perSecond, double moveShare, int threads) {
+    ConsistencyWriter(DataSource database, CommitTimes commits, Listings listings, Workload workload, double perSecond, double moveShare,
+                      int threads) {
         this.database = database;
         this.commits = commits;
+        this.listings = listings;
         this.rows = new Zipf(workload.products(), workload.exponent(), 1);
         this.categories = workload.categories();
         this.moveShare = moveShare;
@@ -78,7 +82,7 @@ final class ConsistencyWriter implements AutoCloseable {
                 }
                 long id = rows.next(random) + 1L;
                 boolean moving = random.nextDouble() < moveShare;
-                long category = random.nextInt(categories) + 1L;
+                int category = random.nextInt(categories) + 1;
                 write(id, moving ? move : update, moving, category);
             }
         } catch (SQLException e) {
@@ -87,11 +91,18 @@ final class ConsistencyWriter implements AutoCloseable {
         }
     }
 
-    private void write(long id, PreparedStatement statement, boolean moving, long category) {
+    private void write(long id, PreparedStatement statement, boolean moving, int category) {
         CommitTimes.Row row = commits.row(id);
         row.writing.lock();
+        boolean returned = false;
         try {
             long value = row.next();
+            int from = row.category();
+            int to = moving ? category : from;
+            row.begin(value, to);
+            if (to != from) {
+                listings.entering(to, id);
+            }
             int column = 1;
             statement.setLong(column++, value);
             if (moving) {
@@ -101,7 +112,12 @@ final class ConsistencyWriter implements AutoCloseable {
             if (statement.executeUpdate() != 1) {
                 throw new IllegalStateException("product " + id + " is gone");
             }
-            row.returned(value, System.nanoTime());
+            long nanos = System.nanoTime();
+            row.returned(value, nanos);
+            returned = true;
+            if (to != from) {
+                listings.moved(id, from, to, nanos);
+            }
             written.increment();
             if (moving) {
                 moved.increment();
@@ -110,6 +126,9 @@ final class ConsistencyWriter implements AutoCloseable {
             // Autocommit: a statement that failed rolled back, so the value is written again next time.
             failed.increment();
         } finally {
+            if (!returned) {
+                row.abandoned();
+            }
             row.writing.unlock();
         }
     }
