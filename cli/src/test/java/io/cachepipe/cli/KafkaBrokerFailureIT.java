@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Timeout;
  * right after the kill, and one right after the restart, are timed until the API serves them.
  */
 @WithDevStack
+@FaultScenario
 @Timeout(480)
 class KafkaBrokerFailureIT {
     private static final int PRODUCTS = 300;

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code -Dnetfaults.plant-lost-invalidation=true} loses one change on purpose, to see the checks fail.
  */
 @WithDevStack
+@FaultScenario
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class NetworkFaultsIT {
     private static final int PRODUCTS = 300;

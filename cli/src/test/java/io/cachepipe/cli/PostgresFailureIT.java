@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * served from the cache; only reads that need the database may fail.
  */
 @WithDevStack
+@FaultScenario
 @Timeout(600)
 class PostgresFailureIT {
     private static final int PRODUCTS = 300;

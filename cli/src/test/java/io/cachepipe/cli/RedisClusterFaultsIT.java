@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Timeout;
  * unconfirmed; and no change was dead-lettered.
  */
 @WithDevStack
+@FaultScenario
 @Timeout(600)
 class RedisClusterFaultsIT {
     private static final int PRODUCTS = 300;

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code -Dscaled-out.plant-lost-invalidation=true} loses one change on purpose, to see the checks fail.
  */
 @WithDevStack
+@FaultScenario
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ScaledOutFailoverIT {
     private static final int PRODUCTS = 300;

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * redis-server binary in three roles.
  */
 @WithDevStack
+@FaultScenario
 @Timeout(300)
 class SentinelFailoverIT {
     private static final int PRODUCTS = 300;
