@@ -48,6 +48,13 @@ final class Deployment implements AutoCloseable {
     private static final Duration READY = Duration.ofMinutes(2);
     static final int PARTITIONS = 6;
     private static final Path LOGS = Path.of("bench", "target", "parts");
+    /**
+     * Each part's JVM as the image runs it in the pod docs/deploy.md gives it (1 GiB): half the memory as
+     * heap, half of that young ({@code NewRatio=1}, set by the image), and the serial collector the JVM
+     * picks itself under 1,792 MB. The tests' smaller heap (384 MB, a third young) collected the
+     * invalidator's young generation so often that its pauses took a quarter of a drain.
+     */
+    static final List<String> PART_JVM_OPTIONS = List.of("-Xmx512m", "-XX:NewRatio=1", "-XX:+UseSerialGC");
 
     private final TestNamespace namespace;
     private final Map<String, String> settings;
@@ -63,13 +70,14 @@ final class Deployment implements AutoCloseable {
     private final List<Integer> apiPorts = new ArrayList<>();
     private final @Nullable CpuLimit cpuLimit;
 
-    private Deployment(DevStack stack, TestNamespace namespace, Layout layout, @Nullable CpuLimit cpuLimit) {
+    private Deployment(DevStack stack, TestNamespace namespace, Layout layout, @Nullable CpuLimit cpuLimit, Map<String, String> overrides) {
         this.namespace = namespace;
         this.cpuLimit = cpuLimit;
         this.settings = BenchPipeline.settings(stack, namespace);
         // Partitions bound how many stream threads share the changes (3 per invalidator): 6, so that the scaled
         // layout's 2 invalidators have work for all 6 of their threads, and the single one the same partitions.
         settings.put("kafka.partitions", Integer.toString(PARTITIONS));
+        settings.putAll(overrides);
         Settings parsed = Settings.of(settings);
         var kafkaSection = parsed.section(KafkaConfig::read);
         var postgresSection = parsed.section(PostgresConfig::read);
@@ -107,12 +115,18 @@ final class Deployment implements AutoCloseable {
      * @param cpuLimit the CPU each process may use, or null for no limit
      */
     static Deployment start(DevStack stack, Layout layout, int products, int categories, @Nullable CpuLimit cpuLimit) throws Exception {
+        return start(stack, layout, products, categories, cpuLimit, Map.of());
+    }
+
+    /** @param overrides pipeline settings of this run (keys as in docs/configuration.md), over the defaults */
+    static Deployment start(DevStack stack, Layout layout, int products, int categories, @Nullable CpuLimit cpuLimit,
+                            Map<String, String> overrides) throws Exception {
         TestNamespace namespace = TestNamespace.create(stack);
         try (Connection connection = namespace.jdbc().connect()) {
             ExampleSchema.CATALOG.create(connection);
             CatalogSeeder.seed(connection, products, categories, 42);
         }
-        var deployment = new Deployment(stack, namespace, layout, cpuLimit);
+        var deployment = new Deployment(stack, namespace, layout, cpuLimit, overrides);
         try {
             deployment.cdc.start().awaitReady(READY);
             deployment.startConsumers();
@@ -254,15 +268,16 @@ final class Deployment implements AutoCloseable {
             readyPort = Integer.parseInt(values.get("api.port"));
         }
         var builder = PartProcess.builder(mainClass).name(name).environment(environment(values)).readyPort(readyPort).logDirectory(LOGS);
+        List<String> options = new ArrayList<>(PART_JVM_OPTIONS);
         if (cpuLimit != null) {
             builder.onStart(pid -> cpuLimit.apply(name, pid));
             // What a JVM in a pod with this CPU limit sees of the machine, so it sizes its GC, JIT and pools to it.
-            List<String> options = new ArrayList<>(PartProcess.DEFAULT_JVM_OPTIONS);
             options.add("-XX:ActiveProcessorCount=" + (int) Math.max(1, Math.ceil(cpuLimit.cores())));
-            builder.jvmOptions(options);
         }
+        builder.jvmOptions(options);
         return builder.build();
     }
+
 
     /** Settings as the environment variables a deployment sets (docs/configuration.md). */
     private static Map<String, String> environment(Map<String, String> values) {

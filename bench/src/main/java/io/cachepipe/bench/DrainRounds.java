@@ -1,6 +1,8 @@
 package io.cachepipe.bench;
 
+import io.cachepipe.testsupport.PartProcess;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Predicate;
@@ -15,6 +17,7 @@ import java.util.function.Predicate;
  */
 final class DrainRounds {
     static final int MAX_WARM_UPS = 8;
+    private static final Duration QUIET_JIT = Duration.ofSeconds(1);
 
     /** One drain of {@code backlog} changes, answering what it measured. */
     @FunctionalInterface
@@ -38,6 +41,26 @@ final class DrainRounds {
             }
         }
         return MAX_WARM_UPS;
+    }
+
+    /**
+     * Waits (at most {@code timeout}) until the JIT compiler threads of {@code parts} have used no CPU for
+     * a second: the compilations a drain queued run while the parts are idle, not in the next drain's
+     * window. Frozen between drains, a part otherwise carries its compile queue from window to window and
+     * never settles in eight short drains (half the invalidator's CPU was its compilers in the eighth).
+     */
+    static void awaitCompiled(List<PartProcess> parts, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        double last = PartProbe.jitSeconds(parts);
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - quietSince < QUIET_JIT.toNanos() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            double now = PartProbe.jitSeconds(parts);
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            }
+        }
     }
 
     /** True when the JIT of {@code processes} used under a tenth of the window's time each: it has settled. */

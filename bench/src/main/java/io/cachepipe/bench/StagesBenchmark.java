@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  * each measured alone ({@link StageMeter}):
  * <ol>
  *   <li>cdc-capture thawed, until the change topics grew by N (PostgreSQL kept the WAL for the slot);</li>
- *   <li>the invalidator thawed, until its own {@code cachepipe_invalidator_changes_total} grew by N;</li>
+ *   <li>the invalidator thawed, until the offsets it records as applied in Redis grew by as many records;</li>
  *   <li>the warmer thawed, until its group's committed offsets reached the warm topic's end.</li>
  * </ol>
  * Quarter-size drains come first until every stage's JIT has settled ({@link DrainRounds}). Then the
@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.LongAdder;
  * pipelined {@code SET}s of the same keys and sizes, once to warm up and once measured.
  */
 final class StagesBenchmark {
-    record Options(int products, int categories, int changes) {
+    record Options(int products, int categories, int changes, Map<String, String> overrides) {
     }
 
     static final Deployment.Layout LAYOUT = new Deployment.Layout("stages", 1, 1, 1);
@@ -61,15 +61,15 @@ final class StagesBenchmark {
 
     StagesReport run() throws Exception {
         out.println("starting cdc-capture, an invalidator, a warmer and an API as processes ...");
-        try (Deployment deployment = Deployment.start(stack, LAYOUT, options.products(), options.categories(), null)) {
+        try (Deployment deployment = Deployment.start(stack, LAYOUT, options.products(), options.categories(), null, options.overrides())) {
             fillCache(deployment);
             var redis = new RedisProbe(deployment.store().connector());
             var servers = new StackCpu.Servers(postmasterPid(deployment), redis.serverPid());
             var meter = new StageMeter(servers, redis);
             var writer = new BacklogWriter(deployment.pool(), options.products());
-            int warmUps = DrainRounds.warmUp(options.changes(), backlog -> drain(deployment, meter, writer, backlog), Drain::settled,
+            int warmUps = DrainRounds.warmUp(options.changes(), backlog -> drain(deployment, meter, redis, writer, backlog), Drain::settled,
                     (drain, round) -> print("warm-up drain " + round, drain));
-            Drain measured = drain(deployment, meter, writer, options.changes());
+            Drain measured = drain(deployment, meter, redis, writer, options.changes());
             print("measured drain", measured);
             List<StagesReport.Stage> stages = new ArrayList<>(pipelineStages(measured));
             deployment.stopPipeline();
@@ -80,7 +80,7 @@ final class StagesBenchmark {
             stages.add(rebuild.rebuild());
             stages.add(rebuild.set());
             return new StagesReport(BenchCommand.meta(Map.of("products", Integer.toString(options.products()),
-                    "categories", Integer.toString(options.categories()), "changes", Integer.toString(options.changes()))),
+                    "categories", Integer.toString(options.categories()), "changes", Integer.toString(options.changes()), "settings", options.overrides().toString())),
                     options.products(), options.categories(), measured.changes(), warmUps, stages, rebuild.ratio());
         }
     }
@@ -106,21 +106,24 @@ final class StagesBenchmark {
         }
     }
 
-    private Drain drain(Deployment deployment, StageMeter meter, BacklogWriter writer, int backlog) throws Exception {
+    private Drain drain(Deployment deployment, StageMeter meter, RedisProbe redis, BacklogWriter writer, int backlog) throws Exception {
         KafkaView kafka = deployment.kafka();
         PartProcess cdc = deployment.cdc();
         PartProcess invalidator = deployment.invalidators().getFirst();
         PartProcess warmer = deployment.warmers().getFirst();
+        String appliedKey = deployment.store().keySpace().applied();
         long records = kafka.changeRecords();
-        long processed = PartProbe.changesProcessed(invalidator);
+        long applied = redis.appliedOffsets(appliedKey);
+        DrainRounds.awaitCompiled(List.of(cdc, invalidator, warmer), Duration.ofMinutes(1));
         long warm = kafka.warmRecords();
         long loads = PartProbe.counter(warmer, PartProbe.WARMER_LOADS);
         deployment.freezeConsumers();
         deployment.freezeCdc();
         long written = writer.write(backlog);
         StageMeter.Window cdcWindow = meter.measure(cdc, records, kafka::changeRecords, records + written);
-        StageMeter.Window invalidatorWindow = meter.measure(invalidator, processed,
-                () -> PartProbe.changesProcessed(invalidator), processed + written);
+        long captured = kafka.changeRecords();
+        StageMeter.Window invalidatorWindow = meter.measure(invalidator, applied,
+                () -> redis.appliedOffsets(appliedKey), applied + captured - records);
         long warmRequests = DrainRounds.awaitSettled("warm requests", kafka::warmRecords, warm, Duration.ofMillis(500),
                 Duration.ofMinutes(2)) - warm;
         if (warmRequests == 0) {

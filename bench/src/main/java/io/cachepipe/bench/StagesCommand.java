@@ -3,6 +3,8 @@ package io.cachepipe.bench;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.devstack.DevStack;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,6 +20,8 @@ final class StagesCommand extends BenchCommand.Common implements Callable<Intege
     @Option(names = "--products", description = "products in the catalog (default: ${DEFAULT-VALUE})") int products = 10_000;
     @Option(names = "--categories", description = "categories in the catalog (default: ${DEFAULT-VALUE})") int categories = 100;
     @Option(names = "--quick", description = "a smoke run: 1,000 products in 20 categories, 4,000 changes") boolean quick;
+    @Option(names = "--set", description = "a pipeline setting for this run, key=value as in docs/configuration.md (repeatable), "
+            + "e.g. --set cdc.poll-interval=1ms") Map<String, String> overrides = new LinkedHashMap<>();
 
     @Override
     public Integer call() throws Exception {
@@ -33,7 +37,7 @@ final class StagesCommand extends BenchCommand.Common implements Callable<Intege
         StagesReport report;
         try (DevStack stack = startStack()) {
             System.out.println("Cost per stage");
-            report = new StagesBenchmark(stack, new StagesBenchmark.Options(products, categories, changes), System.out).run();
+            report = new StagesBenchmark(stack, new StagesBenchmark.Options(products, categories, changes, overrides), System.out).run();
         }
         System.out.print(StagesDoc.text(report));
         Path file = outDir().resolve(BenchCommand.STAGES_JSON);
