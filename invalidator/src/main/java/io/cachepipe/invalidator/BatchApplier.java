@@ -16,12 +16,14 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +77,7 @@ final class BatchApplier implements RedisEffects.Applier {
     public boolean applyUntilDone(List<? extends EffectBatch.Item> items) {
         while (!closed) {
             try {
-                apply(new EffectBatch(store.keySpace(), items));
+                apply(items);
                 return true;
             } catch (RuntimeException e) {
                 if (RedisFailures.refusedOutright(e) || !worthRetrying(e)) {
@@ -122,36 +124,89 @@ final class BatchApplier implements RedisEffects.Applier {
         return true;
     }
 
-    private void apply(EffectBatch batch) {
-        CacheBatch operations = store.batch();
-        List<EffectBatch.Effect> effects = batch.addTo(operations);
-        List<CacheBatch.Outcome> outcomes = await(operations.execute());
-        for (int i = 0; i < effects.size(); i++) {
-            EffectBatch.Effect effect = effects.get(i);
-            CacheBatch.Outcome outcome = outcomes.get(i);
-            outcome.toWarm().forEach(key -> requestWarm(key, effect.cause()));
-            if (effect instanceof EffectBatch.KeyEffect key && key.image() != null && outcome.applied()) {
-                record(rewritten, effect.cause());
+    private void apply(List<? extends EffectBatch.Item> items) {
+        new InFlight(items).finish();
+    }
+
+    /** Builds the batch's effects and sends them at once; Redis works on them while the caller prepares the next batch. */
+    @Override
+    public RedisEffects.Sent send(List<? extends EffectBatch.Item> items) {
+        return new InFlight(items);
+    }
+
+    /**
+     * One batch on its way through Redis: its effects sent ({@link CacheBatch}); then, once Redis has
+     * answered them, its warm requests, whole-view fallbacks and bookkeeping sent (replicas, applied
+     * offsets with the near-cache message, watermarks); then that bookkeeping acknowledged.
+     */
+    private final class InFlight implements RedisEffects.Sent {
+        private final List<? extends EffectBatch.Item> items;
+        private final EffectBatch batch;
+        private final List<EffectBatch.Effect> effects;
+        private final CompletionStage<List<CacheBatch.Outcome>> outcomes;
+        private @Nullable CompletionStage<Void> bookkeeping;
+
+        InFlight(List<? extends EffectBatch.Item> items) {
+            this.items = items;
+            this.batch = new EffectBatch(store.keySpace(), items);
+            CacheBatch operations = store.batch();
+            this.effects = batch.addTo(operations);
+            this.outcomes = operations.execute();
+        }
+
+        @Override
+        public List<? extends EffectBatch.Item> items() {
+            return items;
+        }
+
+        @Override
+        public void settle() {
+            if (bookkeeping != null) {
+                return;
             }
+            List<CacheBatch.Outcome> answered = await(outcomes);
+            for (int i = 0; i < effects.size(); i++) {
+                EffectBatch.Effect effect = effects.get(i);
+                CacheBatch.Outcome outcome = answered.get(i);
+                outcome.toWarm().forEach(key -> requestWarm(key, effect.cause()));
+                if (effect instanceof EffectBatch.KeyEffect key && key.image() != null && outcome.applied()) {
+                    record(rewritten, effect.cause());
+                }
+            }
+            for (EffectBatch.ViewEffect view : batch.viewEffects()) {
+                await(store.invalidateView(view.view(), view.cause().version())).forEach(key -> requestWarm(key, view.cause()));
+            }
+            bookkeeping = bookkeeping();
         }
-        for (EffectBatch.ViewEffect view : batch.viewEffects()) {
-            await(store.invalidateView(view.view(), view.cause().version())).forEach(key -> requestWarm(key, view.cause()));
+
+        /**
+         * Replication is asynchronous: a master that dies before its replica has these effects takes them
+         * along, and a lost invalidation is a stale entry forever. So the offsets are applied only once a
+         * replica of every master has them; sent together with the near-cache message, then the watermarks.
+         */
+        private CompletionStage<Void> bookkeeping() {
+            CompletionStage<Void> done = store.awaitReplicas().thenCompose(replicated -> {
+                CompletionStage<Void> offsets = store.markApplied(batch.nextOffsets());
+                if (batch.nearCacheKeys().isEmpty() && batch.nearCacheGroups().isEmpty() && !batch.touchesWholeViews()) {
+                    return offsets;
+                }
+                return store.publishNearCacheInvalidation(batch.nearCacheKeys(), batch.nearCacheGroups(), batch.touchesWholeViews())
+                        .thenCombine(offsets, (published, applied) -> null);
+            });
+            for (EffectBatch.Watermark watermark : batch.watermarks()) {
+                done = done.thenCompose(previous -> store.recordWatermark(watermark.version(), watermark.endOffsets()));
+            }
+            return done;
         }
-        // Replication is asynchronous: a master that dies before its replica has these effects takes them along, and a
-        // lost invalidation is a stale entry forever. Not applied until a replica of every master has them.
-        await(store.awaitReplicas());
-        // Every effect of the batch is in Redis: its offsets are applied. Sent together with the near-cache message.
-        CompletionStage<Void> offsets = store.markApplied(batch.nextOffsets());
-        if (!batch.nearCacheKeys().isEmpty() || !batch.nearCacheGroups().isEmpty() || batch.touchesWholeViews()) {
-            await(store.publishNearCacheInvalidation(batch.nearCacheKeys(), batch.nearCacheGroups(), batch.touchesWholeViews()));
-        }
-        await(offsets);
-        for (EffectBatch.Watermark watermark : batch.watermarks()) {
-            await(store.recordWatermark(watermark.version(), watermark.endOffsets()));
-        }
-        for (EffectBatch.Change change : batch.changes()) {
-            record(invalidated, change.event());
-            changeCounter(change.event()).increment();
+
+        @Override
+        public void finish() {
+            settle();
+            await(Objects.requireNonNull(bookkeeping));
+            for (EffectBatch.Change change : batch.changes()) {
+                record(invalidated, change.event());
+                changeCounter(change.event()).increment();
+            }
         }
     }
 

@@ -42,11 +42,46 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
         /** Applies the items, retrying until done; false only if closed first. */
         boolean applyUntilDone(List<? extends EffectBatch.Item> items);
 
+        /**
+         * Starts applying the items and returns without waiting for Redis; throws if they cannot be sent,
+         * and then {@link #applyUntilDone} takes over. By default applies them at once.
+         */
+        default Sent send(List<? extends EffectBatch.Item> items) {
+            if (!applyUntilDone(items)) {
+                throw new IllegalStateException("closed while applying");
+            }
+            return new Sent() {
+                @Override
+                public List<? extends EffectBatch.Item> items() {
+                    return items;
+                }
+
+                @Override
+                public void settle() {
+                }
+
+                @Override
+                public void finish() {
+                }
+            };
+        }
+
         /** Waits until Kafka has acknowledged the warm requests (and dead letters) of every item applied. */
         void flushWarmRequests();
 
         @Override
         void close();
+    }
+
+    /** A batch sent to Redis and not yet known to be applied: {@link #settle()}, then {@link #finish()}. Either throws if it failed. */
+    interface Sent {
+        List<? extends EffectBatch.Item> items();
+
+        /** Waits for Redis's answer to the effects, then sends what follows them (warm requests, applied offsets) without waiting. */
+        void settle();
+
+        /** Settles, then waits until what followed is acknowledged: the batch is applied. */
+        void finish();
     }
 
     private final RowImages rowImages;
@@ -167,11 +202,22 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
         }
     }
 
+    /**
+     * Keeps Redis busy: while it applies one batch's effects, this thread prepares and sends the next,
+     * then settles the one before (its answer is in) and finishes the one before that (its offsets are
+     * acknowledged). Redis runs a connection's commands in the order they were sent, so a batch's
+     * applied offsets still follow its effects, and batches are applied (counted) strictly in order.
+     * With nothing queued, every batch in flight is finished first: at low load a change goes through
+     * alone, as at once as before. Any failure sends every unfinished batch, in order, through
+     * {@link Applier#applyUntilDone} (retries, then one change at a time and dead letters): applying an
+     * effect twice is harmless, every effect is version-guarded.
+     */
     private void run() {
+        List<Sent> unfinished = new ArrayList<>(3); // oldest first
         while (true) {
             List<EffectBatch.Item> items;
             synchronized (lock) {
-                while (queued.isEmpty() && !closed) {
+                while (queued.isEmpty() && unfinished.isEmpty() && !closed) {
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
@@ -181,15 +227,60 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
                 if (closed) {
                     return;
                 }
-                items = take();
+                items = queued.isEmpty() ? null : take();
             }
-            if (!applier.applyUntilDone(items)) {
-                return; // closed while retrying
+            try {
+                if (items == null) {
+                    while (!unfinished.isEmpty()) {
+                        unfinished.getFirst().finish();
+                        applied(unfinished.removeFirst());
+                    }
+                    continue;
+                }
+                unfinished.add(applier.send(items));
+                items = null;
+                if (unfinished.size() >= 2) {
+                    unfinished.get(unfinished.size() - 2).settle();
+                }
+                if (unfinished.size() == 3) {
+                    unfinished.getFirst().finish();
+                    applied(unfinished.removeFirst());
+                }
+            } catch (RuntimeException e) {
+                if (!applyOneAtATime(unfinished, items, e)) {
+                    return; // closed while retrying
+                }
             }
-            synchronized (lock) {
-                applied += items.size();
-                lock.notifyAll();
+        }
+    }
+
+    /** After a failure in flight: every unfinished batch, and the one that could not be sent, applied in order by the retrying path. */
+    private boolean applyOneAtATime(List<Sent> unfinished, @Nullable List<EffectBatch.Item> unsent, RuntimeException failure) {
+        log.debug("A batch in flight failed ({}); applying the {} unfinished batches in order", failure.toString(),
+                unfinished.size() + (unsent == null ? 0 : 1));
+        List<List<? extends EffectBatch.Item>> batches = new ArrayList<>();
+        unfinished.forEach(sent -> batches.add(sent.items()));
+        unfinished.clear();
+        if (unsent != null) {
+            batches.add(unsent);
+        }
+        for (List<? extends EffectBatch.Item> batch : batches) {
+            if (!applier.applyUntilDone(batch)) {
+                return false;
             }
+            applied(batch.size());
+        }
+        return true;
+    }
+
+    private void applied(Sent sent) {
+        applied(sent.items().size());
+    }
+
+    private void applied(int items) {
+        synchronized (lock) {
+            applied += items;
+            lock.notifyAll();
         }
     }
 
