@@ -1,7 +1,7 @@
 -- Shared by every cachepipe script (prepended at load time).
 --
--- A cache entry is a hash:  d = value bytes ("" = cached "not found"), v = version of d,
---   t = version of the newest invalidation seen, it = when d became stale (refresh mode),
+-- A cache entry is a hash:  d = value bytes ("" = cached "not found"), v = version of d (always written and
+--   deleted with d), t = version of the newest invalidation seen, it = when d became stale (refresh mode),
 --   l/le = lease token and its expiry (ms), w = "1" while a re-warm is pending.
 -- Versions are 16 lowercase hex digits, so string comparison is version comparison.
 -- A group (pattern) index is a sorted set of member keys scored by expiry time (ms); the
@@ -39,15 +39,18 @@ end
 -- Any invalidation newer than the key's tombstone voids an outstanding lease: a fill that began
 -- before this change must not write what it read.
 -- One HMGET, then at most one HSET, one HDEL and one PEXPIRE: Redis spends its time on calls, not fields.
+-- A value is asked for by its version: d and v are written and deleted together, and fetching d would
+-- copy the whole value (a listing page, kilobytes) into Lua for every key a change touches.
 local function invalidate_key(key, version, mode, tomb_ms, policy, now)
-  local f = redis.call('HMGET', key, 'd', 'v', 't', 'w', 'it')
-  local d, v, t, w, it = f[1], f[2], f[3] or ZERO, f[4], f[5]
+  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it')
+  local v, t, w, it = f[1], f[2] or ZERO, f[3], f[4]
+  local d = v
   local set, del = {}, {}
   if version > t then
     set[#set + 1] = 't'; set[#set + 1] = version
     del[#del + 1] = 'l'; del[#del + 1] = 'le'
   end
-  local applied = d and (not v or version > v)
+  local applied = d and version > v
   if applied then
     if mode == 'refresh' then
       if not it then set[#set + 1] = 'it'; set[#set + 1] = now end
@@ -87,10 +90,10 @@ end
 -- A key the policy would not re-warm (not cached, policy 'cached') is only invalidated.
 -- Returns 1 if the value was written, 0 if the key was only invalidated or the image was older.
 local function replace_key(key, version, value, ttl_ms, tomb_ms, policy, now)
-  local f = redis.call('HMGET', key, 'd', 'v', 't', 'w', 'l', 'it')
-  local d, v, t, w, l, it = f[1], f[2], f[3] or ZERO, f[4], f[5], f[6]
+  local f = redis.call('HMGET', key, 'v', 't', 'w', 'l', 'it')
+  local v, t, w, l, it = f[1], f[2] or ZERO, f[3], f[4], f[5]
   if version < t or (v and version < v) then return 0 end
-  local wanted = (policy == 'always') or (policy == 'cached' and (d or w == '1'))
+  local wanted = (policy == 'always') or (policy == 'cached' and (v or w == '1'))
   if not wanted then
     invalidate_key(key, version, 'invalidate', tomb_ms, 'never', now)
     return 0
