@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>the invalidator thawed, until the offsets it records as applied in Redis grew by as many records;</li>
  *   <li>the warmer thawed, until its group's committed offsets reached the warm topic's end.</li>
  * </ol>
- * Quarter-size drains come first until every stage's JIT has settled ({@link DrainRounds}). Then the
+ * Quarter-size drains come first until every stage's JIT has settled ({@link DrainRounds}); then
+ * {@value #MEASURED_DRAINS} measured drains, of which each stage reports its median ({@link #medians}). Then the
  * pipeline stops, and {@link RebuildRun} measures {@code cachepipe rebuild} on an emptied Redis beside
  * pipelined {@code SET}s of the same keys and sizes, once to warm up and once measured.
  */
@@ -38,6 +40,8 @@ final class StagesBenchmark {
     }
 
     static final Deployment.Layout LAYOUT = new Deployment.Layout("stages", 1, 1, 1);
+    /** Measured drains after the warm-ups; each stage reports its median one. */
+    static final int MEASURED_DRAINS = 3;
 
     /** The three pipeline stages of one drain, and what the backlog made of them. */
     private record Drain(long changes, StageMeter.Window cdc, StageMeter.Window invalidator, long warmRequests,
@@ -69,9 +73,13 @@ final class StagesBenchmark {
             var writer = new BacklogWriter(deployment.pool(), options.products());
             int warmUps = DrainRounds.warmUp(options.changes(), backlog -> drain(deployment, meter, redis, writer, backlog), Drain::settled,
                     (drain, round) -> print("warm-up drain " + round, drain));
-            Drain measured = drain(deployment, meter, redis, writer, options.changes());
-            print("measured drain", measured);
-            List<StagesReport.Stage> stages = new ArrayList<>(pipelineStages(measured));
+            List<List<StagesReport.Stage>> drains = new ArrayList<>();
+            for (int round = 1; round <= MEASURED_DRAINS; round++) {
+                Drain measured = drain(deployment, meter, redis, writer, options.changes());
+                print("measured drain " + round + " of " + MEASURED_DRAINS, measured);
+                drains.add(pipelineStages(measured));
+            }
+            List<StagesReport.Stage> stages = new ArrayList<>(medians(drains));
             deployment.stopPipeline();
             var rebuilds = new RebuildRun(deployment, redis, servers);
             print("warm-up rebuild", rebuilds.measure("stages-rebuild-warm-up"));
@@ -81,7 +89,7 @@ final class StagesBenchmark {
             stages.add(rebuild.set());
             return new StagesReport(BenchCommand.meta(Map.of("products", Integer.toString(options.products()),
                     "categories", Integer.toString(options.categories()), "changes", Integer.toString(options.changes()), "settings", options.overrides().toString())),
-                    options.products(), options.categories(), measured.changes(), warmUps, stages, rebuild.ratio());
+                    options.products(), options.categories(), options.changes(), warmUps, stages, rebuild.ratio());
         }
     }
 
@@ -133,6 +141,29 @@ final class StagesBenchmark {
         long loaded = PartProbe.counter(warmer, PartProbe.WARMER_LOADS) - loads;
         deployment.awaitCaughtUp(Duration.ofMinutes(5));
         return new Drain(written, cdcWindow, invalidatorWindow, warmRequests, warmerWindow, loaded);
+    }
+
+    /**
+     * Per stage, the drain of median rate, with the slowest and fastest rates among the drains in its
+     * counts: one drain on this machine varies by a fifth from the next, and a median of three is a
+     * figure the next run can reproduce.
+     */
+    static List<StagesReport.Stage> medians(List<List<StagesReport.Stage>> drains) {
+        List<StagesReport.Stage> medians = new ArrayList<>();
+        for (int stage = 0; stage < drains.getFirst().size(); stage++) {
+            int index = stage;
+            List<StagesReport.Stage> runs = drains.stream().map(drain -> drain.get(index))
+                    .sorted(Comparator.comparingDouble(StagesReport.Stage::perSecond)).toList();
+            StagesReport.Stage median = runs.get(runs.size() / 2);
+            Map<String, Long> counts = new LinkedHashMap<>(median.counts());
+            counts.put("drains measured", (long) runs.size());
+            counts.put("slowest drain per second", Math.round(runs.getFirst().perSecond()));
+            counts.put("fastest drain per second", Math.round(runs.getLast().perSecond()));
+            medians.add(new StagesReport.Stage(median.name(), median.unit(), median.items(), median.itemsPerChange(), median.seconds(),
+                    median.cpuSeconds(), median.processCores(), median.machineBusy(), median.jitSeconds(), median.startSeconds(),
+                    median.stackCores(), median.redisCalls(), counts));
+        }
+        return medians;
     }
 
     private static List<StagesReport.Stage> pipelineStages(Drain drain) {

@@ -94,4 +94,19 @@ class StagesReportTest {
         assertThat(parsed.ownSeconds()).isEqualTo(4.0);
         assertThat(RebuildRun.parse("cachepipe rebuild: failed: Redis unreachable")).isEmpty();
     }
+
+    @Test
+    void ofSeveralDrains_eachStageReportsItsMedianOne_withTheSlowestAndFastestRates() {
+        StagesReport.Stage invalidator = report.stage(StagesReport.INVALIDATOR);
+        var slow = new StagesReport.Stage(invalidator.name(), invalidator.unit(), 10_000, 1, 1.0, 0.3, 0.3, 0.5, 0, 0, Map.of(), Map.of(), Map.of());
+        var middle = new StagesReport.Stage(invalidator.name(), invalidator.unit(), 20_000, 1, 1.0, 0.6, 0.6, 0.5, 0, 0, Map.of(), Map.of(), Map.of());
+        var fast = new StagesReport.Stage(invalidator.name(), invalidator.unit(), 30_000, 1, 1.0, 0.9, 0.9, 0.5, 0, 0, Map.of(), Map.of(), Map.of());
+
+        StagesReport.Stage median = StagesBenchmark.medians(java.util.List.of(java.util.List.of(fast), java.util.List.of(slow),
+                java.util.List.of(middle))).getFirst();
+
+        assertThat(median.perSecond()).isEqualTo(20_000);
+        assertThat(median.counts()).containsEntry("slowest drain per second", 10_000L).containsEntry("fastest drain per second", 30_000L)
+                .containsEntry("drains measured", 3L);
+    }
 }
