@@ -3,7 +3,6 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
-import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.store.kafka.Watermarks;
 import io.micrometer.core.instrument.Counter;
@@ -114,7 +113,8 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
     @Override
     public void submit(ChangeEvent event, List<CacheTarget> targets, RecordSource source) {
         newest.accumulateAndGet(event.version(), Version::max);
-        enqueue(new EffectBatch.Change(event.withoutRows(), targets, images(event, targets), source));
+        // Rendered here, on the stream thread that submits, so that the applier only sends.
+        enqueue(new EffectBatch.Change(event.withoutRows(), targets, rowImages.images(event, targets, imageFallbacks::increment), source));
     }
 
     @Override
@@ -125,38 +125,6 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
     @Override
     public void watermark(Watermarks.Watermark watermark) {
         enqueue(new EffectBatch.Watermark(watermark.version(), watermark.endOffsets()));
-    }
-
-    /**
-     * Rendered on the stream thread that submits, so that the applier only sends. A value the row image
-     * cannot render exactly is never a reason to stop: the key is invalidated and re-warmed from the
-     * database instead, and counted.
-     */
-    private List<byte @Nullable []> images(ChangeEvent event, List<CacheTarget> targets) {
-        List<byte @Nullable []> images = new ArrayList<>(targets.size());
-        for (CacheTarget target : targets) {
-            byte[] image = null;
-            if (target instanceof CacheTarget.Key key) {
-                try {
-                    image = switch (rowImages.image(event, key)) {
-                        case PlainRowView.Image.Rendered rendered -> rendered.value();
-                        case PlainRowView.Image.Absent absent -> null;
-                        case PlainRowView.Image.Refused refused -> {
-                            imageFallbacks.increment();
-                            log.debug("Row image of {} at {} for view {}: column {} is {}; invalidating and re-warming the key instead",
-                                    event.table(), event.version(), key.view().name(), refused.column(), refused.reason());
-                            yield null;
-                        }
-                    };
-                } catch (RuntimeException e) {
-                    imageFallbacks.increment();
-                    log.warn("Cannot render the row image of {} at {} for view {} ({}): invalidating and re-warming the key instead",
-                            event.table(), event.version(), key.view().name(), e.toString());
-                }
-            }
-            images.add(image);
-        }
-        return images;
     }
 
     private void enqueue(EffectBatch.Item item) {

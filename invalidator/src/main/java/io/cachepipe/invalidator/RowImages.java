@@ -7,10 +7,13 @@ import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,39 @@ final class RowImages {
         }
         log.info("Views updated from row images: {}", found.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(found.keySet())));
         return new RowImages(found);
+    }
+
+    /**
+     * The new value of each of a change's targets that a row image gives, null where the key must be
+     * invalidated and re-warmed instead (not a plain row view, or not a key). A value the row image
+     * cannot render exactly is never a reason to stop: that key is re-warmed from the database, and
+     * {@code fallback} counts it.
+     */
+    List<byte @Nullable []> images(ChangeEvent event, List<CacheTarget> targets, Runnable fallback) {
+        List<byte @Nullable []> images = new ArrayList<>(targets.size());
+        for (CacheTarget target : targets) {
+            byte[] image = null;
+            if (target instanceof CacheTarget.Key key) {
+                try {
+                    image = switch (image(event, key)) {
+                        case PlainRowView.Image.Rendered rendered -> rendered.value();
+                        case PlainRowView.Image.Absent absent -> null;
+                        case PlainRowView.Image.Refused refused -> {
+                            fallback.run();
+                            log.debug("Row image of {} at {} for view {}: column {} is {}; invalidating and re-warming the key instead",
+                                    event.table(), event.version(), key.view().name(), refused.column(), refused.reason());
+                            yield null;
+                        }
+                    };
+                } catch (RuntimeException e) {
+                    fallback.run();
+                    log.warn("Cannot render the row image of {} at {} for view {} ({}): invalidating and re-warming the key instead",
+                            event.table(), event.version(), key.view().name(), e.toString());
+                }
+            }
+            images.add(image);
+        }
+        return images;
     }
 
     /** The key's new value taken from the change; absent when the key is not of a plain row view. */
