@@ -176,7 +176,7 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
      * acknowledged). Redis runs a connection's commands in the order they were sent, so a batch's
      * applied offsets still follow its effects, and batches are applied (counted) strictly in order.
      * With nothing queued, every batch in flight is finished first: at low load a change goes through
-     * alone, as at once as before. Any failure sends every unfinished batch, in order, through
+     * alone, no later than before. Any failure sends every unfinished batch, in order, through
      * {@link Applier#applyUntilDone} (retries, then one change at a time and dead letters): applying an
      * effect twice is harmless, every effect is version-guarded.
      */
