@@ -173,8 +173,8 @@ final class RedisEffects implements ChangeEffects, AutoCloseable {
     /**
      * Keeps Redis busy: while it applies one batch's effects, this thread prepares and sends the next,
      * then settles the one before (its answer is in) and finishes the one before that (its offsets are
-     * acknowledged). Redis runs a connection's commands in the order they were sent, so a batch's
-     * applied offsets still follow its effects, and batches are applied (counted) strictly in order.
+     * acknowledged). A batch's offsets are sent only once Redis has answered its effects (on Cluster,
+     * and a replica of every master has them), and batches are counted applied strictly in order.
      * With nothing queued, every batch in flight is finished first: at low load a change goes through
      * alone, no later than before. Any failure sends every unfinished batch, in order, through
      * {@link Applier#applyUntilDone} (retries, then one change at a time and dead letters): applying an
