@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -26,14 +25,10 @@ public final class ConsumerLag {
     public static Map<TopicPartition, Long> byPartition(Admin admin, String groupId) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, groupId);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            committed.keySet().forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             Map<TopicPartition, Long> lag = new HashMap<>();
-            ends.forEach((partition, end) -> {
+            ends(admin, committed.keySet()).forEach((partition, end) -> {
                 OffsetAndMetadata at = committed.get(partition);
-                lag.put(partition, Math.max(0, end.offset() - (at == null ? 0 : at.offset())));
+                lag.put(partition, Math.max(0, end - (at == null ? 0 : at.offset())));
             });
             return lag;
         } catch (ExecutionException | TimeoutException e) {
@@ -42,6 +37,47 @@ public final class ConsumerLag {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted reading the lag of " + groupId, e);
         }
+    }
+
+    /**
+     * The end offset, now, of every partition the group has committed: what it has to reach to have consumed
+     * everything sent so far. Waiting for that, and not for a lag of zero, ends while producers go on.
+     */
+    public static Map<TopicPartition, Long> ends(Admin admin, String groupId) {
+        try {
+            return ends(admin, committed(admin, groupId).keySet());
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the offsets of consumer group " + groupId + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the offsets of " + groupId, e);
+        }
+    }
+
+    /** Whether the group's committed offsets have reached {@code ends} (from {@link #ends(Admin, String)}) on every partition. */
+    public static boolean reached(Admin admin, String groupId, Map<TopicPartition, Long> ends) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, groupId);
+            return ends.entrySet().stream().allMatch(end -> {
+                OffsetAndMetadata at = committed.get(end.getKey());
+                return at != null && at.offset() >= end.getValue();
+            });
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the offsets of consumer group " + groupId + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted reading the offsets of " + groupId, e);
+        }
+    }
+
+    private static Map<TopicPartition, Long> ends(Admin admin, java.util.Set<TopicPartition> partitions)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((partition, end) -> ends.put(partition, end.offset()));
+        return ends;
     }
 
     /** The group's committed offsets, as {@code kafka-consumer-groups --describe} reads them. */
