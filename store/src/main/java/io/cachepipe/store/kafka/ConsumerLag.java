@@ -23,7 +23,7 @@ public final class ConsumerLag {
 
     /** Records between each partition's committed offset and its end; a partition never committed counts fully. */
     public static Map<TopicPartition, Long> byPartition(Admin admin, String groupId) {
-        try {
+        return read("the lag of consumer group " + groupId, () -> {
             Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, groupId);
             Map<TopicPartition, Long> lag = new HashMap<>();
             ends(admin, committed.keySet()).forEach((partition, end) -> {
@@ -31,12 +31,7 @@ public final class ConsumerLag {
                 lag.put(partition, Math.max(0, end - (at == null ? 0 : at.offset())));
             });
             return lag;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the lag of consumer group " + groupId + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading the lag of " + groupId, e);
-        }
+        });
     }
 
     /**
@@ -44,30 +39,35 @@ public final class ConsumerLag {
      * everything sent so far. Waiting for that, and not for a lag of zero, ends while producers go on.
      */
     public static Map<TopicPartition, Long> ends(Admin admin, String groupId) {
-        try {
-            return ends(admin, committed(admin, groupId).keySet());
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the offsets of consumer group " + groupId + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading the offsets of " + groupId, e);
-        }
+        return read("the offsets of consumer group " + groupId, () -> ends(admin, committed(admin, groupId).keySet()));
     }
 
     /** Whether the group's committed offsets have reached {@code ends} (from {@link #ends(Admin, String)}) on every partition. */
     public static boolean reached(Admin admin, String groupId, Map<TopicPartition, Long> ends) {
-        try {
+        return read("the offsets of consumer group " + groupId, () -> {
             Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, groupId);
             return ends.entrySet().stream().allMatch(end -> {
                 OffsetAndMetadata at = committed.get(end.getKey());
                 return at != null && at.offset() >= end.getValue();
             });
+        });
+    }
+
+    /** A read from Kafka's admin API, its checked failures turned into one unchecked one naming {@code what}. */
+    private static <T> T read(String what, AdminRead<T> read) {
+        try {
+            return read.get();
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot read the offsets of consumer group " + groupId + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + what + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted reading the offsets of " + groupId, e);
+            throw new IllegalStateException("interrupted reading " + what, e);
         }
+    }
+
+    @FunctionalInterface
+    private interface AdminRead<T> {
+        T get() throws ExecutionException, TimeoutException, InterruptedException;
     }
 
     private static Map<TopicPartition, Long> ends(Admin admin, java.util.Set<TopicPartition> partitions)
