@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * One node's view of a Redis Cluster, parsed from {@code CLUSTER NODES}: which node is master of
@@ -59,6 +60,12 @@ record ClusterNodes(List<Node> nodes) {
 
     List<Node> masters() {
         return nodes.stream().filter(node -> node.master() && !node.failed() && !node.slots().isEmpty()).toList();
+    }
+
+    /** One line per node, port and role, for a failure message. */
+    String describe() {
+        return nodes.stream().map(node -> node.port() + (node.master() ? " master" : " replica of " + node.masterId())
+                + (node.failed() ? " (failed)" : "")).collect(Collectors.joining(", ", "[", "]"));
     }
 
     List<Node> replicasOf(String masterId) {

@@ -5,8 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +38,7 @@ public final class RedisClusterStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterStack.class);
     static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final String MASTER = "master";
 
     /** One node: where it listens and lives, and the process running it now (replaced on restart). */
     private static final class Member {
@@ -155,10 +160,12 @@ public final class RedisClusterStack implements AutoCloseable {
 
     /** The port of a replica of the master on {@code masterPort}. */
     public int replicaOf(int masterPort) throws IOException {
-        ClusterNodes nodes = topology();
+        int viewer = liveMember().port;
+        ClusterNodes nodes = ClusterNodes.of(viewer);
         String masterId = nodes.byPort(masterPort).orElseThrow(() -> new IOException("no node on port " + masterPort)).id();
         return nodes.replicasOf(masterId).stream().filter(node -> !node.failed()).findFirst()
-                .orElseThrow(() -> new IOException("the master on port " + masterPort + " has no live replica")).port();
+                .orElseThrow(() -> new IOException("the master on port " + masterPort + " has no live replica; node "
+                        + viewer + " sees " + nodes.describe())).port();
     }
 
     /** SIGKILL to the node on {@code port}: it dies mid-command, with whatever its replicas had not received. */
@@ -200,7 +207,7 @@ public final class RedisClusterStack implements AutoCloseable {
     public int awaitFailover(int deadPort, int slot, Duration timeout) throws IOException {
         Poll.until("a replica to take over slot " + slot + " from the killed master " + deadPort, timeout, () -> {
             int owner = masterOf(slot);
-            return owner != deadPort && everyLiveNodeOk();
+            return owner != deadPort && everyLiveNodeOk() && !rolesAgreedByLiveNodes().isEmpty();
         });
         return masterOf(slot);
     }
@@ -213,19 +220,57 @@ public final class RedisClusterStack implements AutoCloseable {
         }
         Files.deleteIfExists(member.workDir.resolve("dump.rdb"));
         member.process = RedisProcess.start(binary, member.workDir, port, member.arguments);
-        Poll.until("the restarted node " + port + " to replicate a master, in sync", timeout,
-                () -> inSync(port) && everyLiveNodeOk());
+        Poll.until("the restarted node " + port + " to replicate a master, in sync, known as a replica to every node", timeout,
+                () -> everyLiveNodeOk() && !MASTER.equals(rolesAgreedByLiveNodes().getOrDefault(port, MASTER)) && inSync(port));
         LOG.info("Redis Cluster node {} restarted and replicating", port);
     }
 
-    /** Waits until every replica has a link to its master and no sync in progress. */
+    /**
+     * Waits until every live node sees the same roles (which nodes are masters, which replicate which, none failed)
+     * and every replica has a link to its master with no sync in progress. One node's view alone is not enough: a
+     * replica is known as such to the others only through gossip, and until then a node lists it as an empty master.
+     */
     public void awaitReplicasInSync(Duration timeout) {
-        for (Member member : members) {
-            Poll.until("Redis Cluster node " + member.port + " to be a master or a replica in sync", timeout, () -> {
-                ClusterNodes.Node node = topology().byPort(member.port).orElseThrow();
-                return node.master() || inSync(member.port);
-            });
+        Poll.until("every Redis Cluster node to agree on the roles, with every replica in sync", timeout,
+                () -> replicasInSync(rolesAgreedByLiveNodes()));
+    }
+
+    private boolean replicasInSync(Map<Integer, String> roles) throws IOException {
+        if (roles.isEmpty()) {
+            return false;
         }
+        for (Map.Entry<Integer, String> role : roles.entrySet()) {
+            if (!role.getValue().equals(MASTER) && !inSync(role.getKey())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The role of every live node ({@value #MASTER} or the id of its master) as every live node sees it; empty while
+     * two views differ or one still calls a live node failed.
+     */
+    private Map<Integer, String> rolesAgreedByLiveNodes() throws IOException {
+        Set<Integer> live = members.stream().filter(member -> member.process.isAlive()).map(member -> member.port)
+                .collect(Collectors.toSet());
+        Map<Integer, String> agreed = null;
+        for (int port : live) {
+            Map<Integer, String> seen = new HashMap<>();
+            for (ClusterNodes.Node node : ClusterNodes.of(port).nodes()) {
+                if (live.contains(node.port())) {
+                    if (node.failed()) {
+                        return Map.of();
+                    }
+                    seen.put(node.port(), node.master() ? MASTER : node.masterId());
+                }
+            }
+            if (!seen.keySet().equals(live) || agreed != null && !agreed.equals(seen)) {
+                return Map.of();
+            }
+            agreed = seen;
+        }
+        return agreed == null ? Map.of() : agreed;
     }
 
     /** Starts moving a slot to the master on {@code targetPort}, key batch by key batch, while clients use it. */
