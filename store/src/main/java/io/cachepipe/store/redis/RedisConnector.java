@@ -22,6 +22,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +42,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RedisConnector implements AutoCloseable {
     private static final int PERIODIC_REFRESH_SECONDS = 5;
+    /**
+     * How long a lost connection waits before each attempt to reconnect: 10 ms, doubling up to a second. Lettuce's
+     * default doubles up to 30 s, so after a Redis outage of a few seconds the invalidator stayed disconnected (applying
+     * nothing, its restart guard blind) for up to as long again once Redis was back, while the API had reconnected and
+     * was filling. One attempt a second against a Redis that is down costs nothing.
+     */
+    private static final Delay RECONNECT_DELAY = Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+            TimeUnit.MILLISECONDS);
     private final ClientResources resources;
     private final AutoCloseable client;
     private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> pubSub;
@@ -82,7 +92,7 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     private static RedisConnector connect(RedisConfig config, DefaultClientResources.Builder builder) {
-        ClientResources resources = builder.ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        ClientResources resources = builder.ioThreadPoolSize(2).computationThreadPoolSize(2).reconnectDelay(RECONNECT_DELAY).build();
         var timeouts = TimeoutOptions.enabled(config.timeout());
         var socket = SocketOptions.builder().connectTimeout(config.timeout().multipliedBy(4)).keepAlive(true).build();
         try {
