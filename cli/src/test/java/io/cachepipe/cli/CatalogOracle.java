@@ -24,11 +24,17 @@ import org.jspecify.annotations.Nullable;
  * that shares neither the product's renderer ({@code RowJson}, {@code ViewLoader}) nor its scripts, so
  * a bug in them cannot hide by being on both sides of the comparison.
  */
-final class CatalogOracle {
-    private final Jdbc jdbc;
+final class CatalogOracle implements AutoCloseable {
+    /** One connection for every read: a connection per read (a backend forked each time) made the soak's checks a minute long. */
+    private final Connection connection;
 
     CatalogOracle(Jdbc jdbc) {
-        this.jdbc = jdbc;
+        this.connection = jdbc.connect();
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
     }
 
     /** The product's row, or null when there is none. */
@@ -88,7 +94,7 @@ final class CatalogOracle {
     }
 
     private List<Map<String, Object>> rows(String sql, Object... parameters) {
-        try (Connection connection = jdbc.connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }

@@ -124,23 +124,24 @@ final class CatalogTraffic implements AutoCloseable {
 
     /** The same check on any catalog pipeline; a product the database no longer has must answer 404. */
     static void assertServedEqualsDatabase(CatalogEndpoints catalog, int products, int categories) throws Exception {
-        var oracle = new CatalogOracle(catalog.jdbc());
-        for (long id = 1; id <= products; id++) {
-            var row = oracle.product(id);
-            var served = catalog.get("/products/" + id);
-            if (row == null) {
-                assertThat(served.statusCode()).as("product " + id + " is not in the database: " + served.body()).isEqualTo(404);
-            } else {
-                CatalogOracle.assertSame("product " + id, served.body(), row);
+        try (var oracle = new CatalogOracle(catalog.jdbc())) {
+            for (long id = 1; id <= products; id++) {
+                var row = oracle.product(id);
+                var served = catalog.get("/products/" + id);
+                if (row == null) {
+                    assertThat(served.statusCode()).as("product " + id + " is not in the database: " + served.body()).isEqualTo(404);
+                } else {
+                    CatalogOracle.assertSame("product " + id, served.body(), row);
+                }
             }
-        }
-        for (long category = 1; category <= categories; category++) {
-            long count = catalog.jdbc().queryValue(Long.class, "SELECT count(*) FROM products WHERE category_id = ?", category);
-            for (int page = 1; page <= (count + PAGE_SIZE - 1) / PAGE_SIZE + 1; page++) {
-                CatalogOracle.assertSameList("category " + category + " page " + page,
-                        catalog.get("/categories/" + category + "/products?page=" + page).body(), oracle.page(category, page));
+            for (long category = 1; category <= categories; category++) {
+                long count = catalog.jdbc().queryValue(Long.class, "SELECT count(*) FROM products WHERE category_id = ?", category);
+                for (int page = 1; page <= (count + PAGE_SIZE - 1) / PAGE_SIZE + 1; page++) {
+                    CatalogOracle.assertSameList("category " + category + " page " + page,
+                            catalog.get("/categories/" + category + "/products?page=" + page).body(), oracle.page(category, page));
+                }
+                CatalogOracle.assertSame("category " + category, catalog.get("/categories/" + category).body(), oracle.category(category));
             }
-            CatalogOracle.assertSame("category " + category, catalog.get("/categories/" + category).body(), oracle.category(category));
         }
     }
 
