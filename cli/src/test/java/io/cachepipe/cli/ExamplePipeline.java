@@ -8,6 +8,8 @@ import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.examples.CatalogSeeder;
 import io.cachepipe.examples.ExampleSchema;
+import io.cachepipe.store.postgres.ConnectionPool;
+import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.redis.RedisConnector;
 import io.cachepipe.testsupport.Jdbc;
@@ -25,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
-import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The whole pipeline on one of the shipped examples, or on tables and views a test writes, in its
@@ -42,17 +43,19 @@ public final class ExamplePipeline implements CatalogEndpoints, AutoCloseable {
     private final Pipeline pipeline;
     private final TestNamespace namespace;
     private final RedisConnector redis;
+    private final ConnectionPool pool;
     private final ViewLoader loader;
     private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ExamplePipeline(Pipeline pipeline, TestNamespace namespace, RedisConnector redis, ViewLoader loader,
+    private ExamplePipeline(Pipeline pipeline, TestNamespace namespace, RedisConnector redis, ConnectionPool pool,
                             Map<String, String> settings) {
         this.settings = Map.copyOf(settings);
         this.pipeline = pipeline;
         this.namespace = namespace;
         this.redis = redis;
-        this.loader = loader;
+        this.pool = pool;
+        this.loader = new ViewLoader(pool);
     }
 
     /** The demo catalog with {@code products} products in {@code categories} categories. */
@@ -84,12 +87,10 @@ public final class ExamplePipeline implements CatalogEndpoints, AutoCloseable {
         Pipeline pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings)));
         pipeline.awaitCaughtUp(Duration.ofSeconds(60));
         var redisConfig = new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(), Duration.ofSeconds(2));
-        var dataSource = new PGSimpleDataSource();
-        dataSource.setURL(namespace.jdbcUrl());
-        dataSource.setUser(stack.postgres().user());
-        dataSource.setPassword(stack.postgres().password());
-        return new ExamplePipeline(pipeline, namespace, RedisConnector.connect(redisConfig), new ViewLoader(dataSource),
-                settings);
+        // A pool of the test's own: a connection per expected value (SCRAM and a forked backend, about 30 ms each)
+        // made checking every key of a view half a minute.
+        ConnectionPool pool = DataSources.pool(pipeline.config().postgres(), "example-pipeline-test");
+        return new ExamplePipeline(pipeline, namespace, RedisConnector.connect(redisConfig), pool, settings);
     }
 
     /**
@@ -207,5 +208,6 @@ public final class ExamplePipeline implements CatalogEndpoints, AutoCloseable {
     public void close() {
         pipeline.close();
         redis.close();
+        pool.close();
     }
 }
