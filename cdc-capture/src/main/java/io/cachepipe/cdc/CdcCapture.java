@@ -5,6 +5,7 @@ import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.store.kafka.KafkaClients;
+import io.cachepipe.store.kafka.KafkaMeters;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.postgres.ConnectionPool;
@@ -95,7 +96,7 @@ public final class CdcCapture implements AutoCloseable {
         TopicAdmin.ensure(kafka, topics());
         var kafkaProducer = new KafkaProducer<byte[], byte[]>(producerProperties());
         producer = kafkaProducer;
-        producerMetrics = new KafkaClientMetrics(kafkaProducer);
+        producerMetrics = KafkaMeters.of(kafkaProducer);
         producerMetrics.bindTo(metrics);
         DebeziumMetrics.bind(kafka.topicPrefix(), metrics);
         var topics = new Topics(kafka.topicPrefix());

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * cache), every panel's query must return series, and Prometheus must hold every rule group healthy.
  *
  * <p>Kafka's per-partition consumer metrics appear only once Micrometer's Kafka binder looks for new
- * metrics (every 60 s), so the panel check waits for them: up to {@link #PANELS_TIMEOUT}.
+ * metrics (every 10 s, {@code KafkaMeters}), so the panel check waits for them: up to {@link #PANELS_TIMEOUT}.
  */
 @WithDevStack
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -7,6 +7,7 @@ import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.store.kafka.KafkaClients;
+import io.cachepipe.store.kafka.KafkaMeters;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.WarmRequestSerde;
@@ -15,7 +16,6 @@ import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.SlotLossRecord;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +94,7 @@ public final class Invalidator implements AutoCloseable {
         RowImages rowImages = config.rowImages() && database != null ? RowImages.detect(catalog, database) : RowImages.NONE;
         var kafkaProducer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
         producer = kafkaProducer;
-        bindMetrics(new KafkaClientMetrics(kafkaProducer));
+        bindMetrics(KafkaMeters.of(kafkaProducer));
         warmRequests = new WarmRequests(producer, topics.warm(), new WarmRequestSerde(json).serializer(), config.coalesceWindow(), metrics);
         var applier = new BatchApplier(store, warmRequests, producer, topics.deadLetter(), metrics, clock);
         var effects = new RedisEffects(rowImages, applier, REDIS_RETRY, metrics);
@@ -126,7 +126,7 @@ public final class Invalidator implements AutoCloseable {
             metrics.counter(MetricNames.INVALIDATOR_THREAD_REPLACEMENTS).increment();
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        bindMetrics(new KafkaStreamsMetrics(kafkaStreams));
+        bindMetrics(new KafkaStreamsMetrics(kafkaStreams, List.of(), KafkaMeters.SCHEDULER, KafkaMeters.REFRESH));
         kafkaStreams.setStateListener((now, before) -> log.info("Invalidator streams {} -> {}", before, now));
         if (!streams.compareAndSet(null, kafkaStreams)) {
             throw new IllegalStateException("the invalidator can start once");

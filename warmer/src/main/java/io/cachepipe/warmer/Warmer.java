@@ -6,6 +6,7 @@ import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.store.kafka.KafkaClients;
+import io.cachepipe.store.kafka.KafkaMeters;
 import io.cachepipe.store.kafka.TopicAdmin;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.WarmRequestSerde;
@@ -97,7 +98,7 @@ public final class Warmer implements AutoCloseable {
     private KafkaConsumer<String, WarmRequest> subscribe(String topic) {
         var fresh = new KafkaConsumer<>(properties(), new StringDeserializer(), new WarmRequestSerde(Json.mapper()).deserializer());
         // Kafka's consumer figures (records-lag per partition among them) follow the consumer in use.
-        var figures = new KafkaClientMetrics(fresh);
+        var figures = KafkaMeters.of(fresh);
         figures.bindTo(metrics);
         consumerMetrics = figures;
         fresh.subscribe(List.of(topic), new ConsumerRebalanceListener() {
