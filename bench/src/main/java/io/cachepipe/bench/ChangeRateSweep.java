@@ -17,13 +17,16 @@ import java.util.Locale;
  *
  * <p>Beside it, in the same run: what PostgreSQL alone commits for the same writers, unpaced, with the
  * pipeline stopped (no walsender decoding, nothing else on the machine), so that the knee reads as a
- * share of what the database can do here. When the writers themselves cannot reach a rate, the sweep
+ * share of what the database can do here. Then one unrecorded step at the first rate warms the paths of
+ * small batches, and each step waits for the JIT to go quiet. When the writers themselves cannot reach a rate, the sweep
  * ends there and says so: the pipeline was not the limit. Once everything has drained, an audit
  * compares every cached entry with the database.
  */
 final class ChangeRateSweep {
     record Options(double startRate, double maxRate, Duration step, Duration lagBound, int writers, ChangeWriter.Shape shape) {
     }
+
+    private static final Duration JIT_TIMEOUT = Duration.ofSeconds(30);
 
     private final BenchPipeline system;
     private final Workload workload;
@@ -39,6 +42,7 @@ final class ChangeRateSweep {
 
     Report.ChangeRate run() throws InterruptedException {
         double alone = postgresAlone();
+        warmUp();
         List<Report.ChangeRateStep> steps = new ArrayList<>();
         double knee = 0;
         String limitedBy = "the sweep's highest rate (" + (long) options.maxRate() + "/s)";
@@ -69,8 +73,25 @@ final class ChangeRateSweep {
                 audit.checked(), audit.incoherent());
     }
 
+    /**
+     * One step at the first rate, not recorded. The catch-up after PostgreSQL alone compiles the paths of big batches; a
+     * change or two at a time takes others (a lone change through the applier, Debezium's idle poll), and on two cores
+     * their compiling doubled the first step's latency (C2 at half a core for its 30 s).
+     */
+    private void warmUp() throws InterruptedException {
+        try (ChangeWriter writer = ChangeWriter.atRate(system.writerPool(), workload, options.startRate(), options.writers(),
+                options.shape())) {
+            Thread.sleep(options.step().toMillis());
+        }
+        system.pipeline().awaitCaughtUp(Duration.ofMinutes(5));
+        out.printf(Locale.ROOT, "  warm-up: %,.0f row changes/s for %d s, not recorded%n", options.startRate(), options.step().toSeconds());
+    }
+
     private Report.ChangeRateStep step(double rate) throws InterruptedException {
         double boundMs = options.lagBound().toMillis();
+        // Each step starts once this JVM's compilers were idle for a second (all parts run in it): a step measures the
+        // pipeline, not the JIT catching up with the last one.
+        DrainRounds.awaitCompiled(() -> PartProbe.jitSeconds(ProcessHandle.current().pid()), JIT_TIMEOUT);
         FreshnessWindow window = FreshnessWindow.open(system.pipeline().metrics());
         long written;
         long started = System.nanoTime();

@@ -4,6 +4,7 @@ import io.cachepipe.testsupport.PartProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleSupplier;
 import java.util.function.ObjIntConsumer;
 import java.util.function.Predicate;
 
@@ -50,12 +51,17 @@ final class DrainRounds {
      * never settles in eight short drains (half the invalidator's CPU was its compilers in the eighth).
      */
     static void awaitCompiled(List<PartProcess> parts, Duration timeout) throws InterruptedException {
+        awaitCompiled(() -> PartProbe.jitSeconds(parts), timeout);
+    }
+
+    /** The same for any compilers: {@code jitSeconds} is the CPU time they have used so far. */
+    static void awaitCompiled(DoubleSupplier jitSeconds, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        double last = PartProbe.jitSeconds(parts);
+        double last = jitSeconds.getAsDouble();
         long quietSince = System.nanoTime();
         while (System.nanoTime() - quietSince < QUIET_JIT.toNanos() && System.nanoTime() < deadline) {
             Thread.sleep(100);
-            double now = PartProbe.jitSeconds(parts);
+            double now = jitSeconds.getAsDouble();
             if (now != last) {
                 last = now;
                 quietSince = System.nanoTime();
