@@ -193,7 +193,9 @@ final class BenchmarksDoc {
         line(fmt("Writes straight to PostgreSQL at a fixed rate of row changes, doubled each step, no read load; once a step is unbounded, "
                 + "one more halfway between it and the last bounded one. A step is bounded when commit → invalidated p99 and the time to "
                 + "drain after the writers stop both stay under %.0f ms. Before each sweep, in the same run, the same writers run unpaced "
-                + "with the pipeline stopped: what PostgreSQL alone commits on this machine, the figure the knee is measured against.", bound));
+                + "with the pipeline stopped: what PostgreSQL alone commits on this machine, the figure the knee is measured against. "
+                + "Then one step at the first rate, not recorded, warms the paths of small batches, and each step starts once the JIT "
+                + "has been idle for a second (everything runs in one JVM).", bound));
         line("");
         line("The drain time includes a watermark's round trip through the whole pipeline and a 100 ms quiet period, so about 200 ms"
                 + " is its floor. The whole stack (PostgreSQL with its walsender decoding, Kafka, Redis, the pipeline and the writers) shares"
