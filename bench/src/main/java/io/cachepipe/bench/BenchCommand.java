@@ -40,6 +40,8 @@ public final class BenchCommand {
     static final String PATTERN_JSON = "pattern.json";
     static final String STAGES_JSON = "stages.json";
     static final String CONSISTENCY_JSON = "consistency.json";
+    /** How long each step of a change-rate sweep waits at most for the JIT to go quiet. */
+    static final Duration JIT_WAIT = Duration.ofSeconds(30);
     /** A run of {@code bench stages} kept from before a change to the pipeline, for the page's before/after table. */
     static final String STAGES_BEFORE_JSON = "stages-before.json";
 
@@ -146,11 +148,11 @@ public final class BenchCommand {
                         if (!noSweep) {
                             out.println("Change-rate sweep, single-row commits");
                             sweep = new ChangeRateSweep(system, workload, new ChangeRateSweep.Options(sweepStart, sweepMax, sweepStep,
-                                    lagBound, sweepWriters, ChangeWriter.Shape.SINGLE_ROW), out).run();
+                                    lagBound, sweepWriters, ChangeWriter.Shape.SINGLE_ROW, JIT_WAIT), out).run();
                             if (!noBulkSweep) {
                                 out.println("Change-rate sweep, 100-row transactions");
                                 bulkSweep = new ChangeRateSweep(system, workload, new ChangeRateSweep.Options(bulkSweepStart, bulkSweepMax,
-                                        sweepStep, lagBound, sweepWriters, ChangeWriter.Shape.HUNDRED_ROWS), out).run();
+                                        sweepStep, lagBound, sweepWriters, ChangeWriter.Shape.HUNDRED_ROWS, JIT_WAIT), out).run();
                             }
                         }
                     }

@@ -23,10 +23,10 @@ import java.util.Locale;
  * compares every cached entry with the database.
  */
 final class ChangeRateSweep {
-    record Options(double startRate, double maxRate, Duration step, Duration lagBound, int writers, ChangeWriter.Shape shape) {
+    /** @param jitWait how long a step may wait for the JIT to go quiet before it starts ({@link Duration#ZERO}: not at all) */
+    record Options(double startRate, double maxRate, Duration step, Duration lagBound, int writers, ChangeWriter.Shape shape,
+                   Duration jitWait) {
     }
-
-    private static final Duration JIT_TIMEOUT = Duration.ofSeconds(30);
 
     private final BenchPipeline system;
     private final Workload workload;
@@ -91,7 +91,7 @@ final class ChangeRateSweep {
         double boundMs = options.lagBound().toMillis();
         // Each step starts once this JVM's compilers were idle for a second (all parts run in it): a step measures the
         // pipeline, not the JIT catching up with the last one.
-        DrainRounds.awaitCompiled(() -> PartProbe.jitSeconds(ProcessHandle.current().pid()), JIT_TIMEOUT);
+        DrainRounds.awaitCompiled(() -> PartProbe.jitSeconds(ProcessHandle.current().pid()), options.jitWait());
         FreshnessWindow window = FreshnessWindow.open(system.pipeline().metrics());
         long written;
         long started = System.nanoTime();

@@ -28,7 +28,8 @@ class LoadBenchmarkIT {
             var read = new ReadBenchmark(system, workload, new ReadBenchmark.Options(Duration.ofMillis(600), Duration.ofMillis(600),
                     Duration.ofMillis(900), 8, 400, 0.05), log).run();
             var sweep = new ChangeRateSweep(system, workload,
-                    new ChangeRateSweep.Options(50, 100, Duration.ofMillis(800), Duration.ofSeconds(5), 2, ChangeWriter.Shape.SINGLE_ROW), log).run();
+                    new ChangeRateSweep.Options(50, 100, Duration.ofMillis(800), Duration.ofSeconds(5), 2, ChangeWriter.Shape.SINGLE_ROW,
+                            Duration.ZERO), log).run();
             report = new Report(BenchCommand.meta(java.util.Map.of()), read, sweep, null, null);
         }
 
