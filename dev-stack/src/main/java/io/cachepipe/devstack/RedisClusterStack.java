@@ -5,10 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,7 +36,6 @@ public final class RedisClusterStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisClusterStack.class);
     static final Duration FORM_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
-    private static final String MASTER = "master";
 
     /** One node: where it listens and lives, and the process running it now (replaced on restart). */
     private static final class Member {
@@ -221,7 +218,8 @@ public final class RedisClusterStack implements AutoCloseable {
         Files.deleteIfExists(member.workDir.resolve("dump.rdb"));
         member.process = RedisProcess.start(binary, member.workDir, port, member.arguments);
         Poll.until("the restarted node " + port + " to replicate a master, in sync, known as a replica to every node", timeout,
-                () -> everyLiveNodeOk() && !MASTER.equals(rolesAgreedByLiveNodes().getOrDefault(port, MASTER)) && inSync(port));
+                () -> everyLiveNodeOk() && !ClusterRoles.MASTER.equals(rolesAgreedByLiveNodes().getOrDefault(port, ClusterRoles.MASTER))
+                        && ClusterRoles.inSync(port));
         LOG.info("Redis Cluster node {} restarted and replicating", port);
     }
 
@@ -232,57 +230,18 @@ public final class RedisClusterStack implements AutoCloseable {
      */
     public void awaitReplicasInSync(Duration timeout) {
         Poll.until("every Redis Cluster node to agree on the roles, with every replica in sync", timeout,
-                () -> replicasInSync(rolesAgreedByLiveNodes()));
+                () -> ClusterRoles.replicasInSync(rolesAgreedByLiveNodes()));
     }
 
-    private boolean replicasInSync(Map<Integer, String> roles) throws IOException {
-        if (roles.isEmpty()) {
-            return false;
-        }
-        for (Map.Entry<Integer, String> role : roles.entrySet()) {
-            if (!role.getValue().equals(MASTER) && !inSync(role.getKey())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * The role of every live node ({@value #MASTER} or the id of its master) as every live node sees it; empty while
-     * two views differ or one still calls a live node failed.
-     */
+    /** The roles every live node agrees on (see {@link ClusterRoles#agreed}). */
     private Map<Integer, String> rolesAgreedByLiveNodes() throws IOException {
-        Set<Integer> live = members.stream().filter(member -> member.process.isAlive()).map(member -> member.port)
-                .collect(Collectors.toSet());
-        Map<Integer, String> agreed = null;
-        for (int port : live) {
-            Map<Integer, String> seen = new HashMap<>();
-            for (ClusterNodes.Node node : ClusterNodes.of(port).nodes()) {
-                if (live.contains(node.port())) {
-                    if (node.failed()) {
-                        return Map.of();
-                    }
-                    seen.put(node.port(), node.master() ? MASTER : node.masterId());
-                }
-            }
-            if (!seen.keySet().equals(live) || agreed != null && !agreed.equals(seen)) {
-                return Map.of();
-            }
-            agreed = seen;
-        }
-        return agreed == null ? Map.of() : agreed;
+        return ClusterRoles.agreed(members.stream().filter(member -> member.process.isAlive()).map(member -> member.port)
+                .collect(Collectors.toSet()));
     }
 
     /** Starts moving a slot to the master on {@code targetPort}, key batch by key batch, while clients use it. */
     public SlotMigration migrate(int slot, int targetPort) throws IOException {
         return SlotMigration.begin(slot, masterOf(slot), targetPort, masterPorts());
-    }
-
-    private static boolean inSync(int port) throws IOException {
-        try (Resp resp = connect(port)) {
-            String info = resp.callForText("INFO", "replication");
-            return info.contains("role:slave") && info.contains("master_link_status:up") && info.contains("master_sync_in_progress:0");
-        }
     }
 
     private boolean everyLiveNodeOk() throws IOException {
