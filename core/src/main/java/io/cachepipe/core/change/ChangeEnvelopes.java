@@ -182,6 +182,9 @@ public final class ChangeEnvelopes {
         if (sequence == null) {
             return positions;
         }
+        if (SequenceText.read(sequence, positions)) {
+            return positions;
+        }
         JsonNode parsed;
         try {
             parsed = json.readTree(sequence);
