@@ -111,7 +111,7 @@ public final class CdcCapture implements AutoCloseable {
         publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), watermarks, ownTables.topics(topics),
                 stopping, metrics);
         slotGuard = new SlotGuard(pool, cdc.slot(), new StoredPosition(kafka, topics.cdcOffsets(), DebeziumProperties.engineName(kafka),
-                kafka.topicPrefix(), io.cachepipe.core.json.Json.mapper()), producer, topics.watermarks(), io.cachepipe.core.json.Json.mapper(),
+                kafka.topicPrefix(), io.cachepipe.core.json.Json.mapper()), producer, topics, io.cachepipe.core.json.Json.mapper(),
                 java.time.Clock.systemUTC(), metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
@@ -144,6 +144,7 @@ public final class CdcCapture implements AutoCloseable {
                     Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
         }
         all.add(TopicAdmin.watermarkTopic(kafka, topics.watermarks()));
+        all.add(TopicAdmin.slotLossTopic(kafka, topics.slotLosses()));
         all.add(TopicAdmin.topic(kafka, topics.heartbeat(), 1,
                 Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
         // Debezium's notifications (one partition keeps their order): what cachepipe resnapshot waits on.

@@ -3,7 +3,9 @@ package io.cachepipe.cdc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
+import io.cachepipe.store.kafka.SlotLossHistory;
 import io.cachepipe.store.kafka.SlotLossNotice;
+import io.cachepipe.store.kafka.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -37,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * change is captured); then a {@link SlotLossNotice} asks the invalidator to drop every cached value of
  * every view, which the API and the warmer fill again from PostgreSQL. The flush comes after the new slot
  * exists: a change committed between a flush and the slot's creation would otherwise be lost again.
+ * The notice is also kept in {@link SlotLossHistory}: a deleted row's last image stays in the compacted
+ * change topics for good, and a rebuild must load rows whose images predate the loss from PostgreSQL.
  * Last, the stored position is removed (Debezium refuses to stream from a slot that starts after it), so
  * Debezium starts as on a first start, as {@code cdc.snapshot} says: with {@code initial} (the default) it
  * publishes every current row again, which keeps the change topics a rebuild source; the cache needs no
@@ -50,18 +54,18 @@ final class SlotGuard {
     private final String slot;
     private final StoredPosition stored;
     private final Producer<byte[], byte[]> producer;
-    private final String noticeTopic;
+    private final Topics topics;
     private final ObjectMapper json;
     private final Clock clock;
     private final Counter losses;
 
-    SlotGuard(DataSource dataSource, String slot, StoredPosition stored, Producer<byte[], byte[]> producer, String noticeTopic,
+    SlotGuard(DataSource dataSource, String slot, StoredPosition stored, Producer<byte[], byte[]> producer, Topics topics,
               ObjectMapper json, Clock clock, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.slot = slot;
         this.stored = stored;
         this.producer = producer;
-        this.noticeTopic = noticeTopic;
+        this.topics = topics;
         this.json = json;
         this.clock = clock;
         this.losses = Counter.builder(MetricNames.CDC_SLOT_LOSSES).tag("slot", slot)
@@ -115,9 +119,12 @@ final class SlotGuard {
         Version resumedAt = fresh.confirmedFlush() == null ? Version.ZERO : fresh.confirmedFlush();
         var notice = new SlotLossNotice(slot, lost, position.map(Version::pgLsn).orElse("none"), resumedAt.pgLsn(), clock.instant());
         try {
-            producer.send(new ProducerRecord<>(noticeTopic, SlotLossNotice.KEY, notice.encode(json))).get(30, TimeUnit.SECONDS);
+            var kept = SlotLossHistory.record(producer, topics, notice, json);
+            producer.send(new ProducerRecord<>(topics.watermarks(), SlotLossNotice.KEY, notice.encode(json))).get(30, TimeUnit.SECONDS);
+            kept.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot send the slot loss notice to " + noticeTopic + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot send the slot loss notice to " + topics.watermarks() + " and " + topics.slotLosses()
+                    + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending the slot loss notice", e);

@@ -199,6 +199,11 @@ public final class ExamplePipeline implements CatalogEndpoints, AutoCloseable {
         }
     }
 
+    /** The test's own pool on the namespace's database, as an operator's command would connect. */
+    javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
     /** What the database says the key should hold now, rendered exactly as the cache renders it. */
     String expected(CacheKey key) throws Exception {
         return new String(loader.load(key.view(), key.params()), StandardCharsets.UTF_8);

@@ -3,10 +3,13 @@ package io.cachepipe.ops.rebuild;
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.KafkaConfig;
+import io.cachepipe.core.json.Json;
 import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.ops.ViewSelection;
+import io.cachepipe.store.kafka.SlotLossHistory;
+import io.cachepipe.store.kafka.SlotLossNotice;
 import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.store.redis.CacheBatch;
 import io.cachepipe.store.redis.CacheLoss;
@@ -17,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 
@@ -25,7 +29,9 @@ import javax.sql.DataSource;
  *
  * <ul>
  *   <li>A {@link PlainRowView plain row view} is rendered from the row images themselves, written
- *       with the version of the change that produced the image: no database query at all.</li>
+ *       with the version of the change that produced the image: no database query at all; except an
+ *       image captured before the last replication slot loss ({@link SlotLossHistory}), which may be
+ *       stale for good, and is loaded from the database like the other views.</li>
  *   <li>Every other view (aggregates, listings) learns its keys from the row images (the sources'
  *       bindings; parameters no source binds take their declared default, so listings get their
  *       first page) and loads them from PostgreSQL with {@link BatchLoader}, many keys per query.
@@ -95,7 +101,8 @@ public final class Rebuilder {
         long startedAt = everyView ? loss.rebuildStarting().toCompletableFuture().join() : 0;
 
         FillPlan plan = FillPlan.of(views, dataSource);
-        var collector = new RowImageCollector(catalog, store.keySpace(), plan, paramSets, counts);
+        Version trustedFrom = trustedFrom(notes);
+        var collector = new RowImageCollector(catalog, store.keySpace(), plan, paramSets, counts, trustedFrom);
         var pass = new ChangeTopicPass(kafka, collector, () -> new PollBatch(store, checkpoint, counts), checkpoint, retries, notes);
         ChangeTopicPass.Result read = pass.run(sourceTables(views), saved, progress);
 
@@ -117,6 +124,15 @@ public final class Rebuilder {
         return new RebuildReport(read.records(), counts.rowWrites(), counts.imageFallbacks(), counts.loadedWrites(), counts.refused(),
                 counts.deletes(), databaseFill.queries(), plan.schemaLookups(), retries.count(), plan.modes(), notes,
                 Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Where the change topics' images can be trusted from: after the last replication slot loss on record, if any. */
+    private Version trustedFrom(List<String> notes) {
+        Optional<SlotLossNotice> loss = SlotLossHistory.latest(kafka, Json.mapper());
+        loss.ifPresent(notice -> notes.add("replication slot " + notice.slot() + " lost changes (found " + notice.at() + ", capture"
+                + " resumed at " + notice.resumedAt() + "): row images captured before that were loaded from PostgreSQL instead,"
+                + " since a row changed or deleted while changes were lost keeps an old image in the change topics"));
+        return loss.map(notice -> Version.ofPgLsn(notice.resumedAt())).orElse(Version.ZERO);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.cachepipe.ops.rebuild;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cachepipe.core.change.ChangeEvent;
+import io.cachepipe.core.change.Version;
 import io.cachepipe.core.render.PlainRowView;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.KeySpace;
@@ -19,6 +20,11 @@ import org.jspecify.annotations.Nullable;
  * rendered from the image (or its invalidation, for a delete), else the key's parameter set, to load
  * from the database once the topics are read. Parameters no source binds take their default, so a
  * listing gets its first page.
+ *
+ * <p>An image older than the last replication slot loss ({@code trustedFrom}, from
+ * {@link io.cachepipe.store.kafka.SlotLossHistory}) is not written: its row may have changed or gone while
+ * changes were lost, and a row deleted then keeps that image in the compacted topic for good. Its key is
+ * loaded from the database instead, like an image that cannot be rendered.
  */
 final class RowImageCollector {
     private final ViewCatalog catalog;
@@ -26,13 +32,16 @@ final class RowImageCollector {
     private final FillPlan plan;
     private final ParamSetJson paramSets;
     private final RebuildCounts counts;
+    private final Version trustedFrom;
 
-    RowImageCollector(ViewCatalog catalog, KeySpace keys, FillPlan plan, ParamSetJson paramSets, RebuildCounts counts) {
+    RowImageCollector(ViewCatalog catalog, KeySpace keys, FillPlan plan, ParamSetJson paramSets, RebuildCounts counts,
+                      Version trustedFrom) {
         this.catalog = catalog;
         this.keys = keys;
         this.plan = plan;
         this.paramSets = paramSets;
         this.counts = counts;
+        this.trustedFrom = trustedFrom;
     }
 
     /** Adds to {@code batch} what {@code event} means for the views being filled. */
@@ -70,11 +79,12 @@ final class RowImageCollector {
         ObjectNode after = event.after();
         if (after == null) {
             batch.invalidate(key, event.version());
-        } else if (row.keyedByKeyColumn(event) && row.render(after) instanceof PlainRowView.Image.Rendered rendered) {
+        } else if (!trustedFrom.isAfter(event.version()) && row.keyedByKeyColumn(event)
+                && row.render(after) instanceof PlainRowView.Image.Rendered rendered) {
             batch.write(key, event.version(), rendered.value());
         } else {
-            // Keyed otherwise, or a value the image cannot render exactly (a TOAST placeholder, an
-            // unknown form): the database renders this row, after the topics are read.
+            // Captured before changes were lost, keyed otherwise, or a value the image cannot render exactly
+            // (a TOAST placeholder, an unknown form): the database renders this row, after the topics are read.
             counts.imageFallback();
             batch.loadInstead(key, view.name(), paramSets.encode(params));
         }

@@ -72,6 +72,11 @@ public final class TopicAdmin {
         return topic(kafka, name, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));
     }
 
+    /** Slot losses are kept for good, the latest per slot ({@link SlotLossHistory}); one partition. */
+    public static NewTopic slotLossTopic(KafkaConfig kafka, String name) {
+        return topic(kafka, name, 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
     /** Watermarks matter for seconds; one partition keeps them in order. */
     public static NewTopic watermarkTopic(KafkaConfig kafka, String name) {
         return topic(kafka, name, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis())));

@@ -6,7 +6,7 @@ import io.cachepipe.core.change.TableName;
  * Every topic name cachepipe uses, derived from one prefix so that two deployments can share a
  * cluster: change topics {@code <prefix>.<schema>.<table>} (Debezium's own naming), and the
  * pipeline's {@code <prefix>.warm}, {@code <prefix>.dead-letter}, {@code <prefix>.watermarks},
- * {@code <prefix>.cdc-offsets} and {@code <prefix>.cdc-notifications}.
+ * {@code <prefix>.slot-losses}, {@code <prefix>.cdc-offsets} and {@code <prefix>.cdc-notifications}.
  * Change topic names have three dot-separated parts, pipeline topics two, so they cannot collide.
  */
 public record Topics(String prefix) {
@@ -40,6 +40,15 @@ public record Topics(String prefix) {
      */
     public String watermarks() {
         return prefix + ".watermarks";
+    }
+
+    /**
+     * Every replication slot loss cdc-capture recovered from, the latest {@link SlotLossNotice} per slot in a
+     * compacted topic ({@link SlotLossHistory}): changes committed before a loss may be missing from the change
+     * topics for good, which a rebuild must know however long ago it was.
+     */
+    public String slotLosses() {
+        return prefix + ".slot-losses";
     }
 
     /** Where Debezium routes logical decoding messages (watermarks); cdc-capture does not publish them as they are. */
