@@ -28,6 +28,9 @@ final class ChangeRateSweep {
                    Duration jitWait) {
     }
 
+    /** A rate no writer reaches: the writers commit as fast as PostgreSQL lets them. */
+    private static final double UNPACED = 1e9;
+
     private final BenchPipeline system;
     private final Workload workload;
     private final Options options;
@@ -79,12 +82,10 @@ final class ChangeRateSweep {
      * their compiling doubled the first step's latency (C2 at half a core for its 30 s).
      */
     private void warmUp() throws InterruptedException {
-        try (ChangeWriter writer = ChangeWriter.atRate(system.writerPool(), workload, options.startRate(), options.writers(),
-                options.shape())) {
-            Thread.sleep(options.step().toMillis());
-        }
+        writeOneStep(options.startRate());
         system.pipeline().awaitCaughtUp(Duration.ofMinutes(5));
-        out.printf(Locale.ROOT, "  warm-up: %,.0f row changes/s for %d s, not recorded%n", options.startRate(), options.step().toSeconds());
+        out.printf(Locale.ROOT, "  warm-up: %,.0f row changes/s for %.1f s, not recorded%n", options.startRate(),
+                options.step().toMillis() / 1000.0);
     }
 
     private Report.ChangeRateStep step(double rate) throws InterruptedException {
@@ -93,14 +94,7 @@ final class ChangeRateSweep {
         // pipeline, not the JIT catching up with the last one.
         DrainRounds.awaitCompiled(() -> PartProbe.jitSeconds(ProcessHandle.current().pid()), options.jitWait());
         FreshnessWindow window = FreshnessWindow.open(system.pipeline().metrics());
-        long written;
-        long started = System.nanoTime();
-        try (ChangeWriter writer = ChangeWriter.atRate(system.writerPool(), workload, rate, options.writers(), options.shape())) {
-            Thread.sleep(options.step().toMillis());
-            writer.close();
-            written = writer.written();
-        }
-        double achieved = written / ((System.nanoTime() - started) / 1e9);
+        double achieved = writeOneStep(rate);
         long drainStarted = System.nanoTime();
         system.pipeline().awaitCaughtUp(Duration.ofMinutes(5));
         double drainMs = (System.nanoTime() - drainStarted) / 1e6;
@@ -112,17 +106,27 @@ final class ChangeRateSweep {
     }
 
     /**
+     * The writers at {@code rate} for one step, from opening their connections to the last commit's return;
+     * answers the row changes per second they committed.
+     */
+    private double writeOneStep(double rate) throws InterruptedException {
+        long started = System.nanoTime();
+        try (ChangeWriter writer = ChangeWriter.atRate(system.writerPool(), workload, rate, options.writers(), options.shape())) {
+            Thread.sleep(options.step().toMillis());
+            writer.close();
+            return writer.written() / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /**
      * The writers unpaced for one step with cdc-capture, the invalidator and the warmer stopped; then
      * the pipeline resumes and catches up on what they wrote before the sweep begins.
      */
     private double postgresAlone() throws InterruptedException {
         system.pipeline().pause();
         double achieved;
-        try (ChangeWriter writer = ChangeWriter.atRate(system.writerPool(), workload, 1e9, options.writers(), options.shape())) {
-            long started = System.nanoTime();
-            Thread.sleep(options.step().toMillis());
-            writer.close();
-            achieved = writer.written() / ((System.nanoTime() - started) / 1e9);
+        try {
+            achieved = writeOneStep(UNPACED);
         } finally {
             system.pipeline().resume();
         }
