@@ -2,6 +2,7 @@ package io.cachepipe.invalidator;
 
 import io.cachepipe.core.change.ChangeEvent;
 import io.cachepipe.core.change.ChangeOp;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.WarmRequest;
@@ -54,7 +55,7 @@ final class BatchApplier implements RedisEffects.Applier {
     private final Timer invalidated;
     private final Timer rewritten;
     private final Counter deadLetters;
-    private final Map<String, Counter> changeCounters = new HashMap<>();
+    private final Map<CounterKey, Counter> changeCounters = new HashMap<>();
     private volatile boolean closed;
     private long lastWarning;
 
@@ -226,11 +227,14 @@ final class BatchApplier implements RedisEffects.Applier {
         }
     }
 
+    /** The counter of a table's changes of one kind, looked up without building a string: this runs for every change. */
     private Counter changeCounter(ChangeEvent event) {
-        String table = event.table().toString();
-        String op = event.op().code();
-        return changeCounters.computeIfAbsent(table + '|' + op, any -> Counter.builder(MetricNames.INVALIDATOR_CHANGES)
-                .tag("table", table).tag("op", op).description("change events the invalidator applied").register(metrics));
+        return changeCounters.computeIfAbsent(new CounterKey(event.table(), event.op()), key -> Counter.builder(MetricNames.INVALIDATOR_CHANGES)
+                .tag("table", key.table().toString()).tag("op", key.op().code()).description("change events the invalidator applied")
+                .register(metrics));
+    }
+
+    private record CounterKey(TableName table, ChangeOp op) {
     }
 
     private void warnNowAndThen(String message) {
