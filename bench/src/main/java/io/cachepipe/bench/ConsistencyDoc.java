@@ -70,7 +70,8 @@ final class ConsistencyDoc {
                 + "(*missing / extra items* counts them). Each product is judged on its own: a page that agrees with each product's "
                 + "possible states but with no one state of them all (two moves in flight, neither shown) is not caught. "
                 + "Reproduce with `bin/bench "
-                + "consistency --publish` (1,000,000 reads); `--reads 10000000` runs ten times as long for one more nine of resolution; "
+                + "consistency --publish` (1,000,000 reads); `--reads 10000000` runs ten times as long for one more nine of resolution "
+                + "(keep the machine otherwise idle: a build beside it made stale reads beyond the bound of its own); "
                 + "`--fault all` (or a comma list of " + ConsistencyFaults.names() + ") injects faults in turn in the benchmark's own "
                 + "process.\n\n");
         md.append(summary(report)).append("\n\n");
