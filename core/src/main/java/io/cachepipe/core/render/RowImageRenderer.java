@@ -162,6 +162,10 @@ final class RowImageRenderer {
             out.writeString(text);
             return null;
         }
+        if (UtcText.isRendered(text)) {
+            out.writeString(text);
+            return null;
+        }
         String utc;
         try {
             utc = RowJson.utc(OffsetDateTime.parse(text));

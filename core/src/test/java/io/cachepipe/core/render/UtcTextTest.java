@@ -1,0 +1,58 @@
+package io.cachepipe.core.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UtcTextTest {
+    @Test
+    void everyRenderedInstant_isRecognised() {
+        var random = new SplittableRandom(7);
+        for (int i = 0; i < 100_000; i++) {
+            long seconds = random.nextLong(Instant.parse("0000-01-01T00:00:00Z").getEpochSecond(),
+                    Instant.parse("9999-12-31T23:59:59Z").getEpochSecond());
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            String rendered = RowJson.utc(OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, nanos), ZoneOffset.UTC));
+            assertThat(UtcText.isRendered(rendered)).as(rendered).isTrue();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+10000-01-01T00:00:00Z", "-0043-03-15T12:00:00Z"})
+    void yearsBeyondFourDigits_goTheLongWay(String text) {
+        assertThat(UtcText.isRendered(text)).isFalse();
+        assertThat(RowJson.utc(OffsetDateTime.parse(text))).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2026-12-06T07:38:12.056865Z", "2026-12-06T07:38:12Z", "2024-02-29T23:59:59.1Z", "0000-01-01T00:00:00Z",
+            "2026-12-06T07:38:12.050Z", "2026-12-06T07:38:12.Z", "2026-12-06T07:38:12.0Z", "2026-12-06T07:38Z", "2026-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z", "2026-12-06T24:00:00Z", "2026-12-06T07:60:00Z", "2026-12-06T07:38:12+00:00", "2026-12-06T07:38:12+02:00",
+            "2026-12-06 07:38:12Z", "2026-12-06T07:38:12.1234567890Z",
+            "2026-12-06T07:38:12.123456789Z", "2026-1x-06T07:38:12Z", "infinity", ""})
+    void recognisesOnlyWhatTheRendererWouldWriteUnchanged(String text) {
+        String rendered;
+        try {
+            rendered = RowJson.utc(OffsetDateTime.parse(text));
+        } catch (DateTimeException e) {
+            rendered = null;
+        }
+        if (UtcText.isRendered(text)) {
+            assertThat(rendered).as("the long way for %s", text).isEqualTo(text);
+        } else {
+            assertThat(rendered).as("left to the long way, which changes or refuses it").isNotEqualTo(text);
+        }
+    }
+}
