@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,9 +205,22 @@ final class BatchApplier implements RedisEffects.Applier {
         public void finish() {
             settle();
             await(Objects.requireNonNull(bookkeeping));
+            // Counted per table and kind, not per change: a batch of thousands holds a few of each.
+            List<CounterKey> kinds = new ArrayList<>(4);
+            List<long[]> counts = new ArrayList<>(4);
             for (EffectBatch.Change change : batch.changes()) {
-                record(invalidated, change.event());
-                changeCounter(change.event()).increment();
+                ChangeEvent event = change.event();
+                record(invalidated, event);
+                int kind = kinds.indexOf(new CounterKey(event.table(), event.op()));
+                if (kind < 0) {
+                    kinds.add(new CounterKey(event.table(), event.op()));
+                    counts.add(new long[1]);
+                    kind = kinds.size() - 1;
+                }
+                counts.get(kind)[0]++;
+            }
+            for (int i = 0; i < kinds.size(); i++) {
+                changeCounter(kinds.get(i)).increment(counts.get(i)[0]);
             }
         }
     }
@@ -227,9 +241,8 @@ final class BatchApplier implements RedisEffects.Applier {
         }
     }
 
-    /** The counter of a table's changes of one kind, looked up without building a string: this runs for every change. */
-    private Counter changeCounter(ChangeEvent event) {
-        return changeCounters.computeIfAbsent(new CounterKey(event.table(), event.op()), key -> Counter.builder(MetricNames.INVALIDATOR_CHANGES)
+    private Counter changeCounter(CounterKey kind) {
+        return changeCounters.computeIfAbsent(kind, key -> Counter.builder(MetricNames.INVALIDATOR_CHANGES)
                 .tag("table", key.table().toString()).tag("op", key.op().code()).description("change events the invalidator applied")
                 .register(metrics));
     }
