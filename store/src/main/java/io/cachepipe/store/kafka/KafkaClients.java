@@ -3,6 +3,8 @@ package io.cachepipe.store.kafka;
 import io.cachepipe.core.config.KafkaConfig;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The settings every Kafka client cachepipe makes starts from: the bootstrap servers and the user's
@@ -18,6 +20,21 @@ public final class KafkaClients {
         var props = new Properties();
         props.putAll(kafka.clientProperties());
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        return props;
+    }
+
+    /**
+     * A consumer that reads one of cachepipe's topics by assignment, as an operator's command does: bytes
+     * in, no offsets committed, no topic created by asking for it. {@code client} names it in the brokers'
+     * logs and quotas ({@code <prefix>-<client>}).
+     */
+    public static Properties reader(KafkaConfig kafka, String client) {
+        var props = properties(kafka);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.topicPrefix() + "-" + client);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         return props;
     }
 }

@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -18,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Every replication slot loss on record, for as long as the change topics keep what came before it
@@ -45,7 +42,7 @@ public final class SlotLossHistory {
     /** Of the losses on record, the one capture resumed latest after; empty if none. */
     public static Optional<SlotLossNotice> latest(KafkaConfig kafka, ObjectMapper json) {
         String topic = new Topics(kafka.topicPrefix()).slotLosses();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(consumerProps(kafka))) {
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(KafkaClients.reader(kafka, "slot-loss-history"))) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic);
             if (infos == null || infos.isEmpty()) {
                 return Optional.empty();
@@ -72,15 +69,5 @@ public final class SlotLossHistory {
             }
             return latest;
         }
-    }
-
-    private static Properties consumerProps(KafkaConfig kafka) {
-        var props = KafkaClients.properties(kafka);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, kafka.topicPrefix() + "-slot-loss-history");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        return props;
     }
 }
