@@ -118,7 +118,7 @@ final class ConsistencyCommand extends BenchCommand.Common implements Callable<I
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         CpuUse.Usage used = cpu.usage();
-        String beyond = readers.staleBeyondByMinute();
+        String beyond = readers.staleBeyond().byMinute();
         out.println(beyond.isEmpty() ? "No read was stale beyond the bound" : "Reads stale beyond the bound, by minute of the run: " + beyond);
         List<ConsistencyReport.Fault> injected = injector.await();
         List<ConsistencyReport.View> views = new ArrayList<>();

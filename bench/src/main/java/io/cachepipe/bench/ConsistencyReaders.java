@@ -89,10 +89,7 @@ final class ConsistencyReaders {
     private final Duration bound;
     private final FaultWindow[] faults;
     private final AtomicLong tickets = new AtomicLong();
-    private final long created = System.nanoTime();
-    /** Reads stale beyond the bound, by the minute of the run they began in (steady and fault windows alike). */
-    private final java.util.concurrent.ConcurrentSkipListMap<Long, java.util.concurrent.atomic.LongAdder> staleBeyondByMinute =
-            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final StaleTimeline staleBeyond;
 
     ConsistencyReaders(InetSocketAddress target, CommitTimes commits, Listings listings, Workload workload, double listingShare,
                        Duration bound, List<FaultWindow> faults) {
@@ -103,6 +100,7 @@ final class ConsistencyReaders {
         this.listingShare = listingShare;
         this.bound = bound;
         this.faults = faults.toArray(FaultWindow[]::new);
+        this.staleBeyond = new StaleTimeline(bound);
     }
 
     /** Reads sent so far, across the readers. */
@@ -201,7 +199,7 @@ final class ConsistencyReaders {
             item.read(parser);
             long staleness = commits.staleness(item.id, item.stock, start);
             tally.read(1, staleness == CommitTimes.FRESH ? 0 : 1, staleness);
-            noteIfBeyond(start, staleness);
+            staleBeyond.note(start, staleness);
         }
     }
 
@@ -231,25 +229,12 @@ final class ConsistencyReaders {
         }
         listings.check(param(path, "/categories/", '/'), param(path, "page=", '&'), start, page);
         tally.read(items, stale, page.missing, page.extra, Math.max(stalest, page.staleness));
-        noteIfBeyond(start, Math.max(stalest, page.staleness));
+        staleBeyond.note(start, Math.max(stalest, page.staleness));
     }
 
-    private void noteIfBeyond(long start, long staleness) {
-        if (staleness != CommitTimes.FRESH && staleness > bound.toNanos()) {
-            staleBeyondByMinute.computeIfAbsent((start - created) / 60_000_000_000L, minute -> new java.util.concurrent.atomic.LongAdder())
-                    .increment();
-        }
-    }
-
-    /**
-     * When the reads stale beyond the bound began, as {@code minute: reads} from the readers' creation (e.g.
-     * {@code 3: 12, 14: 40}); empty if none was. Says whether they came together (a stall, another
-     * process taking the cores) or spread over the run.
-     */
-    String staleBeyondByMinute() {
-        var text = new StringBuilder();
-        staleBeyondByMinute.forEach((minute, reads) -> text.append(text.isEmpty() ? "" : ", ").append(minute).append(": ").append(reads.sum()));
-        return text.toString();
+    /** When the reads stale beyond the bound began. */
+    StaleTimeline staleBeyond() {
+        return staleBeyond;
     }
 
     /** Where a path's number after {@code prefix} is, up to {@code end} or the path's end. */
