@@ -211,13 +211,14 @@ final class BatchApplier implements RedisEffects.Applier {
             for (EffectBatch.Change change : batch.changes()) {
                 ChangeEvent event = change.event();
                 record(invalidated, event);
-                int kind = kinds.indexOf(new CounterKey(event.table(), event.op()));
-                if (kind < 0) {
-                    kinds.add(new CounterKey(event.table(), event.op()));
+                var kind = new CounterKey(event.table(), event.op());
+                int at = kinds.indexOf(kind);
+                if (at < 0) {
+                    kinds.add(kind);
                     counts.add(new long[1]);
-                    kind = kinds.size() - 1;
+                    at = kinds.size() - 1;
                 }
-                counts.get(kind)[0]++;
+                counts.get(at)[0]++;
             }
             for (int i = 0; i < kinds.size(); i++) {
                 changeCounter(kinds.get(i)).increment(counts.get(i)[0]);
