@@ -162,8 +162,9 @@ final class RowImageRenderer {
             out.writeString(text);
             return null;
         }
-        if (UtcText.isRendered(text)) {
-            out.writeString(text);
+        String rendered = UtcText.rendered(text);
+        if (rendered != null) {
+            out.writeString(rendered);
             return null;
         }
         String utc;

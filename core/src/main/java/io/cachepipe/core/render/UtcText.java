@@ -2,14 +2,17 @@ package io.cachepipe.core.render;
 
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Recognises a {@code timestamptz} text that is already in the form {@link RowJson#utc} renders, so that a
- * row image can pass it through instead of parsing it into an {@link java.time.OffsetDateTime} and
- * formatting it again: Debezium writes every instant that way, and the round trip was an eighth of the
+ * Renders a {@code timestamptz} text that is already almost in the form {@link RowJson#utc} writes, so that
+ * a row image can take it as it is instead of parsing it into an {@link java.time.OffsetDateTime} and
+ * formatting it again: Debezium writes every instant at UTC, and the round trip was an eighth of the
  * invalidator's stream threads' time. The form is {@code yyyy-MM-ddTHH:mm:ss}, then a fraction of one to
- * nine digits without a trailing zero (none for a whole second), then {@code Z}; the date and time must
- * exist. Anything else (an offset, a trailing zero, a year beyond four digits) goes the long way.
+ * nine digits, then {@code Z}; the date and time must exist. {@code RowJson.utc} writes the fraction
+ * without trailing zeros (none at all for a whole second), while Debezium pads it to the column's
+ * precision ({@code 07:38:12.050000Z} for a {@code timestamptz(6)}), so the zeros are cut here. Anything
+ * else (an offset, a year beyond four digits) goes the long way.
  */
 final class UtcText {
     private static final int WHOLE_SECOND_LENGTH = "2026-12-06T07:38:12Z".length();
@@ -17,29 +20,39 @@ final class UtcText {
     private UtcText() {
     }
 
-    /** Whether {@code RowJson.utc(OffsetDateTime.parse(text))} would answer {@code text} itself. */
-    static boolean isRendered(String text) {
+    /** What {@code RowJson.utc(OffsetDateTime.parse(text))} answers, if {@code text} has the form above; else null. */
+    static @Nullable String rendered(String text) {
         int length = text.length();
         if (length < WHOLE_SECOND_LENGTH || length == WHOLE_SECOND_LENGTH + 1 || length > WHOLE_SECOND_LENGTH + 10
                 || text.charAt(length - 1) != 'Z') {
-            return false;
+            return null;
         }
         if (text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
-            return false;
+            return null;
         }
-        int year = digits(text, 0, 4);
-        int month = digits(text, 5, 7);
-        int day = digits(text, 8, 10);
-        int hour = digits(text, 11, 13);
-        int minute = digits(text, 14, 16);
-        int second = digits(text, 17, 19);
+        if (!exists(digits(text, 0, 4), digits(text, 5, 7), digits(text, 8, 10), digits(text, 11, 13), digits(text, 14, 16),
+                digits(text, 17, 19))) {
+            return null;
+        }
+        if (length == WHOLE_SECOND_LENGTH) {
+            return text;
+        }
+        if (text.charAt(19) != '.' || digits(text, 20, length - 1) < 0) {
+            return null;
+        }
+        int end = length - 1; // just past the fraction's last significant digit
+        while (end > 20 && text.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (end == length - 1) {
+            return text;
+        }
+        return end == 20 ? text.substring(0, 19) + 'Z' : text.substring(0, end) + 'Z';
+    }
+
+    private static boolean exists(int year, int month, int day, int hour, int minute, int second) {
         if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
             return false;
-        }
-        if (length > WHOLE_SECOND_LENGTH) {
-            if (text.charAt(19) != '.' || text.charAt(length - 2) == '0' || digits(text, 20, length - 1) < 0) {
-                return false;
-            }
         }
         try {
             LocalDateTime.of(year, month, day, hour, minute, second);
