@@ -33,8 +33,12 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
     private final ChangeEffects effects;
     private final MeterRegistry metrics;
     private final Counter deadLetters;
-    /** Counters by view and target kind, looked up once: a registry lookup per change costs more than the rest of it. */
-    private final Map<String, Counter> targetCounters = new HashMap<>();
+    /** The {@code kind} tag of each target kind, by the index {@link #count} gives it. */
+    private static final List<String> TARGET_KINDS = List.of("key", "group", "view");
+
+    /** Counters by view and target kind, looked up once: a registry lookup (or a tag string built) per change costs more than the rest of it. */
+    private final Map<String, Counter[]> targetCounters = new HashMap<>();
+    private final Map<String, Counter> widenedCounters = new HashMap<>();
     private @Nullable ProcessorContext<Object, Object> context;
 
     ChangeProcessor(ChangeEnvelopes envelopes, ChangeMapper mapper, ChangeEffects effects, MeterRegistry metrics) {
@@ -77,24 +81,24 @@ final class ChangeProcessor implements Processor<byte[], byte[], Object, Object>
 
     private void count(ChangeEvent event, List<CacheTarget> targets) {
         for (CacheTarget target : targets) {
-            String kind = switch (target) {
-                case CacheTarget.Key key -> "key";
-                case CacheTarget.Group group -> "group";
+            String view = target.view().name();
+            int kind = switch (target) {
+                case CacheTarget.Key key -> 0;
+                case CacheTarget.Group group -> 1;
                 case CacheTarget.WholeView whole -> {
-                    counter(MetricNames.INVALIDATOR_WIDENED, whole.view().name(), null).increment();
-                    log.warn("Change of {} at {} invalidates all of view {}: {}", event.table(), event.version(),
-                            whole.view().name(), whole.reason());
-                    yield "view";
+                    widenedCounters.computeIfAbsent(view,
+                            name -> Counter.builder(MetricNames.INVALIDATOR_WIDENED).tag("view", name).register(metrics)).increment();
+                    log.warn("Change of {} at {} invalidates all of view {}: {}", event.table(), event.version(), view, whole.reason());
+                    yield 2;
                 }
             };
-            counter(MetricNames.INVALIDATOR_TARGETS, target.view().name(), kind).increment();
+            Counter[] byKind = targetCounters.computeIfAbsent(view, name -> new Counter[TARGET_KINDS.size()]);
+            if (byKind[kind] == null) {
+                byKind[kind] = Counter.builder(MetricNames.INVALIDATOR_TARGETS).tag("view", view).tag("kind", TARGET_KINDS.get(kind))
+                        .register(metrics);
+            }
+            byKind[kind].increment();
         }
-    }
-
-    private Counter counter(String name, String view, @Nullable String kind) {
-        return targetCounters.computeIfAbsent(name + '|' + view + '|' + kind, any -> kind == null
-                ? Counter.builder(name).tag("view", view).register(metrics)
-                : Counter.builder(name).tag("view", view).tag("kind", kind).register(metrics));
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String reason) {
