@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -26,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Registry entries (see {@link CacheStore}) follow the same order as the single-key writes: a key
  * that may be written although it was never registered is registered before its script runs, one
- * {@code ZADD} per view for the whole batch; a row image replacing a cached value extends its entry
- * after the script, only if it was written.
+ * {@code ZADD} per view for the whole batch; a row image written into a key that held no value (a
+ * re-warm pending) gets a fresh expiry, and its entry is extended after the script. A row image
+ * replacing a value keeps that value's expiry, within the entry it already has.
  *
  * <p>Built by {@link CacheStore#batch()}, filled by one thread, executed once.
  */
@@ -61,6 +63,8 @@ public final class CacheBatch {
     private final CacheStore store;
     private final List<Operation> operations = new ArrayList<>();
     private final Map<String, List<ScoredValue<byte[]>>> registerFirst = new LinkedHashMap<>();
+    /** Per operation, whether its script set the key's expiry (a replace into a key that held no value). */
+    private boolean @Nullable [] expirySet;
     private boolean executed;
 
     CacheBatch(CacheStore store) {
@@ -130,7 +134,7 @@ public final class CacheBatch {
         CompletableFuture<Void> before = store.isCluster() ? registered : CompletableFuture.completedFuture(null);
         return before.thenCompose(ignored -> runScripts())
                 .thenCombine(registered, (outcomes, ignored) -> outcomes)
-                .thenCompose(outcomes -> register(registrationsAfter(outcomes)).thenApply(ignored -> outcomes));
+                .thenCompose(outcomes -> register(registrationsAfter()).thenApply(ignored -> outcomes));
     }
 
     private void add(Operation operation) {
@@ -150,11 +154,12 @@ public final class CacheBatch {
                 .add(ScoredValue.just(store.registryExpiry(ttl), bytes(member)));
     }
 
-    private Map<String, List<ScoredValue<byte[]>>> registrationsAfter(List<Outcome> outcomes) {
+    private Map<String, List<ScoredValue<byte[]>>> registrationsAfter() {
         Map<String, List<ScoredValue<byte[]>>> after = new LinkedHashMap<>();
+        boolean[] set = Objects.requireNonNull(expirySet);
         for (int i = 0; i < operations.size(); i++) {
             Operation operation = operations.get(i);
-            if (operation.registerAfter() != null && operation.key() != null && outcomes.get(i).applied()) {
+            if (operation.registerAfter() != null && operation.key() != null && set[i]) {
                 registration(after, operation.key(), operation.registerAfter());
             }
         }
@@ -185,6 +190,8 @@ public final class CacheBatch {
             }
         }
         Outcome[] outcomes = new Outcome[operations.size()];
+        boolean[] set = new boolean[operations.size()];
+        expirySet = set;
         List<CompletableFuture<Void>> lanes = new ArrayList<>(MAX_CALLS_IN_FLIGHT);
         for (int lane = 0; lane < Math.min(MAX_CALLS_IN_FLIGHT, chunks.size()); lane++) {
             CompletableFuture<Void> calls = CompletableFuture.completedFuture(null);
@@ -192,7 +199,9 @@ public final class CacheBatch {
                 List<Integer> chunk = chunks.get(c);
                 calls = calls.thenCompose(previous -> call(chunk)).thenAccept(reply -> {
                     for (int j = 0; j < chunk.size(); j++) {
-                        outcomes[chunk.get(j)] = outcome(operations.get(chunk.get(j)), reply.get(j));
+                        Operation operation = operations.get(chunk.get(j));
+                        outcomes[chunk.get(j)] = outcome(operation, reply.get(j));
+                        set[chunk.get(j)] = operation.code() == 'r' && (Long) reply.get(j) == 2L;
                     }
                 });
             }
@@ -227,6 +236,7 @@ public final class CacheBatch {
                 List<Object> members = (List<Object>) reply;
                 yield new Outcome(true, store.parseKeys(members));
             }
+            case 'r' -> new Outcome((Long) reply >= 1L, List.of()); // 2: written with a fresh expiry
             default -> new Outcome((Long) reply == 1L, List.of());
         };
     }

@@ -69,16 +69,17 @@ final class VersionedWrites {
         Duration ttl = lifetimes.ttl(view, value);
         // Policy 'always' may write a key never registered: register first, as every write does. Under
         // 'cached' the script writes only a key that holds something, so it is registered already, until
-        // after its current expiry: the registry's score is then only extended, after the script, and a
-        // change to a row nobody reads never enters the registry.
+        // after its current expiry: a value replaced keeps that expiry, and only a key that held no value
+        // (a re-warm pending) gets a new one (2), extending its registry entry after the script. A change
+        // to a row nobody reads never enters the registry.
         CompletionStage<Long> registeredFirst = view.warm() == ViewDefinition.WarmPolicy.ALWAYS
                 ? registries.register(key, ttl) : CompletableFuture.completedFuture(0L);
         return registeredFirst
                 .thenCompose(ignored -> RedisScript.REPLACE.<Long>run(redis, new byte[][] {bytes(key.redisKey())}, bytes(version.hex()),
                         value, bytes(ttl.toMillis()), bytes(tombstoneMillis()), policy(view)))
-                .thenCompose(written -> written == 1L && view.warm() != ViewDefinition.WarmPolicy.ALWAYS
+                .thenCompose(written -> written == 2L && view.warm() != ViewDefinition.WarmPolicy.ALWAYS
                         ? registries.register(key, ttl).thenApply(extended -> written) : CompletableFuture.completedFuture(written))
-                .thenApply(written -> new Invalidation(key, written == 1L, false));
+                .thenApply(written -> new Invalidation(key, written >= 1L, false));
     }
 
     /** Invalidates every member of a group; answers the members to re-warm. */

@@ -3,7 +3,7 @@
 -- KEYS: every operation's keys, in operation order. ARGV[1] = tombstone ms, then per operation its
 -- code and arguments:
 --   i version mode policy         KEYS: key                                  -> applied * 2 + warm
---   r version value ttl policy    KEYS: key                                  -> 1 if written
+--   r version value ttl policy    KEYS: key                                  -> 2 written + expiry set, 1 written
 --   g version mode policy         KEYS: group index, group version key       -> member keys to re-warm
 --   w version value ttl           KEYS: key                                  -> 1 if written
 --   W version value ttl           KEYS: key, group index, group version key  -> 1 if written

@@ -88,7 +88,11 @@ end
 -- invalidate + write: an image older than the key's tombstone or value changes nothing; one newer
 -- than the tombstone voids an outstanding lease (the fill read the row before this change).
 -- A key the policy would not re-warm (not cached, policy 'cached') is only invalidated.
--- Returns 1 if the value was written, 0 if the key was only invalidated or the image was older.
+-- A key that held a value keeps its expiry (and so its registry entry, which outlives it): a value's
+-- TTL counts from its fill or re-warm, not from the changes written over it since, which saves a
+-- PEXPIRE here and a registry ZADD after. A key that held none (a re-warm pending) gets ttl_ms.
+-- Returns 2 if the value was written and the key's expiry set (register it until then), 1 if written
+-- keeping its expiry, 0 if the key was only invalidated or the image was older.
 local function replace_key(key, version, value, ttl_ms, tomb_ms, policy, now)
   local f = redis.call('HMGET', key, 'v', 't', 'w', 'l', 'it')
   local v, t, w, l, it = f[1], f[2] or ZERO, f[3], f[4], f[5]
@@ -105,8 +109,9 @@ local function replace_key(key, version, value, ttl_ms, tomb_ms, policy, now)
     redis.call('HSET', key, 'd', value, 'v', version)
     if w or it then redis.call('HDEL', key, 'w', 'it') end
   end
+  if v then return 1 end
   redis.call('PEXPIRE', key, ttl_ms)
-  return 1
+  return 2
 end
 
 -- Invalidates every live member of one group (pattern): cost grows with the group, not the keyspace.

@@ -94,6 +94,37 @@ class CacheStoreIT {
     }
 
     @Test
+    void replace_keepsTheExpiryOfTheValueItReplaces_whileAKeyThatHeldNoValueGetsTheFullTtl() {
+        CacheKey cached = keys.key(product, Map.of("id", 14L));
+        assertThat(store.write(cached, V1, json("{\"v\":1}")).toCompletableFuture().join()).isTrue();
+        byte[] cachedKey = cached.redisKey().getBytes(StandardCharsets.UTF_8);
+        connector.commands().pexpire(cachedKey, 100_000).toCompletableFuture().join(); // filled long ago: 100 s left of its hour
+
+        assertThat(store.replace(cached, V2, json("{\"v\":2}")).toCompletableFuture().join().applied()).isTrue();
+
+        assertThat(connector.commands().pttl(cachedKey).toCompletableFuture().join()).as("the ttl counts from the fill")
+                .isBetween(1L, 100_000L);
+
+        CacheKey pending = keys.key(product, Map.of("id", 15L));
+        assertThat(store.write(pending, V1, json("{\"v\":1}")).toCompletableFuture().join()).isTrue();
+        assertThat(store.invalidate(pending, V2).toCompletableFuture().join().warm()).as("a re-warm is pending").isTrue();
+        byte[] pendingKey = pending.redisKey().getBytes(StandardCharsets.UTF_8);
+        assertThat(connector.commands().pttl(pendingKey).toCompletableFuture().join()).as("only the tombstone is left")
+                .isLessThanOrEqualTo(Duration.ofSeconds(60).toMillis());
+
+        byte[] registry = keys.registry(product).getBytes(StandardCharsets.UTF_8);
+        long now = System.currentTimeMillis();
+        connector.commands().zadd(registry, now + 120_000, pendingKey).toCompletableFuture().join(); // its entry ends with the tombstone
+
+        assertThat(store.replace(pending, V3, json("{\"v\":3}")).toCompletableFuture().join().applied()).isTrue();
+
+        assertThat(connector.commands().pttl(pendingKey).toCompletableFuture().join()).as("a new value: the view's hour")
+                .isGreaterThan(Duration.ofMinutes(59).toMillis());
+        assertThat(connector.commands().zscore(registry, pendingKey).toCompletableFuture().join()).as("registered until after it")
+                .isGreaterThan(now + Duration.ofMinutes(59).toMillis());
+    }
+
+    @Test
     void replace_ofAKeyNobodyCached_onlyInvalidates_soAnOlderFillIsStillRefused() {
         CacheKey key = keys.key(product, Map.of("id", 12L));
 

@@ -41,7 +41,7 @@ final class ReferenceScripts {
         }
         long written = run("replace.lua", ScriptOutputType.INTEGER, new byte[][] {bytes(key.redisKey())}, bytes(version.hex()), value,
                 ScriptCodec.bytes(ttl.toMillis()), ScriptCodec.bytes(store.tombstoneTtl().toMillis()), ScriptCodec.policy(view));
-        if (written == 1L && !always) {
+        if (written == 2L && !always) { // 2: the key held no value and got a fresh expiry
             register(key, ttl);
         }
     }
