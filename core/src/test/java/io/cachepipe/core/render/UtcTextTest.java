@@ -6,6 +6,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,15 +17,7 @@ class UtcTextTest {
     void everyRenderedInstant_isRecognised() {
         var random = new SplittableRandom(7);
         for (int i = 0; i < 100_000; i++) {
-            long seconds = random.nextLong(Instant.parse("0000-01-01T00:00:00Z").getEpochSecond(),
-                    Instant.parse("9999-12-31T23:59:59Z").getEpochSecond());
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            String rendered = RowJson.utc(OffsetDateTime.ofInstant(Instant.ofEpochSecond(seconds, nanos), ZoneOffset.UTC));
+            String rendered = RowJson.utc(OffsetDateTime.ofInstant(anInstant(random, i), ZoneOffset.UTC));
             assertThat(UtcText.rendered(rendered)).as(rendered).isSameAs(rendered);
         }
     }
@@ -34,16 +27,9 @@ class UtcTextTest {
     void aFractionPaddedWithZeros_isRenderedAsTheLongWayRendersIt() {
         var random = new SplittableRandom(11);
         for (int i = 0; i < 100_000; i++) {
-            long seconds = random.nextLong(Instant.parse("0000-01-01T00:00:00Z").getEpochSecond(),
-                    Instant.parse("9999-12-31T23:59:59Z").getEpochSecond());
-            int width = 1 + i % 9;
-            int nanos = switch (i % 3) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            String fraction = String.format("%09d", nanos).substring(0, width);
-            String text = Instant.ofEpochSecond(seconds).toString().replace("Z", "." + fraction + "Z");
+            Instant instant = anInstant(random, i);
+            String fraction = String.format("%09d", instant.getNano()).substring(0, 1 + i % 9);
+            String text = instant.truncatedTo(ChronoUnit.SECONDS).toString().replace("Z", "." + fraction + "Z");
             String longWay = RowJson.utc(OffsetDateTime.parse(text));
             assertThat(UtcText.rendered(text)).as(text).isEqualTo(longWay);
         }
@@ -75,5 +61,18 @@ class UtcTextTest {
         } else {
             assertThat(rendered).as("left to the long way, which changes or refuses it").isNotEqualTo(text);
         }
+    }
+
+    /** An instant of years 0 to 9999: a whole second, whole milliseconds, whole microseconds or any nanosecond, by {@code i}. */
+    private static Instant anInstant(SplittableRandom random, int i) {
+        long seconds = random.nextLong(Instant.parse("0000-01-01T00:00:00Z").getEpochSecond(),
+                Instant.parse("9999-12-31T23:59:59Z").getEpochSecond());
+        int nanos = switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1000;
+            default -> random.nextInt(1_000_000_000);
+        };
+        return Instant.ofEpochSecond(seconds, nanos);
     }
 }
