@@ -27,15 +27,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ChangeProcessor implements Processor<byte[], byte[], Object, Object> {
     private static final Logger log = LoggerFactory.getLogger(ChangeProcessor.class);
+    /** The {@code kind} tag of each target kind, by the index {@link #count} gives it. */
+    private static final List<String> TARGET_KINDS = List.of("key", "group", "view");
 
     private final ChangeEnvelopes envelopes;
     private final ChangeMapper mapper;
     private final ChangeEffects effects;
     private final MeterRegistry metrics;
     private final Counter deadLetters;
-    /** The {@code kind} tag of each target kind, by the index {@link #count} gives it. */
-    private static final List<String> TARGET_KINDS = List.of("key", "group", "view");
-
     /** Counters by view and target kind, looked up once: a registry lookup (or a tag string built) per change costs more than the rest of it. */
     private final Map<String, Counter[]> targetCounters = new HashMap<>();
     private final Map<String, Counter> widenedCounters = new HashMap<>();

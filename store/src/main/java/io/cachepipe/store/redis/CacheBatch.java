@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +55,10 @@ public final class CacheBatch {
     public record Outcome(boolean applied, List<CacheKey> toWarm) {
     }
 
+    /** The scripts' answers: each operation's outcome, and whether it set its key's expiry (a replace into a key that held no value). */
+    private record Answers(List<Outcome> outcomes, boolean[] expirySet) {
+    }
+
     private record Operation(char code, ViewDefinition view, @Nullable CacheKey key, byte[][] keys, byte[][] args,
                              @Nullable Duration registerAfter) {
     }
@@ -63,8 +66,6 @@ public final class CacheBatch {
     private final CacheStore store;
     private final List<Operation> operations = new ArrayList<>();
     private final Map<String, List<ScoredValue<byte[]>>> registerFirst = new LinkedHashMap<>();
-    /** Per operation, whether its script set the key's expiry (a replace into a key that held no value). */
-    private boolean @Nullable [] expirySet;
     private boolean executed;
 
     CacheBatch(CacheStore store) {
@@ -133,8 +134,8 @@ public final class CacheBatch {
         // may follow the registrations at once. A cluster spreads them over nodes: wait for them.
         CompletableFuture<Void> before = store.isCluster() ? registered : CompletableFuture.completedFuture(null);
         return before.thenCompose(ignored -> runScripts())
-                .thenCombine(registered, (outcomes, ignored) -> outcomes)
-                .thenCompose(outcomes -> register(registrationsAfter()).thenApply(ignored -> outcomes));
+                .thenCombine(registered, (answers, ignored) -> answers)
+                .thenCompose(answers -> register(registrationsAfter(answers.expirySet())).thenApply(ignored -> answers.outcomes()));
     }
 
     private void add(Operation operation) {
@@ -154,12 +155,11 @@ public final class CacheBatch {
                 .add(ScoredValue.just(store.registryExpiry(ttl), bytes(member)));
     }
 
-    private Map<String, List<ScoredValue<byte[]>>> registrationsAfter() {
+    private Map<String, List<ScoredValue<byte[]>>> registrationsAfter(boolean[] expirySet) {
         Map<String, List<ScoredValue<byte[]>>> after = new LinkedHashMap<>();
-        boolean[] set = Objects.requireNonNull(expirySet);
         for (int i = 0; i < operations.size(); i++) {
             Operation operation = operations.get(i);
-            if (operation.registerAfter() != null && operation.key() != null && set[i]) {
+            if (operation.registerAfter() != null && operation.key() != null && expirySet[i]) {
                 registration(after, operation.key(), operation.registerAfter());
             }
         }
@@ -177,7 +177,7 @@ public final class CacheBatch {
     }
 
     /** One script call per slot group and chunk, in {@link #MAX_CALLS_IN_FLIGHT} lanes that each send their calls one after the other. */
-    private CompletableFuture<List<Outcome>> runScripts() {
+    private CompletableFuture<Answers> runScripts() {
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < operations.size(); i++) {
             int slot = store.isCluster() ? SlotHash.getSlot(operations.get(i).keys()[0]) : 0;
@@ -190,8 +190,7 @@ public final class CacheBatch {
             }
         }
         Outcome[] outcomes = new Outcome[operations.size()];
-        boolean[] set = new boolean[operations.size()];
-        expirySet = set;
+        boolean[] expirySet = new boolean[operations.size()];
         List<CompletableFuture<Void>> lanes = new ArrayList<>(MAX_CALLS_IN_FLIGHT);
         for (int lane = 0; lane < Math.min(MAX_CALLS_IN_FLIGHT, chunks.size()); lane++) {
             CompletableFuture<Void> calls = CompletableFuture.completedFuture(null);
@@ -201,13 +200,13 @@ public final class CacheBatch {
                     for (int j = 0; j < chunk.size(); j++) {
                         Operation operation = operations.get(chunk.get(j));
                         outcomes[chunk.get(j)] = outcome(operation, reply.get(j));
-                        set[chunk.get(j)] = operation.code() == 'r' && (Long) reply.get(j) == 2L;
+                        expirySet[chunk.get(j)] = operation.code() == 'r' && (Long) reply.get(j) == 2L;
                     }
                 });
             }
             lanes.add(calls);
         }
-        return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).thenApply(done -> List.of(outcomes));
+        return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).thenApply(done -> new Answers(List.of(outcomes), expirySet));
     }
 
     private CompletableFuture<List<Object>> call(List<Integer> chunk) {
