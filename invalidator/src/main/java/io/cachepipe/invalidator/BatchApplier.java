@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -206,23 +205,13 @@ final class BatchApplier implements RedisEffects.Applier {
             settle();
             await(Objects.requireNonNull(bookkeeping));
             // Counted per table and kind, not per change: a batch of thousands holds a few of each.
-            List<CounterKey> kinds = new ArrayList<>(4);
-            List<long[]> counts = new ArrayList<>(4);
+            Map<CounterKey, long[]> counts = new HashMap<>(4);
             for (EffectBatch.Change change : batch.changes()) {
                 ChangeEvent event = change.event();
                 record(invalidated, event);
-                var kind = new CounterKey(event.table(), event.op());
-                int at = kinds.indexOf(kind);
-                if (at < 0) {
-                    kinds.add(kind);
-                    counts.add(new long[1]);
-                    at = kinds.size() - 1;
-                }
-                counts.get(at)[0]++;
+                counts.computeIfAbsent(new CounterKey(event.table(), event.op()), kind -> new long[1])[0]++;
             }
-            for (int i = 0; i < kinds.size(); i++) {
-                changeCounter(kinds.get(i)).increment(counts.get(i)[0]);
-            }
+            counts.forEach((kind, count) -> changeCounter(kind).increment(count[0]));
         }
     }
 
