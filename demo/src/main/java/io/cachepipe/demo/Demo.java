@@ -59,16 +59,19 @@ final class Demo implements AutoCloseable {
 
     private final Pipeline pipeline;
     private final Path settingsFile;
+    private final long pipelineStartedNanos;
 
-    private Demo(Pipeline pipeline, Path settingsFile) {
+    private Demo(Pipeline pipeline, Path settingsFile, long pipelineStartedNanos) {
         this.pipeline = pipeline;
         this.settingsFile = settingsFile;
+        this.pipelineStartedNanos = pipelineStartedNanos;
     }
 
     /** Seeds the catalog (once), starts the pipeline and writes its settings; prints what it did to {@code out}. */
     static Demo start(DevStack stack, Options options, PrintStream out) throws SQLException, IOException {
         Map<String, String> settings = settings(stack, options);
         seed(settings, options, out);
+        long pipelineStarted = System.nanoTime();
         Pipeline pipeline = Pipeline.start(Pipeline.Config.read(Settings.of(settings)));
         try {
             // The port the API really listens on: a test asks for any free one (0).
@@ -77,7 +80,7 @@ final class Demo implements AutoCloseable {
             out.println("Operator commands find this demo's settings in " + file + " (readable by you only: it holds the "
                     + "database password). Point a terminal elsewhere at them with:");
             out.println("  " + exportLine(file));
-            return new Demo(pipeline, file);
+            return new Demo(pipeline, file, pipelineStarted);
         } catch (IOException | RuntimeException e) {
             pipeline.close();
             throw e;
@@ -91,6 +94,11 @@ final class Demo implements AutoCloseable {
 
     Pipeline pipeline() {
         return pipeline;
+    }
+
+    /** When the pipeline began to start ({@link System#nanoTime}): cdc-capture first, whose snapshot follows Debezium's own start. */
+    long pipelineStartedNanos() {
+        return pipelineStartedNanos;
     }
 
     /** The file operator commands read; {@code export CACHEPIPE_CONFIG=<it>} points a terminal anywhere at this demo. */

@@ -1,6 +1,5 @@
 package io.cachepipe.demo;
 
-import io.cachepipe.cli.pipeline.Pipeline;
 import io.cachepipe.core.config.SettingsFile;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.devstack.DevStackOptions;
@@ -138,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
             demo.close();
             stopped.countDown();
         });
-        if (awaitCaughtUp(demo.pipeline(), stopping)) {
+        if (awaitCaughtUp(demo, stopping)) {
             long readyMillis = (System.nanoTime() - started) / 1_000_000;
             System.out.println(data instanceof Demo.OwnSchema own
                     ? DemoBanner.own(stack, kafka, redis, own, demo.pipeline().catalog(), demo.pipeline().apiPort(), demo.settingsFile(),
@@ -173,14 +172,16 @@ final class DemoCommand implements Callable<Integer> {
     /**
      * Waits until every row the snapshot copied and every change before now is in the cache, so that
      * the first UPDATE a user makes after the banner is not queued behind tens of thousands of
-     * snapshot events. False when the demo is being stopped meanwhile.
+     * snapshot events. False when the demo is being stopped meanwhile. Says how long it waited, and how
+     * long since the pipeline began to start (Debezium's own start, then the snapshot): what
+     * {@code bin/bench demo} reads.
      */
-    private static boolean awaitCaughtUp(Pipeline pipeline, AtomicBoolean stopping) {
+    private static boolean awaitCaughtUp(Demo demo, AtomicBoolean stopping) {
         System.out.println("Waiting for the pipeline to catch up: Debezium's initial snapshot (every existing row) "
                 + "has to pass through Kafka, the invalidator and the warmer first ...");
         long started = System.nanoTime();
         try {
-            pipeline.awaitCaughtUp(CATCH_UP_TIMEOUT);
+            demo.pipeline().awaitCaughtUp(CATCH_UP_TIMEOUT);
         } catch (RuntimeException e) {
             if (stopping.get()) {
                 return false;
@@ -188,7 +189,9 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalStateException("The pipeline did not catch up with the database within " + CATCH_UP_TIMEOUT
                     .toSeconds() + " s (" + e.getMessage() + "); the log above says which part is stuck", e);
         }
-        System.out.printf(Locale.ROOT, "Caught up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        long now = System.nanoTime();
+        System.out.printf(Locale.ROOT, "Caught up in %.1f s (%.1f s since the pipeline started).%n", (now - started) / 1e9,
+                (now - demo.pipelineStartedNanos()) / 1e9);
         return true;
     }
 
