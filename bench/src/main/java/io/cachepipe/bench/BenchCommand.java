@@ -27,12 +27,14 @@ import picocli.CommandLine.Option;
  * {@code bin/bench}: the benchmarks, each on its own fresh dev stack. {@code load} measures the read
  * path, freshness under load, the change-rate knee and scale-out; {@code pattern} measures pattern
  * invalidation against SCAN+DEL; {@code stages} measures each pipeline stage alone ({@link StagesCommand});
- * {@code docs} rewrites docs/benchmarks.md from the published reports. The JMH micro-benchmarks are
- * not a subcommand: {@code bin/bench jmh} hands its arguments to JMH's own runner.
+ * {@code demo} times the demo's start ({@link DemoStartCommand}); {@code docs} rewrites docs/benchmarks.md
+ * from the published reports. The JMH micro-benchmarks are not a subcommand: {@code bin/bench jmh} hands
+ * its arguments to JMH's own runner.
  * With {@code --publish}, reports and charts go to docs/benchmarks/ and the page is rewritten.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {BenchCommand.Load.class, BenchCommand.Pattern.class,
-        StagesCommand.class, ConsistencyCommand.class, BenchCommand.Docs.class}, description = "cachepipe benchmarks on real servers, compared side by side in one run.")
+        StagesCommand.class, ConsistencyCommand.class, DemoStartCommand.class, BenchCommand.Docs.class},
+        description = "cachepipe benchmarks on real servers, compared side by side in one run.")
 public final class BenchCommand {
     static final Path PUBLISHED = Path.of("docs", "benchmarks");
     static final Path PAGE = Path.of("docs", "benchmarks.md");

@@ -76,6 +76,7 @@ final class BenchmarksDoc {
         line("bin/bench consistency --publish   # stale-read rate in nines, per view, from 1,000,000 classified reads (~4 min)");
         line("bin/bench consistency --reads 10000000 --fault all --publish   # the published run: 10x the reads, each fault in turn (~41 min)");
         line("bin/bench load --baseline docs/benchmarks/load.json   # compare with the published run; exit 1 on a regression");
+        line("bin/bench demo --rounds 4         # ./cachepipe demo from nothing, C1 alone vs both compilers in turns: its waits (~4 min)");
         line("```");
         line("");
         if (load != null) {
