@@ -93,6 +93,9 @@ final class DemoStartCommand implements Callable<Integer> {
                 Integer.toString(freePort())).redirectErrorStream(true);
         builder.environment().put("CACHEPIPE_JAVA_OPTS", jit.javaOptions);
         Process demo = builder.start();
+        // A bench stopped with Ctrl-C stops its demo too, which would otherwise go on with its servers.
+        Thread stopDemo = new Thread(() -> stop(demo, dataDir), "stop-demo");
+        Runtime.getRuntime().addShutdownHook(stopDemo);
         CompletableFuture.delayedExecutor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).execute(demo::destroyForcibly);
         Deque<String> lastLines = new ArrayDeque<>();
         try (BufferedReader lines = demo.inputReader(StandardCharsets.UTF_8)) {
@@ -114,11 +117,33 @@ final class DemoStartCommand implements Callable<Integer> {
             throw new IllegalStateException("the demo (" + jit.label + ") ended or was stopped after " + RUN_TIMEOUT.toMinutes()
                     + " min before it was ready; its last lines:\n" + String.join("\n", lastLines));
         } finally {
-            demo.destroy(); // SIGTERM: the demo stops its pipeline, then its servers
+            if (withdrawn(stopDemo)) {
+                stop(demo, dataDir);
+            }
+        }
+    }
+
+    /** False while the JVM shuts down: the hook stops the demo then. */
+    private static boolean withdrawn(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    /** SIGTERM, on which the demo stops its pipeline, then its servers; then its data directory goes. */
+    private static void stop(Process demo, Path dataDir) {
+        demo.destroy();
+        try {
             if (!demo.waitFor(1, TimeUnit.MINUTES)) {
                 demo.destroyForcibly().waitFor();
             }
             BenchCommand.deleteRecursively(dataDir);
+        } catch (IOException e) {
+            System.err.println("Could not delete the demo's data directory " + dataDir + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
