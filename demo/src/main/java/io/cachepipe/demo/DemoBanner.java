@@ -4,6 +4,7 @@ import io.cachepipe.core.config.SettingsFile;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.devstack.DevStack;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /** What the demo prints once everything is ready: where each server is and what to try. */
 final class DemoBanner {
@@ -21,7 +22,7 @@ final class DemoBanner {
         String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
                 + postgres.port() + "/" + postgres.database();
         String routes = String.join("\n", DemoRoutes.lines(catalog, api).stream().map(line -> "    " + line).toList());
-        return """
+        return String.format(Locale.ROOT, """
 
                 cachepipe demo is ready (%.1f s), on %s and %s.
 
@@ -38,7 +39,7 @@ final class DemoBanner {
                   %s
 
                 Press Ctrl-C to stop.
-                """.formatted(readyMillis / 1000.0, own.schema(), own.views(), routes, api, api, api, psql,
+                """, readyMillis / 1000.0, own.schema(), own.views(), routes, api, api, api, psql,
                 kafka, redis, whereToRunCommands(settingsFile));
     }
 
@@ -47,7 +48,7 @@ final class DemoBanner {
         String api = "http://127.0.0.1:" + apiPort;
         String psql = "psql postgresql://" + postgres.user() + ":" + postgres.password() + "@" + postgres.host() + ":"
                 + postgres.port() + "/" + postgres.database();
-        return """
+        return String.format(Locale.ROOT, """
 
                 cachepipe demo is ready (%.1f s).
 
@@ -67,7 +68,7 @@ final class DemoBanner {
                   %s
 
                 Press Ctrl-C to stop.
-                """.formatted(readyMillis / 1000.0, api, api, api, api, psql, kafka,
+                """, readyMillis / 1000.0, api, api, api, api, psql, kafka,
                 redis, api, psql, api, whereToRunCommands(settingsFile));
     }
 
