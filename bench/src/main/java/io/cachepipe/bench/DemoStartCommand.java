@@ -34,9 +34,9 @@ import picocli.CommandLine.Option;
         description = {"./cachepipe demo from an empty data directory, its JVM with C1 alone (as the script runs it) and with "
                 + "both compilers, in turns: the wait for the initial snapshot and the wait before ready, per run and median."})
 final class DemoStartCommand implements Callable<Integer> {
-    /** The demo's lines (DemoCommand, DemoBanner); the banner's seconds follow the default locale's decimal separator. */
-    static final Pattern CAUGHT_UP = Pattern.compile("Caught up in (\\d+[.,]\\d) s \\((\\d+[.,]\\d) s since the pipeline started\\)");
-    static final Pattern READY = Pattern.compile("cachepipe demo is ready \\((\\d+[.,]\\d) s\\)");
+    /** The demo's lines (DemoCommand, DemoBanner), which print seconds in {@code Locale.ROOT}. */
+    static final Pattern CAUGHT_UP = Pattern.compile("Caught up in (\\d+\\.\\d) s \\((\\d+\\.\\d) s since the pipeline started\\)");
+    static final Pattern READY = Pattern.compile("cachepipe demo is ready \\((\\d+\\.\\d) s\\)");
     /** The first run may build the demo jar (a minute or two) before it starts anything. */
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
     private static final int LINES_KEPT = 30;
@@ -107,11 +107,11 @@ final class DemoStartCommand implements Callable<Integer> {
                 }
                 Matcher waited = CAUGHT_UP.matcher(line);
                 if (waited.find()) {
-                    caughtUp = new double[] {seconds(waited.group(1)), seconds(waited.group(2))};
+                    caughtUp = new double[] {Double.parseDouble(waited.group(1)), Double.parseDouble(waited.group(2))};
                 }
                 Matcher ready = READY.matcher(line);
                 if (ready.find() && caughtUp != null) {
-                    return new Run(caughtUp[0], caughtUp[1], seconds(ready.group(1)));
+                    return new Run(caughtUp[0], caughtUp[1], Double.parseDouble(ready.group(1)));
                 }
             }
             throw new IllegalStateException("the demo (" + jit.label + ") ended or was stopped after " + RUN_TIMEOUT.toMinutes()
@@ -160,10 +160,6 @@ final class DemoStartCommand implements Callable<Integer> {
                     median(c1, Run::sincePipeline) / median(both, Run::sincePipeline), median(c1, Run::ready) / median(both, Run::ready)));
         }
         return text.toString();
-    }
-
-    static double seconds(String printed) {
-        return Double.parseDouble(printed.replace(',', '.'));
     }
 
     static double median(List<Run> runs, ToDoubleFunction<Run> figure) {
