@@ -1,8 +1,8 @@
 package io.cachepipe.bench;
 
+import io.cachepipe.testsupport.PartProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ final class DemoStartCommand implements Callable<Integer> {
     private static Run start(Path script, Jit jit) throws IOException, InterruptedException {
         Path dataDir = Files.createTempDirectory("cachepipe-demo-start");
         var builder = new ProcessBuilder(script.toString(), "demo", "--data-dir", dataDir.toString(), "--api-port",
-                Integer.toString(freePort())).redirectErrorStream(true);
+                Integer.toString(PartProcess.freePort())).redirectErrorStream(true);
         builder.environment().put("CACHEPIPE_JAVA_OPTS", jit.javaOptions);
         Process demo = builder.start();
         // A bench stopped with Ctrl-C stops its demo too, which would otherwise go on with its servers.
@@ -114,8 +114,8 @@ final class DemoStartCommand implements Callable<Integer> {
                     return new Run(caughtUp[0], caughtUp[1], Double.parseDouble(ready.group(1)));
                 }
             }
-            throw new IllegalStateException("the demo (" + jit.label + ") ended or was stopped after " + RUN_TIMEOUT.toMinutes()
-                    + " min before it was ready; its last lines:\n" + String.join("\n", lastLines));
+            throw new IllegalStateException("the demo (" + jit.label + ") ended, or was stopped at the limit of " + RUN_TIMEOUT.toMinutes()
+                    + " min, before it was ready; its last lines:\n" + String.join("\n", lastLines));
         } finally {
             if (withdrawn(stopDemo)) {
                 stop(demo, dataDir);
@@ -166,11 +166,5 @@ final class DemoStartCommand implements Callable<Integer> {
         double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
         int middle = values.length / 2;
         return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-    }
-
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
