@@ -198,8 +198,8 @@ final class BenchmarksDoc {
                 + "Then one step at the first rate, not recorded, warms the paths of small batches, and each step starts once the JIT "
                 + "has been idle for a second (everything runs in one JVM).", bound));
         line("");
-        line("The drain time includes a watermark's round trip through the whole pipeline and a 100 ms quiet period, so about 200 ms"
-                + " is its floor. The whole stack (PostgreSQL with its walsender decoding, Kafka, Redis, the pipeline and the writers) shares"
+        line("The drain time includes a watermark's round trip through the whole pipeline and the warm requests' way to the warmer"
+                + " (runs before 2026-12-06 also waited a fixed 100 ms for those, so about 200 ms was their floor). The whole stack (PostgreSQL with its walsender decoding, Kafka, Redis, the pipeline and the writers) shares"
                 + " the machine's two cores, so the knee is where the machine, not one part, runs out: see the cost per stage below for"
                 + " what each part spends per change.");
         line("");

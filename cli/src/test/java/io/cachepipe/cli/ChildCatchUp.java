@@ -23,7 +23,7 @@ final class ChildCatchUp {
     static Version await(ChildPipeline pipeline, List<PartProcess> invalidators, Duration timeout) {
         Pipeline.Config config = pipeline.config();
         return new CatchUp(pipeline.pool(), pipeline.store(), config.kafka(), config.warmer().groupId(),
-                () -> held(pipeline, invalidators), QUIET).await(timeout);
+                CatchUp.WarmRequestsSent.quietAfter(() -> held(pipeline, invalidators), QUIET)).await(timeout);
     }
 
     /** Warm requests the running invalidators hold; a probe that failed proves nothing, so it counts as one held. */

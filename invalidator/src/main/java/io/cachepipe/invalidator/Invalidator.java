@@ -136,10 +136,17 @@ public final class Invalidator implements AutoCloseable {
                 changeTopics.size(), topics.warm());
     }
 
-    /** Warm requests held for coalescing right now; zero once every request received has been sent. */
-    public long heldWarmRequests() {
+    /**
+     * Sends the warm requests held for coalescing and waits until Kafka has answered every one sent so
+     * far: once the applied position has passed a watermark, the warm requests of every change before
+     * it are in the warm topic (a batch asks for its re-warms before it records its offsets applied).
+     * A refusal is not reported here but by the commit it fails, as always.
+     */
+    public void awaitWarmRequestsSent() {
         WarmRequests current = warmRequests;
-        return current == null ? 0 : current.held();
+        if (current != null) {
+            current.awaitSent();
+        }
     }
 
     public boolean isReady() {

@@ -78,12 +78,20 @@ final class WarmRequests implements AutoCloseable {
 
     /** Sends everything held and waits until Kafka has acknowledged every request sent so far. */
     void flush() {
-        sendHeld();
-        producer.flush();
+        awaitSent();
         Exception failed = failure.getAndSet(null);
         if (failed != null) {
             throw new IllegalStateException("Kafka refused a warm request to " + topic + ": " + failed.getMessage(), failed);
         }
+    }
+
+    /**
+     * Sends everything held and waits until Kafka has answered every request sent so far, without
+     * reporting a refusal: that stays for {@link #flush()}, which must fail the commit it guards.
+     */
+    void awaitSent() {
+        sendHeld();
+        producer.flush();
     }
 
     /** Requests held right now, for the gauge; zero once every request received has been sent. */

@@ -84,4 +84,28 @@ class WarmRequestsTest {
 
         assertThatThrownBy(requests::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("too large");
     }
+
+    @Test
+    void awaitSent_sendsWhatIsHeld_withoutWaitingForTheWindow() {
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), metrics);
+        requests.request("cp:product:4", product(4, 0x100));
+        requests.request("cp:product:5", product(5, 0x100));
+
+        requests.awaitSent();
+
+        assertThat(producer.history()).hasSize(2);
+        assertThat(requests.held()).isZero();
+    }
+
+    @Test
+    void awaitSent_leavesARefusalForTheFlushThatGuardsTheCommit() {
+        var failing = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), Duration.ZERO, metrics);
+        requests.request("cp:product:6", product(6, 0x100));
+        failing.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
+
+        requests.awaitSent();
+
+        assertThatThrownBy(requests::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("too large");
+    }
 }

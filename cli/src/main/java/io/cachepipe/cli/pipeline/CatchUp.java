@@ -22,9 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Waits until every change committed before the call is in the cache, whether the parts run in this
  * JVM or as processes: a watermark passes through the whole log (see {@link Watermarks}) and the
- * invalidators' applied position in Redis reaches it, held warm requests are sent, and the warmers'
- * consumer group has reached the warm topic's ends as they stood a moment later (a request just sent
- * may not be appended yet).
+ * invalidators' applied position in Redis reaches it, their warm requests are in the warm topic
+ * ({@link WarmRequestsSent}), and the warmers' consumer group has reached that topic's ends.
  */
 public final class CatchUp {
     private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
@@ -33,21 +32,45 @@ public final class CatchUp {
     private final CacheStore store;
     private final KafkaConfig kafka;
     private final String warmerGroup;
-    private final LongSupplier heldWarmRequests;
-    private final Duration quiet;
+    private final WarmRequestsSent warmRequestsSent;
 
     /**
-     * @param heldWarmRequests warm requests an in-process invalidator holds for coalescing; {@code () -> 0} for
-     *                         processes, whose holding the {@code quiet} period has to outlast
+     * How to know that the warm requests of every change the invalidators applied are in the warm topic.
+     * An invalidator asks for a batch's re-warms before it records the batch applied, so once the applied
+     * position passed the watermark they have been asked for; they may still be held for coalescing, or
+     * on their way to Kafka.
      */
-    public CatchUp(DataSource database, CacheStore store, KafkaConfig kafka, String warmerGroup, LongSupplier heldWarmRequests,
-                   Duration quiet) {
+    @FunctionalInterface
+    public interface WarmRequestsSent {
+        /** Returns once they are in the topic; past {@code deadline} ({@link System#nanoTime}) throws. */
+        void await(long deadline);
+
+        /**
+         * Invalidators in this JVM: {@code send} sends what they hold and waits for Kafka's answer (bounded
+         * by their producer's delivery timeout, not by the deadline).
+         */
+        static WarmRequestsSent sentBy(Runnable send) {
+            return deadline -> send.run();
+        }
+
+        /**
+         * Invalidators in other processes, whose producers are out of reach: once they hold none
+         * ({@code held} reads them), a {@code quiet} period for the last ones sent to reach the topic.
+         */
+        static WarmRequestsSent quietAfter(LongSupplier held, Duration quiet) {
+            return deadline -> {
+                until("held warm requests to be sent", deadline, () -> held.getAsLong() == 0);
+                pause(quiet);
+            };
+        }
+    }
+
+    public CatchUp(DataSource database, CacheStore store, KafkaConfig kafka, String warmerGroup, WarmRequestsSent warmRequestsSent) {
         this.database = database;
         this.store = store;
         this.kafka = kafka;
         this.warmerGroup = warmerGroup;
-        this.heldWarmRequests = heldWarmRequests;
-        this.quiet = quiet;
+        this.warmRequestsSent = warmRequestsSent;
     }
 
     /** Answers the watermark that passed. */
@@ -60,12 +83,9 @@ public final class CatchUp {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         until("the invalidator to pass watermark " + watermark, deadline, () -> applied(watermark));
-        until("held warm requests to be sent", deadline, () -> heldWarmRequests.getAsLong() == 0);
-        // The warm requests of the changes up to the watermark reach the topic within moments of being
-        // sent (a process's coalescing window, which it does not report, and the producer's send): after
-        // that margin, the topic's ends are what the warmer has to reach. Waiting instead for its lag to
-        // stay at zero for the margin never ended while writers went on (bench consistency, faults).
-        pause(quiet);
+        // Then the topic's ends are what the warmer has to reach. Waiting instead for its lag to stay at
+        // zero for a while never ended while writers went on (bench consistency, faults).
+        warmRequestsSent.await(deadline);
         try (Admin admin = TopicAdmin.admin(kafka)) {
             Map<TopicPartition, Long> sent = ConsumerLag.ends(admin, warmerGroup);
             until("the warmer to consume every warm request sent", deadline, () -> ConsumerLag.reached(admin, warmerGroup, sent));

@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-    private static final Duration QUIET = Duration.ofMillis(100);
 
     /** The validated configuration of every part. */
     public record Config(PostgresConfig postgres, KafkaConfig kafka, RedisConfig redis, CacheConfig cache, CdcConfig cdc,
@@ -245,8 +244,8 @@ public final class Pipeline implements AutoCloseable {
      * Waits until every change committed before this call is in the cache (see {@link CatchUp}).
      */
     public Version awaitCaughtUp(Duration timeout) {
-        return new CatchUp(pool, store, config.kafka(), config.warmer().groupId(), () -> started(invalidator).heldWarmRequests(), QUIET)
-                .await(timeout);
+        return new CatchUp(pool, store, config.kafka(), config.warmer().groupId(),
+                CatchUp.WarmRequestsSent.sentBy(started(invalidator)::awaitWarmRequestsSent)).await(timeout);
     }
 
     private static void await(String part, java.util.function.BooleanSupplier ready) {
