@@ -49,7 +49,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Rebuild throughput of a plain row view next to pipelined {@code SET} throughput on the same Redis,
- * in one run, so the ratio says what the version guard, the registry and the Kafka read cost.
+ * in one run, so the ratios say what each layer costs: the entry's shape (a hash with value and
+ * version, and an expiry: two commands where SET is one), the version guard and the registry on top
+ * of it, and the rebuild's own Kafka read and rendering on top of those.
  * The change topic is filled with Debezium-shaped snapshot records (the rebuild reads only the
  * topic; the database is asked for the column types once).
  *
@@ -96,17 +98,20 @@ class RebuildBenchmarkIT {
         pipelinedSet(stack, namespace.keyPrefix() + "bench:warm-up:", true, Math.min(ROWS, 50_000));
         double pipelined = pipelinedSet(stack, namespace.keyPrefix() + "bench:pipelined:", true);
         double async = pipelinedSet(stack, namespace.keyPrefix() + "bench:async:", false);
+        entryWrites(stack, namespace.keyPrefix() + "bench:entry-warm-up:", Math.min(ROWS, 50_000));
+        double entries = entryWrites(stack, namespace.keyPrefix() + "bench:entry:", ROWS);
         double rate = report.recordsPerSecond();
         String result = String.format(Locale.ROOT, """
                 | measure (%,d rows, one run, %s) | per second | ratio to pipelined SET |
                 | --- | ---: | ---: |
                 | rebuild, row view from the change topic (read Kafka, render, version-guarded write + registry) | %,.0f | %.2f |
                 | version-guarded writes + registry alone (CacheBatch of 500, values rendered beforehand: no Kafka, no parsing) | %,.0f | %.2f |
+                | the same entries without a guard or registry (HSET value and version, PEXPIRE; flushed every 1,000 keys) | %,.0f | %.2f |
                 | SET, Lettuce async, flushed every 1,000 commands (redis-benchmark -P 1000 style) | %,.0f | 1.00 |
                 | SET, Lettuce async, auto-flush (as the rebuild issues commands) | %,.0f | %.2f |
                 | (filling the topic with the producer, for scale) | %,.0f | |
-                """, ROWS, Runtime.getRuntime().availableProcessors() + " cores", rate, rate / pipelined, guarded, guarded / pipelined, pipelined, async,
-                async / pipelined, ROWS / produceSeconds);
+                """, ROWS, Runtime.getRuntime().availableProcessors() + " cores", rate, rate / pipelined, guarded, guarded / pipelined, entries,
+                entries / pipelined, pipelined, async, async / pipelined, ROWS / produceSeconds);
         System.out.println(result);
         Files.writeString(Path.of("target", "rebuild-benchmark.md"), result);
     }
@@ -164,6 +169,43 @@ class RebuildBenchmarkIT {
                 producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)));
             }
             producer.flush();
+        }
+    }
+
+    /**
+     * What a cache entry's shape costs before any guard: the value and its version in a hash, and its
+     * expiry, as the guarded write leaves them, written by plain pipelined commands (HSET, PEXPIRE)
+     * flushed every 1,000 keys like the SETs. Two commands and a hash where SET is one command and a
+     * string: the ceiling of any rebuild that writes these entries, guard or not.
+     */
+    private static double entryWrites(DevStack stack, String prefix, int count) {
+        RedisClient client = RedisClient.create(stack.redis().uri());
+        try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
+            var commands = connection.async();
+            byte[] value = ("{\"id\":1,\"sku\":\"SKU-1\",\"name\":\"Product 1\",\"price\":12.34,\"stock\":5,\"category_id\":3,"
+                    + "\"updated_at\":\"2026-11-22T01:34:36.948935Z\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] version = new Version(10_000_000L).hex().getBytes(StandardCharsets.UTF_8);
+            Map<byte[], byte[]> fields = new java.util.LinkedHashMap<>();
+            fields.put("d".getBytes(StandardCharsets.UTF_8), value);
+            fields.put("v".getBytes(StandardCharsets.UTF_8), version);
+            connection.setAutoFlushCommands(false);
+            long started = System.nanoTime();
+            List<RedisFuture<?>> inFlight = new ArrayList<>(2000);
+            for (int i = 0; i < count; i++) {
+                byte[] key = (prefix + i).getBytes(StandardCharsets.UTF_8);
+                inFlight.add(commands.hset(key, fields));
+                inFlight.add(commands.pexpire(key, 3_600_000));
+                if (inFlight.size() == 2000) {
+                    connection.flushCommands();
+                    inFlight.forEach(future -> future.toCompletableFuture().join());
+                    inFlight.clear();
+                }
+            }
+            connection.flushCommands();
+            inFlight.forEach(future -> future.toCompletableFuture().join());
+            return count / ((System.nanoTime() - started) / 1e9);
+        } finally {
+            client.shutdown();
         }
     }
 
