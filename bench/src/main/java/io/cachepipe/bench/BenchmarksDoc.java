@@ -200,7 +200,8 @@ final class BenchmarksDoc {
         line("");
         line("The drain time includes a watermark's round trip through the whole pipeline and the warm requests' way to the warmer"
                 + " (runs before 2026-12-06 also waited for PostgreSQL's WAL writer to flush the watermark, up to 200 ms, and a fixed"
-                + " 100 ms for those requests; an idle catch-up now takes about 40 ms). The whole stack (PostgreSQL with its walsender decoding, Kafka, Redis, the pipeline and the writers) shares"
+                + " 100 ms for those requests; an idle catch-up now takes about 40 ms). The whole stack (PostgreSQL with its walsender"
+                + " decoding, Kafka, Redis, the pipeline and the writers) shares"
                 + " the machine's two cores, so the knee is where the machine, not one part, runs out: see the cost per stage below for"
                 + " what each part spends per change.");
         line("");

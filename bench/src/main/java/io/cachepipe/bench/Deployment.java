@@ -248,8 +248,7 @@ final class Deployment implements AutoCloseable {
      * warm requests are not visible from here: a half-second quiet period outlasts their 20 ms window.
      */
     void awaitCaughtUp(Duration timeout) {
-        new CatchUp(pool, store, kafka, kafkaView.warmerGroup(), CatchUp.WarmRequestsSent.quietAfter(() -> 0, Duration.ofMillis(500)))
-                .await(timeout);
+        new CatchUp(pool, store, kafka, kafkaView.warmerGroup(), CatchUp.WarmRequestsSent.quietAfter(() -> 0, Duration.ofMillis(500))).await(timeout);
     }
 
     AuditReport audit() {

@@ -21,6 +21,7 @@ import io.cachepipe.testsupport.WithDevStack;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.random.RandomGenerator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -62,6 +64,9 @@ import org.postgresql.ds.PGSimpleDataSource;
 @WithDevStack
 class RebuildBenchmarkIT {
     private static final int ROWS = Integer.getInteger("rebuild.benchmark.rows", 50_000);
+    /** The value every write below writes: a product's row view, about 130 bytes. */
+    private static final byte[] VALUE = ("{\"id\":1,\"sku\":\"SKU-1\",\"name\":\"Product 1\",\"price\":12.34,\"stock\":5,\"category_id\":3,"
+            + "\"updated_at\":\"2026-11-22T01:34:36.948935Z\"}").getBytes(StandardCharsets.UTF_8);
 
     @Test
     void rebuildOfARowView_againstPipelinedSet(DevStack stack, TestNamespace namespace) throws Exception {
@@ -123,8 +128,6 @@ class RebuildBenchmarkIT {
      * in Redis (a script reading the version, writing value and version, setting the TTL, and the registry).
      */
     private static double guardedWrites(CacheStore store, ViewDefinition view, long firstId, int count) {
-        byte[] value = ("{\"id\":1,\"sku\":\"SKU-1\",\"name\":\"Product 1\",\"price\":12.34,\"stock\":5,\"category_id\":3,"
-                + "\"updated_at\":\"2026-11-22T01:34:36.948935Z\"}").getBytes(StandardCharsets.UTF_8);
         List<CacheKey> keys = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             keys.add(store.keySpace().key(view, Map.of("id", firstId + i)));
@@ -134,7 +137,7 @@ class RebuildBenchmarkIT {
         CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
         for (int from = 0; from < keys.size(); from += 500) {
             CacheBatch batch = store.batch();
-            keys.subList(from, Math.min(keys.size(), from + 500)).forEach(key -> batch.write(key, version, value));
+            keys.subList(from, Math.min(keys.size(), from + 500)).forEach(key -> batch.write(key, version, VALUE));
             CompletableFuture<?> current = batch.execute().toCompletableFuture();
             previous.join();
             previous = current;
@@ -179,53 +182,36 @@ class RebuildBenchmarkIT {
      * string: the ceiling of any rebuild that writes these entries, guard or not.
      */
     private static double entryWrites(DevStack stack, String prefix, int count) {
-        RedisClient client = RedisClient.create(stack.redis().uri());
-        try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
-            var commands = connection.async();
-            byte[] value = ("{\"id\":1,\"sku\":\"SKU-1\",\"name\":\"Product 1\",\"price\":12.34,\"stock\":5,\"category_id\":3,"
-                    + "\"updated_at\":\"2026-11-22T01:34:36.948935Z\"}").getBytes(StandardCharsets.UTF_8);
-            byte[] version = new Version(10_000_000L).hex().getBytes(StandardCharsets.UTF_8);
-            Map<byte[], byte[]> fields = new java.util.LinkedHashMap<>();
-            fields.put("d".getBytes(StandardCharsets.UTF_8), value);
-            fields.put("v".getBytes(StandardCharsets.UTF_8), version);
-            connection.setAutoFlushCommands(false);
-            long started = System.nanoTime();
-            List<RedisFuture<?>> inFlight = new ArrayList<>(2000);
-            for (int i = 0; i < count; i++) {
-                byte[] key = (prefix + i).getBytes(StandardCharsets.UTF_8);
-                inFlight.add(commands.hset(key, fields));
-                inFlight.add(commands.pexpire(key, 3_600_000));
-                if (inFlight.size() == 2000) {
-                    connection.flushCommands();
-                    inFlight.forEach(future -> future.toCompletableFuture().join());
-                    inFlight.clear();
-                }
-            }
-            connection.flushCommands();
-            inFlight.forEach(future -> future.toCompletableFuture().join());
-            return count / ((System.nanoTime() - started) / 1e9);
-        } finally {
-            client.shutdown();
-        }
+        Map<byte[], byte[]> fields = new java.util.LinkedHashMap<>();
+        fields.put("d".getBytes(StandardCharsets.UTF_8), VALUE);
+        fields.put("v".getBytes(StandardCharsets.UTF_8), new Version(10_000_000L).hex().getBytes(StandardCharsets.UTF_8));
+        return pipelined(stack, count, true, (commands, i) -> {
+            byte[] key = (prefix + i).getBytes(StandardCharsets.UTF_8);
+            return List.of(commands.hset(key, fields), commands.pexpire(key, 3_600_000));
+        });
     }
 
-    /** SETs of ~200-byte values; {@code manualFlush} writes 1,000 commands per flush, as redis-benchmark -P does. */
+    /** SETs of {@link #VALUE}; {@code manualFlush} writes 1,000 commands per flush, as redis-benchmark -P does. */
     private static double pipelinedSet(DevStack stack, String prefix, boolean manualFlush) {
         return pipelinedSet(stack, prefix, manualFlush, ROWS);
     }
 
     private static double pipelinedSet(DevStack stack, String prefix, boolean manualFlush, int count) {
+        return pipelined(stack, count, manualFlush, (commands, i) -> List.of(commands.set((prefix + i).getBytes(StandardCharsets.UTF_8), VALUE)));
+    }
+
+    /** Writes {@code count} keys with the commands {@code write} issues for each, waiting every 1,000 keys; answers keys per second. */
+    private static double pipelined(DevStack stack, int count, boolean manualFlush,
+                                    BiFunction<RedisAsyncCommands<byte[], byte[]>, Integer, List<RedisFuture<?>>> write) {
         RedisClient client = RedisClient.create(stack.redis().uri());
         try (StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE)) {
             var commands = connection.async();
-            byte[] value = ("{\"id\":1,\"sku\":\"SKU-1\",\"name\":\"Product 1\",\"price\":12.34,\"stock\":5,\"category_id\":3,"
-                    + "\"updated_at\":\"2026-11-22T01:34:36.948935Z\"}").repeat(1).getBytes(StandardCharsets.UTF_8);
             connection.setAutoFlushCommands(!manualFlush);
             long started = System.nanoTime();
-            List<RedisFuture<String>> inFlight = new ArrayList<>(1000);
+            List<RedisFuture<?>> inFlight = new ArrayList<>(2000);
             for (int i = 0; i < count; i++) {
-                inFlight.add(commands.set((prefix + i).getBytes(StandardCharsets.UTF_8), value));
-                if (inFlight.size() == 1000) {
+                inFlight.addAll(write.apply(commands, i));
+                if ((i + 1) % 1000 == 0) {
                     if (manualFlush) connection.flushCommands();
                     inFlight.forEach(future -> future.toCompletableFuture().join());
                     inFlight.clear();

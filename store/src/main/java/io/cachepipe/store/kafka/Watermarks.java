@@ -64,7 +64,7 @@ public final class Watermarks {
      * WAL flushed to disk, and a logical decoding message outside a transaction is not flushed by
      * itself: it waited for the WAL writer ({@code wal_writer_delay}, 200 ms, longer while it
      * hibernates), so on a quiet server every read-your-writes read and every catch-up waited about
-     * 180 ms for a watermark the pipeline passes in about 15. From PostgreSQL 17 the message is flushed
+     * 180 ms for a watermark the pipeline passes in about 15 ms. From PostgreSQL 17 the message is flushed
      * on request; before, the statement also takes a transaction id, so that its commit record is
      * written and flushed, and the message before it with it (unless {@code synchronous_commit} is
      * off for the session, when the WAL writer flushes it as before).
