@@ -177,7 +177,7 @@ final class ScaleOutBenchmark {
      * changes, waits until cdc-capture has published them, then thaws the invalidators alone, under
      * {@code limit} if given, and counts the changes each processes (its own metrics). The window
      * opens once every invalidator takes part (the group is stable with work for each, and each has
-     * processed a change since: their sessions lapsed while frozen, so they rejoin and rebalance
+     * processed a change since it was frozen: their sessions lapsed meanwhile, so they rejoin and rebalance
      * first) and closes once 80% of the backlog is processed, before the last partitions' stragglers.
      * The warmers thaw afterwards and everything catches up.
      */
@@ -198,7 +198,7 @@ final class ScaleOutBenchmark {
         }
         try {
             deployment.thawInvalidators();
-            awaitEveryInstanceWorking(deployment, invalidators);
+            awaitEveryInstanceWorking(deployment, invalidators, frozen);
             long[] open = PartProbe.changesProcessed(invalidators);
             double jitBefore = PartProbe.jitSeconds(invalidators);
             CpuUse cpu = CpuUse.of(invalidators);
@@ -233,7 +233,13 @@ final class ScaleOutBenchmark {
         return java.util.Arrays.stream(counts).sum();
     }
 
-    private static void awaitEveryInstanceWorking(Deployment deployment, List<PartProcess> invalidators) throws Exception {
+    /**
+     * Until the group has given every invalidator partitions and each has processed a change since it was
+     * frozen. Counted from the freeze, not from the moment the group settled: a quarter-size backlog is
+     * a tenth of a second's work, and an instance that had already done its share by then would never
+     * process another, failing the run (it did, once in a 2-invalidator step).
+     */
+    private static void awaitEveryInstanceWorking(Deployment deployment, List<PartProcess> invalidators, long[] frozen) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (deployment.kafka().membersWithPartitions("invalidator") < invalidators.size()) {
             if (System.nanoTime() > deadline) {
@@ -241,9 +247,8 @@ final class ScaleOutBenchmark {
             }
             Thread.sleep(50);
         }
-        long[] since = PartProbe.changesProcessed(invalidators);
-        for (int i = 0; i < since.length; i++) {
-            while (PartProbe.changesProcessed(invalidators.get(i)) == since[i]) {
+        for (int i = 0; i < frozen.length; i++) {
+            while (PartProbe.changesProcessed(invalidators.get(i)) == frozen[i]) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException(invalidators.get(i) + " processed nothing for 2 min after the thaw");
                 }
