@@ -52,8 +52,13 @@ public final class Watermarks {
      * in autocommit mode, as pools hand them out.
      */
     public static Version emit(Connection connection) throws SQLException {
+        return emit(connection, connection.getMetaData().getDatabaseMajorVersion());
+    }
+
+    /** {@link #emit} with the statement for a server of this major version, whatever the server is (tests run both). */
+    static Version emit(Connection connection, int serverMajorVersion) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(emitStatement(connection.getMetaData().getDatabaseMajorVersion()))) {
+             ResultSet rows = statement.executeQuery(emitStatement(serverMajorVersion))) {
             rows.next();
             return Version.ofPgLsn(rows.getString(1));
         }
@@ -69,7 +74,7 @@ public final class Watermarks {
      * written and flushed, and the message before it with it (unless {@code synchronous_commit} is
      * off for the session, when the WAL writer flushes it as before).
      */
-    static String emitStatement(int serverMajorVersion) {
+    private static String emitStatement(int serverMajorVersion) {
         String message = "pg_logical_emit_message(false, '" + MESSAGE_PREFIX + "', ''";
         return serverMajorVersion >= 17 ? "SELECT " + message + ", true)::text"
                 : "SELECT " + message + ")::text, pg_current_xact_id()";

@@ -33,12 +33,7 @@ class WatermarksIT {
     void theStatementForServersBefore17_flushesItThroughItsCommit(TestNamespace namespace) throws Exception {
         try (Connection connection = namespace.jdbc().connect()) {
             for (int i = 0; i < 20; i++) {
-                Version watermark;
-                try (Statement statement = connection.createStatement();
-                     ResultSet rows = statement.executeQuery(Watermarks.emitStatement(16))) {
-                    rows.next();
-                    watermark = Version.ofPgLsn(rows.getString(1));
-                }
+                Version watermark = Watermarks.emit(connection, 16);
 
                 assertThat(flushed(connection)).as("flushed WAL position after watermark %s", watermark).isGreaterThanOrEqualTo(watermark);
             }
