@@ -122,7 +122,7 @@ final class Charts {
         }
         for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
             if (sweep != null && sweep.postgresAlonePerSecond() > 0) {
-                chart.addSeries("PostgreSQL alone, " + sweep.writer(), List.of(sweep.postgresAlonePerSecond(), sweep.postgresAlonePerSecond()),
+                chart.addSeries("PostgreSQL alone, " + sweep.writer(), List.of(sweep.postgresAloneHighest(), sweep.postgresAloneHighest()),
                         List.of(1.0, Math.max(10, highest))).setMarker(SeriesMarkers.NONE);
             }
         }
@@ -133,7 +133,7 @@ final class Charts {
         double lowest = java.util.stream.Stream.of(single, bulk).filter(java.util.Objects::nonNull)
                 .flatMap(sweep -> sweep.steps().stream()).mapToDouble(Report.ChangeRateStep::achievedPerSecond).min().orElse(1);
         double widest = java.util.stream.Stream.of(single, bulk).filter(java.util.Objects::nonNull)
-                .mapToDouble(sweep -> Math.max(sweep.postgresAlonePerSecond(), sweep.steps().stream()
+                .mapToDouble(sweep -> Math.max(sweep.postgresAloneHighest(), sweep.steps().stream()
                         .mapToDouble(Report.ChangeRateStep::achievedPerSecond).max().orElse(1))).max().orElse(1);
         chart.addSeries("lag bound", List.of(lowest, widest), List.of(any.lagBoundMs(), any.lagBoundMs())).setMarker(SeriesMarkers.NONE);
         chart.getStyler().setYAxisMin(1.0);

@@ -26,11 +26,11 @@ final class SampleReports {
                 new Report.ChangeRateStep(100, 99, new Report.Percentiles(500, 14, 20, 30, 35), 180, true),
                 new Report.ChangeRateStep(200, 198, new Report.Percentiles(1000, 15, 22, 35, 40), 190, true),
                 new Report.ChangeRateStep(400, 300, new Report.Percentiles(1500, 900, 1500, 2400, 2600), 2500, false)),
-                198, "the pipeline: lag grew past 1000 ms", "single-row commits", 4_000, 21_000, 0);
+                198, "the pipeline: lag grew past 1000 ms", "single-row commits", 4_000, 3_600, 21_000, 0);
         var bulk = new Report.ChangeRate(1000, List.of(
                 new Report.ChangeRateStep(2_000, 1_990, new Report.Percentiles(20_000, 30, 45, 60, 70), 210, true),
                 new Report.ChangeRateStep(4_000, 3_900, new Report.Percentiles(40_000, 900, 1500, 2400, 2600), 2500, false)),
-                1_990, "the pipeline: lag grew past 1000 ms", "100-row transactions", 60_000, 21_000, 0);
+                1_990, "the pipeline: lag grew past 1000 ms", "100-row transactions", 60_000, 0, 21_000, 0);
         var scaleOut = new Report.ScaleOut(List.of(new Report.ScaleOutRun("1 invalidator, 1 warmer, 1 API", 1, 5_000, 800, 0.25, 0.6, 0.25, 0.5, List.of(16_000L)),
                 new Report.ScaleOutRun("2 invalidators, 2 warmers, 3 APIs", 3, 7_000, 900, 0.75, 0.9, 0.5, 0.95, List.of(8_000L, 8_100L))),
                 List.of("invalidator-1: changes-0, changes-2"), List.of("warmer-1: warm-1"), 0, 20_000, 0.5);
