@@ -198,7 +198,10 @@ final class BenchmarksDoc {
                 + "measured against (the higher of the two: that figure moves with the disk and the neighbours, by a fifth between two "
                 + "runs of one build here; reports from before 2026-12-06 measured it once, before). "
                 + "Then one step at the first rate, not recorded, warms the paths of small batches, and each step starts once the JIT "
-                + "has been idle for a second (everything runs in one JVM).", bound));
+                + "has been idle for a second (everything runs in one JVM). Compare sweeps only between runs of the same shape: with "
+                + "`--no-read-path` they start on a pipeline without the read path's minutes of writes behind it, and three such runs on "
+                + "the day of this one (one with 10 s steps) gave p50 22-30 ms at 100 changes/s and single-row knees of 1,130-3,115 "
+                + "row changes/s.", bound));
         line("");
         line("The drain time includes a watermark's round trip through the whole pipeline and the warm requests' way to the warmer"
                 + " (runs before 2026-12-06 also waited for PostgreSQL's WAL writer to flush the watermark, up to 200 ms, and a fixed"
