@@ -38,7 +38,7 @@ final class BenchmarksDoc {
                 doc.readPath(read, charts);
             }
             if (load.changeRate() != null || load.bulkChangeRate() != null) {
-                doc.changeRates(load.changeRate(), load.bulkChangeRate(), charts);
+                doc.md.append(ChangeRateDoc.markdown(load.changeRate(), load.bulkChangeRate(), charts));
             }
             if (load.scaleOut() != null) {
                 doc.md.append(ScaleOutDoc.markdown(load.scaleOut()));
@@ -181,73 +181,6 @@ final class BenchmarksDoc {
                     .collect(java.util.stream.Collectors.joining(", ")) + ".");
             line("");
         }
-    }
-
-    private void changeRates(Report.@Nullable ChangeRate single, Report.@Nullable ChangeRate bulk, String charts) {
-        line("## Sustained change rate");
-        line("");
-        Report.ChangeRate any = single != null ? single : bulk;
-        if (any == null) {
-            throw new IllegalArgumentException("no change-rate sweep to describe");
-        }
-        double bound = any.lagBoundMs();
-        line(fmt("Writes straight to PostgreSQL at a fixed rate of row changes, doubled each step, no read load; once a step is unbounded, "
-                + "one more halfway between it and the last bounded one. A step is bounded when commit → invalidated p99 and the time to "
-                + "drain after the writers stop both stay under %.0f ms. Before each sweep and again after it, in the same run, the same "
-                + "writers run unpaced with the pipeline stopped: what PostgreSQL alone commits on this machine, the figure the knee is "
-                + "measured against (the higher of the two: that figure moves with the disk and the neighbours, by a fifth between two "
-                + "runs of one build here; reports from before 2026-12-06 measured it once, before). "
-                + "Then one step at the first rate, not recorded, warms the paths of small batches, and each step starts once the JIT "
-                + "has been idle for a second (everything runs in one JVM). Compare sweeps only between runs of the same shape: with "
-                + "`--no-read-path` they start on a pipeline without the read path's minutes of writes behind it, and three such runs on "
-                + "the day of this one (one with 10 s steps) gave p50 22-30 ms at 100 changes/s and single-row knees of 1,130-3,115 "
-                + "row changes/s.", bound));
-        line("");
-        line("The drain time includes a watermark's round trip through the whole pipeline and the warm requests' way to the warmer"
-                + " (runs before 2026-12-06 also waited for PostgreSQL's WAL writer to flush the watermark, up to 200 ms, and a fixed"
-                + " 100 ms for those requests; an idle catch-up now takes about 40 ms). The whole stack (PostgreSQL with its walsender"
-                + " decoding, Kafka, Redis, the pipeline and the writers) shares"
-                + " the machine's two cores, so the knee is where the machine, not one part, runs out: see the cost per stage below for"
-                + " what each part spends per change.");
-        line("");
-        for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
-            if (sweep == null) {
-                continue;
-            }
-            line("### " + capitalized(sweep.writer()));
-            line("");
-            line(fmt("**Knee: %,.0f row changes/s**, limited by %s.", sweep.kneePerSecond(), sweep.limitedBy())
-                    + postgresAlone(sweep)
-                    + (sweep.audited() > 0 ? fmt(" Audit once the sweep drained: %,d entries, **%d incoherent**.", sweep.audited(),
-                    sweep.incoherent()) : ""));
-            line("");
-            line("| target /s | written /s | invalidated p50 ms | p99 ms | drain ms | bounded |");
-            line("| ---: | ---: | ---: | ---: | ---: | --- |");
-            for (Report.ChangeRateStep step : sweep.steps()) {
-                line(fmt("| %,.0f | %,.0f | %.1f | %.1f | %.0f | %s |", step.targetPerSecond(), step.achievedPerSecond(),
-                        step.invalidated().p50(), step.invalidated().p99(), step.drainMs(), step.bounded() ? "yes" : "**no**"));
-            }
-            line("");
-        }
-        image("Change rate sweeps", charts + "/" + Charts.CHANGE_RATE);
-    }
-
-    /** What PostgreSQL alone committed for the sweep's writers, before and (since 2026-12-06) after it, and the knee against it. */
-    private static String postgresAlone(Report.ChangeRate sweep) {
-        if (sweep.postgresAlonePerSecond() <= 0) {
-            return "";
-        }
-        if (sweep.postgresAloneAfterPerSecond() <= 0) {
-            return fmt(" PostgreSQL alone committed %,.0f row changes/s for the same writers: the knee is **%.2f x** that.",
-                    sweep.postgresAlonePerSecond(), sweep.kneeOverPostgres());
-        }
-        return fmt(" PostgreSQL alone committed %,.0f row changes/s for the same writers before the sweep and %,.0f after it: the knee "
-                + "is **%.2f x** the higher (%.2f x the lower).", sweep.postgresAlonePerSecond(), sweep.postgresAloneAfterPerSecond(),
-                sweep.kneeOverPostgres(), sweep.kneeOverPostgresLowest());
-    }
-
-    private static String capitalized(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private void pattern(PatternReport pattern, String charts) {
