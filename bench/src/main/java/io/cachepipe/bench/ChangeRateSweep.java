@@ -17,12 +17,13 @@ import java.util.Locale;
  *
  * <p>Beside it, in the same run: what PostgreSQL alone commits for the same writers, unpaced, with the
  * pipeline stopped (no walsender decoding, nothing else on the machine), so that the knee reads as a
- * share of what the database can do here; once before the sweep and once after it, since on a small
- * machine that figure moves with the disk and the neighbours (by a fifth between two runs of one
- * build), and the knee is counted against the higher. Then one unrecorded step at the first rate warms
- * the paths of small batches, and each step waits for the JIT to go quiet. When the writers themselves cannot reach a rate, the sweep
- * ends there and says so: the pipeline was not the limit. Once everything has drained, an audit
- * compares every cached entry with the database.
+ * share of what the database can do here; once before the sweep and once after it, since that figure
+ * is set by commit latency (the writers do not fill the machine: each waits for its commit's flush),
+ * which moved by up to a third within one run on the build machine, and the knee is counted against
+ * the higher. Then one unrecorded step at the first rate warms the paths of small batches, and each
+ * step waits for the JIT to go quiet. When the writers themselves cannot reach a rate, the sweep ends
+ * there and says so: the pipeline was not the limit. Once everything has drained, an audit compares
+ * every cached entry with the database.
  */
 final class ChangeRateSweep {
     /** @param jitWait how long a step may wait for the JIT to go quiet before it starts ({@link Duration#ZERO}: not at all) */

@@ -106,8 +106,8 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
         }
 
         /**
-         * The higher of PostgreSQL's two runs alone. On a machine whose disk and neighbours vary, one run moved by a
-         * fifth between runs of the same build: the knee is measured against the better of two, before and after.
+         * The higher of PostgreSQL's two runs alone, before and after the sweep: set by commit latency, that figure
+         * moved by up to a third within one run on the build machine, so the knee is measured against the better of two.
          */
         double postgresAloneHighest() {
             return Math.max(postgresAlonePerSecond, postgresAloneAfterPerSecond);
