@@ -33,13 +33,13 @@ final class ChangeRateDoc {
                 + "drain after the writers stop both stay under %.0f ms. Before each sweep and again after it, in the same run, the same "
                 + "writers run unpaced with the pipeline stopped: what PostgreSQL alone commits on this machine, the figure the knee is "
                 + "measured against (the higher of the two: the writers do not fill the machine, each waits for its commit's flush, and "
-                + "that latency moved the figure by up to a third within one run here; reports from before 2026-12-06 measured it once, "
-                + "before). "
+                + "that latency moved the figure by up to a third within one run on 2026-12-06; reports from before that day measured it "
+                + "once, before). "
                 + "Then one step at the first rate, not recorded, warms the paths of small batches, and each step starts once the JIT "
                 + "has been idle for a second (everything runs in one JVM). Compare sweeps only between runs of the same shape: with "
-                + "`--no-read-path` they start on a pipeline without the read path's minutes of writes behind it, and three such runs on "
-                + "the day of this one (one with 10 s steps) gave p50 22-30 ms at 100 changes/s and single-row knees of 1,130-3,115 "
-                + "row changes/s.", bound));
+                + "`--no-read-path` they start on a pipeline without the read path's minutes of writes behind it (three such runs on "
+                + "2026-12-06, one with 10 s steps, gave p50 22-30 ms at 100 changes/s and single-row knees of 1,130-3,115 row changes/s, "
+                + "where that day's full run gave 14.4 ms and 3,457).", bound));
         line("");
         line("The drain time includes a watermark's round trip through the whole pipeline and the warm requests' way to the warmer"
                 + " (runs before 2026-12-06 also waited for PostgreSQL's WAL writer to flush the watermark, up to 200 ms, and a fixed"
