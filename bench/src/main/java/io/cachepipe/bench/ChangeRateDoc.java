@@ -59,16 +59,22 @@ final class ChangeRateDoc {
                     + (sweep.audited() > 0 ? fmt(" Audit once the sweep drained: %,d entries, **%d incoherent**.", sweep.audited(),
                     sweep.incoherent()) : ""));
             line("");
-            line("| target /s | written /s | invalidated p50 ms | p99 ms | drain ms | bounded |");
-            line("| ---: | ---: | ---: | ---: | ---: | --- |");
+            line("| target /s | written /s | invalidated p50 ms | p99 ms | drain ms | bounded | re-warms / change | loads / change |");
+            line("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
             for (Report.ChangeRateStep step : sweep.steps()) {
-                line(fmt("| %,.0f | %,.0f | %.1f | %.1f | %.0f | %s |", step.targetPerSecond(), step.achievedPerSecond(),
-                        step.invalidated().p50(), step.invalidated().p99(), step.drainMs(), step.bounded() ? "yes" : "**no**"));
+                line(fmt("| %,.0f | %,.0f | %.1f | %.1f | %.0f | %s | %s | %s |", step.targetPerSecond(), step.achievedPerSecond(),
+                        step.invalidated().p50(), step.invalidated().p99(), step.drainMs(), step.bounded() ? "yes" : "**no**",
+                        perChange(step.rewarmsPerChange()), perChange(step.loadsPerChange())));
             }
             line("");
         }
         line("![Change rate sweeps](" + charts + "/" + Charts.CHANGE_RATE + ")");
         line("");
+    }
+
+    /** A figure per change, or a dash in reports from before it was measured (2026-12-06). */
+    private static String perChange(double figure) {
+        return figure > 0 ? fmt("%.2f", figure) : "–";
     }
 
     /** What PostgreSQL alone committed for the sweep's writers, before and (since 2026-12-06) after it, and the knee against it. */

@@ -100,27 +100,37 @@ final class ChangeRateSweep {
         // pipeline, not the JIT catching up with the last one.
         DrainRounds.awaitCompiled(() -> PartProbe.jitSeconds(ProcessHandle.current().pid()), options.jitWait());
         FreshnessWindow window = FreshnessWindow.open(system.pipeline().metrics());
-        double achieved = writeOneStep(rate);
+        DatabaseWork work = DatabaseWork.open(system.pipeline().metrics());
+        Written written = writeOneStep(rate);
         long drainStarted = System.nanoTime();
         system.pipeline().awaitCaughtUp(Duration.ofMinutes(5));
         double drainMs = (System.nanoTime() - drainStarted) / 1e6;
         Report.Percentiles invalidated = window.close().invalidated();
+        DatabaseWork.PerChange perChange = work.close(written.rows());
         boolean bounded = invalidated.p99() <= boundMs && drainMs <= boundMs;
         out.printf(Locale.ROOT, "  changes %,7.0f/s target, %,7.0f/s written: commit->invalidated p50 %7.1f p99 %8.1f ms,"
-                + " drained in %7.1f ms%s%n", rate, achieved, invalidated.p50(), invalidated.p99(), drainMs, bounded ? "" : "  (lag unbounded)");
-        return new Report.ChangeRateStep(rate, achieved, invalidated, drainMs, bounded);
+                + " drained in %7.1f ms, %.2f re-warms and %.2f loads per change%s%n", rate, written.perSecond(), invalidated.p50(),
+                invalidated.p99(), drainMs, perChange.rewarms(), perChange.loads(), bounded ? "" : "  (lag unbounded)");
+        return new Report.ChangeRateStep(rate, written.perSecond(), invalidated, drainMs, bounded, perChange.rewarms(), perChange.loads());
+    }
+
+    /** Row changes the writers committed in a step, and over how long. */
+    private record Written(long rows, double seconds) {
+        double perSecond() {
+            return rows / seconds;
+        }
     }
 
     /**
      * The writers at {@code rate} for one step, from opening their connections to the last commit's return;
-     * answers the row changes per second they committed.
+     * answers the row changes they committed.
      */
-    private double writeOneStep(double rate) throws InterruptedException {
+    private Written writeOneStep(double rate) throws InterruptedException {
         long started = System.nanoTime();
         try (ChangeWriter writer = ChangeWriter.atRate(system.writerPool(), workload, rate, options.writers(), options.shape())) {
             Thread.sleep(options.step().toMillis());
             writer.close();
-            return writer.written() / ((System.nanoTime() - started) / 1e9);
+            return new Written(writer.written(), (System.nanoTime() - started) / 1e9);
         }
     }
 
@@ -132,7 +142,7 @@ final class ChangeRateSweep {
         system.pipeline().pause();
         double achieved;
         try {
-            achieved = writeOneStep(UNPACED);
+            achieved = writeOneStep(UNPACED).perSecond();
         } finally {
             system.pipeline().resume();
         }
