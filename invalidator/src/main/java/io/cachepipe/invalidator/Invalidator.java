@@ -95,7 +95,8 @@ public final class Invalidator implements AutoCloseable {
         var kafkaProducer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
         producer = kafkaProducer;
         bindMetrics(KafkaMeters.of(kafkaProducer));
-        warmRequests = new WarmRequests(producer, topics.warm(), new WarmRequestSerde(json).serializer(), config.coalesceWindow(), metrics);
+        warmRequests = new WarmRequests(producer, topics.warm(), new WarmRequestSerde(json).serializer(), config.coalesceWindow(),
+                config.rewarmInterval(), metrics);
         var applier = new BatchApplier(store, warmRequests, producer, topics.deadLetter(), metrics, clock);
         var effects = new RedisEffects(rowImages, applier, REDIS_RETRY, metrics);
         this.effects = effects;

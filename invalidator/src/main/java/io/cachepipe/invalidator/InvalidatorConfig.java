@@ -15,8 +15,10 @@ import java.util.List;
  *                       (every effect is idempotent, so repeating is harmless)
  * @param coalesceWindow warm requests for one key within this window become one reload; it adds at most
  *                       this much to commit-to-re-warmed latency. Zero sends every request at once.
+ * @param rewarmInterval the least time between two re-warms of one key (with a coalescing window): a key
+ *                       changed continually is reloaded this often at most, not once per change
  */
-public record InvalidatorConfig(String applicationId, Duration commitInterval, Duration coalesceWindow, int threads,
+public record InvalidatorConfig(String applicationId, Duration commitInterval, Duration coalesceWindow, Duration rewarmInterval, int threads,
                                 Path stateDir, int adminPort, boolean rowImages) {
     public static final Setting<String> APPLICATION_ID = Setting.optional("invalidator.application-id", "",
             Parsers.text(), "Kafka Streams application id (default <topic-prefix>-invalidator)");
@@ -24,6 +26,10 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
             Parsers.duration(Duration.ofMillis(10), Duration.ofMinutes(5)), "Kafka Streams commit.interval.ms");
     public static final Setting<Duration> COALESCE_WINDOW = Setting.optional("invalidator.coalesce-window", "20ms",
             Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "one warm request per key per window (0: no coalescing)");
+    public static final Setting<Duration> REWARM_INTERVAL = Setting.optional("invalidator.rewarm-interval", "250ms",
+            Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "the least time between two re-warms of one key: a key"
+                    + " changed continually is reloaded this often at most, its invalidations still at once (0: once per window;"
+                    + " a commit sends what is held, so invalidator.commit-interval caps it)");
     public static final Setting<Integer> THREADS = Setting.optional("invalidator.threads", "3", Parsers.integer(1, 64),
             "stream threads in this instance: each parses and maps the changes of its partitions (up to one per change-topic"
                     + " partition, kafka.partitions); one applier sends their effects to Redis in batches");
@@ -37,15 +43,15 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
                     + " (needs postgres.* to describe the views at start-up)");
 
     public static InvalidatorConfig read(Settings settings, String topicPrefix) {
-        Settings.Values values = settings.require(APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL, COALESCE_WINDOW, THREADS, ADMIN_PORT,
+        Settings.Values values = settings.require(APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL, COALESCE_WINDOW, REWARM_INTERVAL, THREADS, ADMIN_PORT,
                 ROW_IMAGES);
         String id = values.get(APPLICATION_ID);
         return new InvalidatorConfig(id.isBlank() ? topicPrefix + "-invalidator" : id,
-                values.get(COMMIT_INTERVAL), values.get(COALESCE_WINDOW), values.get(THREADS), Path.of(values.get(STATE_DIR)),
+                values.get(COMMIT_INTERVAL), values.get(COALESCE_WINDOW), values.get(REWARM_INTERVAL), values.get(THREADS), Path.of(values.get(STATE_DIR)),
                 values.get(ADMIN_PORT), values.get(ROW_IMAGES));
     }
 
     public static List<Setting<?>> settings() {
-        return List.of(APPLICATION_ID, COMMIT_INTERVAL, COALESCE_WINDOW, THREADS, STATE_DIR, ADMIN_PORT, ROW_IMAGES);
+        return List.of(APPLICATION_ID, COMMIT_INTERVAL, COALESCE_WINDOW, REWARM_INTERVAL, THREADS, STATE_DIR, ADMIN_PORT, ROW_IMAGES);
     }
 }

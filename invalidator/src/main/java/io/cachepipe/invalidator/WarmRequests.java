@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -24,12 +25,20 @@ import org.jspecify.annotations.Nullable;
  * wins, since the warmer's write is guarded by it. What is held is in memory only, which is safe
  * because {@link #flush()} sends it all and waits for Kafka before the invalidator commits the offsets
  * of the changes that asked for it ({@link CommitBarrier}): a crash loses nothing that was committed.
+ *
+ * <p>A key sent less than {@code rewarmInterval} ago is held until that interval has passed since its
+ * last send (or the next commit, whichever comes first): a key changed once waits one window, as
+ * before, while one changed continually (a category's aggregate and listing pages under a busy writer)
+ * is reloaded a few times a second, not once per change, so the database's work for re-warms stops
+ * growing with the change rate. The invalidation itself is never held: only the reload that follows it.
  */
 final class WarmRequests implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final Serializer<WarmRequest> serializer;
     private final Duration window;
+    private final long rewarmIntervalNanos;
+    private final LongSupplier nanoClock;
     private final Counter received;
     private final Counter sent;
     private final Gauge heldGauge;
@@ -37,15 +46,34 @@ final class WarmRequests implements AutoCloseable {
     private final MeterRegistry metrics;
     private final AtomicReference<@Nullable Exception> failure = new AtomicReference<>();
     private final @Nullable ScheduledExecutorService timer;
-    private Map<String, WarmRequest> held = new LinkedHashMap<>(); // guarded by this
+    private final Map<String, Held> held = new LinkedHashMap<>(); // guarded by this
+    /** When each key was last sent, oldest first; keys sent longer than the re-warm interval ago leave it. Guarded by this. */
+    private final LinkedHashMap<String, Long> lastSent = new LinkedHashMap<>();
 
-    /** @param window how long requests are held to send one per key; zero sends each at once */
+    /** A request waiting to be sent, and the earliest time ({@link System#nanoTime()}) it may go. */
+    private record Held(WarmRequest request, long dueNanos) {
+        Held newer(Held other) {
+            return new Held(request.newer(other.request), dueNanos);
+        }
+    }
+
+    /**
+     * @param window         how long requests are held to send one per key; zero sends each at once
+     * @param rewarmInterval the least time between two sends of one key (zero: one window); only with a window
+     */
     WarmRequests(Producer<byte[], byte[]> producer, String topic, Serializer<WarmRequest> serializer, Duration window,
-                 MeterRegistry metrics) {
+                 Duration rewarmInterval, MeterRegistry metrics) {
+        this(producer, topic, serializer, window, rewarmInterval, metrics, System::nanoTime);
+    }
+
+    WarmRequests(Producer<byte[], byte[]> producer, String topic, Serializer<WarmRequest> serializer, Duration window,
+                 Duration rewarmInterval, MeterRegistry metrics, LongSupplier nanoClock) {
         this.producer = producer;
         this.topic = topic;
         this.serializer = serializer;
         this.window = window;
+        this.rewarmIntervalNanos = rewarmInterval.toNanos();
+        this.nanoClock = nanoClock;
         this.metrics = metrics;
         this.received = Counter.builder(MetricNames.WARM_REQUESTS).tag("stage", "received")
                 .description("warm requests the invalidator's changes asked for").register(metrics);
@@ -72,11 +100,17 @@ final class WarmRequests implements AutoCloseable {
             return;
         }
         synchronized (this) {
-            held.merge(redisKey, request, WarmRequest::newer);
+            held.merge(redisKey, new Held(request, dueAt(redisKey, nanoClock.getAsLong())), Held::newer);
         }
     }
 
-    /** Sends everything held and waits until Kafka has acknowledged every request sent so far. */
+    /** When a request for this key may be sent: at the next tick, or once the re-warm interval since its last send has passed. */
+    private long dueAt(String redisKey, long now) {
+        Long sentAt = lastSent.get(redisKey);
+        return sentAt == null ? now : sentAt + rewarmIntervalNanos;
+    }
+
+    /** Sends everything held, due or not, and waits until Kafka has acknowledged every request sent so far. */
     void flush() {
         awaitSent();
         Exception failed = failure.getAndSet(null);
@@ -90,7 +124,7 @@ final class WarmRequests implements AutoCloseable {
      * reporting a refusal: that stays for {@link #flush()}, which must fail the commit it guards.
      */
     void awaitSent() {
-        sendHeld();
+        sendHeld(true);
         producer.flush();
     }
 
@@ -110,19 +144,37 @@ final class WarmRequests implements AutoCloseable {
      */
     private void sendHeldOnTime() {
         try {
-            sendHeld();
+            sendDue();
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);
         }
     }
 
-    /** Sends under the lock, so that a {@link #flush()} never returns while the timer is half-way through. */
-    private synchronized void sendHeld() {
-        if (held.isEmpty()) {
-            return;
+    /** The timer's tick: sends the requests that are due. */
+    void sendDue() {
+        sendHeld(false);
+    }
+
+    /**
+     * Sends what is due ({@code all}: everything held) under the lock, so that a {@link #flush()} never
+     * returns while the timer is half-way through.
+     */
+    private synchronized void sendHeld(boolean all) {
+        long now = nanoClock.getAsLong();
+        for (var entries = held.entrySet().iterator(); entries.hasNext(); ) {
+            Map.Entry<String, Held> entry = entries.next();
+            if (all || now - entry.getValue().dueNanos() >= 0) {
+                send(entry.getKey(), entry.getValue().request());
+                entries.remove();
+                if (rewarmIntervalNanos > 0) {
+                    lastSent.remove(entry.getKey());
+                    lastSent.put(entry.getKey(), now);
+                }
+            }
         }
-        held.forEach(this::send);
-        held = new LinkedHashMap<>();
+        for (var sends = lastSent.values().iterator(); sends.hasNext() && now - sends.next() >= rewarmIntervalNanos; ) {
+            sends.remove();
+        }
     }
 
     private void send(String redisKey, WarmRequest request) {

@@ -39,7 +39,7 @@ class WarmRequestsTest {
 
     @Test
     void withoutAWindow_eachRequestIsSentAtOnce() {
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ZERO, metrics);
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ZERO, Duration.ZERO, metrics);
 
         requests.request("cp:product:1", product(1, 0x100));
 
@@ -50,7 +50,7 @@ class WarmRequestsTest {
 
     @Test
     void aHotKeyAskedForManyTimesInOneWindow_isSentOnce_atTheNewestVersion() {
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), metrics);
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), Duration.ZERO, metrics);
         for (int i = 1; i <= 100; i++) {
             requests.request("cp:product:1", product(1, 0x100 + i));
         }
@@ -67,7 +67,7 @@ class WarmRequestsTest {
 
     @Test
     void theWindowSendsWhatItHeld_withoutACommit() {
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofMillis(20), metrics);
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofMillis(20), Duration.ZERO, metrics);
 
         requests.request("cp:product:2", product(2, 0x100));
 
@@ -77,7 +77,7 @@ class WarmRequestsTest {
     @Test
     void aRequestKafkaRefused_failsTheNextFlush_soNothingIsCommitted() {
         var failing = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), Duration.ZERO, metrics);
+        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), Duration.ZERO, Duration.ZERO, metrics);
         requests.request("cp:product:3", product(3, 0x100));
 
         failing.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
@@ -87,7 +87,7 @@ class WarmRequestsTest {
 
     @Test
     void awaitSent_sendsWhatIsHeld_withoutWaitingForTheWindow() {
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), metrics);
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), Duration.ZERO, metrics);
         requests.request("cp:product:4", product(4, 0x100));
         requests.request("cp:product:5", product(5, 0x100));
 
@@ -100,12 +100,54 @@ class WarmRequestsTest {
     @Test
     void awaitSent_leavesARefusalForTheFlushThatGuardsTheCommit() {
         var failing = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), Duration.ZERO, metrics);
+        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), Duration.ZERO, Duration.ZERO, metrics);
         requests.request("cp:product:6", product(6, 0x100));
         failing.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
 
         requests.awaitSent();
 
         assertThatThrownBy(requests::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("too large");
+    }
+
+    @Test
+    void aKeyChangedContinually_isReloadedOncePerRewarmInterval_notOncePerWindow() {
+        var now = new java.util.concurrent.atomic.AtomicLong();
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), Duration.ofMillis(250), metrics,
+                now::get);
+        requests.request("cp:category:1", product(1, 0x100));
+        requests.sendDue();
+        assertThat(producer.history()).as("a key not sent lately goes at the first tick").hasSize(1);
+
+        for (int tick = 1; tick <= 12; tick++) { // a change every 20 ms for 240 ms, a tick after each
+            now.addAndGet(Duration.ofMillis(20).toNanos());
+            requests.request("cp:category:1", product(1, 0x100 + tick));
+            requests.request("cp:product:" + (100 + tick), product(100 + tick, 0x100 + tick));
+            requests.sendDue();
+        }
+        assertThat(producer.history()).as("the other keys, changed once each, went at their first tick; the hot key waits").hasSize(13);
+
+        now.addAndGet(Duration.ofMillis(10).toNanos());
+        requests.sendDue();
+
+        assertThat(producer.history()).hasSize(14);
+        assertThat(sent(13).version()).as("once 250 ms passed, at the newest version").isEqualTo(new Version(0x100 + 12));
+        assertThat(requests.held()).isZero();
+    }
+
+    @Test
+    void aCommit_sendsAHeldKeyBeforeItsRewarmIntervalEnds() {
+        var now = new java.util.concurrent.atomic.AtomicLong();
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), Duration.ofSeconds(10), metrics,
+                now::get);
+        requests.request("cp:category:2", product(2, 0x100));
+        requests.sendDue();
+        requests.request("cp:category:2", product(2, 0x101));
+        requests.sendDue();
+        assertThat(requests.held()).isEqualTo(1);
+
+        requests.flush();
+
+        assertThat(producer.history()).hasSize(2);
+        assertThat(sent(1).version()).isEqualTo(new Version(0x101));
     }
 }
