@@ -6,6 +6,7 @@ import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.store.kafka.KafkaClients;
 import io.cachepipe.store.kafka.KafkaMeters;
 import io.cachepipe.store.kafka.TopicAdmin;
@@ -28,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -95,8 +97,7 @@ public final class Invalidator implements AutoCloseable {
         var kafkaProducer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
         producer = kafkaProducer;
         bindMetrics(KafkaMeters.of(kafkaProducer));
-        warmRequests = new WarmRequests(producer, topics.warm(), new WarmRequestSerde(json).serializer(), config.coalesceWindow(),
-                config.rewarmInterval(), metrics);
+        warmRequests = new WarmRequests(producer, topics.warm(), new WarmRequestSerde(json).serializer(), holding(), metrics);
         var applier = new BatchApplier(store, warmRequests, producer, topics.deadLetter(), metrics, clock);
         var effects = new RedisEffects(rowImages, applier, REDIS_RETRY, metrics);
         this.effects = effects;
@@ -135,6 +136,13 @@ public final class Invalidator implements AutoCloseable {
         kafkaStreams.start();
         log.info("Invalidator started: application {}, {} change topics, warm requests to {}", config.applicationId(),
                 changeTopics.size(), topics.warm());
+    }
+
+    /** Warm requests are held per key for a window; those of refresh views, whose readers are served stale meanwhile, are paced. */
+    private WarmRequests.Holding holding() {
+        Set<String> refreshViews = catalog.views().stream().filter(view -> view.onChange() == ViewDefinition.ChangeMode.REFRESH)
+                .map(ViewDefinition::name).collect(Collectors.toSet());
+        return new WarmRequests.Holding(config.coalesceWindow(), config.rewarmInterval(), refreshViews);
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.List;
  *                       (every effect is idempotent, so repeating is harmless)
  * @param coalesceWindow warm requests for one key within this window become one reload; it adds at most
  *                       this much to commit-to-re-warmed latency. Zero sends every request at once.
- * @param rewarmInterval the least time between two re-warms of one key (with a coalescing window): a key
- *                       changed continually is reloaded this often at most, not once per change
+ * @param rewarmInterval the least time between two re-warms of one key of a refresh view (with a coalescing
+ *                       window): a key changed continually is reloaded this often at most, not once per change
  */
 public record InvalidatorConfig(String applicationId, Duration commitInterval, Duration coalesceWindow, Duration rewarmInterval, int threads,
                                 Path stateDir, int adminPort, boolean rowImages) {
@@ -27,9 +27,9 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
     public static final Setting<Duration> COALESCE_WINDOW = Setting.optional("invalidator.coalesce-window", "20ms",
             Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "one warm request per key per window (0: no coalescing)");
     public static final Setting<Duration> REWARM_INTERVAL = Setting.optional("invalidator.rewarm-interval", "250ms",
-            Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "the least time between two re-warms of one key: a key"
-                    + " changed continually is reloaded this often at most, its invalidations still at once (0: once per window;"
-                    + " a commit sends what is held, so invalidator.commit-interval caps it)");
+            Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)), "the least time between two re-warms of one key of a"
+                    + " refresh view, whose readers are served the superseded value meanwhile: a key changed continually is reloaded"
+                    + " this often at most (0: once per window; a commit sends what is held, so invalidator.commit-interval caps it)");
     public static final Setting<Integer> THREADS = Setting.optional("invalidator.threads", "3", Parsers.integer(1, 64),
             "stream threads in this instance: each parses and maps the changes of its partitions (up to one per change-topic"
                     + " partition, kafka.partitions); one applier sends their effects to Redis in batches");

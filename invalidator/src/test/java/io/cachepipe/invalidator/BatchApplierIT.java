@@ -60,7 +60,7 @@ class BatchApplierIT {
         redis = RedisConnector.connect(new RedisConfig(URI.create(stack.redis().uri()), List.of(), namespace.keyPrefix(), Duration.ofSeconds(2)));
         store = new CacheStore(redis, new KeySpace(namespace.keyPrefix(), CATALOG),
                 CacheConfig.read(Settings.of(Map.of("views.file", "test-views.yaml"))), Clock.systemUTC(), RandomGenerator.getDefault());
-        warm = new WarmRequests(producer, "cp.warm", new WarmRequestSerde(Json.mapper()).serializer(), Duration.ZERO, Duration.ZERO, metrics);
+        warm = new WarmRequests(producer, "cp.warm", new WarmRequestSerde(Json.mapper()).serializer(), WarmRequests.Holding.window(Duration.ZERO), metrics);
         applier = new BatchApplier(store, warm, producer, DEAD_LETTERS, metrics, Clock.systemUTC());
     }
 

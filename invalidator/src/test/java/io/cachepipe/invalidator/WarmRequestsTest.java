@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -33,13 +34,17 @@ class WarmRequestsTest {
         return new WarmRequest("product", Map.of("id", id), new Version(version), 0);
     }
 
+    private static WarmRequest category(long id, long version) {
+        return new WarmRequest("category", Map.of("id", id), new Version(version), 0);
+    }
+
     private WarmRequest sent(int index) {
         return serde.deserializer().deserialize("cp.warm", producer.history().get(index).value());
     }
 
     @Test
     void withoutAWindow_eachRequestIsSentAtOnce() {
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ZERO, Duration.ZERO, metrics);
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), WarmRequests.Holding.window(Duration.ZERO), metrics);
 
         requests.request("cp:product:1", product(1, 0x100));
 
@@ -50,7 +55,7 @@ class WarmRequestsTest {
 
     @Test
     void aHotKeyAskedForManyTimesInOneWindow_isSentOnce_atTheNewestVersion() {
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), Duration.ZERO, metrics);
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), WarmRequests.Holding.window(Duration.ofHours(1)), metrics);
         for (int i = 1; i <= 100; i++) {
             requests.request("cp:product:1", product(1, 0x100 + i));
         }
@@ -67,7 +72,7 @@ class WarmRequestsTest {
 
     @Test
     void theWindowSendsWhatItHeld_withoutACommit() {
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofMillis(20), Duration.ZERO, metrics);
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), WarmRequests.Holding.window(Duration.ofMillis(20)), metrics);
 
         requests.request("cp:product:2", product(2, 0x100));
 
@@ -77,7 +82,7 @@ class WarmRequestsTest {
     @Test
     void aRequestKafkaRefused_failsTheNextFlush_soNothingIsCommitted() {
         var failing = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), Duration.ZERO, Duration.ZERO, metrics);
+        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), WarmRequests.Holding.window(Duration.ZERO), metrics);
         requests.request("cp:product:3", product(3, 0x100));
 
         failing.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
@@ -87,7 +92,7 @@ class WarmRequestsTest {
 
     @Test
     void awaitSent_sendsWhatIsHeld_withoutWaitingForTheWindow() {
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), Duration.ZERO, metrics);
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), WarmRequests.Holding.window(Duration.ofHours(1)), metrics);
         requests.request("cp:product:4", product(4, 0x100));
         requests.request("cp:product:5", product(5, 0x100));
 
@@ -100,7 +105,7 @@ class WarmRequestsTest {
     @Test
     void awaitSent_leavesARefusalForTheFlushThatGuardsTheCommit() {
         var failing = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), Duration.ZERO, Duration.ZERO, metrics);
+        requests = new WarmRequests(failing, "cp.warm", serde.serializer(), WarmRequests.Holding.window(Duration.ZERO), metrics);
         requests.request("cp:product:6", product(6, 0x100));
         failing.errorNext(new org.apache.kafka.common.errors.RecordTooLargeException("too large"));
 
@@ -112,36 +117,39 @@ class WarmRequestsTest {
     @Test
     void aKeyChangedContinually_isReloadedOncePerRewarmInterval_notOncePerWindow() {
         var now = new java.util.concurrent.atomic.AtomicLong();
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), Duration.ofMillis(250), metrics,
-                now::get);
-        requests.request("cp:category:1", product(1, 0x100));
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(),
+                new WarmRequests.Holding(Duration.ofHours(1), Duration.ofMillis(250), Set.of("category")), metrics, now::get);
+        requests.request("cp:category:1", category(1, 0x100));
         requests.sendDue();
         assertThat(producer.history()).as("a key not sent lately goes at the first tick").hasSize(1);
 
         for (int tick = 1; tick <= 12; tick++) { // a change every 20 ms for 240 ms, a tick after each
             now.addAndGet(Duration.ofMillis(20).toNanos());
-            requests.request("cp:category:1", product(1, 0x100 + tick));
+            requests.request("cp:category:1", category(1, 0x100 + tick));
             requests.request("cp:product:" + (100 + tick), product(100 + tick, 0x100 + tick));
+            requests.request("cp:product:7", product(7, 0x100 + tick));
             requests.sendDue();
         }
-        assertThat(producer.history()).as("the other keys, changed once each, went at their first tick; the hot key waits").hasSize(13);
+        assertThat(producer.history()).as("the keys changed once went at their first tick, as did every change of product 7 (its"
+                + " view is not paced); the category's key waits").hasSize(1 + 12 + 12);
 
         now.addAndGet(Duration.ofMillis(10).toNanos());
         requests.sendDue();
 
-        assertThat(producer.history()).hasSize(14);
-        assertThat(sent(13).version()).as("once 250 ms passed, at the newest version").isEqualTo(new Version(0x100 + 12));
+        assertThat(producer.history()).hasSize(26);
+        assertThat(sent(25).view()).isEqualTo("category");
+        assertThat(sent(25).version()).as("once 250 ms passed, at the newest version").isEqualTo(new Version(0x100 + 12));
         assertThat(requests.held()).isZero();
     }
 
     @Test
     void aCommit_sendsAHeldKeyBeforeItsRewarmIntervalEnds() {
         var now = new java.util.concurrent.atomic.AtomicLong();
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(), Duration.ofHours(1), Duration.ofSeconds(10), metrics,
-                now::get);
-        requests.request("cp:category:2", product(2, 0x100));
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(),
+                new WarmRequests.Holding(Duration.ofHours(1), Duration.ofSeconds(10), Set.of("category")), metrics, now::get);
+        requests.request("cp:category:2", category(2, 0x100));
         requests.sendDue();
-        requests.request("cp:category:2", product(2, 0x101));
+        requests.request("cp:category:2", category(2, 0x101));
         requests.sendDue();
         assertThat(requests.held()).isEqualTo(1);
 
