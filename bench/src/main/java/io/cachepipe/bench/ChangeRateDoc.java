@@ -36,10 +36,11 @@ final class ChangeRateDoc {
                 + "that latency moved the figure by up to a third within one run on 2026-12-06; reports from before that day measured it "
                 + "once, before). "
                 + "Then one step at the first rate, not recorded, warms the paths of small batches, and each step starts once the JIT "
-                + "has been idle for a second (everything runs in one JVM). Compare sweeps only between runs of the same shape: with "
-                + "`--no-read-path` they start on a pipeline without the read path's minutes of writes behind it (three such runs on "
-                + "2026-12-06, one with 10 s steps, gave p50 22-30 ms at 100 changes/s and single-row knees of 1,130-3,115 row changes/s, "
-                + "where that day's full run gave 14.4 ms and 3,457).", bound));
+                + "has been idle for a second (everything runs in one JVM). Compare sweeps only between runs of the same shape on the "
+                + "same machine: on one build machine three runs with `--no-read-path` (on a pipeline without the read path's minutes "
+                + "of writes behind it) gave p50 22-30 ms at 100 changes/s and single-row knees of 1,130-3,115 row changes/s where its "
+                + "full run gave 14.4 ms and 3,457; on the next, the same day (2026-12-06), two such runs gave 13.4-14.0 ms and "
+                + "4,422-4,839 and its full run 11.6 ms and 4,306.", bound));
         line("");
         line("The drain time includes a watermark's round trip through the whole pipeline and the warm requests' way to the warmer"
                 + " (runs before 2026-12-06 also waited for PostgreSQL's WAL writer to flush the watermark, up to 200 ms, and a fixed"
@@ -47,6 +48,14 @@ final class ChangeRateDoc {
                 + " decoding, Kafka, Redis, the pipeline and the writers) shares"
                 + " the machine's two cores, so the knee is where the machine, not one part, runs out: see the cost per stage below for"
                 + " what each part spends per change.");
+        line("");
+        line("*Re-warms / change* counts the keys the warmer reloaded per row change written in the step, *loads / change* the"
+                + " database queries of views' values (re-warms and fills; one query loads one key or a batch of a view's keys), both"
+                + " from the pipeline's own meters from the step's first write to the end of its drain (a dash in reports from before"
+                + " 2026-12-06). A product change invalidates its row (rewritten from the row image, no load), its category's cached"
+                + " listing pages and the category's aggregate; the warmer reloads those, one request per key per coalescing window"
+                + " (20 ms) and, for the aggregate (a `refresh` view), at most once per `invalidator.rewarm-interval` (250 ms), so"
+                + " the figure falls as the rate rises.");
         line("");
         for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
             if (sweep == null) {

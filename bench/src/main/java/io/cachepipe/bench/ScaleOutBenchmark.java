@@ -217,7 +217,7 @@ final class ScaleOutBenchmark {
             }
             if (sum(open) - sum(frozen) > backlog / 2) {
                 out.printf(Locale.ROOT, "    (the window opened with only %,d of %,d changes left: the group took long to settle)%n",
-                        backlog - (sum(open) - sum(frozen)), backlog);
+                        Math.max(0, backlog - (sum(open) - sum(frozen))), backlog); // the writers overshoot the backlog a little
             }
             return new Drain((sum(now) - sum(open)) / seconds, perInstance, used, jitSeconds, seconds);
         } finally {
