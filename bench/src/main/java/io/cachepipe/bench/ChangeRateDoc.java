@@ -1,6 +1,7 @@
 package io.cachepipe.bench;
 
-import java.util.Locale;
+import static io.cachepipe.bench.Markdown.fmt;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * method, each sweep's knee against PostgreSQL alone (before and after it), its steps, and the chart.
  */
 final class ChangeRateDoc {
-    private final StringBuilder md = new StringBuilder();
+    private final Markdown md = new Markdown();
 
     private ChangeRateDoc() {
     }
@@ -21,14 +22,14 @@ final class ChangeRateDoc {
     }
 
     private void sweeps(Report.@Nullable ChangeRate single, Report.@Nullable ChangeRate bulk, String charts) {
-        line("## Sustained change rate");
-        line("");
+        md.line("## Sustained change rate");
+        md.line("");
         Report.ChangeRate any = single != null ? single : bulk;
         if (any == null) {
             throw new IllegalArgumentException("no change-rate sweep to describe");
         }
         double bound = any.lagBoundMs();
-        line(fmt("Writes straight to PostgreSQL at a fixed rate of row changes, doubled each step, no read load; once a step is unbounded, "
+        md.line(fmt("Writes straight to PostgreSQL at a fixed rate of row changes, doubled each step, no read load; once a step is unbounded, "
                 + "one more halfway between it and the last bounded one. A step is bounded when commit → invalidated p99 and the time to "
                 + "drain after the writers stop both stay under %.0f ms. Before each sweep and again after it, in the same run, the same "
                 + "writers run unpaced with the pipeline stopped: what PostgreSQL alone commits on this machine, the figure the knee is "
@@ -41,44 +42,44 @@ final class ChangeRateDoc {
                 + "of writes behind it) gave p50 22-30 ms at 100 changes/s and single-row knees of 1,130-3,115 row changes/s where its "
                 + "full run gave 14.4 ms and 3,457; on the next, the same day (2026-12-06), two such runs gave 13.4-14.0 ms and "
                 + "4,422-4,839 and its full run 11.6 ms and 4,306.", bound));
-        line("");
-        line("The drain time includes a watermark's round trip through the whole pipeline and the warm requests' way to the warmer"
+        md.line("");
+        md.line("The drain time includes a watermark's round trip through the whole pipeline and the warm requests' way to the warmer"
                 + " (runs before 2026-12-06 also waited for PostgreSQL's WAL writer to flush the watermark, up to 200 ms, and a fixed"
                 + " 100 ms for those requests; an idle catch-up now takes about 40 ms). The whole stack (PostgreSQL with its walsender"
                 + " decoding, Kafka, Redis, the pipeline and the writers) shares"
                 + " the machine's two cores, so the knee is where the machine, not one part, runs out: see the cost per stage below for"
                 + " what each part spends per change.");
-        line("");
-        line("*Re-warms / change* counts the keys the warmer reloaded per row change written in the step, *loads / change* the"
+        md.line("");
+        md.line("*Re-warms / change* counts the keys the warmer reloaded per row change written in the step, *loads / change* the"
                 + " database queries of views' values (re-warms and fills; one query loads one key or a batch of a view's keys), both"
                 + " from the pipeline's own meters from the step's first write to the end of its drain (a dash in reports from before"
                 + " 2026-12-06). A product change invalidates its row (rewritten from the row image, no load), its category's cached"
                 + " listing pages and the category's aggregate; the warmer reloads those, one request per key per coalescing window"
                 + " (20 ms) and, for the aggregate (a `refresh` view), at most once per `invalidator.rewarm-interval` (250 ms), so"
                 + " the figure falls as the rate rises.");
-        line("");
+        md.line("");
         for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
             if (sweep == null) {
                 continue;
             }
-            line("### " + capitalized(sweep.writer()));
-            line("");
-            line(fmt("**Knee: %,.0f row changes/s**, limited by %s.", sweep.kneePerSecond(), sweep.limitedBy())
+            md.line("### " + capitalized(sweep.writer()));
+            md.line("");
+            md.line(fmt("**Knee: %,.0f row changes/s**, limited by %s.", sweep.kneePerSecond(), sweep.limitedBy())
                     + postgresAlone(sweep)
                     + (sweep.audited() > 0 ? fmt(" Audit once the sweep drained: %,d entries, **%d incoherent**.", sweep.audited(),
                     sweep.incoherent()) : ""));
-            line("");
-            line("| target /s | written /s | invalidated p50 ms | p99 ms | drain ms | bounded | re-warms / change | loads / change |");
-            line("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+            md.line("");
+            md.line("| target /s | written /s | invalidated p50 ms | p99 ms | drain ms | bounded | re-warms / change | loads / change |");
+            md.line("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
             for (Report.ChangeRateStep step : sweep.steps()) {
-                line(fmt("| %,.0f | %,.0f | %.1f | %.1f | %.0f | %s | %s | %s |", step.targetPerSecond(), step.achievedPerSecond(),
+                md.line(fmt("| %,.0f | %,.0f | %.1f | %.1f | %.0f | %s | %s | %s |", step.targetPerSecond(), step.achievedPerSecond(),
                         step.invalidated().p50(), step.invalidated().p99(), step.drainMs(), step.bounded() ? "yes" : "**no**",
                         perChange(step.rewarmsPerChange()), perChange(step.loadsPerChange())));
             }
-            line("");
+            md.line("");
         }
-        line("![Change rate sweeps](" + charts + "/" + Charts.CHANGE_RATE + ")");
-        line("");
+        md.line("![Change rate sweeps](" + charts + "/" + Charts.CHANGE_RATE + ")");
+        md.line("");
     }
 
     /** A figure per change, or a dash in reports from before it was measured (2026-12-06). */
@@ -102,13 +103,5 @@ final class ChangeRateDoc {
 
     private static String capitalized(String text) {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
-    }
-
-    private static String fmt(String format, Object... args) {
-        return String.format(Locale.ROOT, format, args);
-    }
-
-    private void line(String text) {
-        md.append(text).append('\n');
     }
 }

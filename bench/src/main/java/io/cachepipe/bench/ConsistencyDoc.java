@@ -1,8 +1,9 @@
 package io.cachepipe.bench;
 
+import static io.cachepipe.bench.Markdown.fmt;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -136,9 +137,5 @@ final class ConsistencyDoc {
     private static String pad(String text, int width, boolean right) {
         String spaces = " ".repeat(Math.max(0, width - text.length()));
         return right ? spaces + text : text + spaces;
-    }
-
-    private static String fmt(String format, Object... args) {
-        return String.format(Locale.ROOT, format, args);
     }
 }

@@ -1,8 +1,9 @@
 package io.cachepipe.bench;
 
+import static io.cachepipe.bench.Markdown.fmt;
+
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -157,9 +158,5 @@ final class StagesDoc {
         }
         md.append('\n');
         rows.forEach(row -> md.append("| ").append(String.join(" | ", row)).append(" |\n"));
-    }
-
-    private static String fmt(String format, Object... args) {
-        return String.format(Locale.ROOT, format, args);
     }
 }
