@@ -18,8 +18,8 @@ import java.util.List;
  * @param rewarmInterval the least time between two re-warms of one key of a refresh view (with a coalescing
  *                       window): a key changed continually is reloaded this often at most, not once per change
  */
-public record InvalidatorConfig(String applicationId, Duration commitInterval, Duration coalesceWindow, Duration rewarmInterval, int threads,
-                                Path stateDir, int adminPort, boolean rowImages) {
+public record InvalidatorConfig(String applicationId, Duration commitInterval, Duration coalesceWindow, Duration rewarmInterval,
+                                int threads, Path stateDir, int adminPort, boolean rowImages) {
     public static final Setting<String> APPLICATION_ID = Setting.optional("invalidator.application-id", "",
             Parsers.text(), "Kafka Streams application id (default <topic-prefix>-invalidator)");
     public static final Setting<Duration> COMMIT_INTERVAL = Setting.optional("invalidator.commit-interval", "1s",
@@ -43,12 +43,12 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
                     + " (needs postgres.* to describe the views at start-up)");
 
     public static InvalidatorConfig read(Settings settings, String topicPrefix) {
-        Settings.Values values = settings.require(APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL, COALESCE_WINDOW, REWARM_INTERVAL, THREADS, ADMIN_PORT,
-                ROW_IMAGES);
+        Settings.Values values = settings.require(APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL, COALESCE_WINDOW, REWARM_INTERVAL, THREADS,
+                ADMIN_PORT, ROW_IMAGES);
         String id = values.get(APPLICATION_ID);
         return new InvalidatorConfig(id.isBlank() ? topicPrefix + "-invalidator" : id,
-                values.get(COMMIT_INTERVAL), values.get(COALESCE_WINDOW), values.get(REWARM_INTERVAL), values.get(THREADS), Path.of(values.get(STATE_DIR)),
-                values.get(ADMIN_PORT), values.get(ROW_IMAGES));
+                values.get(COMMIT_INTERVAL), values.get(COALESCE_WINDOW), values.get(REWARM_INTERVAL), values.get(THREADS),
+                Path.of(values.get(STATE_DIR)), values.get(ADMIN_PORT), values.get(ROW_IMAGES));
     }
 
     public static List<Setting<?>> settings() {

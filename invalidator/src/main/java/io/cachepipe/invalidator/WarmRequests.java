@@ -129,7 +129,7 @@ final class WarmRequests implements AutoCloseable {
         return rewarmIntervalNanos > 0 && pacedViews.contains(request.view());
     }
 
-    /** When a request for this key of a paced view may be sent: at the next tick, or once the re-warm interval since its last send has passed. */
+    /** When a request for a key of a paced view may go: at the next tick, or once the interval since its last send has passed. */
     private long dueAt(String redisKey, long now) {
         Long sentAt = lastSent.get(redisKey);
         return sentAt == null ? now : sentAt + rewarmIntervalNanos;
