@@ -83,9 +83,8 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
         }
     }
 
-    /** One step of the change-rate sweep. */
     /**
-     * One step of a sweep.
+     * One step of a change-rate sweep.
      *
      * @param rewarmsPerChange keys the warmer reloaded per row change written in the step (0 in reports from before 2026-12-06)
      * @param loadsPerChange   database queries of views' values (warms and fills, each one key or a batch) per row change

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +24,7 @@ class WarmRequestsTest {
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final WarmRequestSerde serde = new WarmRequestSerde(Json.mapper());
     private final MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final AtomicLong now = new AtomicLong();
     private WarmRequests requests;
 
     @AfterEach
@@ -114,11 +116,15 @@ class WarmRequestsTest {
         assertThatThrownBy(requests::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("too large");
     }
 
+    /** Categories paced at {@code interval}, on the test's clock; the window never ends by itself ({@link WarmRequests#sendDue} ticks). */
+    private void pacingCategories(Duration interval) {
+        requests = new WarmRequests(producer, "cp.warm", serde.serializer(),
+                new WarmRequests.Holding(Duration.ofHours(1), interval, Set.of("category")), metrics, now::get);
+    }
+
     @Test
     void aKeyChangedContinually_isReloadedOncePerRewarmInterval_notOncePerWindow() {
-        var now = new java.util.concurrent.atomic.AtomicLong();
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(),
-                new WarmRequests.Holding(Duration.ofHours(1), Duration.ofMillis(250), Set.of("category")), metrics, now::get);
+        pacingCategories(Duration.ofMillis(250));
         requests.request("cp:category:1", category(1, 0x100));
         requests.sendDue();
         assertThat(producer.history()).as("a key not sent lately goes at the first tick").hasSize(1);
@@ -144,9 +150,7 @@ class WarmRequestsTest {
 
     @Test
     void aCommit_sendsAHeldKeyBeforeItsRewarmIntervalEnds() {
-        var now = new java.util.concurrent.atomic.AtomicLong();
-        requests = new WarmRequests(producer, "cp.warm", serde.serializer(),
-                new WarmRequests.Holding(Duration.ofHours(1), Duration.ofSeconds(10), Set.of("category")), metrics, now::get);
+        pacingCategories(Duration.ofSeconds(10));
         requests.request("cp:category:2", category(2, 0x100));
         requests.sendDue();
         requests.request("cp:category:2", category(2, 0x101));
