@@ -188,12 +188,14 @@ final class WarmRequests implements AutoCloseable {
         long now = nanoClock.getAsLong();
         for (var entries = held.entrySet().iterator(); entries.hasNext(); ) {
             Map.Entry<String, Held> entry = entries.next();
-            if (all || now - entry.getValue().dueNanos() >= 0) {
-                send(entry.getKey(), entry.getValue().request());
+            String redisKey = entry.getKey();
+            Held waiting = entry.getValue();
+            if (all || now - waiting.dueNanos() >= 0) {
                 entries.remove();
-                if (isPaced(entry.getValue().request())) {
-                    lastSent.remove(entry.getKey());
-                    lastSent.put(entry.getKey(), now);
+                send(redisKey, waiting.request());
+                if (isPaced(waiting.request())) {
+                    lastSent.remove(redisKey); // re-inserted at the end: the map stays in order of sending
+                    lastSent.put(redisKey, now);
                 }
             }
         }
