@@ -85,6 +85,7 @@ public final class CdcCapture implements AutoCloseable {
         if (!state.compareAndSet(State.CREATED, State.RUNNING)) {
             throw new IllegalStateException("cdc-capture can start once; it is " + state.get());
         }
+        DebeziumPatch.warnIfShadowed(log);
         pool = DataSources.pool(postgres.withPoolSize(3), "cdc", metrics);
         try (Connection connection = pool.getConnection()) {
             ReplicaIdentityCheck.run(connection, catalog, cdc.replicaIdentity());

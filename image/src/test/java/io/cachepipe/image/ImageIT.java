@@ -111,6 +111,8 @@ class ImageIT {
                 return api.find() ? api.group(1) : null;
             }, found -> found != null);
             assertThat(get(base + "gadgets/7")).contains("\"name\":\"gadget 7\"");
+            assertThat(Files.readString(log)).as("the entrypoint's classpath puts cdc-capture's copy of Debezium's queue first")
+                    .doesNotContain("Debezium's own ChangeEventQueue was loaded");
             namespace.jdbc().update("UPDATE gadgets SET name = 'renamed' WHERE id = 7");
             await("the UPDATE in the cache").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(get(base + "gadgets/7")).contains("\"name\":\"renamed\""));
