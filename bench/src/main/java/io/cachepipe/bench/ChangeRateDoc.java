@@ -58,6 +58,11 @@ final class ChangeRateDoc {
                 + " (20 ms) and, for the aggregate (a `refresh` view), at most once per `invalidator.rewarm-interval` (250 ms), so"
                 + " the figure falls as the rate rises.");
         md.line("");
+        md.line("*JIT cores* is what the bench JVM's compiler threads used over the same window (every part and the Kafka broker run"
+                + " in that JVM, which keeps compiling as each rate takes new paths), *machine busy* the share of both cores in use"
+                + " meanwhile: near 100% the machine, not the pipeline, set the step's latency. Dashes in reports from before they were"
+                + " measured (2026-12-06, late).");
+        md.line("");
         for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
             if (sweep == null) {
                 continue;
@@ -69,12 +74,15 @@ final class ChangeRateDoc {
                     + (sweep.audited() > 0 ? fmt(" Audit once the sweep drained: %,d entries, **%d incoherent**.", sweep.audited(),
                     sweep.incoherent()) : ""));
             md.line("");
-            md.line("| target /s | written /s | invalidated p50 ms | p99 ms | drain ms | bounded | re-warms / change | loads / change |");
-            md.line("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |");
+            md.line("| target /s | written /s | invalidated p50 ms | p99 ms | drain ms | bounded | re-warms / change | loads / change "
+                    + "| JIT cores | machine busy |");
+            md.line("| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |");
             for (Report.ChangeRateStep step : sweep.steps()) {
-                md.line(fmt("| %,.0f | %,.0f | %.1f | %.1f | %.0f | %s | %s | %s |", step.targetPerSecond(), step.achievedPerSecond(),
-                        step.invalidated().p50(), step.invalidated().p99(), step.drainMs(), step.bounded() ? "yes" : "**no**",
-                        perChange(step.rewarmsPerChange()), perChange(step.loadsPerChange())));
+                md.line(fmt("| %,.0f | %,.0f | %.1f | %.1f | %.0f | %s | %s | %s | %s | %s |", step.targetPerSecond(),
+                        step.achievedPerSecond(), step.invalidated().p50(), step.invalidated().p99(), step.drainMs(),
+                        step.bounded() ? "yes" : "**no**", perChange(step.rewarmsPerChange()), perChange(step.loadsPerChange()),
+                        step.machineBusy() > 0 ? fmt("%.2f", step.jitCores()) : "–",
+                        step.machineBusy() > 0 ? fmt("%.0f%%", 100 * step.machineBusy()) : "–"));
             }
             md.line("");
         }

@@ -101,17 +101,21 @@ final class ChangeRateSweep {
         DrainRounds.awaitCompiled(() -> PartProbe.jitSeconds(ProcessHandle.current().pid()), options.jitWait());
         FreshnessWindow window = FreshnessWindow.open(system.pipeline().metrics());
         DatabaseWork work = DatabaseWork.open(system.pipeline().metrics());
+        CpuUse cpu = CpuUse.ofCompilersOf(ProcessHandle.current().pid());
         Written written = writeOneStep(rate);
         long drainStarted = System.nanoTime();
         system.pipeline().awaitCaughtUp(Duration.ofMinutes(5));
         double drainMs = (System.nanoTime() - drainStarted) / 1e6;
         Report.Percentiles invalidated = window.close().invalidated();
         DatabaseWork.PerChange perChange = work.close(written.rows());
+        CpuUse.Usage used = cpu.usage();
         boolean bounded = invalidated.p99() <= boundMs && drainMs <= boundMs;
         out.printf(Locale.ROOT, "  changes %,7.0f/s target, %,7.0f/s written: commit->invalidated p50 %7.1f p99 %8.1f ms,"
-                + " drained in %7.1f ms, %.2f re-warms and %.2f loads per change%s%n", rate, written.perSecond(), invalidated.p50(),
-                invalidated.p99(), drainMs, perChange.rewarms(), perChange.loads(), bounded ? "" : "  (lag unbounded)");
-        return new Report.ChangeRateStep(rate, written.perSecond(), invalidated, drainMs, bounded, perChange.rewarms(), perChange.loads());
+                + " drained in %7.1f ms, %.2f re-warms and %.2f loads per change; JIT %.2f cores, machine %.0f%% busy%s%n", rate,
+                written.perSecond(), invalidated.p50(), invalidated.p99(), drainMs, perChange.rewarms(), perChange.loads(), used.parts(),
+                100 * used.machine(), bounded ? "" : "  (lag unbounded)");
+        return new Report.ChangeRateStep(rate, written.perSecond(), invalidated, drainMs, bounded, perChange.rewarms(), perChange.loads(),
+                used.parts(), used.machine());
     }
 
     /** Row changes the writers committed in a step, and over how long. */

@@ -88,9 +88,12 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
      *
      * @param rewarmsPerChange keys the warmer reloaded per row change written in the step (0 in reports from before 2026-12-06)
      * @param loadsPerChange   database queries of views' values (warms and fills, each one key or a batch) per row change
+     * @param jitCores         cores the bench JVM's JIT compiler threads used from the step's first write to the end of its
+     *                         drain (every part runs in that JVM; 0 in older reports)
+     * @param machineBusy      share of the machine's cores busy meanwhile, 0..1 (0 in older reports)
      */
     record ChangeRateStep(double targetPerSecond, double achievedPerSecond, Percentiles invalidated, double drainMs,
-                          boolean bounded, double rewarmsPerChange, double loadsPerChange) {
+                          boolean bounded, double rewarmsPerChange, double loadsPerChange, double jitCores, double machineBusy) {
     }
 
     /**

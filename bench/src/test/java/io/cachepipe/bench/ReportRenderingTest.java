@@ -43,7 +43,7 @@ class ReportRenderingTest {
                         + "row changes/s for the same writers before the sweep and 3,600 after it: the knee is **0.05 x** the higher (0.06 x the "
                         + "lower). Audit once the sweep drained: 21,000 entries, "
                         + "**0 incoherent**.")
-                .contains("| 200 | 198 | 15.0 | 35.0 | 190 | yes | 6.00 | 0.30 |")
+                .contains("| 200 | 198 | 15.0 | 35.0 | 190 | yes | 6.00 | 0.30 | 0.10 | 80% |")
                 .contains("### 100-row transactions")
                 .contains("| sustained change rate (knee), 100-row transactions, limited by the pipeline: lag grew past 1000 ms | "
                         + "1,990 changes/s = 0.03 x PostgreSQL alone |")
