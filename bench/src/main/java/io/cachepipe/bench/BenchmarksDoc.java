@@ -118,7 +118,7 @@ final class BenchmarksDoc {
             if (sweep != null) {
                 row("sustained change rate (knee), " + sweep.writer() + ", limited by " + sweep.limitedBy(),
                         sweep.postgresAlonePerSecond() > 0
-                                ? fmt("%,.0f changes/s = %.2f x PostgreSQL alone", sweep.kneePerSecond(), sweep.kneeOverPostgres())
+                                ? fmt("%,.0f changes/s = %.3f x PostgreSQL alone", sweep.kneePerSecond(), sweep.kneeOverPostgres())
                                 : fmt("%,.0f changes/s", sweep.kneePerSecond()));
             }
         }

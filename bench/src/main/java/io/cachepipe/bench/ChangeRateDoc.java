@@ -101,11 +101,11 @@ final class ChangeRateDoc {
             return "";
         }
         if (sweep.postgresAloneAfterPerSecond() <= 0) {
-            return fmt(" PostgreSQL alone committed %,.0f row changes/s for the same writers: the knee is **%.2f x** that.",
+            return fmt(" PostgreSQL alone committed %,.0f row changes/s for the same writers: the knee is **%.3f x** that.",
                     sweep.postgresAlonePerSecond(), sweep.kneeOverPostgres());
         }
         return fmt(" PostgreSQL alone committed %,.0f row changes/s for the same writers before the sweep and %,.0f after it: the knee "
-                + "is **%.2f x** the higher (%.2f x the lower).", sweep.postgresAlonePerSecond(), sweep.postgresAloneAfterPerSecond(),
+                + "is **%.3f x** the higher (%.3f x the lower).", sweep.postgresAlonePerSecond(), sweep.postgresAloneAfterPerSecond(),
                 sweep.kneeOverPostgres(), sweep.kneeOverPostgresLowest());
     }
 

@@ -76,7 +76,7 @@ final class ChangeRateSweep {
         double aloneAfter = postgresAlone("after the sweep");
         var report = new Report.ChangeRate(options.lagBound().toMillis(), steps, knee, limitedBy, options.shape().description, alone,
                 aloneAfter, audit.checked(), audit.incoherent());
-        out.printf(Locale.ROOT, "  knee %,.0f row changes/s = %.2f x PostgreSQL alone at its higher (%.2f x at its lower); audit after the "
+        out.printf(Locale.ROOT, "  knee %,.0f row changes/s = %.3f x PostgreSQL alone at its higher (%.3f x at its lower); audit after the "
                 + "sweep: %,d entries, %d incoherent%n", knee, report.kneeOverPostgres(), report.kneeOverPostgresLowest(), audit.checked(),
                 audit.incoherent());
         return report;

@@ -40,13 +40,13 @@ class ReportRenderingTest {
                 .contains("| hit rate, mixed workload with 1% writes | 99.900% |")
                 .contains("| commit → invalidated under load, p50 / p99 | 15.0 / 40.0 ms |")
                 .contains("**Knee: 198 row changes/s**, limited by the pipeline: lag grew past 1000 ms. PostgreSQL alone committed 4,000 "
-                        + "row changes/s for the same writers before the sweep and 3,600 after it: the knee is **0.05 x** the higher (0.06 x the "
+                        + "row changes/s for the same writers before the sweep and 3,600 after it: the knee is **0.050 x** the higher (0.055 x the "
                         + "lower). Audit once the sweep drained: 21,000 entries, "
                         + "**0 incoherent**.")
                 .contains("| 200 | 198 | 15.0 | 35.0 | 190 | yes | 6.00 | 0.30 | 0.10 | 80% |")
                 .contains("### 100-row transactions")
                 .contains("| sustained change rate (knee), 100-row transactions, limited by the pipeline: lag grew past 1000 ms | "
-                        + "1,990 changes/s = 0.03 x PostgreSQL alone |")
+                        + "1,990 changes/s = 0.033 x PostgreSQL alone |")
                 .contains("| **ratio SCAN+DEL / index** | | **1125×** | | **678×** |")
                 .contains("![Saturated throughput](benchmarks/" + Charts.THROUGHPUT + ")")
                 .contains("![Pattern invalidation](benchmarks/" + Charts.PATTERN + ")")
