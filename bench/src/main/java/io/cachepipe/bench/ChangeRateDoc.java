@@ -60,8 +60,8 @@ final class ChangeRateDoc {
         md.line("");
         md.line("*JIT cores* is what the bench JVM's compiler threads used over the same window (every part and the Kafka broker run"
                 + " in that JVM, which keeps compiling as each rate takes new paths), *machine busy* the share of both cores in use"
-                + " meanwhile: near 100% the machine, not the pipeline, set the step's latency. Dashes in reports from before they were"
-                + " measured (2026-12-06, late).");
+                + " meanwhile: near 100% the machine, not the pipeline, set the step's latency. Dashes in reports written before these"
+                + " were measured.");
         md.line("");
         for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
             if (sweep == null) {

@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 
 /**
  * The one Debezium class cachepipe carries a changed copy of: {@link ChangeEventQueue}, whose
- * {@code poll()} spins through the last millisecond of every poll interval instead of waiting (a
- * tenth of a core at {@code cdc.poll-interval} 5 ms, idle or not; see the copy's header). Debezium's
+ * {@code poll()} spins through the last millisecond of every poll interval instead of waiting (0.15
+ * of a core at {@code cdc.poll-interval} 5 ms, idle or not; see the copy's header). Debezium's
  * own class is on the classpath as well, so the copy takes effect only where cdc-capture's jar comes
  * first: ./cachepipe, bin/bench and the image's entrypoint put it first, Maven puts a module's own
  * classes and direct dependencies before Debezium's. Anywhere else it may not, and cdc-capture then
@@ -29,7 +29,7 @@ final class DebeziumPatch {
     static void warnIfShadowed(Logger log) {
         if (!queueInEffect()) {
             log.warn("Debezium's own ChangeEventQueue was loaded from {}, ahead of cachepipe's copy in {}: cdc-capture will "
-                    + "spin up to a millisecond per poll (about a tenth of a core at cdc.poll-interval = 5 ms). Put the "
+                    + "spin up to a millisecond per poll (0.15 of a core at cdc.poll-interval = 5 ms). Put the "
                     + "cachepipe-cdc-capture jar ahead of Debezium's jars on the classpath", location(ChangeEventQueue.class),
                     location(DebeziumPatch.class));
         }

@@ -301,7 +301,7 @@ public class ChangeEventQueue<T extends Sizeable> implements ChangeEventQueueMet
                     // cachepipe: wait at least a millisecond. The timer counts whole milliseconds and expires only once
                     // more than its interval has passed, so through its last millisecond remaining() is 0 while expired()
                     // is still false; Debezium skips the wait then and spins until the clock ticks, up to a millisecond of
-                    // busy CPU per poll (a tenth of a core at poll.interval.ms = 5, idle or not).
+                    // busy CPU per poll (0.15 of a core at poll.interval.ms = 5, idle or not).
                     long remainingTimeoutMills = Math.max(1, timeout.remaining().toMillis());
                     // signal doEnqueue() to add more records
                     this.isNotFull.signalAll();
