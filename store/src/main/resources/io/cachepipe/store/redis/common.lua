@@ -40,15 +40,17 @@ end
 -- before this change must not write what it read.
 -- One HMGET, then at most one HSET, one HDEL and one PEXPIRE: Redis spends its time on calls, not fields.
 -- A value is asked for by its version: d and v are written and deleted together, and fetching d would
--- copy the whole value (a listing page, kilobytes) into Lua for every key a change touches.
+-- copy the whole value (a listing page, kilobytes) into Lua for every key a change touches. A lease's
+-- l and le are written and deleted together too, so l tells whether there is a lease to void: without
+-- one, a key that was already a tombstone takes no HDEL (most invalidations under load are of those).
 local function invalidate_key(key, version, mode, tomb_ms, policy, now)
-  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it')
-  local v, t, w, it = f[1], f[2] or ZERO, f[3], f[4]
+  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it', 'l')
+  local v, t, w, it, l = f[1], f[2] or ZERO, f[3], f[4], f[5]
   local d = v
   local set, del = {}, {}
   if version > t then
     set[#set + 1] = 't'; set[#set + 1] = version
-    del[#del + 1] = 'l'; del[#del + 1] = 'le'
+    if l then del[#del + 1] = 'l'; del[#del + 1] = 'le' end
   end
   local applied = d and version > v
   if applied then
