@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ class CacheStoreIT {
     private static final Version V1 = new Version(0x100);
     private static final Version V2 = new Version(0x200);
     private static final Version V3 = new Version(0x300);
+    private static final Pattern HDEL_CALLS = Pattern.compile("cmdstat_hdel:calls=(\\d+)");
 
     private final ViewCatalog catalog = TestViews.catalog();
     private final ViewDefinition product = catalog.view("product").orElseThrow();
@@ -99,7 +102,7 @@ class CacheStoreIT {
 
     private long hdelCalls() {
         String stats = connector.commands().info("commandstats").toCompletableFuture().join();
-        var calls = java.util.regex.Pattern.compile("cmdstat_hdel:calls=(\\d+)").matcher(stats);
+        Matcher calls = HDEL_CALLS.matcher(stats);
         return calls.find() ? Long.parseLong(calls.group(1)) : 0;
     }
 
