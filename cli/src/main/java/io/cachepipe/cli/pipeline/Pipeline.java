@@ -84,24 +84,39 @@ public final class Pipeline implements AutoCloseable {
     private @Nullable ApiServer api;
     private @Nullable BackgroundAudit audit;
 
-    private Pipeline(Config config, ViewCatalog catalog) {
+    private Pipeline(Config config, ViewCatalog catalog, PrometheusMeterRegistry metrics, ConnectionPool pool, CdcCapture cdc) {
         this.config = config;
         this.catalog = catalog;
-        this.metrics = Metrics.prometheus("cachepipe");
-        this.pool = DataSources.pool(config.postgres(), "pipeline", metrics);
+        this.metrics = metrics;
+        this.pool = pool;
+        this.cdc = cdc;
         this.redis = RedisConnector.connect(config.redis(), metrics);
         this.store = new CacheStore(redis, new KeySpace(config.redis().namespace(), catalog), config.cache(), clock,
                 RandomGenerator.getDefault());
     }
 
-    /** Checks the views against the database, starts every part and waits until each is ready. */
+    /**
+     * Checks the views against the database, starts every part and waits until each is ready.
+     * cdc-capture starts first: it needs neither Redis nor the other parts, and Debezium's own start and
+     * initial snapshot (the longest part of a first start) run while they connect and start.
+     */
     public static Pipeline start(Config config) {
         ViewCatalog catalog = ViewsFile.load(config.cache().viewsFile());
-        var pipeline = new Pipeline(config, catalog);
+        PrometheusMeterRegistry metrics = Metrics.prometheus("cachepipe");
+        ConnectionPool pool = DataSources.pool(config.postgres(), "pipeline", metrics);
+        CdcCapture cdc = null;
+        Pipeline pipeline;
         try {
-            ViewSchemaCheck.check(catalog, pipeline.pool);
-        PlanCheck.warn(catalog, pipeline.pool, config.postgres().planCheckRows());
-            pipeline.cdc = pipeline.startCdc();
+            ViewSchemaCheck.check(catalog, pool);
+            PlanCheck.warn(catalog, pool, config.postgres().planCheckRows());
+            cdc = startCdc(config, catalog, metrics);
+            pipeline = new Pipeline(config, catalog, metrics, pool, cdc);
+        } catch (RuntimeException e) {
+            quietlyClose(cdc);
+            quietlyClose(pool);
+            throw e;
+        }
+        try {
             pipeline.invalidator = pipeline.startInvalidator();
             pipeline.warmer = pipeline.startWarmer();
             pipeline.api = pipeline.startApi();
@@ -209,6 +224,10 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private CdcCapture startCdc() {
+        return startCdc(config, catalog, metrics);
+    }
+
+    private static CdcCapture startCdc(Config config, ViewCatalog catalog, PrometheusMeterRegistry metrics) {
         var part = new CdcCapture(config.postgres(), config.kafka(), config.cdc(), catalog, metrics);
         part.start();
         return part;
