@@ -159,7 +159,7 @@ public final class Pipeline implements AutoCloseable {
     /** Stops cdc-capture and starts a new one, which resumes from the saved position. */
     public void restartCdc() {
         started(cdc).close();
-        CdcCapture fresh = startCdc();
+        CdcCapture fresh = startCdc(config, catalog, metrics);
         cdc = fresh;
         await("cdc-capture", fresh::isReady);
     }
@@ -217,14 +217,10 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public void resume() {
-        cdc = startCdc();
+        cdc = startCdc(config, catalog, metrics);
         invalidator = startInvalidator();
         warmer = startWarmer();
         awaitReady();
-    }
-
-    private CdcCapture startCdc() {
-        return startCdc(config, catalog, metrics);
     }
 
     private static CdcCapture startCdc(Config config, ViewCatalog catalog, PrometheusMeterRegistry metrics) {
