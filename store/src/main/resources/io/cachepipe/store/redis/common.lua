@@ -2,7 +2,8 @@
 --
 -- A cache entry is a hash:  d = value bytes ("" = cached "not found"), v = version of d (always written and
 --   deleted with d), t = version of the newest invalidation seen, it = when d became stale (refresh mode),
---   l/le = lease token and its expiry (ms), w = "1" while a re-warm is pending.
+--   l/le = lease token and its expiry (ms), w = "1" while a re-warm is pending, r = "1" once a reader was
+--   served d (read.lua, fill.lua; dropped with d and by every other write of d: warm policy 'read').
 -- Versions are 16 lowercase hex digits, so string comparison is version comparison.
 -- A group (pattern) index is a sorted set of member keys scored by expiry time (ms); the
 -- group's own tombstone is a string key. Members, index and version share one hash tag.
@@ -34,7 +35,8 @@ end
 
 -- Applies one invalidation to one key. Returns {applied, warm, holds}.
 --   applied: the cached value was older than this change and is now gone (or marked stale).
---   warm:    the key should be re-warmed (per policy: it was cached, or a re-warm was pending).
+--   warm:    the key should be re-warmed (per policy: it was cached, or for 'read' cached and read since
+--            it was written; or a re-warm was pending).
 --   holds:   the key still holds a value afterwards (refresh mode, or a value newer than the change).
 -- Any invalidation newer than the key's tombstone voids an outstanding lease: a fill that began
 -- before this change must not write what it read.
@@ -44,8 +46,8 @@ end
 -- l and le are written and deleted together too, so l tells whether there is a lease to void: without
 -- one, a key that was already a tombstone takes no HDEL (most invalidations under load are of those).
 local function invalidate_key(key, version, mode, tomb_ms, policy, now)
-  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it', 'l')
-  local v, t, w, it, l = f[1], f[2] or ZERO, f[3], f[4], f[5]
+  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it', 'l', 'r')
+  local v, t, w, it, l, r = f[1], f[2] or ZERO, f[3], f[4], f[5], f[6]
   local d = v
   local set, del = {}, {}
   if version > t then
@@ -58,10 +60,12 @@ local function invalidate_key(key, version, mode, tomb_ms, policy, now)
       if not it then set[#set + 1] = 'it'; set[#set + 1] = now end
     else
       del[#del + 1] = 'd'; del[#del + 1] = 'v'; del[#del + 1] = 'it'
+      if r then del[#del + 1] = 'r' end
       d = false
     end
   end
   local warm = (policy == 'always') or (policy == 'cached' and (applied or w == '1'))
+    or (policy == 'read' and ((applied and r) or w == '1'))
   if warm and w ~= '1' then set[#set + 1] = 'w'; set[#set + 1] = '1' end
   if #set > 0 then redis.call('HSET', key, unpack(set)) end
   if #del > 0 then redis.call('HDEL', key, unpack(del)) end
@@ -76,10 +80,10 @@ end
 -- invalidation was seen for the key or its group. Leases are left alone: a lease holder's fill is
 -- then refused or equal, never older. Returns 1 if written.
 local function write_key(key, index, version_key, version, value, ttl_ms, now)
-  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it')
+  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it', 'r')
   if version < vmax(f[2] or ZERO, group_version(version_key)) or (f[1] and version < f[1]) then return 0 end
   redis.call('HSET', key, 'd', value, 'v', version)
-  if f[3] or f[4] then redis.call('HDEL', key, 'w', 'it') end
+  if f[3] or f[4] or f[5] then redis.call('HDEL', key, 'w', 'it', 'r') end
   redis.call('PEXPIRE', key, ttl_ms)
   register(index, key, now + ttl_ms, now)
   return 1
@@ -99,7 +103,8 @@ local function replace_key(key, version, value, ttl_ms, tomb_ms, policy, now)
   local f = redis.call('HMGET', key, 'v', 't', 'w', 'l', 'it')
   local v, t, w, l, it = f[1], f[2] or ZERO, f[3], f[4], f[5]
   if version < t or (v and version < v) then return 0 end
-  local wanted = (policy == 'always') or (policy == 'cached' and (v or w == '1'))
+  -- A row image costs no load: under 'read' it replaces a cached value whether read or not, as under 'cached'.
+  local wanted = (policy == 'always') or ((policy == 'cached' or policy == 'read') and (v or w == '1'))
   if not wanted then
     invalidate_key(key, version, 'invalidate', tomb_ms, 'never', now)
     return 0

@@ -11,6 +11,7 @@ import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.TestViews;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.devstack.RedisServer;
 import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
@@ -242,6 +243,58 @@ class CacheStoreIT {
         assertThat(store.write(page1, V2, json("[]")).toCompletableFuture().join()).as("the V2 warm, late").isFalse();
         assertThat(store.write(page1, V3, json("[1]")).toCompletableFuture().join()).isTrue();
         assertThat(store.invalidateGroup(listing, group, new Version(0x400)).toCompletableFuture().join()).containsExactly(page1);
+    }
+
+    @Test
+    void warmPolicyRead_reWarmsOnlyValuesAReaderWasServedSinceTheyWereWritten(@TestNamespace.PerMethod TestNamespace namespace) {
+        ViewCatalog readCatalog = ViewsFile.parse("read-views.yaml", """
+                views:
+                  pages:
+                    key: c:{category_id}:page:{page}
+                    params: {category_id: long, page: int}
+                    sql: SELECT * FROM products WHERE category_id = :category_id LIMIT 20 OFFSET (:page - 1) * 20
+                    result: list
+                    warm: read
+                    sources:
+                      - table: products
+                        bind: {category_id: category_id}
+                  item:
+                    key: item:{id}
+                    params: {id: long}
+                    sql: SELECT * FROM products WHERE id = :id
+                    warm: read
+                    sources:
+                      - table: products
+                        bind: {id: id}
+                """);
+        var readKeys = new KeySpace(namespace.keyPrefix() + "r:", readCatalog);
+        var readStore = new CacheStore(connector, readKeys, new CacheConfig(true, "unused", Duration.ofSeconds(2), Duration.ofSeconds(60)),
+                Clock.systemUTC(), RandomGenerator.getDefault());
+        ViewDefinition pages = readCatalog.view("pages").orElseThrow();
+        CacheKey read = readKeys.key(pages, Map.of("category_id", 1L, "page", 1));
+        CacheKey unread = readKeys.key(pages, Map.of("category_id", 1L, "page", 2));
+        KeyGroup group = readKeys.group(pages, Map.of("category_id", 1L));
+        readStore.write(read, V1, json("[1]")).toCompletableFuture().join();
+        readStore.write(unread, V1, json("[2]")).toCompletableFuture().join();
+        assertThat(readStore.read(read).toCompletableFuture().join()).isInstanceOf(ReadResult.Hit.class);
+
+        assertThat(readStore.invalidateGroup(pages, group, V2).toCompletableFuture().join())
+                .as("only the page a reader was served").containsExactly(read);
+        assertThat(readStore.read(unread).toCompletableFuture().join()).as("dropped, for its next reader to fill")
+                .isInstanceOf(ReadResult.Leased.class);
+
+        assertThat(readStore.write(read, V2, json("[1, 1]")).toCompletableFuture().join()).isTrue();
+        assertThat(readStore.invalidateGroup(pages, group, V3).toCompletableFuture().join())
+                .as("re-warmed, then changed again before anyone read it").isEmpty();
+
+        CacheKey item = readKeys.key(readCatalog.view("item").orElseThrow(), Map.of("id", 7L));
+        readStore.write(item, V1, json("{}")).toCompletableFuture().join();
+        assertThat(readStore.invalidate(item, V2).toCompletableFuture().join().warm()).as("written, never read").isFalse();
+        ReadResult.Leased lease = (ReadResult.Leased) readStore.read(item).toCompletableFuture().join();
+        assertThat(readStore.fill(item, lease, json("{\"v\":2}")).toCompletableFuture().join()).isTrue();
+        assertThat(readStore.invalidate(item, V3).toCompletableFuture().join().warm()).as("filled by a reader").isTrue();
+        assertThat(readStore.invalidate(item, new Version(0x400)).toCompletableFuture().join().warm())
+                .as("its re-warm still pending").isTrue();
     }
 
     @Test
