@@ -9,7 +9,7 @@ if f[1] ~= token then return 0 end
 redis.call('HDEL', key, 'l', 'le')
 if version < vmax(f[3] or ZERO, group_version(version_key)) or (f[2] and version < f[2]) then return 0 end
 local now = now_ms()
--- Its reader was served this value: it counts as read (warm policy 'read').
+-- A fill under a lease (a reader's miss, or cachepipe warm's) counts as read (warm policy 'read').
 redis.call('HSET', key, 'd', value, 'v', version, 'r', '1')
 redis.call('HDEL', key, 'w', 'it')
 redis.call('PEXPIRE', key, ttl_ms)
