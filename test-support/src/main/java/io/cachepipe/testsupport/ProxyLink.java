@@ -55,6 +55,12 @@ final class ProxyLink {
             upstream.setTcpNoDelay(true);
             client.setTcpNoDelay(true);
             upstream.connect(target, CONNECT_TIMEOUT_MILLIS);
+            if (upstream.getLocalSocketAddress().equals(upstream.getRemoteSocketAddress())) {
+                // Nothing listened there, and the kernel gave the connection the target's own port as its
+                // source: TCP connected the socket to itself. The target is gone, as if refused.
+                reset();
+                return;
+            }
             start("up", client.getInputStream(), toTarget, upstream.getOutputStream(), upstream);
             start("down", upstream.getInputStream(), toClient, client.getOutputStream(), client);
         } catch (IOException e) {
