@@ -54,10 +54,9 @@ final class ChangeRateDoc {
                 + " database queries of views' values (re-warms and fills; one query loads one key or a batch of a view's keys), both"
                 + " from the pipeline's own meters from the step's first write to the end of its drain (a dash in reports from before"
                 + " 2026-12-06). A product change invalidates its row (rewritten from the row image, no load), its category's cached"
-                + " listing pages and the category's aggregate; the warmer reloads the aggregate (a `refresh` view) at most once per"
-                + " `invalidator.rewarm-interval` (250 ms), and a page only if a reader was served it since its last load (the"
-                + " listing's `warm: read`): no reader runs during the sweep, so after the read path's reads only a page's first"
-                + " change reloads it. One request per key per coalescing window (20 ms), so the figure falls as the rate rises.");
+                + " listing pages and the category's aggregate; the warmer reloads those, one request per key per coalescing window"
+                + " (20 ms) and, for the aggregate (a `refresh` view), at most once per `invalidator.rewarm-interval` (250 ms), so"
+                + " the figure falls as the rate rises.");
         md.line("");
         md.line("*JIT cores* is what the bench JVM's compiler threads used over the same window (every part and the Kafka broker run"
                 + " in that JVM, which keeps compiling as each rate takes new paths), *machine busy* the share of both cores in use"

@@ -110,8 +110,8 @@ final class PatternInvalidationBenchmark {
 
     /**
      * The group's pages that still hold a current value: none once the index reached them all. (The
-     * pages' re-warm requests are no count of them: under the listing's {@code warm: read} a page no
-     * reader was served is dropped without one.)
+     * pages' re-warm requests are no count of them: under a view's {@code warm: read} a page no reader
+     * was served is dropped without one.)
      */
     private int stillCurrent(CacheStore store, KeySpace keySpace, ViewDefinition view, long category) {
         List<CompletableFuture<Optional<ReadResult.Hit>>> peeks = new ArrayList<>();
