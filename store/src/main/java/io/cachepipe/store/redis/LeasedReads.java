@@ -37,7 +37,7 @@ final class LeasedReads {
         String token = UUID.randomUUID().toString();
         long graceMs = key.view().onChange() == ViewDefinition.ChangeMode.REFRESH ? key.view().staleGrace().toMillis() : 0;
         return RedisScript.READ.<List<Object>>run(redis, keysOf(key),
-                        bytes(token), bytes(leaseTtl.toMillis()), bytes(graceMs))
+                        bytes(token), bytes(leaseTtl.toMillis()), bytes(graceMs), marksReads(key))
                 .thenApply(reply -> switch (text(reply.get(0))) {
                     case "hit" -> new ReadResult.Hit((byte[]) reply.get(1), Version.parse(text(reply.get(2))));
                     case "stale" -> new ReadResult.Stale((byte[]) reply.get(1), Version.parse(text(reply.get(2))));
@@ -51,8 +51,13 @@ final class LeasedReads {
     CompletionStage<Boolean> fill(CacheKey key, ReadResult.Leased lease, byte[] value) {
         Duration ttl = lifetimes.ttl(key.view(), value);
         return registries.register(key, ttl).thenCompose(ignored -> RedisScript.FILL.<Long>run(redis, keysOf(key),
-                        bytes(lease.token()), bytes(lease.fillVersion().hex()), value, bytes(ttl.toMillis())))
+                        bytes(lease.token()), bytes(lease.fillVersion().hex()), value, bytes(ttl.toMillis()), marksReads(key)))
                 .thenApply(written -> written == 1L);
+    }
+
+    /** "1" for a view on warm policy {@code read}, whose values the scripts mark when served; no other view pays for the mark. */
+    private static byte[] marksReads(CacheKey key) {
+        return bytes(key.view().warm() == ViewDefinition.WarmPolicy.READ ? "1" : "0");
     }
 
     /** What Redis holds under a key right now, as a read would judge it, without taking a lease or touching anything. */

@@ -295,6 +295,12 @@ class CacheStoreIT {
         assertThat(readStore.invalidate(item, V3).toCompletableFuture().join().warm()).as("filled by a reader").isTrue();
         assertThat(readStore.invalidate(item, new Version(0x400)).toCompletableFuture().join().warm())
                 .as("its re-warm still pending").isTrue();
+
+        CacheKey cachedView = keys.key(product, Map.of("id", 7L));
+        store.write(cachedView, V1, json("{}")).toCompletableFuture().join();
+        assertThat(read(cachedView)).isInstanceOf(ReadResult.Hit.class);
+        assertThat(connector.commands().hget(json(cachedView.redisKey()), json("r")).toCompletableFuture().join())
+                .as("a view on another policy pays for no mark").isNull();
     }
 
     @Test
