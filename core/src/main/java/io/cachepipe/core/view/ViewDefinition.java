@@ -65,7 +65,7 @@ public record ViewDefinition(
         /** None: the next read fills. */
         NEVER,
         /**
-         * Only keys whose cached value was served to a reader since it was written (or that had a
+         * Only keys whose cached value was served to a reader since the key last changed (or that had a
          * re-warm pending): a value nobody read is dropped and filled by its next reader, if any,
          * instead of being reloaded after every change. For views with many more keys cached than read
          * (listing pages of which the first is read, keys warmed ahead of traffic).

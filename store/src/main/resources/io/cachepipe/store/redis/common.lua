@@ -3,7 +3,9 @@
 -- A cache entry is a hash:  d = value bytes ("" = cached "not found"), v = version of d (always written and
 --   deleted with d), t = version of the newest invalidation seen, it = when d became stale (refresh mode),
 --   l/le = lease token and its expiry (ms), w = "1" while a re-warm is pending, r = "1" once a reader was
---   served d (read.lua, fill.lua; dropped with d and by every other write of d: warm policy 'read').
+--   served a value since the last change applied to the key (read.lua, fill.lua, views on warm policy
+--   'read'; the change's invalidation drops it). A warmer's write leaves it: a reader who filled the key
+--   while its re-warm was on the way, then read it from a near cache, was still a reader.
 -- Versions are 16 lowercase hex digits, so string comparison is version comparison.
 -- A group (pattern) index is a sorted set of member keys scored by expiry time (ms); the
 -- group's own tombstone is a string key. Members, index and version share one hash tag.
@@ -36,7 +38,7 @@ end
 -- Applies one invalidation to one key. Returns {applied, warm, holds}.
 --   applied: the cached value was older than this change and is now gone (or marked stale).
 --   warm:    the key should be re-warmed (per policy: it was cached, or for 'read' cached and read since
---            it was written; or a re-warm was pending).
+--            the last change; or a re-warm was pending).
 --   holds:   the key still holds a value afterwards (refresh mode, or a value newer than the change).
 -- Any invalidation newer than the key's tombstone voids an outstanding lease: a fill that began
 -- before this change must not write what it read.
@@ -56,11 +58,11 @@ local function invalidate_key(key, version, mode, tomb_ms, policy, now)
   end
   local applied = d and version > v
   if applied then
+    if r then del[#del + 1] = 'r' end
     if mode == 'refresh' then
       if not it then set[#set + 1] = 'it'; set[#set + 1] = now end
     else
       del[#del + 1] = 'd'; del[#del + 1] = 'v'; del[#del + 1] = 'it'
-      if r then del[#del + 1] = 'r' end
       d = false
     end
   end
@@ -80,10 +82,10 @@ end
 -- invalidation was seen for the key or its group. Leases are left alone: a lease holder's fill is
 -- then refused or equal, never older. Returns 1 if written.
 local function write_key(key, index, version_key, version, value, ttl_ms, now)
-  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it', 'r')
+  local f = redis.call('HMGET', key, 'v', 't', 'w', 'it')
   if version < vmax(f[2] or ZERO, group_version(version_key)) or (f[1] and version < f[1]) then return 0 end
   redis.call('HSET', key, 'd', value, 'v', version)
-  if f[3] or f[4] or f[5] then redis.call('HDEL', key, 'w', 'it', 'r') end
+  if f[3] or f[4] then redis.call('HDEL', key, 'w', 'it') end
   redis.call('PEXPIRE', key, ttl_ms)
   register(index, key, now + ttl_ms, now)
   return 1
