@@ -67,8 +67,9 @@ public record ViewDefinition(
         /**
          * Only keys whose cached value was served to a reader since the key last changed (or that had a
          * re-warm pending): a value nobody read is dropped and filled by its next reader, if any,
-         * instead of being reloaded after every change. For views with many more keys cached than read
-         * (listing pages of which the first is read, keys warmed ahead of traffic).
+         * instead of being reloaded after every change. Fewer loads for views whose cached keys are
+         * mostly cold; a key read less often than it changes misses instead (the trade-off, measured,
+         * in docs/architecture.md).
          */
         READ
     }
