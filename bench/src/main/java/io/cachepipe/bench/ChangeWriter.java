@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 
@@ -40,15 +39,6 @@ final class ChangeWriter implements AutoCloseable {
             this.rowsPerTransaction = rowsPerTransaction;
         }
     }
-
-    /**
-     * A writer ahead of its pace waits 0.2 ms, then twice as long each time it is still ahead, up to
-     * 2 ms: eight writers polling every 0.2 ms took 0.22 cores at 100 writes/s, CPU the pipeline
-     * under test and PostgreSQL were then short of. A write is issued at most 2 ms after it is due,
-     * and its latency counts from its commit.
-     */
-    private static final long MIN_IDLE_NANOS = 200_000;
-    private static final long MAX_IDLE_NANOS = 2_000_000;
 
     private final DataSource database;
     private final Zipf rows;
@@ -113,14 +103,13 @@ final class ChangeWriter implements AutoCloseable {
              PreparedStatement reviews = connection.prepareStatement(
                      "INSERT INTO reviews (product_id, rating, body) SELECT ?, 1 + i % 5, 'bench' FROM generate_series(1, 100) i")) {
             connection.setAutoCommit(true);
-            long idleNanos = MIN_IDLE_NANOS;
+            var backoff = new IdleBackoff();
             while (running.get()) {
                 if (issued.get() >= due.getAsLong() || !claim()) {
-                    LockSupport.parkNanos(idleNanos);
-                    idleNanos = Math.min(MAX_IDLE_NANOS, idleNanos * 2);
+                    backoff.idle();
                     continue;
                 }
-                idleNanos = MIN_IDLE_NANOS;
+                backoff.reset();
                 long id = rows.next(random) + 1L;
                 double kind = random.nextDouble();
                 try {

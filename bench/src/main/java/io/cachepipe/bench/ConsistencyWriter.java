@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
@@ -74,12 +73,14 @@ final class ConsistencyWriter implements AutoCloseable {
              PreparedStatement move = connection.prepareStatement(
                      "UPDATE products SET stock = ?, category_id = ?, updated_at = now() WHERE id = ?")) {
             connection.setAutoCommit(true);
+            var backoff = new IdleBackoff();
             while (running.get()) {
                 long next = issued.get();
                 if (next >= due() || !issued.compareAndSet(next, next + 1)) {
-                    LockSupport.parkNanos(200_000);
+                    backoff.idle();
                     continue;
                 }
+                backoff.reset();
                 long id = rows.next(random) + 1L;
                 boolean moving = random.nextDouble() < moveShare;
                 int category = random.nextInt(categories) + 1;
