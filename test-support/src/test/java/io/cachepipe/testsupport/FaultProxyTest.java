@@ -24,13 +24,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FaultProxyTest {
     private ServerSocket echo;
+    private Thread echoAcceptor;
     private final AtomicInteger echoConnections = new AtomicInteger();
     private FaultProxy proxy;
 
     @BeforeEach
     void startEchoServerAndProxy() throws IOException {
         echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
+        echoAcceptor = Thread.ofVirtual().start(() -> {
             while (!echo.isClosed()) {
                 try {
                     Socket socket = echo.accept();
@@ -45,9 +46,20 @@ class FaultProxyTest {
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void stop() throws IOException, InterruptedException {
         proxy.close();
+        stopEchoServer();
+    }
+
+    /**
+     * Closes the echo server and waits for its accept loop to end. A virtual thread blocked in
+     * {@code accept} closes the listening socket only when it leaves {@code accept}, and may accept one
+     * more connection before it does: without the wait, a connection made just after {@code close()}
+     * can still reach the echo server (and then waits for bytes that never come).
+     */
+    private void stopEchoServer() throws IOException, InterruptedException {
         echo.close();
+        echoAcceptor.join();
     }
 
     private static void echo(Socket socket) {
@@ -128,7 +140,7 @@ class FaultProxyTest {
 
     @Test
     void aTargetThatIsGone_endsTheClientsConnection() throws Exception {
-        echo.close();
+        stopEchoServer();
         try (Socket socket = connect()) {
             int read;
             try {
