@@ -144,9 +144,12 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
      * @param readMachineBusy  share of the machine's cores busy meanwhile, 0..1
      * @param drainCpu         CPUs the invalidators used while the backlog drain was measured
      * @param drainMachineBusy share of the machine's cores busy meanwhile
+     * @param drainJitShare    share of the invalidators' CPU in the measured drains that their JIT compiler threads used, 0..1
+     *                         (0 in reports from before it was measured)
      * @param drainPerInstance changes each invalidator processed in the measured drain window
      */
     record ScaleOutRun(String layout, int apiProcesses, double readThroughput, double changesPerSecond, double readCpu,
-                       double readMachineBusy, double drainCpu, double drainMachineBusy, List<Long> drainPerInstance) {
+                       double readMachineBusy, double drainCpu, double drainMachineBusy, List<Long> drainPerInstance,
+                       double drainJitShare) {
     }
 }

@@ -58,12 +58,13 @@ final class ScaleOutBenchmark {
                     Reads reads = readThroughput(deployment, limit);
                     Drain drain = backlogDrain(deployment, limit);
                     runs.add(new Report.ScaleOutRun(layout.name(), layout.apis(), reads.throughput(), drain.rate(),
-                            reads.cpu().parts(), reads.cpu().machine(), drain.cpu().parts(), drain.cpu().machine(), drain.perInstance()));
+                            reads.cpu().parts(), reads.cpu().machine(), drain.cpu().parts(), drain.cpu().machine(), drain.perInstance(),
+                            drain.jitShare()));
                     out.printf(Locale.ROOT, "  %-36s reads %,8.0f req/s over %d API(s), APIs used %.2f CPU, machine %.0f%% busy%n",
                             layout.name(), reads.throughput(), layout.apis(), reads.cpu().parts(), 100 * reads.cpu().machine());
-                    out.printf(Locale.ROOT, "  %-36s backlog of %,d changes drained at %,7.0f/s, per instance %s, invalidators used %.2f CPU,"
-                            + " machine %.0f%% busy%n", "", options.backlog(), drain.rate(), drain.perInstance(), drain.cpu().parts(),
-                            100 * drain.cpu().machine());
+                    out.printf(Locale.ROOT, "  %-36s backlog of %,d changes drained at %,7.0f/s, per instance %s, invalidators used %.2f CPU"
+                            + " (%.0f%% of it JIT), machine %.0f%% busy%n", "", options.backlog(), drain.rate(), drain.perInstance(),
+                            drain.cpu().parts(), 100 * drain.jitShare(), 100 * drain.cpu().machine());
                     if (layout == SCALED) {
                         invalidatorAssignments = deployment.kafka().assignments("invalidator");
                         warmerAssignments = deployment.kafka().assignments("warmer");
@@ -86,7 +87,19 @@ final class ScaleOutBenchmark {
      * How fast the invalidators drained a backlog: changes per second, how many each instance
      * processed in the measured window, and the CPU they and the machine used meanwhile.
      */
-    private record Drain(double rate, List<Long> perInstance, CpuUse.Usage cpu, double jitSeconds, double seconds) {
+    /**
+     * One drain: the rate and CPU over its window, and, for judging warm-ups, the JIT compilers' CPU and the
+     * time from the thaw to the window's close (a warm-up drain may be through before its window opens).
+     * {@code measured} is false when the window opened with less than half the backlog left.
+     */
+    private record Drain(double rate, List<Long> perInstance, CpuUse.Usage cpu, double jitSeconds, double seconds,
+                         double jitSinceThaw, double secondsSinceThaw, boolean measured) {
+        /** The share of the measured processes' CPU in the window that their JIT compiler threads used. */
+        double jitShare() {
+            double cpuSeconds = cpu.parts() * seconds;
+            return cpuSeconds > 0 ? Math.min(1, jitSeconds / cpuSeconds) : 0;
+        }
+
         /** Two drains as one: changes, time and CPU add up. */
         Drain and(Drain other) {
             double total = seconds + other.seconds;
@@ -97,7 +110,8 @@ final class ScaleOutBenchmark {
             return new Drain((rate * seconds + other.rate * other.seconds) / total, both,
                     new CpuUse.Usage((cpu.parts() * seconds + other.cpu.parts() * other.seconds) / total,
                             (cpu.machine() * seconds + other.cpu.machine() * other.seconds) / total, total),
-                    jitSeconds + other.jitSeconds, total);
+                    jitSeconds + other.jitSeconds, total, jitSinceThaw + other.jitSinceThaw,
+                    secondsSinceThaw + other.secondsSinceThaw, measured && other.measured);
         }
     }
 
@@ -151,20 +165,25 @@ final class ScaleOutBenchmark {
 
     /**
      * Warms the invalidators with quarter-size drains without the CPU limit until their JIT has
-     * settled ({@link DrainRounds}), then measures two full drains under the limit, as one. The APIs stay stopped meanwhile, so that what
+     * settled ({@link DrainRounds}; judged over each drain from the thaw, since a quarter-size drain is
+     * often through before every instance has rejoined), then measures two full drains under the limit, as one. The APIs stay stopped meanwhile, so that what
      * is measured is what the invalidators add, not their share of a machine the readers compete for.
      */
     private Drain backlogDrain(Deployment deployment, @Nullable CpuLimit limit) throws Exception {
         deployment.stopApis();
         DrainRounds.warmUp(options.backlog(), backlog -> drain(deployment, backlog, null),
-                warmUp -> DrainRounds.settled(warmUp.jitSeconds(), warmUp.seconds(), deployment.invalidators().size()),
-                (warmUp, round) -> out.printf(Locale.ROOT, "    warm-up drain %d: %,.0f/s, JIT compiled %.1f s in %.1f s%n", round,
-                        warmUp.rate(), warmUp.jitSeconds(), warmUp.seconds()));
+                warmUp -> DrainRounds.settled(warmUp.jitSinceThaw(), warmUp.secondsSinceThaw(), deployment.invalidators().size()),
+                (warmUp, round) -> out.printf(Locale.ROOT, "    warm-up drain %d: %s, JIT compiled %.1f s in %.1f s since the thaw%n",
+                        round, warmUp.measured() ? String.format(Locale.ROOT, "%,.0f/s", warmUp.rate()) : "through before every instance took part",
+                        warmUp.jitSinceThaw(), warmUp.secondsSinceThaw()));
         Drain measured = null;
         for (int run = 1; run <= 2; run++) {
             Drain drain = drain(deployment, options.backlog(), limit);
             out.printf(Locale.ROOT, "    measured drain %d: %,.0f/s, per instance %s, JIT compiled %.1f s in %.1f s%n", run, drain.rate(),
                     drain.perInstance(), drain.jitSeconds(), drain.seconds());
+            if (!drain.measured()) {
+                out.printf(Locale.ROOT, "    (its window opened with less than half the backlog left: the group took long to settle)%n");
+            }
             measured = measured == null ? drain : measured.and(drain);
         }
         deployment.startApis();
@@ -183,6 +202,8 @@ final class ScaleOutBenchmark {
      */
     private Drain drain(Deployment deployment, int backlog, @Nullable CpuLimit limit) throws Exception {
         List<PartProcess> invalidators = deployment.invalidators();
+        // What the last drain queued for the compilers runs now, not in this drain's window (frozen, they cannot).
+        DrainRounds.awaitCompiled(invalidators, Duration.ofMinutes(1));
         long[] frozen = PartProbe.changesProcessed(invalidators); // idle by now: the last phase caught up
         deployment.freezeConsumers();
         long before = deployment.kafka().changeRecords();
@@ -197,6 +218,8 @@ final class ScaleOutBenchmark {
             limit.enforce();
         }
         try {
+            double jitAtThaw = PartProbe.jitSeconds(invalidators);
+            long thawed = System.nanoTime();
             deployment.thawInvalidators();
             awaitEveryInstanceWorking(deployment, invalidators, frozen);
             long[] open = PartProbe.changesProcessed(invalidators);
@@ -210,16 +233,14 @@ final class ScaleOutBenchmark {
             } while (sum(now) - sum(frozen) < backlog * 0.8);
             double seconds = (System.nanoTime() - start) / 1e9;
             CpuUse.Usage used = cpu.usage();
-            double jitSeconds = PartProbe.jitSeconds(invalidators) - jitBefore;
+            double jitNow = PartProbe.jitSeconds(invalidators);
             List<Long> perInstance = new ArrayList<>();
             for (int i = 0; i < now.length; i++) {
                 perInstance.add(now[i] - open[i]);
             }
-            if (sum(open) - sum(frozen) > backlog / 2) {
-                out.printf(Locale.ROOT, "    (the window opened with only %,d of %,d changes left: the group took long to settle)%n",
-                        Math.max(0, backlog - (sum(open) - sum(frozen))), backlog); // the writers overshoot the backlog a little
-            }
-            return new Drain((sum(now) - sum(open)) / seconds, perInstance, used, jitSeconds, seconds);
+            boolean wholeWindow = sum(open) - sum(frozen) <= backlog / 2;
+            return new Drain((sum(now) - sum(open)) / seconds, perInstance, used, jitNow - jitBefore, seconds, jitNow - jitAtThaw,
+                    (System.nanoTime() - thawed) / 1e9, wholeWindow);
         } finally {
             if (limit != null) {
                 limit.lift();

@@ -20,7 +20,8 @@ final class ScaleOutDoc {
                 + "client connections per API (more instances serve more clients), after a warm-up run of the same length. Changes/s is how "
                 + "fast the invalidators drain a backlog written while they were frozen (SIGSTOP), counted by their own metrics from the "
                 + "moment every instance takes part until 80% of the backlog is done, over two such drains; before them, smaller drains "
-                + "warm each instance until its JIT has settled. CPU is what the measured processes used meanwhile (1.0 = one core), "
+                + "warm each instance until its JIT compilers used under a tenth of a drain's CPU (at most " + DrainRounds.MAX_WARM_UPS
+                + " drains), and each drain waits for the compilers to go quiet before the freeze. CPU is what the measured processes used meanwhile (1.0 = one core), "
                 + "*busy* the share of the whole machine's cores in use: parts at their quota on a machine with idle cores were the "
                 + "limit; a machine near 100% busy was.");
         md.line("");
@@ -41,13 +42,14 @@ final class ScaleOutDoc {
         md.line("What the run shows besides throughput: Kafka shares the partitions between the instances, an instance killed under "
                 + "writes hands its partitions over, and the cache stays coherent through it.");
         md.line("");
-        md.line("| layout | read req/s | APIs' CPU | machine busy | changes/s applied | invalidators' CPU | machine busy | changes per invalidator |");
-        md.line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.line("| layout | read req/s | APIs' CPU | machine busy | changes/s applied | invalidators' CPU | of it JIT | machine busy "
+                + "| changes per invalidator |");
+        md.line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         for (Report.ScaleOutRun run : scale.runs()) {
-            md.line(fmt("| %s | %,.0f | %.2f | %.0f%% | %,.0f | %.2f | %.0f%% | %s |", run.layout(), run.readThroughput(), run.readCpu(),
-                    100 * run.readMachineBusy(), run.changesPerSecond(), run.drainCpu(), 100 * run.drainMachineBusy(),
-                    run.drainPerInstance() == null ? "" : run.drainPerInstance().stream().map(n -> fmt("%,d", n))
-                            .collect(java.util.stream.Collectors.joining(" / "))));
+            md.line(fmt("| %s | %,.0f | %.2f | %.0f%% | %,.0f | %.2f | %.0f%% | %.0f%% | %s |", run.layout(), run.readThroughput(),
+                    run.readCpu(), 100 * run.readMachineBusy(), run.changesPerSecond(), run.drainCpu(), 100 * run.drainJitShare(),
+                    100 * run.drainMachineBusy(), run.drainPerInstance() == null ? "" : run.drainPerInstance().stream()
+                            .map(n -> fmt("%,d", n)).collect(java.util.stream.Collectors.joining(" / "))));
         }
         md.line("");
         if (scale.runs().size() == 2) {
@@ -56,7 +58,8 @@ final class ScaleOutDoc {
             double reads = scaled.readThroughput() / single.readThroughput();
             double drain = scaled.changesPerSecond() / single.changesPerSecond();
             md.line(fmt("Scaled / single in this run: reads **%.2fx**, backlog drain **%.2fx**.", reads, drain)
-                    + limitedBy("reads", reads, scaled.readMachineBusy()) + limitedBy("drain", drain, scaled.drainMachineBusy()));
+                    + limitedBy("reads", reads, scaled.readMachineBusy()) + limitedBy("drain", drain, scaled.drainMachineBusy())
+                    + stillCompiling(single, scaled));
             md.line("");
         }
         md.line("Partition assignment while 2 invalidators and 2 warmers ran (Kafka's own view, `Admin.describeConsumerGroups`):");
@@ -70,6 +73,20 @@ final class ScaleOutDoc {
                 scale.staleAfterAudit()));
         md.line("");
         return md.toString();
+    }
+
+    /**
+     * Why the drain ratio is not a clean scaling figure, when the invalidators' compilers took a tenth or more
+     * of their CPU in either layout's window: each drain rejoins the group after the freeze and runs code the
+     * warm-ups ran only a few times, and under a quota the compilers' CPU is the instances' own.
+     */
+    private static String stillCompiling(Report.ScaleOutRun single, Report.ScaleOutRun scaled) {
+        if (Math.max(single.drainJitShare(), scaled.drainJitShare()) < 0.1) {
+            return "";
+        }
+        return fmt(" The invalidators were still compiling in the measured drains: their JIT compiler threads used %.0f%% of their CPU "
+                + "with one instance and %.0f%% with two, inside each quota, so the drain rates include compiling and their ratio is "
+                + "not a clean scaling figure.", 100 * single.drainJitShare(), 100 * scaled.drainJitShare());
     }
 
     /** Why a figure did not grow with the instances, when the machine says so. */

@@ -50,8 +50,10 @@ class ReportRenderingTest {
                 .contains("| **ratio SCAN+DEL / index** | | **1125×** | | **678×** |")
                 .contains("![Saturated throughput](benchmarks/" + Charts.THROUGHPUT + ")")
                 .contains("![Pattern invalidation](benchmarks/" + Charts.PATTERN + ")")
-                .contains("| 2 invalidators, 2 warmers, 3 APIs | 7,000 | 0.75 | 90% | 900 | 0.50 | 95% | 8,000 / 8,100 |")
+                .contains("| 2 invalidators, 2 warmers, 3 APIs | 7,000 | 0.75 | 90% | 900 | 0.50 | 5% | 95% | 8,000 / 8,100 |")
                 .contains("reads **1.40x**, backlog drain **1.13x**. The drain did not grow because the machine was 95% busy")
+                .contains("The invalidators were still compiling in the measured drains: their JIT compiler threads used 30% of their CPU "
+                        + "with one instance and 5% with two")
                 .contains("**0 stale**");
         assertThat(BenchmarksDoc.render(null, SampleReports.pattern(), null, "benchmarks")).contains("## Pattern invalidation")
                 .doesNotContain("## Read path");

@@ -31,8 +31,8 @@ final class SampleReports {
                 new Report.ChangeRateStep(2_000, 1_990, new Report.Percentiles(20_000, 30, 45, 60, 70), 210, true, 0.05, 0.01, 0.1, 0.8),
                 new Report.ChangeRateStep(4_000, 3_900, new Report.Percentiles(40_000, 900, 1500, 2400, 2600), 2500, false, 5.2, 0.2, 0.1, 0.8)),
                 1_990, "the pipeline: lag grew past 1000 ms", "100-row transactions", 60_000, 0, 21_000, 0);
-        var scaleOut = new Report.ScaleOut(List.of(new Report.ScaleOutRun("1 invalidator, 1 warmer, 1 API", 1, 5_000, 800, 0.25, 0.6, 0.25, 0.5, List.of(16_000L)),
-                new Report.ScaleOutRun("2 invalidators, 2 warmers, 3 APIs", 3, 7_000, 900, 0.75, 0.9, 0.5, 0.95, List.of(8_000L, 8_100L))),
+        var scaleOut = new Report.ScaleOut(List.of(new Report.ScaleOutRun("1 invalidator, 1 warmer, 1 API", 1, 5_000, 800, 0.25, 0.6, 0.25, 0.5, List.of(16_000L), 0.3),
+                new Report.ScaleOutRun("2 invalidators, 2 warmers, 3 APIs", 3, 7_000, 900, 0.75, 0.9, 0.5, 0.95, List.of(8_000L, 8_100L), 0.05)),
                 List.of("invalidator-1: changes-0, changes-2"), List.of("warmer-1: warm-1"), 0, 20_000, 0.5);
         return new Report(new Report.Meta("2026-11-29T12:00:00Z", 2, "25", "abc1234", Map.of("products", "10000")), read, sweep, bulk, scaleOut);
     }
