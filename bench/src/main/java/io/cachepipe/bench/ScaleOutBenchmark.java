@@ -56,7 +56,7 @@ final class ScaleOutBenchmark {
                 out.println("  starting " + layout.name() + " as separate processes" + (limit == null ? "" : ", " + limit) + " ...");
                 try (Deployment deployment = Deployment.start(stack, layout, options.products(), options.categories(), limit)) {
                     Reads reads = readThroughput(deployment, limit);
-                    Drain drain = backlogDrain(deployment, limit);
+                    InvalidatorDrain drain = backlogDrain(deployment, limit);
                     runs.add(new Report.ScaleOutRun(layout.name(), layout.apis(), reads.throughput(), drain.rate(),
                             reads.cpu().parts(), reads.cpu().machine(), drain.cpu().parts(), drain.cpu().machine(), drain.perInstance(),
                             drain.jitShare()));
@@ -81,38 +81,6 @@ final class ScaleOutBenchmark {
 
     /** Requests per second over every API, and the CPU they and the machine used meanwhile. */
     private record Reads(double throughput, CpuUse.Usage cpu) {
-    }
-
-    /**
-     * How fast the invalidators drained a backlog: changes per second, how many each instance
-     * processed in the measured window, and the CPU they and the machine used meanwhile.
-     */
-    /**
-     * One drain: the rate and CPU over its window, and, for judging warm-ups, the JIT compilers' CPU and the
-     * time from the thaw to the window's close (a warm-up drain may be through before its window opens).
-     * {@code measured} is false when the window opened with less than half the backlog left.
-     */
-    private record Drain(double rate, List<Long> perInstance, CpuUse.Usage cpu, double jitSeconds, double seconds,
-                         double jitSinceThaw, double secondsSinceThaw, boolean measured) {
-        /** The share of the measured processes' CPU in the window that their JIT compiler threads used. */
-        double jitShare() {
-            double cpuSeconds = cpu.parts() * seconds;
-            return cpuSeconds > 0 ? Math.min(1, jitSeconds / cpuSeconds) : 0;
-        }
-
-        /** Two drains as one: changes, time and CPU add up. */
-        Drain and(Drain other) {
-            double total = seconds + other.seconds;
-            List<Long> both = new ArrayList<>();
-            for (int i = 0; i < perInstance.size(); i++) {
-                both.add(perInstance.get(i) + other.perInstance.get(i));
-            }
-            return new Drain((rate * seconds + other.rate * other.seconds) / total, both,
-                    new CpuUse.Usage((cpu.parts() * seconds + other.cpu.parts() * other.seconds) / total,
-                            (cpu.machine() * seconds + other.cpu.machine() * other.seconds) / total, total),
-                    jitSeconds + other.jitSeconds, total, jitSinceThaw + other.jitSinceThaw,
-                    secondsSinceThaw + other.secondsSinceThaw, measured && other.measured);
-        }
     }
 
     /**
@@ -169,19 +137,19 @@ final class ScaleOutBenchmark {
      * often through before every instance has rejoined), then measures two full drains under the limit, as one. The APIs stay stopped meanwhile, so that what
      * is measured is what the invalidators add, not their share of a machine the readers compete for.
      */
-    private Drain backlogDrain(Deployment deployment, @Nullable CpuLimit limit) throws Exception {
+    private InvalidatorDrain backlogDrain(Deployment deployment, @Nullable CpuLimit limit) throws Exception {
         deployment.stopApis();
         DrainRounds.warmUp(options.backlog(), backlog -> drain(deployment, backlog, null),
                 warmUp -> DrainRounds.settled(warmUp.jitSinceThaw(), warmUp.secondsSinceThaw(), deployment.invalidators().size()),
                 (warmUp, round) -> out.printf(Locale.ROOT, "    warm-up drain %d: %s, JIT compiled %.1f s in %.1f s since the thaw%n",
-                        round, warmUp.measured() ? String.format(Locale.ROOT, "%,.0f/s", warmUp.rate()) : "through before every instance took part",
+                        round, warmUp.fullWindow() ? String.format(Locale.ROOT, "%,.0f/s", warmUp.rate()) : "through before every instance took part",
                         warmUp.jitSinceThaw(), warmUp.secondsSinceThaw()));
-        Drain measured = null;
+        InvalidatorDrain measured = null;
         for (int run = 1; run <= 2; run++) {
-            Drain drain = drain(deployment, options.backlog(), limit);
+            InvalidatorDrain drain = drain(deployment, options.backlog(), limit);
             out.printf(Locale.ROOT, "    measured drain %d: %,.0f/s, per instance %s, JIT compiled %.1f s in %.1f s%n", run, drain.rate(),
                     drain.perInstance(), drain.jitSeconds(), drain.seconds());
-            if (!drain.measured()) {
+            if (!drain.fullWindow()) {
                 out.printf(Locale.ROOT, "    (its window opened with less than half the backlog left: the group took long to settle)%n");
             }
             measured = measured == null ? drain : measured.and(drain);
@@ -200,7 +168,7 @@ final class ScaleOutBenchmark {
      * first) and closes once 80% of the backlog is processed, before the last partitions' stragglers.
      * The warmers thaw afterwards and everything catches up.
      */
-    private Drain drain(Deployment deployment, int backlog, @Nullable CpuLimit limit) throws Exception {
+    private InvalidatorDrain drain(Deployment deployment, int backlog, @Nullable CpuLimit limit) throws Exception {
         List<PartProcess> invalidators = deployment.invalidators();
         // What the last drain queued for the compilers runs now, not in this drain's window (frozen, they cannot).
         DrainRounds.awaitCompiled(invalidators, Duration.ofMinutes(1));
@@ -238,9 +206,9 @@ final class ScaleOutBenchmark {
             for (int i = 0; i < now.length; i++) {
                 perInstance.add(now[i] - open[i]);
             }
-            boolean wholeWindow = sum(open) - sum(frozen) <= backlog / 2;
-            return new Drain((sum(now) - sum(open)) / seconds, perInstance, used, jitNow - jitBefore, seconds, jitNow - jitAtThaw,
-                    (System.nanoTime() - thawed) / 1e9, wholeWindow);
+            boolean fullWindow = sum(open) - sum(frozen) <= backlog / 2;
+            return new InvalidatorDrain((sum(now) - sum(open)) / seconds, perInstance, used, jitNow - jitBefore, seconds, jitNow - jitAtThaw,
+                    (System.nanoTime() - thawed) / 1e9, fullWindow);
         } finally {
             if (limit != null) {
                 limit.lift();
