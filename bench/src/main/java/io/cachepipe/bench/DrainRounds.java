@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 /**
  * The drain pattern of the process benchmarks (scale-out, stages): work piles up while the measured
  * processes are frozen (SIGSTOP), they are thawed, and a window measures how fast they get through
- * it. Drains of a quarter of the backlog come first, until the JIT compiler threads used under a
+ * it. Warm-up drains come first (their size is the caller's), until the JIT compiler threads used under a
  * tenth of a drain's time per process ({@link PartProbe#jitSeconds}; at most {@value #MAX_WARM_UPS}
  * drains): a JVM still compiling measures its compiler, not its work, and every process compiles its
  * own code.
@@ -30,12 +30,12 @@ final class DrainRounds {
     }
 
     /**
-     * Runs warm-up drains of a quarter of {@code backlog} until {@code settled} holds for one (at most
+     * Runs warm-up drains of {@code size} changes each until {@code settled} holds for one (at most
      * {@value #MAX_WARM_UPS}), handing each to {@code report} with its number; answers how many ran.
      */
-    static <D> int warmUp(int backlog, Round<D> round, Predicate<D> settled, ObjIntConsumer<D> report) throws Exception {
+    static <D> int warmUp(int size, Round<D> round, Predicate<D> settled, ObjIntConsumer<D> report) throws Exception {
         for (int number = 1; number <= MAX_WARM_UPS; number++) {
-            D drain = round.drain(Math.max(1, backlog / 4));
+            D drain = round.drain(Math.max(1, size));
             report.accept(drain, number);
             if (settled.test(drain)) {
                 return number;

@@ -132,9 +132,12 @@ final class ScaleOutBenchmark {
     }
 
     /**
-     * Warms the invalidators with quarter-size drains without the CPU limit until their JIT has
-     * settled ({@link DrainRounds}; judged over each drain from the thaw, since a quarter-size drain is
-     * often through before every instance has rejoined), then measures two full drains under the limit, as one. The APIs stay stopped meanwhile, so that what
+     * Warms the invalidators with drains of the full backlog without the CPU limit until their JIT has
+     * settled ({@link DrainRounds}; judged over each drain from the thaw, since a warm-up drain is often
+     * through before every instance has rejoined), then measures two drains under the limit, as one. Quarter-size
+     * warm-ups (40,000 changes in all) left the one instance's compilers 32-47% of its CPU in the measured
+     * drains: methods of the producer, Lettuce's decoder and the metrics were still reaching C2 for the
+     * first time; full-size ones left 24% in the one run tried. The APIs stay stopped meanwhile, so that what
      * is measured is what the invalidators add, not their share of a machine the readers compete for.
      */
     private InvalidatorDrain backlogDrain(Deployment deployment, @Nullable CpuLimit limit) throws Exception {
@@ -224,8 +227,8 @@ final class ScaleOutBenchmark {
 
     /**
      * Until the group has given every invalidator partitions and each has processed a change since it was
-     * frozen. Counted from the freeze, not from the moment the group settled: a quarter-size backlog is
-     * a tenth of a second's work, and an instance that had already done its share by then would never
+     * frozen. Counted from the freeze, not from the moment the group settled: a warm-up backlog is
+     * a fraction of a second's work, and an instance that had already done its share by then would never
      * process another, failing the run (it did, once in a 2-invalidator step).
      */
     private static void awaitEveryInstanceWorking(Deployment deployment, List<PartProcess> invalidators, long[] frozen) throws Exception {

@@ -19,7 +19,7 @@ final class ScaleOutDoc {
                 + "see [scaling.md](scaling.md) for the playbook. Read throughput is the mixed workload saturating, with the same number of "
                 + "client connections per API (more instances serve more clients), after a warm-up run of the same length. Changes/s is how "
                 + "fast the invalidators drain a backlog written while they were frozen (SIGSTOP), counted by their own metrics from the "
-                + "moment every instance takes part until 80% of the backlog is done, over two such drains; before them, smaller drains "
+                + "moment every instance takes part until 80% of the backlog is done, over two such drains; before them, drains of the same size "
                 + "warm each instance until its JIT compilers used under a tenth of a drain's CPU (at most " + DrainRounds.MAX_WARM_UPS
                 + " drains), and each drain waits for the compilers to go quiet before the freeze. CPU is what the measured processes used meanwhile (1.0 = one core), "
                 + "*busy* the share of the whole machine's cores in use: parts at their quota on a machine with idle cores were the "

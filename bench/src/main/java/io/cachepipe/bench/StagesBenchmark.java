@@ -71,7 +71,7 @@ final class StagesBenchmark {
             var servers = new StackCpu.Servers(postmasterPid(deployment), redis.serverPid());
             var meter = new StageMeter(servers, redis);
             var writer = new BacklogWriter(deployment.pool(), options.products());
-            int warmUps = DrainRounds.warmUp(options.changes(), backlog -> drain(deployment, meter, redis, writer, backlog), Drain::settled,
+            int warmUps = DrainRounds.warmUp(options.changes() / 4, backlog -> drain(deployment, meter, redis, writer, backlog), Drain::settled,
                     (drain, round) -> print("warm-up drain " + round, drain));
             List<List<StagesReport.Stage>> drains = new ArrayList<>();
             for (int round = 1; round <= MEASURED_DRAINS; round++) {
