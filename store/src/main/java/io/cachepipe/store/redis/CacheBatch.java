@@ -59,8 +59,9 @@ public final class CacheBatch {
     private record Answers(List<Outcome> outcomes, boolean[] expirySet) {
     }
 
+    /** @param registerAfter the value to register the key for once the script set its expiry, or null */
     private record Operation(char code, ViewDefinition view, @Nullable CacheKey key, byte[][] keys, byte[][] args,
-                             @Nullable Duration registerAfter) {
+                             byte @Nullable [] registerAfter) {
     }
 
     private final CacheStore store;
@@ -88,11 +89,11 @@ public final class CacheBatch {
         Duration ttl = store.ttl(view, value);
         boolean always = view.warm() == ViewDefinition.WarmPolicy.ALWAYS;
         if (always) {
-            registerFirst(key, ttl);
+            registerFirst(key, value);
         }
         add(new Operation('r', view, key, new byte[][] {bytes(key.redisKey())},
                 new byte[][] {bytes(version.hex()), value, ScriptCodec.bytes(ttl.toMillis()), ScriptCodec.policy(view)},
-                always ? null : ttl));
+                always ? null : value));
     }
 
     /** Invalidates every member of a group, as {@link CacheStore#invalidateGroup}. */
@@ -104,7 +105,7 @@ public final class CacheBatch {
     /** A version-guarded write of a loaded value, as {@link CacheStore#write}. */
     public void write(CacheKey key, Version version, byte[] value) {
         Duration ttl = store.ttl(key.view(), value);
-        registerFirst(key, ttl);
+        registerFirst(key, value);
         KeyGroup group = key.group();
         byte[][] keys = group == null ? new byte[][] {bytes(key.redisKey())}
                 : new byte[][] {bytes(key.redisKey()), bytes(group.indexKey()), bytes(group.versionKey())};
@@ -145,14 +146,14 @@ public final class CacheBatch {
         operations.add(operation);
     }
 
-    private void registerFirst(CacheKey key, Duration ttl) {
-        registration(registerFirst, key, ttl);
+    private void registerFirst(CacheKey key, byte[] value) {
+        registration(registerFirst, key, value);
     }
 
-    private void registration(Map<String, List<ScoredValue<byte[]>>> into, CacheKey key, Duration ttl) {
+    private void registration(Map<String, List<ScoredValue<byte[]>>> into, CacheKey key, byte[] value) {
         String member = key.group() == null ? key.redisKey() : key.group().indexKey();
         into.computeIfAbsent(store.keySpace().registry(key.view()), registry -> new ArrayList<>())
-                .add(ScoredValue.just(store.registryExpiry(ttl), bytes(member)));
+                .add(ScoredValue.just(store.registryExpiry(key.view(), value), bytes(member)));
     }
 
     private Map<String, List<ScoredValue<byte[]>>> registrationsAfter(boolean[] expirySet) {

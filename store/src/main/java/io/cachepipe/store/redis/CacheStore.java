@@ -112,8 +112,8 @@ public final class CacheStore {
      *
      * @param index          the sorted set that names the key: the view's registry, or for a pattern view the group's index
      * @param score          the entry's score there (when it stops mattering, epoch ms)
-     * @param valueExpiresAt when the value last written under the key expires by its TTL (epoch ms): until then, a
-     *                       key Redis no longer holds at all is gone rather than expired
+     * @param valueExpiresAt the earliest the value last written under the key can expire by its TTL (epoch ms): until
+     *                       then, a key Redis no longer holds at all is gone rather than expired
      */
     public record Registration(CacheKey key, String index, double score, long valueExpiresAt) {
     }
@@ -252,9 +252,9 @@ public final class CacheStore {
         return registries.prune(registry);
     }
 
-    /** A registry member's score: when its value and then its tombstone will have expired (ms). */
-    double registryExpiry(Duration ttl) {
-        return lifetimes.registryExpiry(ttl);
+    /** A registry member's score for a value written now: see {@link EntryLifetimes#registryExpiry}. */
+    double registryExpiry(ViewDefinition view, byte[] value) {
+        return lifetimes.registryExpiry(view, value);
     }
 
     Duration tombstoneTtl() {

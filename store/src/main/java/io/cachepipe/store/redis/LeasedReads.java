@@ -50,7 +50,7 @@ final class LeasedReads {
     /** Writes what a lease holder loaded; false if an invalidation voided the lease meanwhile. */
     CompletionStage<Boolean> fill(CacheKey key, ReadResult.Leased lease, byte[] value) {
         Duration ttl = lifetimes.ttl(key.view(), value);
-        return registries.register(key, ttl).thenCompose(ignored -> RedisScript.FILL.<Long>run(redis, keysOf(key),
+        return registries.register(key, value).thenCompose(ignored -> RedisScript.FILL.<Long>run(redis, keysOf(key),
                         bytes(lease.token()), bytes(lease.fillVersion().hex()), value, bytes(ttl.toMillis()), marksReads(key)))
                 .thenApply(written -> written == 1L);
     }

@@ -46,7 +46,7 @@ final class VersionedWrites {
     /** Version-guarded write of a value loaded because of the change with this version. */
     CompletionStage<Boolean> write(CacheKey key, Version version, byte[] value) {
         Duration ttl = lifetimes.ttl(key.view(), value);
-        return registries.register(key, ttl).thenCompose(ignored -> RedisScript.WRITE.<Long>run(redis, keysOf(key),
+        return registries.register(key, value).thenCompose(ignored -> RedisScript.WRITE.<Long>run(redis, keysOf(key),
                         bytes(version.hex()), value, bytes(ttl.toMillis())))
                 .thenApply(written -> written == 1L);
     }
@@ -73,12 +73,12 @@ final class VersionedWrites {
         // (a re-warm pending) gets a new one (2), extending its registry entry after the script. A change
         // to a row nobody reads never enters the registry.
         CompletionStage<Long> registeredFirst = view.warm() == ViewDefinition.WarmPolicy.ALWAYS
-                ? registries.register(key, ttl) : CompletableFuture.completedFuture(0L);
+                ? registries.register(key, value) : CompletableFuture.completedFuture(0L);
         return registeredFirst
                 .thenCompose(ignored -> RedisScript.REPLACE.<Long>run(redis, new byte[][] {bytes(key.redisKey())}, bytes(version.hex()),
                         value, bytes(ttl.toMillis()), bytes(tombstoneMillis()), policy(view)))
                 .thenCompose(written -> written == 2L && view.warm() != ViewDefinition.WarmPolicy.ALWAYS
-                        ? registries.register(key, ttl).thenApply(extended -> written) : CompletableFuture.completedFuture(written))
+                        ? registries.register(key, value).thenApply(extended -> written) : CompletableFuture.completedFuture(written))
                 .thenApply(written -> new Invalidation(key, written >= 1L, false));
     }
 

@@ -11,11 +11,11 @@ import io.lettuce.core.Range;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.DoubleToLongFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -44,15 +44,16 @@ final class ViewRegistries {
     }
 
     /**
-     * Adds the key (or its group index) to the view's registry, scored by when it stops mattering.
+     * Adds the key (or its group index) to the view's registry, scored by when it stops mattering
+     * ({@link EntryLifetimes#registryExpiry}: the longest the value written now can live, then its tombstone).
      * One registration in {@link #PRUNE_ONE_IN} also drops the members past their score (expired
      * values, expired "not found" entries), so the registry holds about the live keys rather than
      * every key ever cached. Pruning by score never drops a live member, as a TTL on the whole set could.
      */
-    CompletionStage<Long> register(CacheKey key, Duration ttl) {
+    CompletionStage<Long> register(CacheKey key, byte[] value) {
         String member = key.group() == null ? key.redisKey() : key.group().indexKey();
         byte[] registry = bytes(keys.registry(key.view()));
-        CompletionStage<Long> added = redis.zadd(registry, lifetimes.registryExpiry(ttl), bytes(member));
+        CompletionStage<Long> added = redis.zadd(registry, lifetimes.registryExpiry(key.view(), value), bytes(member));
         if (random.nextInt(PRUNE_ONE_IN) != 0) {
             return added;
         }
@@ -70,16 +71,15 @@ final class ViewRegistries {
         String registry = keys.registry(view);
         return redis.zrangebyscoreWithScores(bytes(registry), live).thenCompose(members -> {
             if (!view.hasPatternSources()) {
-                // A registry entry outlives its value by the tombstone TTL (see registryExpiry).
-                long tombstone = lifetimes.tombstoneTtl().toMillis();
-                return CompletableFuture.completedFuture(registrations(registry, members, tombstone));
+                return CompletableFuture.completedFuture(registrations(registry, members,
+                        score -> lifetimes.earliestValueExpiry(view, score)));
             }
             List<CompletableFuture<List<Registration>>> groups = new ArrayList<>(members.size());
             for (ScoredValue<byte[]> group : members) {
                 String index = text(group.getValue());
                 // write_key and fill score a group member by its value's expiry alone.
                 groups.add(redis.zrangebyscoreWithScores(group.getValue(), live).toCompletableFuture()
-                        .thenApply(found -> registrations(index, found, 0)));
+                        .thenApply(found -> registrations(index, found, score -> (long) score)));
             }
             return CompletableFuture.allOf(groups.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 List<Registration> out = new ArrayList<>();
@@ -89,11 +89,12 @@ final class ViewRegistries {
         });
     }
 
-    private List<Registration> registrations(String index, List<ScoredValue<byte[]>> members, long outlivesValueBy) {
+    /** @param valueExpiry from a member's score, the earliest its value can have expired */
+    private List<Registration> registrations(String index, List<ScoredValue<byte[]>> members, DoubleToLongFunction valueExpiry) {
         List<Registration> out = new ArrayList<>(members.size());
         for (ScoredValue<byte[]> member : members) {
             keys.parse(text(member.getValue())).ifPresent(key -> out.add(
-                    new Registration(key, index, member.getScore(), (long) member.getScore() - outlivesValueBy)));
+                    new Registration(key, index, member.getScore(), valueExpiry.applyAsLong(member.getScore()))));
         }
         return out;
     }

@@ -37,18 +37,18 @@ final class ReferenceScripts {
         var ttl = store.ttl(view, value);
         boolean always = view.warm() == ViewDefinition.WarmPolicy.ALWAYS;
         if (always) {
-            register(key, ttl);
+            register(key, value);
         }
         long written = run("replace.lua", ScriptOutputType.INTEGER, new byte[][] {bytes(key.redisKey())}, bytes(version.hex()), value,
                 ScriptCodec.bytes(ttl.toMillis()), ScriptCodec.bytes(store.tombstoneTtl().toMillis()), ScriptCodec.policy(view));
         if (written == 2L && !always) { // 2: the key held no value and got a fresh expiry
-            register(key, ttl);
+            register(key, value);
         }
     }
 
     void write(CacheKey key, Version version, byte[] value) {
         var ttl = store.ttl(key.view(), value);
-        register(key, ttl);
+        register(key, value);
         KeyGroup group = key.group();
         byte[][] keys = group == null ? new byte[][] {bytes(key.redisKey())}
                 : new byte[][] {bytes(key.redisKey()), bytes(group.indexKey()), bytes(group.versionKey())};
@@ -62,9 +62,9 @@ final class ReferenceScripts {
         return store.parseKeys(new ArrayList<>(reply));
     }
 
-    private void register(CacheKey key, java.time.Duration ttl) {
+    private void register(CacheKey key, byte[] value) {
         String member = key.group() == null ? key.redisKey() : key.group().indexKey();
-        store.commands().zadd(bytes(store.keySpace().registry(key.view())), store.registryExpiry(ttl), bytes(member))
+        store.commands().zadd(bytes(store.keySpace().registry(key.view())), store.registryExpiry(key.view(), value), bytes(member))
                 .toCompletableFuture().join();
     }
 
