@@ -53,7 +53,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Rebuild throughput of a plain row view next to pipelined {@code SET} throughput on the same Redis,
  * in one run, so the ratios say what each layer costs: the entry's shape (a hash with value and
  * version, and an expiry: two commands where SET is one), the version guard and the registry on top
- * of it, and the rebuild's own Kafka read and rendering on top of those.
+ * of it, and the rebuild's own Kafka read and rendering on top of those. Each row also gives the CPU
+ * Redis spent per row: where it nears the row's whole time, Redis was the limit, and where it does
+ * not, the client was (the rebuild's own thread, or the writes' encoding).
  * The change topic is filled with Debezium-shaped snapshot records (the rebuild reads only the
  * topic; the database is asked for the column types once).
  *
@@ -86,37 +88,46 @@ class RebuildBenchmarkIT {
         dataSource.setUser(stack.postgres().user());
         dataSource.setPassword(stack.postgres().password());
         RebuildReport report;
-        double guarded;
+        Measured rebuild;
+        Measured guarded;
         try (RedisConnector redis = RedisConnector.connect(redisConfig)) {
             var store = new CacheStore(redis, new KeySpace(namespace.keyPrefix(), catalog), cacheConfig, Clock.systemUTC(),
                     RandomGenerator.getDefault());
-            report = new Rebuilder(new KafkaConfig(stack.kafka().bootstrapServers(), namespace.topicPrefix(), 3, (short) 1),
-                    catalog, store, dataSource).run(new Rebuilder.Options(Set.of("product"), 500, true), Progress.NONE);
+            var rebuilder = new Rebuilder(new KafkaConfig(stack.kafka().bootstrapServers(), namespace.topicPrefix(), 3, (short) 1),
+                    catalog, store, dataSource);
+            RebuildReport[] run = new RebuildReport[1];
+            rebuild = measure(stack, () -> {
+                run[0] = rebuilder.run(new Rebuilder.Options(Set.of("product"), 500, true), Progress.NONE);
+                return run[0].recordsPerSecond();
+            });
+            report = run[0];
             ViewDefinition product = catalog.view("product").orElseThrow();
             guardedWrites(store, product, 3L * ROWS, Math.min(ROWS, 50_000)); // warm-up, as the SET runs get one
-            guarded = guardedWrites(store, product, ROWS, ROWS);
+            guarded = measure(stack, () -> guardedWrites(store, product, ROWS, ROWS));
         }
         assertThat(report.records()).isEqualTo(ROWS);
         assertThat(report.rowWrites()).isEqualTo(ROWS);
         assertThat(report.dbQueries()).isZero();
 
         pipelinedSet(stack, namespace.keyPrefix() + "bench:warm-up:", true, Math.min(ROWS, 50_000));
-        double pipelined = pipelinedSet(stack, namespace.keyPrefix() + "bench:pipelined:", true);
-        double async = pipelinedSet(stack, namespace.keyPrefix() + "bench:async:", false);
+        Measured pipelined = measure(stack, () -> pipelinedSet(stack, namespace.keyPrefix() + "bench:pipelined:", true));
+        Measured async = measure(stack, () -> pipelinedSet(stack, namespace.keyPrefix() + "bench:async:", false));
         entryWrites(stack, namespace.keyPrefix() + "bench:entry-warm-up:", Math.min(ROWS, 50_000));
-        double entries = entryWrites(stack, namespace.keyPrefix() + "bench:entry:", ROWS);
-        double rate = report.recordsPerSecond();
+        Measured entries = measure(stack, () -> entryWrites(stack, namespace.keyPrefix() + "bench:entry:", ROWS));
+        double set = pipelined.perSecond();
         String result = String.format(Locale.ROOT, """
-                | measure (%,d rows, one run, %s) | per second | ratio to pipelined SET |
-                | --- | ---: | ---: |
-                | rebuild, row view from the change topic (read Kafka, render, version-guarded write + registry) | %,.0f | %.2f |
-                | version-guarded writes + registry alone (CacheBatch of 500, values rendered beforehand: no Kafka, no parsing) | %,.0f | %.2f |
-                | the same entries without a guard or registry (HSET value and version, PEXPIRE; flushed every 1,000 keys) | %,.0f | %.2f |
-                | SET, Lettuce async, flushed every 1,000 commands (redis-benchmark -P 1000 style) | %,.0f | 1.00 |
-                | SET, Lettuce async, auto-flush (as the rebuild issues commands) | %,.0f | %.2f |
-                | (filling the topic with the producer, for scale) | %,.0f | |
-                """, ROWS, Runtime.getRuntime().availableProcessors() + " cores", rate, rate / pipelined, guarded, guarded / pipelined, entries,
-                entries / pipelined, pipelined, async, async / pipelined, ROWS / produceSeconds);
+                | measure (%,d rows, one run, %s) | per second | ratio to pipelined SET | Redis CPU per row |
+                | --- | ---: | ---: | ---: |
+                | rebuild, row view from the change topic (read Kafka, render, version-guarded write + registry) | %,.0f | %.2f | %.1f µs |
+                | version-guarded writes + registry alone (CacheBatch of 500, values rendered beforehand: no Kafka, no parsing) | %,.0f | %.2f | %.1f µs |
+                | the same entries without a guard or registry (HSET value and version, PEXPIRE; flushed every 1,000 keys) | %,.0f | %.2f | %.1f µs |
+                | SET, Lettuce async, flushed every 1,000 commands (redis-benchmark -P 1000 style) | %,.0f | 1.00 | %.1f µs |
+                | SET, Lettuce async, auto-flush (as the rebuild issues commands) | %,.0f | %.2f | %.1f µs |
+                | (filling the topic with the producer, for scale) | %,.0f | | |
+                """, ROWS, Runtime.getRuntime().availableProcessors() + " cores", rebuild.perSecond(), rebuild.perSecond() / set,
+                rebuild.redisMicrosPerRow(), guarded.perSecond(), guarded.perSecond() / set, guarded.redisMicrosPerRow(), entries.perSecond(),
+                entries.perSecond() / set, entries.redisMicrosPerRow(), set, pipelined.redisMicrosPerRow(), async.perSecond(),
+                async.perSecond() / set, async.redisMicrosPerRow(), ROWS / produceSeconds);
         System.out.println(result);
         Files.writeString(Path.of("target", "rebuild-benchmark.md"), result);
     }
@@ -144,6 +155,40 @@ class RebuildBenchmarkIT {
         }
         previous.join();
         return count / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * A rate, and the CPU Redis spent per row meanwhile ({@code INFO cpu}, its main thread and the kernel's
+     * work for it): where it nears the row's whole time at that rate, Redis was the limit.
+     */
+    private record Measured(double perSecond, double redisMicrosPerRow) {
+    }
+
+    /** One measure's run, answering rows per second. */
+    private interface Rate {
+        double perSecond() throws Exception;
+    }
+
+    /** Runs one measure of {@link #ROWS} rows (or as many as it writes at {@code ROWS}); answers its rate and Redis's CPU per row. */
+    private static Measured measure(DevStack stack, Rate run) throws Exception {
+        double before = redisCpuSeconds(stack);
+        double perSecond = run.perSecond();
+        return new Measured(perSecond, (redisCpuSeconds(stack) - before) * 1e6 / ROWS);
+    }
+
+    private static double redisCpuSeconds(DevStack stack) {
+        RedisClient client = RedisClient.create(stack.redis().uri());
+        try (var connection = client.connect()) {
+            double seconds = 0;
+            for (String line : connection.sync().info("cpu").split("\r?\n")) {
+                if (line.startsWith("used_cpu_sys:") || line.startsWith("used_cpu_user:")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return seconds;
+        } finally {
+            client.shutdown();
+        }
     }
 
     private static void produce(DevStack stack, String topic) throws Exception {
