@@ -93,21 +93,23 @@ class ReplayedEventsIT {
     }
 
     @Test
-    void aWarmRequestOlderThanTheCachedValue_isRefused() throws Exception {
+    void aWarmRequestOlderThanTheCachedValue_isNotEvenLoaded() throws Exception {
         CacheKey key = catalog.key("product", Map.of("id", 60L));
         catalog.get("/products/60");
         catalog.jdbc().update("UPDATE products SET stock = stock + 3, updated_at = now() WHERE id = 60");
         catalog.pipeline().awaitCaughtUp(Duration.ofSeconds(60));
         ReadResult.Hit cached = catalog.pipeline().store().peek(key).toCompletableFuture().join().orElseThrow();
         Version older = new Version(cached.version().lsn() - 1);
-        double refusedBefore = counted(MetricNames.WARMER_LOADS, "result", "refused");
+        double currentBefore = counted(MetricNames.WARMER_LOADS, "result", "current");
+        double queriesBefore = counted(MetricNames.WARMER_QUERIES);
 
         var late = new WarmRequest("product", Map.of("id", 60L), older, 0);
         byte[] value = new WarmRequestSerde(Json.mapper()).serializer().serialize("", late);
         kafka.send(new Topics(catalog.settings().get("kafka.topic-prefix")).warm(), key.redisKey(),
                 new String(value, StandardCharsets.UTF_8));
 
-        await().until(() -> counted(MetricNames.WARMER_LOADS, "result", "refused") > refusedBefore);
+        await().until(() -> counted(MetricNames.WARMER_LOADS, "result", "current") > currentBefore);
+        assertThat(counted(MetricNames.WARMER_QUERIES)).as("database queries of the warmer").isEqualTo(queriesBefore);
         ReadResult.Hit after = catalog.pipeline().store().peek(key).toCompletableFuture().join().orElseThrow();
         assertThat(after.version()).isEqualTo(cached.version());
         assertThat(catalog.cached(key)).isEqualTo(catalog.expected(key));

@@ -6,6 +6,7 @@ import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.store.postgres.BatchLoader;
 import io.cachepipe.store.redis.CacheBatch;
 import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.EntryVersions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Warms a poll's worth of keys with as few database queries and Redis round trips as possible: per
  * view, up to {@code keysPerQuery} keys are loaded by one query ({@link BatchLoader}, rendered exactly
  * as a single load would be) and written by one {@link CacheBatch}, each key version-guarded by its
- * own request's version. The chunks run in parallel on the loader threads. A chunk whose query fails
+ * own request's version or the newest invalidation Redis had applied to it before the load, whichever
+ * is newer; keys that already hold a current value are not loaded ({@link KeyWarmer#versionsBeforeLoad}). The chunks run in parallel on the loader threads. A chunk whose query fails
  * is warmed key by key ({@link KeyWarmer}), so that one bad key costs only its own warm.
  */
 final class BatchWarmer {
@@ -62,12 +64,26 @@ final class BatchWarmer {
         CompletableFuture.allOf(chunks.toArray(CompletableFuture[]::new)).join();
     }
 
-    private void warmChunk(ViewDefinition view, List<Job> jobs) {
-        if (jobs.size() == 1) {
-            single.warm(jobs.getFirst().key(), jobs.getFirst().request());
+    private void warmChunk(ViewDefinition view, List<Job> chunk) {
+        if (chunk.size() == 1) {
+            single.warm(chunk.getFirst().key(), chunk.getFirst().request());
             return;
         }
         long started = clock.millis();
+        List<EntryVersions> found = single.versionsBeforeLoad(chunk.stream().map(Job::key).toList());
+        List<Job> jobs = new ArrayList<>(chunk.size());
+        List<EntryVersions> seen = new ArrayList<>(chunk.size());
+        for (int i = 0; i < chunk.size(); i++) {
+            if (found.get(i).holdsCurrent(chunk.get(i).request().version())) {
+                outcomes.count(view.name(), WarmOutcomes.Outcome.CURRENT, 1);
+            } else {
+                jobs.add(chunk.get(i));
+                seen.add(found.get(i));
+            }
+        }
+        if (jobs.isEmpty()) {
+            return;
+        }
         List<byte[]> values;
         try {
             values = loader.load(view, jobs.stream().map(job -> job.key().params()).toList());
@@ -83,7 +99,7 @@ final class BatchWarmer {
         }
         CacheBatch batch = store.batch();
         for (int i = 0; i < jobs.size(); i++) {
-            batch.write(jobs.get(i).key(), jobs.get(i).request().version(), values.get(i));
+            batch.write(jobs.get(i).key(), seen.get(i).writeVersion(jobs.get(i).request().version()), values.get(i));
         }
         try {
             List<CacheBatch.Outcome> written = batch.execute().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.cachepipe.warmer;
 
+import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;
 import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.ViewCatalog;
@@ -7,17 +8,23 @@ import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.core.view.WarmRequest;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.redis.CacheStore;
+import io.cachepipe.store.redis.EntryVersions;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Warms one key: loads the view from PostgreSQL with its own query and writes it with the request's
- * version. The batched path ({@link BatchWarmer}) falls back to this for the keys of a batch whose
+ * version, or with the newest invalidation Redis had applied to the key before the load if that is
+ * newer; a key that already holds a current value is not loaded ({@link #versionsBeforeLoad}). The batched path ({@link BatchWarmer}) falls back to this for the keys of a batch whose
  * shared query failed, so that one bad key costs only its own warm. Also the one place a warm
  * request is resolved to a cache key.
  */
@@ -59,13 +66,18 @@ final class KeyWarmer {
         String view = key.view().name();
         long started = clock.millis();
         try {
+            EntryVersions seen = versionsBeforeLoad(List.of(key)).getFirst();
+            if (seen.holdsCurrent(request.version())) {
+                outcomes.count(view, WarmOutcomes.Outcome.CURRENT, 1);
+                return;
+            }
             byte[] value = loader.load(key.view(), key.params());
             outcomes.countQuery(view);
             if (outcomes.tooSlow(started, key.toString())) {
                 outcomes.count(view, WarmOutcomes.Outcome.DROPPED_SLOW, 1);
                 return;
             }
-            boolean written = store.write(key, request.version(), value).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            boolean written = store.write(key, seen.writeVersion(request.version()), value).toCompletableFuture().get(30, TimeUnit.SECONDS);
             outcomes.written(view, written, request);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
@@ -74,6 +86,33 @@ final class KeyWarmer {
             log.warn("Warming {} failed: {} (the key stays invalidated; the next read fills it)", key, e.getMessage());
             outcomes.count(view, WarmOutcomes.Outcome.FAILED, 1);
         }
+    }
+
+    /**
+     * Each key's versions in Redis, read before its load begins ({@link EntryVersions}). A key that
+     * already holds a current value at least as new as its request needs no load (a duplicate request,
+     * or a reader's fill that got there first). Otherwise the load reads the database at least as new as
+     * the newest invalidation read here (cdc-capture publishes a change only once it is visible), so the
+     * value may be written with it when it is newer than the request's version, as a reader's fill is
+     * written with its lease's version; with the request's version alone, each change landing while the
+     * re-warm is on its way refuses it. When Redis cannot say: no value and no invalidation, so the key is
+     * loaded and written with its request's version, as before.
+     */
+    List<EntryVersions> versionsBeforeLoad(List<CacheKey> keys) {
+        try {
+            return store.versions(keys).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return unknown(keys);
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("Cannot read the versions of {} keys before loading them ({}); writing with the requests' versions",
+                    keys.size(), e.getMessage());
+            return unknown(keys);
+        }
+    }
+
+    private static List<EntryVersions> unknown(List<CacheKey> keys) {
+        return Collections.nCopies(keys.size(), new EntryVersions(null, Version.ZERO));
     }
 
     private static Map<String, Object> typed(ViewDefinition view, Map<String, Object> raw) {

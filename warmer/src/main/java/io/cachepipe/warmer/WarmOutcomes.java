@@ -19,7 +19,12 @@ final class WarmOutcomes {
     private static final Logger log = LoggerFactory.getLogger(WarmOutcomes.class);
 
     /** What became of one warm request. */
-    enum Outcome { WRITTEN, REFUSED, DROPPED_SLOW, FAILED, INVALID }
+    enum Outcome {
+        WRITTEN, REFUSED,
+        /** Not loaded: the key already held a value no invalidation had superseded, at least as new as the request. */
+        CURRENT,
+        DROPPED_SLOW, FAILED, INVALID
+    }
 
     private final MeterRegistry metrics;
     private final Clock clock;

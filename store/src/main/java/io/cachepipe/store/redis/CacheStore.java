@@ -123,6 +123,19 @@ public final class CacheStore {
         return registries.registrations(view);
     }
 
+    /**
+     * Each key's versions, read before a load ({@link EntryVersions}): whether it already holds a current
+     * value, and the newest invalidation applied to it or its group. What a load begun afterwards reads is
+     * at least that new, since cdc-capture publishes a change only once its commit is visible to a new
+     * snapshot, so a warmer writes with it when it is newer than its request's version, as a reader's fill
+     * writes with the version its lease was taken at: otherwise every change that lands while a re-warm
+     * is on its way refuses it, and a listing page whose category changes more often than a re-warm takes
+     * is not re-warmed until the changes pause.
+     */
+    public CompletionStage<List<EntryVersions>> versions(List<CacheKey> keys) {
+        return reads.versions(keys);
+    }
+
     /** What Redis holds under a key right now, as a read would judge it, without taking a lease or touching anything. */
     public CompletionStage<Inspection> inspect(CacheKey key) {
         return reads.inspect(key);

@@ -6,11 +6,14 @@ import static io.cachepipe.store.redis.ScriptCodec.text;
 
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.view.CacheKey;
+import io.cachepipe.core.view.KeyGroup;
 import io.cachepipe.core.view.ViewDefinition;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -19,6 +22,10 @@ import java.util.concurrent.CompletionStage;
  * invalidation voided the lease meanwhile. {@link #inspect} looks without taking a lease.
  */
 final class LeasedReads {
+    /** The entry fields holding the value's version and the newest invalidation seen for the key (see common.lua). */
+    private static final byte[] VALUE_VERSION = bytes("v");
+    private static final byte[] TOMBSTONE = bytes("t");
+
     private final RedisClusterAsyncCommands<byte[], byte[]> redis;
     private final Duration leaseTtl;
     private final ViewRegistries registries;
@@ -58,6 +65,30 @@ final class LeasedReads {
     /** "1" for a view on warm policy {@code read}, whose values the scripts mark when served; no other view pays for the mark. */
     private static byte[] marksReads(CacheKey key) {
         return bytes(key.view().warm() == ViewDefinition.WarmPolicy.READ ? "1" : "0");
+    }
+
+    /**
+     * Each key's value version and newest invalidation ({@link EntryVersions}): one {@code HMGET} per key,
+     * and a {@code GET} of its group's version, pipelined. Each read is the newest at the moment it was
+     * made, so the invalidation answered was applied before the call returned.
+     */
+    CompletionStage<List<EntryVersions>> versions(List<CacheKey> keys) {
+        List<CompletableFuture<EntryVersions>> each = new ArrayList<>(keys.size());
+        for (CacheKey key : keys) {
+            CompletableFuture<EntryVersions> entry = redis.hmget(bytes(key.redisKey()), VALUE_VERSION, TOMBSTONE).toCompletableFuture()
+                    .thenApply(fields -> new EntryVersions(fields.get(0).map(LeasedReads::version).getValueOrElse(null),
+                            fields.get(1).map(LeasedReads::version).getValueOrElse(Version.ZERO)));
+            KeyGroup group = key.group();
+            each.add(group == null ? entry : entry.thenCombine(redis.get(bytes(group.versionKey())),
+                    (found, groupVersion) -> groupVersion == null ? found
+                            : new EntryVersions(found.value(), found.newestInvalidation().max(version(groupVersion)))));
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(done -> each.stream().map(CompletableFuture::join).toList());
+    }
+
+    private static Version version(byte[] stored) {
+        return Version.parse(text(stored));
     }
 
     /** What Redis holds under a key right now, as a read would judge it, without taking a lease or touching anything. */
