@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * view, up to {@code keysPerQuery} keys are loaded by one query ({@link BatchLoader}, rendered exactly
  * as a single load would be) and written by one {@link CacheBatch}, each key version-guarded by its
  * own request's version or the newest invalidation Redis had applied to it before the load, whichever
- * is newer; keys that already hold a current value are not loaded ({@link KeyWarmer#versionsBeforeLoad}). The chunks run in parallel on the loader threads. A chunk whose query fails
- * is warmed key by key ({@link KeyWarmer}), so that one bad key costs only its own warm.
+ * is newer; keys that already hold a current value are not loaded ({@link KeyWarmer#versionsBeforeLoad}).
+ * The chunks run in parallel on the loader threads. A chunk whose query fails is warmed key by key
+ * ({@link KeyWarmer}), so that one bad key costs only its own warm.
  */
 final class BatchWarmer {
     private static final Logger log = LoggerFactory.getLogger(BatchWarmer.class);
@@ -74,13 +75,12 @@ final class BatchWarmer {
         List<Job> jobs = new ArrayList<>(chunk.size());
         List<EntryVersions> seen = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
-            if (found.get(i).holdsCurrent(chunk.get(i).request().version())) {
-                outcomes.count(view.name(), WarmOutcomes.Outcome.CURRENT, 1);
-            } else {
+            if (!found.get(i).holdsCurrent(chunk.get(i).request().version())) {
                 jobs.add(chunk.get(i));
                 seen.add(found.get(i));
             }
         }
+        outcomes.count(view.name(), WarmOutcomes.Outcome.CURRENT, chunk.size() - jobs.size());
         if (jobs.isEmpty()) {
             return;
         }

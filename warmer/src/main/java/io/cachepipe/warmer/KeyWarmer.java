@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Warms one key: loads the view from PostgreSQL with its own query and writes it with the request's
  * version, or with the newest invalidation Redis had applied to the key before the load if that is
- * newer; a key that already holds a current value is not loaded ({@link #versionsBeforeLoad}). The batched path ({@link BatchWarmer}) falls back to this for the keys of a batch whose
- * shared query failed, so that one bad key costs only its own warm. Also the one place a warm
- * request is resolved to a cache key.
+ * newer; a key that already holds a current value is not loaded ({@link #versionsBeforeLoad}). The
+ * batched path ({@link BatchWarmer}) falls back to this for the keys of a batch whose shared query
+ * failed, so that one bad key costs only its own warm. Also the one place a warm request is resolved
+ * to a cache key.
  */
 final class KeyWarmer {
     private static final Logger log = LoggerFactory.getLogger(KeyWarmer.class);
@@ -89,14 +90,8 @@ final class KeyWarmer {
     }
 
     /**
-     * Each key's versions in Redis, read before its load begins ({@link EntryVersions}). A key that
-     * already holds a current value at least as new as its request needs no load (a duplicate request,
-     * or a reader's fill that got there first). Otherwise the load reads the database at least as new as
-     * the newest invalidation read here (cdc-capture publishes a change only once it is visible), so the
-     * value may be written with it when it is newer than the request's version, as a reader's fill is
-     * written with its lease's version; with the request's version alone, each change landing while the
-     * re-warm is on its way refuses it. When Redis cannot say: no value and no invalidation, so the key is
-     * loaded and written with its request's version, as before.
+     * Each key's versions in Redis, read before its load begins (why: {@link CacheStore#versions}). When
+     * Redis cannot say, no value and no invalidation: the key is loaded and written with its request's version.
      */
     List<EntryVersions> versionsBeforeLoad(List<CacheKey> keys) {
         try {
