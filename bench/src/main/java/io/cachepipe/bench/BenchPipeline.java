@@ -139,6 +139,15 @@ final class BenchPipeline implements AutoCloseable {
         return writerPool;
     }
 
+    /** The dev stack's PostgreSQL and Redis processes, whose CPU a step measures. */
+    StackCpu.Servers servers() {
+        try {
+            return StackCpu.Servers.of(writerPool, new RedisProbe(pipeline.store().connector()));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot find PostgreSQL's postmaster: " + e.getMessage(), e);
+        }
+    }
+
     /** The API's {@code /cache/stats} totals: requests answered, and answered without a database read. */
     record CacheFigures(long requests, long hits) {
         CacheFigures minus(CacheFigures earlier) {

@@ -2,6 +2,7 @@ package io.cachepipe.bench;
 
 import static io.cachepipe.bench.Markdown.fmt;
 
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,6 +64,17 @@ final class ChangeRateDoc {
                 + " meanwhile: near 100% the machine, not the pipeline, set the step's latency. Dashes in reports written before these"
                 + " were measured.");
         md.line("");
+        md.line("*CPU per row change* says where the machine's time went in each step: CPU microseconds of each part, from the"
+                + " step's first write to the end of its drain, over the row changes written. *PostgreSQL commits* is its backends"
+                + " (the writers' transactions, checkpoints, autovacuum), *walsender* its logical decoding for cdc-capture; the bench"
+                + " JVM, where every part, the Kafka broker and the writers run, is split by its threads' own CPU time: cdc-capture"
+                + " (Debezium and its producer), the Kafka broker, the invalidator, the warmer, the Redis client (Lettuce's I/O"
+                + " threads, shared by both), the writers (JDBC), the JIT's compiler threads, and the rest of that JVM (garbage"
+                + " collection, threads no part claims); *rest of machine* is what else kept the cores busy (other processes, the"
+                + " kernel). The row sums to the machine's busy time per change: a part's share of it is what that part took from"
+                + " PostgreSQL, on a machine where every part competes for the same two cores. A dash in reports from before"
+                + " 2026-12-07.");
+        md.line("");
         for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
             if (sweep == null) {
                 continue;
@@ -85,8 +97,33 @@ final class ChangeRateDoc {
                         step.machineBusy() > 0 ? fmt("%.0f%%", 100 * step.machineBusy()) : "–"));
             }
             md.line("");
+            cpuPerChange(sweep);
         }
         md.line("![Change rate sweeps](" + charts + "/" + Charts.CHANGE_RATE + ")");
+        md.line("");
+    }
+
+    /** Each step's CPU per row change by part, where the report has it; the share of PostgreSQL (commits and walsender) last. */
+    private void cpuPerChange(Report.ChangeRate sweep) {
+        if (sweep.steps().stream().allMatch(step -> step.cpuPerChange() == null)) {
+            return;
+        }
+        md.line("CPU µs per row change, by part:");
+        md.line("");
+        md.line("| target /s | " + String.join(" | ", CpuPerChange.PARTS) + " | all | PostgreSQL's share |");
+        md.line("| ---: |" + " ---: |".repeat(CpuPerChange.PARTS.size() + 2));
+        for (Report.ChangeRateStep step : sweep.steps()) {
+            Map<String, Double> parts = step.cpuPerChange();
+            if (parts == null) {
+                continue;
+            }
+            StringBuilder row = new StringBuilder(fmt("| %,.0f |", step.targetPerSecond()));
+            CpuPerChange.PARTS.forEach(part -> row.append(fmt(" %.0f |", parts.getOrDefault(part, 0.0))));
+            double all = parts.values().stream().mapToDouble(Double::doubleValue).sum();
+            double postgres = parts.getOrDefault(CpuPerChange.POSTGRES, 0.0) + parts.getOrDefault(CpuPerChange.WALSENDER, 0.0);
+            row.append(fmt(" %.0f | %.0f%% |", all, all > 0 ? 100 * postgres / all : 0));
+            md.line(row.toString());
+        }
         md.line("");
     }
 

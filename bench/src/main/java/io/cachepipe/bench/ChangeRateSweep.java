@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The change rate the pipeline sustains: writes straight to PostgreSQL at a fixed rate, doubled step
@@ -38,12 +39,14 @@ final class ChangeRateSweep {
     private final Workload workload;
     private final Options options;
     private final PrintStream out;
+    private final StackCpu.Servers servers;
 
     ChangeRateSweep(BenchPipeline system, Workload workload, Options options, PrintStream out) {
         this.system = system;
         this.workload = workload;
         this.options = options;
         this.out = out;
+        this.servers = system.servers();
     }
 
     Report.ChangeRate run() throws InterruptedException {
@@ -102,6 +105,7 @@ final class ChangeRateSweep {
         FreshnessWindow window = FreshnessWindow.open(system.pipeline().metrics());
         DatabaseWork work = DatabaseWork.open(system.pipeline().metrics());
         CpuUse cpu = CpuUse.ofCompilersOf(ProcessHandle.current().pid());
+        CpuPerChange parts = CpuPerChange.start(servers);
         Written written = writeOneStep(rate);
         long drainStarted = System.nanoTime();
         system.pipeline().awaitCaughtUp(Duration.ofMinutes(5));
@@ -109,13 +113,16 @@ final class ChangeRateSweep {
         Report.Percentiles invalidated = window.close().invalidated();
         DatabaseWork.PerChange perChange = work.close(written.rows());
         CpuUse.Usage used = cpu.usage();
+        Map<String, Double> cpuPerChange = parts.perChange(written.rows());
         boolean bounded = invalidated.p99() <= boundMs && drainMs <= boundMs;
         out.printf(Locale.ROOT, "  changes %,7.0f/s target, %,7.0f/s written: commit->invalidated p50 %7.1f p99 %8.1f ms,"
                 + " drained in %7.1f ms, %.2f re-warms and %.2f loads per change; JIT %.2f cores, machine %.0f%% busy%s%n", rate,
                 written.perSecond(), invalidated.p50(), invalidated.p99(), drainMs, perChange.rewarms(), perChange.loads(), used.parts(),
                 100 * used.machine(), bounded ? "" : "  (lag unbounded)");
+        out.println("    CPU µs per change: " + String.join(", ", cpuPerChange.entrySet().stream()
+                .map(part -> String.format(Locale.ROOT, "%s %.0f", part.getKey(), part.getValue())).toList()));
         return new Report.ChangeRateStep(rate, written.perSecond(), invalidated, drainMs, bounded, perChange.rewarms(), perChange.loads(),
-                used.parts(), used.machine());
+                used.parts(), used.machine(), cpuPerChange);
     }
 
     /** Row changes the writers committed in a step, and over how long. */

@@ -91,9 +91,12 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
      * @param jitCores         cores the bench JVM's JIT compiler threads used from the step's first write to the end of its
      *                         drain (every part runs in that JVM; 0 in older reports)
      * @param machineBusy      share of the machine's cores busy meanwhile, 0..1 (0 in older reports)
+     * @param cpuPerChange     CPU microseconds per row change written, by part of the stack ({@link CpuPerChange#PARTS}), over
+     *                         the same window; null in reports from before 2026-12-07
      */
     record ChangeRateStep(double targetPerSecond, double achievedPerSecond, Percentiles invalidated, double drainMs,
-                          boolean bounded, double rewarmsPerChange, double loadsPerChange, double jitCores, double machineBusy) {
+                          boolean bounded, double rewarmsPerChange, double loadsPerChange, double jitCores, double machineBusy,
+                          @Nullable Map<String, Double> cpuPerChange) {
     }
 
     /**

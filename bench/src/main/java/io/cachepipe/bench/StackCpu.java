@@ -1,8 +1,13 @@
 package io.cachepipe.bench;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * CPU the dev stack's servers used over a window, from {@code /proc}: Kafka (the broker runs in this
@@ -22,6 +27,19 @@ final class StackCpu {
 
     /** The servers' process ids. */
     record Servers(long postmaster, long redis) {
+        /** The servers a pool's database and a probe's Redis run in. */
+        static Servers of(DataSource database, RedisProbe redis) throws SQLException {
+            return new Servers(postmasterPid(database), redis.serverPid());
+        }
+
+        /** The postmaster: the parent of a backend (ours), found through the database rather than by a process name. */
+        private static long postmasterPid(DataSource database) throws SQLException {
+            try (Connection connection = database.getConnection(); Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
+                row.next();
+                return CpuUse.parentPid(CpuUse.read(Path.of("/proc", Integer.toString(row.getInt(1)), "stat")));
+            }
+        }
     }
 
     private final Servers servers;
@@ -60,15 +78,26 @@ final class StackCpu {
     }
 
     private long postgresTicks() {
-        String stat = CpuUse.read(Path.of("/proc", Long.toString(servers.postmaster()), "stat"));
-        long[] sum = {CpuUse.processTicks(stat) + CpuUse.reapedChildTicks(stat)};
-        ProcessHandle.of(servers.postmaster()).ifPresent(postmaster -> postmaster.children().forEach(backend -> {
+        long[] ticks = postgresTicks(servers.postmaster());
+        return ticks[0] + ticks[1];
+    }
+
+    /**
+     * PostgreSQL's CPU ticks so far: {@code [0]} the postmaster, its backends and every exited one (reaped),
+     * {@code [1]} its live walsenders (logical decoding for cdc-capture), told by the title each gives itself.
+     */
+    static long[] postgresTicks(long postmaster) {
+        String stat = CpuUse.read(Path.of("/proc", Long.toString(postmaster), "stat"));
+        long[] sum = {CpuUse.processTicks(stat) + CpuUse.reapedChildTicks(stat), 0};
+        ProcessHandle.of(postmaster).ifPresent(server -> server.children().forEach(backend -> {
             try {
-                sum[0] += CpuUse.processTicks(backend.pid());
+                long ticks = CpuUse.processTicks(backend.pid());
+                boolean walsender = CpuUse.read(Path.of("/proc", Long.toString(backend.pid()), "cmdline")).startsWith("postgres: walsender");
+                sum[walsender ? 1 : 0] += ticks;
             } catch (RuntimeException exited) {
                 // gone between the listing and the read: its time is in the postmaster's cutime now
             }
         }));
-        return sum[0];
+        return sum;
     }
 }

@@ -3,10 +3,6 @@ package io.cachepipe.bench;
 import io.cachepipe.devstack.DevStack;
 import io.cachepipe.testsupport.PartProcess;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,7 +64,7 @@ final class StagesBenchmark {
         try (Deployment deployment = Deployment.start(stack, LAYOUT, options.products(), options.categories(), null, options.overrides())) {
             fillCache(deployment);
             var redis = new RedisProbe(deployment.store().connector());
-            var servers = new StackCpu.Servers(postmasterPid(deployment), redis.serverPid());
+            var servers = StackCpu.Servers.of(deployment.pool(), redis);
             var meter = new StageMeter(servers, redis);
             var writer = new BacklogWriter(deployment.pool(), options.products());
             int warmUps = DrainRounds.warmUp(options.changes() / 4, backlog -> drain(deployment, meter, redis, writer, backlog), Drain::settled,
@@ -103,15 +99,6 @@ final class StagesBenchmark {
         }
         deployment.awaitCaughtUp(Duration.ofMinutes(5));
         deployment.stopApis();
-    }
-
-    /** The postmaster: the parent of a backend (ours), found through the database rather than by a process name. */
-    private static long postmasterPid(Deployment deployment) throws Exception {
-        try (Connection connection = deployment.pool().getConnection(); Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT pg_backend_pid()")) {
-            row.next();
-            return CpuUse.parentPid(CpuUse.read(Path.of("/proc", Integer.toString(row.getInt(1)), "stat")));
-        }
     }
 
     private Drain drain(Deployment deployment, StageMeter meter, RedisProbe redis, BacklogWriter writer, int backlog) throws Exception {
