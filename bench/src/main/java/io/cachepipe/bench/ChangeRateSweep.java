@@ -106,7 +106,8 @@ final class ChangeRateSweep {
         DatabaseWork work = DatabaseWork.open(system.pipeline().metrics());
         CpuUse cpu = CpuUse.ofCompilersOf(ProcessHandle.current().pid());
         CpuPerChange parts = CpuPerChange.start(servers);
-        Written written = writeOneStep(rate);
+        // The writers' threads end with the step: their CPU is read before they do.
+        Written written = writeOneStep(rate, parts::look);
         long drainStarted = System.nanoTime();
         system.pipeline().awaitCaughtUp(Duration.ofMinutes(5));
         double drainMs = (System.nanoTime() - drainStarted) / 1e6;
@@ -137,9 +138,15 @@ final class ChangeRateSweep {
      * answers the row changes they committed.
      */
     private Written writeOneStep(double rate) throws InterruptedException {
+        return writeOneStep(rate, () -> { });
+    }
+
+    /** @param beforeStop run once the step's time is up, while the writer threads still live */
+    private Written writeOneStep(double rate, Runnable beforeStop) throws InterruptedException {
         long started = System.nanoTime();
         try (ChangeWriter writer = ChangeWriter.atRate(system.writerPool(), workload, rate, options.writers(), options.shape())) {
             Thread.sleep(options.step().toMillis());
+            beforeStop.run();
             writer.close();
             return new Written(writer.written(), (System.nanoTime() - started) / 1e9);
         }

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * unnamed {@code pool-N-thread-M} threads, so those count as cdc-capture, and so does Debezium's
  * unnamed lag collector ({@code Thread-N}). JIT compiler threads are not Java threads to
  * {@link ThreadMXBean}: they are measured from {@code /proc} ({@link PartProbe#jitSeconds}). What no
- * part claims (garbage collection, the API's threads, threads that ended in the window) is "JVM, rest".
+ * part claims (garbage collection, the API's threads, what a thread used after the last {@link #look}
+ * before it ended) is "JVM, rest".
  */
 final class CpuPerChange {
     static final String POSTGRES = "PostgreSQL commits";
@@ -46,6 +47,8 @@ final class CpuPerChange {
     private final StackCpu.Servers servers;
     /** Thread names by id, kept from every listing: a thread that ended before the last one is still named. */
     private final Map<Long, String> names = new HashMap<>();
+    /** Each thread's CPU nanoseconds at the last look, so that a thread ending before the end counts up to then. */
+    private final Map<Long, Long> lastSeen = new HashMap<>();
     private final long pid = ProcessHandle.current().pid();
     private final Map<Long, Long> threadsAtStart;
     private final long[] postgresAtStart;
@@ -69,12 +72,18 @@ final class CpuPerChange {
         return new CpuPerChange(servers);
     }
 
+    /** Reads every live thread's CPU now: call it before threads that worked in the window end (the writers at the step's end). */
+    void look() {
+        threadTimes();
+    }
+
     /** CPU microseconds per row change of every part since the start, in {@link #PARTS} order; {@code rows} written meanwhile. */
     Map<String, Double> perChange(long rows) {
         Map<String, Double> seconds = new LinkedHashMap<>();
         PARTS.forEach(part -> seconds.put(part, 0.0));
         double javaThreads = 0;
-        for (Map.Entry<Long, Long> thread : threadTimes().entrySet()) {
+        threadTimes();
+        for (Map.Entry<Long, Long> thread : lastSeen.entrySet()) {
             String name = names.get(thread.getKey());
             double used = (thread.getValue() - threadsAtStart.getOrDefault(thread.getKey(), 0L)) / 1e9;
             @Nullable String part = name == null ? null : partOf(name);
@@ -130,7 +139,7 @@ final class CpuPerChange {
         return null;
     }
 
-    /** CPU nanoseconds so far of every live Java thread of this JVM, by id. */
+    /** CPU nanoseconds so far of every live Java thread of this JVM, by id; also kept in {@link #lastSeen} with their names. */
     private Map<Long, Long> threadTimes() {
         Map<Long, Long> times = new HashMap<>();
         for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
@@ -143,6 +152,7 @@ final class CpuPerChange {
                 names.put(info.getThreadId(), info.getThreadName());
             }
         }
+        lastSeen.putAll(times);
         return times;
     }
 }
