@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -143,7 +144,7 @@ final class BenchPipeline implements AutoCloseable {
     StackCpu.Servers servers() {
         try {
             return StackCpu.Servers.of(writerPool, new RedisProbe(pipeline.store().connector()));
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot find PostgreSQL's postmaster: " + e.getMessage(), e);
         }
     }

@@ -45,10 +45,10 @@ final class CpuPerChange {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final StackCpu.Servers servers;
-    /** Thread names by id, kept from every listing: a thread that ended before the last one is still named. */
-    private final Map<Long, String> names = new HashMap<>();
-    /** Each thread's CPU nanoseconds at the last look, so that a thread ending before the end counts up to then. */
+    /** Each thread's CPU nanoseconds at the last {@link #look}, so that a thread ending before the end counts up to then. */
     private final Map<Long, Long> lastSeen = new HashMap<>();
+    /** Their names, by the same ids. */
+    private final Map<Long, String> names = new HashMap<>();
     private final long pid = ProcessHandle.current().pid();
     private final Map<Long, Long> threadsAtStart;
     private final long[] postgresAtStart;
@@ -59,7 +59,8 @@ final class CpuPerChange {
 
     private CpuPerChange(StackCpu.Servers servers) {
         this.servers = servers;
-        this.threadsAtStart = threadTimes();
+        look();
+        this.threadsAtStart = Map.copyOf(lastSeen);
         this.postgresAtStart = StackCpu.postgresTicks(servers.postmaster());
         this.redisAtStart = CpuUse.processTicks(servers.redis());
         this.processAtStart = CpuUse.processTicks(pid);
@@ -72,9 +73,21 @@ final class CpuPerChange {
         return new CpuPerChange(servers);
     }
 
-    /** Reads every live thread's CPU now: call it before threads that worked in the window end (the writers at the step's end). */
+    /**
+     * Reads every live Java thread's CPU and name now, into {@link #lastSeen}: call it before threads that worked in the
+     * window end (the writers at the step's end).
+     */
     void look() {
-        threadTimes();
+        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (info == null) {
+                continue; // ended since the listing
+            }
+            long cpu = THREADS.getThreadCpuTime(info.getThreadId());
+            if (cpu >= 0) {
+                lastSeen.put(info.getThreadId(), cpu);
+                names.put(info.getThreadId(), info.getThreadName());
+            }
+        }
     }
 
     /** CPU microseconds per row change of every part since the start, in {@link #PARTS} order; {@code rows} written meanwhile. */
@@ -82,11 +95,10 @@ final class CpuPerChange {
         Map<String, Double> seconds = new LinkedHashMap<>();
         PARTS.forEach(part -> seconds.put(part, 0.0));
         double javaThreads = 0;
-        threadTimes();
+        look();
         for (Map.Entry<Long, Long> thread : lastSeen.entrySet()) {
-            String name = names.get(thread.getKey());
             double used = (thread.getValue() - threadsAtStart.getOrDefault(thread.getKey(), 0L)) / 1e9;
-            @Nullable String part = name == null ? null : partOf(name);
+            @Nullable String part = partOf(names.getOrDefault(thread.getKey(), ""));
             if (part != null && used > 0) {
                 seconds.merge(part, used, Double::sum);
                 javaThreads += used;
@@ -137,22 +149,5 @@ final class CpuPerChange {
             return BROKER;
         }
         return null;
-    }
-
-    /** CPU nanoseconds so far of every live Java thread of this JVM, by id; also kept in {@link #lastSeen} with their names. */
-    private Map<Long, Long> threadTimes() {
-        Map<Long, Long> times = new HashMap<>();
-        for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
-            if (info == null) {
-                continue; // ended since the listing
-            }
-            long cpu = THREADS.getThreadCpuTime(info.getThreadId());
-            if (cpu >= 0) {
-                times.put(info.getThreadId(), cpu);
-                names.put(info.getThreadId(), info.getThreadName());
-            }
-        }
-        lastSeen.putAll(times);
-        return times;
     }
 }
