@@ -23,7 +23,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -138,15 +137,6 @@ final class BenchPipeline implements AutoCloseable {
 
     DataSource writerPool() {
         return writerPool;
-    }
-
-    /** The dev stack's PostgreSQL and Redis processes, whose CPU a step measures. */
-    StackCpu.Servers servers() {
-        try {
-            return StackCpu.Servers.of(writerPool, new RedisProbe(pipeline.store().connector()));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot find PostgreSQL's postmaster: " + e.getMessage(), e);
-        }
     }
 
     /** The API's {@code /cache/stats} totals: requests answered, and answered without a database read. */

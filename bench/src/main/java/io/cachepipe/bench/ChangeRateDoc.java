@@ -72,8 +72,9 @@ final class ChangeRateDoc {
                 + " threads, shared by both), the writers (JDBC), the JIT's compiler threads, and the rest of that JVM (garbage"
                 + " collection, threads no part claims); *rest of machine* is what else kept the cores busy (other processes, the"
                 + " kernel). The row sums to the machine's busy time per change: a part's share of it is what that part took from"
-                + " PostgreSQL, on a machine where every part competes for the same two cores. A dash in reports from before"
-                + " 2026-12-07.");
+                + " PostgreSQL, on a machine where every part competes for the same two cores. *Redis calls / change* counts every"
+                + " command Redis ran in the same window (those a script calls included), in all and the three most called. A dash in"
+                + " reports from before 2026-12-07.");
         md.line("");
         for (Report.ChangeRate sweep : java.util.Arrays.asList(single, bulk)) {
             if (sweep == null) {
@@ -110,8 +111,8 @@ final class ChangeRateDoc {
         }
         md.line("CPU µs per row change, by part:");
         md.line("");
-        md.line("| target /s | " + String.join(" | ", CpuPerChange.PARTS) + " | all | PostgreSQL's share |");
-        md.line("| ---: |" + " ---: |".repeat(CpuPerChange.PARTS.size() + 2));
+        md.line("| target /s | " + String.join(" | ", CpuPerChange.PARTS) + " | all | PostgreSQL's share | Redis calls / change |");
+        md.line("| ---: |" + " ---: |".repeat(CpuPerChange.PARTS.size() + 3));
         for (Report.ChangeRateStep step : sweep.steps()) {
             Map<String, Double> parts = step.cpuPerChange();
             if (parts == null) {
@@ -121,7 +122,8 @@ final class ChangeRateDoc {
             CpuPerChange.PARTS.forEach(part -> row.append(fmt(" %.0f |", parts.getOrDefault(part, 0.0))));
             double all = parts.values().stream().mapToDouble(Double::doubleValue).sum();
             double postgres = parts.getOrDefault(CpuPerChange.POSTGRES, 0.0) + parts.getOrDefault(CpuPerChange.WALSENDER, 0.0);
-            row.append(fmt(" %.0f | %.0f%% |", all, all > 0 ? 100 * postgres / all : 0));
+            Map<String, Double> calls = step.redisCallsPerChange();
+            row.append(fmt(" %.0f | %.0f%% | %s |", all, all > 0 ? 100 * postgres / all : 0, calls == null ? "–" : RedisProbe.perUnit(calls, 1)));
             md.line(row.toString());
         }
         md.line("");

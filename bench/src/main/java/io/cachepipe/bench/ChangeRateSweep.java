@@ -2,11 +2,13 @@ package io.cachepipe.bench;
 
 import io.cachepipe.ops.audit.AuditReport;
 import java.io.PrintStream;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The change rate the pipeline sustains: writes straight to PostgreSQL at a fixed rate, doubled step
@@ -39,6 +41,7 @@ final class ChangeRateSweep {
     private final Workload workload;
     private final Options options;
     private final PrintStream out;
+    private final RedisProbe redis;
     private final StackCpu.Servers servers;
 
     ChangeRateSweep(BenchPipeline system, Workload workload, Options options, PrintStream out) {
@@ -46,7 +49,12 @@ final class ChangeRateSweep {
         this.workload = workload;
         this.options = options;
         this.out = out;
-        this.servers = system.servers();
+        this.redis = new RedisProbe(system.pipeline().store().connector());
+        try {
+            this.servers = StackCpu.Servers.of(system.writerPool(), redis);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot find PostgreSQL's postmaster: " + e.getMessage(), e);
+        }
     }
 
     Report.ChangeRate run() throws InterruptedException {
@@ -106,6 +114,7 @@ final class ChangeRateSweep {
         DatabaseWork work = DatabaseWork.open(system.pipeline().metrics());
         CpuUse cpu = CpuUse.ofCompilersOf(ProcessHandle.current().pid());
         CpuPerChange parts = CpuPerChange.start(servers);
+        Map<String, Long> redisBefore = redis.commandCalls();
         // The writers' threads end with the step: their CPU is read before they do.
         Written written = writeOneStep(rate, parts::look);
         long drainStarted = System.nanoTime();
@@ -115,15 +124,19 @@ final class ChangeRateSweep {
         DatabaseWork.PerChange perChange = work.close(written.rows());
         CpuUse.Usage used = cpu.usage();
         Map<String, Double> cpuPerChange = parts.perChange(written.rows());
+        Map<String, Double> redisCalls = new TreeMap<>();
+        RedisProbe.callsBetween(redisBefore, redis.commandCalls()).forEach((command, calls) ->
+                redisCalls.put(command, written.rows() > 0 ? calls / (double) written.rows() : 0));
         boolean bounded = invalidated.p99() <= boundMs && drainMs <= boundMs;
         out.printf(Locale.ROOT, "  changes %,7.0f/s target, %,7.0f/s written: commit->invalidated p50 %7.1f p99 %8.1f ms,"
                 + " drained in %7.1f ms, %.2f re-warms and %.2f loads per change; JIT %.2f cores, machine %.0f%% busy%s%n", rate,
                 written.perSecond(), invalidated.p50(), invalidated.p99(), drainMs, perChange.rewarms(), perChange.loads(), used.parts(),
                 100 * used.machine(), bounded ? "" : "  (lag unbounded)");
         out.println("    CPU µs per change: " + String.join(", ", cpuPerChange.entrySet().stream()
-                .map(part -> String.format(Locale.ROOT, "%s %.0f", part.getKey(), part.getValue())).toList()));
+                .map(part -> String.format(Locale.ROOT, "%s %.0f", part.getKey(), part.getValue())).toList())
+                + "; Redis calls per change " + RedisProbe.perUnit(redisCalls, 1));
         return new Report.ChangeRateStep(rate, written.perSecond(), invalidated, drainMs, bounded, perChange.rewarms(), perChange.loads(),
-                used.parts(), used.machine(), cpuPerChange);
+                used.parts(), used.machine(), cpuPerChange, redisCalls);
     }
 
     /** Row changes the writers committed in a step, and over how long. */

@@ -6,14 +6,17 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The stages benchmark's own Redis commands, in one place: the server's statistics ({@code INFO
@@ -113,6 +116,20 @@ final class RedisProbe {
             }
         });
         return calls;
+    }
+
+    /** Calls per unit in all and of the three most called commands: {@code 3.32 (hmget 1.34, hset 1.24, pexpire 0.28)}. */
+    static String perUnit(Map<String, ? extends Number> calls, double units) {
+        double all = calls.values().stream().mapToDouble(Number::doubleValue).sum();
+        if (all == 0 || units <= 0) {
+            return "0";
+        }
+        String top = calls.entrySet().stream()
+                .sorted(Comparator.comparingDouble((Map.Entry<String, ? extends Number> call) -> call.getValue().doubleValue()).reversed())
+                .limit(3)
+                .map(call -> String.format(Locale.ROOT, "%s %.2f", call.getKey(), call.getValue().doubleValue() / units))
+                .collect(Collectors.joining(", "));
+        return String.format(Locale.ROOT, "%.2f (%s)", all / units, top);
     }
 
     private static <T> T join(CompletionStage<T> reply) {

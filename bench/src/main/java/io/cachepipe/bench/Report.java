@@ -93,10 +93,12 @@ record Report(Meta meta, @Nullable ReadPath readPath, @Nullable ChangeRate chang
      * @param machineBusy      share of the machine's cores busy meanwhile, 0..1 (0 in older reports)
      * @param cpuPerChange     CPU microseconds per row change written, by part of the stack ({@link CpuPerChange#PARTS}), over
      *                         the same window; null in reports from before 2026-12-07
+     * @param redisCallsPerChange Redis commands called in the same window per row change written, by command (those a
+     *                         script calls included); null in reports from before 2026-12-07
      */
     record ChangeRateStep(double targetPerSecond, double achievedPerSecond, Percentiles invalidated, double drainMs,
                           boolean bounded, double rewarmsPerChange, double loadsPerChange, double jitCores, double machineBusy,
-                          @Nullable Map<String, Double> cpuPerChange) {
+                          @Nullable Map<String, Double> cpuPerChange, @Nullable Map<String, Double> redisCallsPerChange) {
     }
 
     /**

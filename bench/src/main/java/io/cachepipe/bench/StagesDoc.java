@@ -51,13 +51,8 @@ final class StagesDoc {
      * not over the window alone.
      */
     static String commandsPerUnit(StagesReport.Stage stage, long backlog) {
-        if (stage.redisCommands() == 0) {
-            return "0";
-        }
         double units = stage.itemsPerChange() > 0 ? stage.itemsPerChange() * backlog : stage.items();
-        String top = stage.redisCalls().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
-                .map(call -> fmt("%s %.2f", call.getKey(), call.getValue() / units)).collect(Collectors.joining(", "));
-        return fmt("%.2f (%s)", stage.redisCommands() / units, top);
+        return RedisProbe.perUnit(stage.redisCalls(), units);
     }
 
     private static String cores(Map<String, Double> stack, String server) {

@@ -59,10 +59,6 @@ record StagesReport(Report.Meta meta, int products, int categories, long backlog
             return cpuMicrosPerItem() * itemsPerChange;
         }
 
-        long redisCommands() {
-            return redisCalls.values().stream().mapToLong(Long::longValue).sum();
-        }
-
         /**
          * Cores busy on the machine besides the stage and the stack's servers: other work on a shared
          * machine (builds, tests), and the rest of this benchmark.

@@ -23,13 +23,13 @@ final class SampleReports {
         var freshness = new Report.Freshness(new Report.Percentiles(5_000, 15, 25, 40, 80), new Report.Percentiles(4_000, 22, 35, 60, 120));
         var read = new Report.ReadPath(10_000, 100, 1.0, 0.01, 12_345, 32, 10, endpoints, freshness, new Report.Audit(21_000, 0, 0, java.util.List.of()));
         var sweep = new Report.ChangeRate(1000, List.of(
-                new Report.ChangeRateStep(100, 99, new Report.Percentiles(500, 14, 20, 30, 35), 180, true, 6.1, 0.4, 0.1, 0.8, null),
-                new Report.ChangeRateStep(200, 198, new Report.Percentiles(1000, 15, 22, 35, 40), 190, true, 6.0, 0.3, 0.1, 0.8, cpuPerChange()),
-                new Report.ChangeRateStep(400, 300, new Report.Percentiles(1500, 900, 1500, 2400, 2600), 2500, false, 5.2, 0.2, 0.1, 0.8, null)),
+                new Report.ChangeRateStep(100, 99, new Report.Percentiles(500, 14, 20, 30, 35), 180, true, 6.1, 0.4, 0.1, 0.8, null, null),
+                new Report.ChangeRateStep(200, 198, new Report.Percentiles(1000, 15, 22, 35, 40), 190, true, 6.0, 0.3, 0.1, 0.8, cpuPerChange(), java.util.Map.of("hmget", 3.15, "hset", 2.56, "pexpire", 1.69, "get", 0.8)),
+                new Report.ChangeRateStep(400, 300, new Report.Percentiles(1500, 900, 1500, 2400, 2600), 2500, false, 5.2, 0.2, 0.1, 0.8, null, null)),
                 198, "the pipeline: lag grew past 1000 ms", "single-row commits", 4_000, 3_600, 21_000, 0);
         var bulk = new Report.ChangeRate(1000, List.of(
-                new Report.ChangeRateStep(2_000, 1_990, new Report.Percentiles(20_000, 30, 45, 60, 70), 210, true, 0.05, 0.01, 0.1, 0.8, null),
-                new Report.ChangeRateStep(4_000, 3_900, new Report.Percentiles(40_000, 900, 1500, 2400, 2600), 2500, false, 5.2, 0.2, 0.1, 0.8, null)),
+                new Report.ChangeRateStep(2_000, 1_990, new Report.Percentiles(20_000, 30, 45, 60, 70), 210, true, 0.05, 0.01, 0.1, 0.8, null, null),
+                new Report.ChangeRateStep(4_000, 3_900, new Report.Percentiles(40_000, 900, 1500, 2400, 2600), 2500, false, 5.2, 0.2, 0.1, 0.8, null, null)),
                 1_990, "the pipeline: lag grew past 1000 ms", "100-row transactions", 60_000, 0, 21_000, 0);
         var scaleOut = new Report.ScaleOut(List.of(new Report.ScaleOutRun("1 invalidator, 1 warmer, 1 API", 1, 5_000, 800, 0.25, 0.6, 0.25, 0.5, List.of(16_000L), 0.3),
                 new Report.ScaleOutRun("2 invalidators, 2 warmers, 3 APIs", 3, 7_000, 900, 0.75, 0.9, 0.5, 0.95, List.of(8_000L, 8_100L), 0.05)),
