@@ -48,8 +48,9 @@ final class ChangeRateDoc {
                 + " (runs before 2026-12-06 also waited for PostgreSQL's WAL writer to flush the watermark, up to 200 ms, and a fixed"
                 + " 100 ms for those requests; an idle catch-up now takes about 40 ms). The whole stack (PostgreSQL with its walsender"
                 + " decoding, Kafka, Redis, the pipeline and the writers) shares"
-                + " the machine's two cores, so the knee is where the machine, not one part, runs out: see the cost per stage below for"
-                + " what each part spends per change.");
+                + " the machine's two cores, so the knee is where the machine, not one part, runs out: each sweep's second table says"
+                + " what every part spent per change at each rate, and the cost per stage below what each stage spends alone on a"
+                + " backlog.");
         md.line("");
         md.line("*Re-warms / change* counts the keys the warmer reloaded per row change written in the step, *loads / change* the"
                 + " database queries of views' values (re-warms and fills; one query loads one key or a batch of a view's keys), both"
