@@ -112,7 +112,6 @@ final class ChangeRateSweep {
         DrainRounds.awaitCompiled(() -> PartProbe.jitSeconds(ProcessHandle.current().pid()), options.jitWait());
         FreshnessWindow window = FreshnessWindow.open(system.pipeline().metrics());
         DatabaseWork work = DatabaseWork.open(system.pipeline().metrics());
-        CpuUse cpu = CpuUse.ofCompilersOf(ProcessHandle.current().pid());
         CpuPerChange parts = CpuPerChange.start(servers);
         Map<String, Long> redisBefore = redis.commandCalls();
         // The writers' threads end with the step: their CPU is read before they do.
@@ -122,8 +121,9 @@ final class ChangeRateSweep {
         double drainMs = (System.nanoTime() - drainStarted) / 1e6;
         Report.Percentiles invalidated = window.close().invalidated();
         DatabaseWork.PerChange perChange = work.close(written.rows());
-        CpuUse.Usage used = cpu.usage();
-        Map<String, Double> cpuPerChange = parts.perChange(written.rows());
+        CpuPerChange.Window cpu = parts.close(written.rows());
+        CpuUse.Usage used = cpu.jit();
+        Map<String, Double> cpuPerChange = cpu.microsPerChange();
         Map<String, Double> redisCalls = new TreeMap<>();
         RedisProbe.callsBetween(redisBefore, redis.commandCalls()).forEach((command, calls) ->
                 redisCalls.put(command, written.rows() > 0 ? calls / (double) written.rows() : 0));

@@ -56,6 +56,7 @@ final class CpuPerChange {
     private final long processAtStart;
     private final double jitAtStart;
     private final long[] machineAtStart;
+    private final long startNanos = System.nanoTime();
 
     private CpuPerChange(StackCpu.Servers servers) {
         this.servers = servers;
@@ -90,8 +91,15 @@ final class CpuPerChange {
         }
     }
 
-    /** CPU microseconds per row change of every part since the start, in {@link #PARTS} order; {@code rows} written meanwhile. */
-    Map<String, Double> perChange(long rows) {
+    /**
+     * What the window cost: CPU microseconds per row change of every part, in {@link #PARTS} order, and from the same
+     * readings the cores the JIT used and the share of the machine that was busy.
+     */
+    record Window(Map<String, Double> microsPerChange, CpuUse.Usage jit) {
+    }
+
+    /** The window since the start, {@code rows} written in it. */
+    Window close(long rows) {
         Map<String, Double> seconds = new LinkedHashMap<>();
         PARTS.forEach(part -> seconds.put(part, 0.0));
         double javaThreads = 0;
@@ -112,13 +120,16 @@ final class CpuPerChange {
         seconds.put(JIT, jit);
         double process = (CpuUse.processTicks(pid) - processAtStart) / CpuUse.TICKS_PER_SECOND;
         seconds.put(JVM_REST, Math.max(0, process - javaThreads - jit));
+        double windowSeconds = (System.nanoTime() - startNanos) / 1e9;
         long[] machine = CpuUse.machineTicks(CpuUse.read(Path.of("/proc/stat")));
+        long machineTicks = machine[0] - machineAtStart[0];
         double busy = (machine[1] - machineAtStart[1]) / CpuUse.TICKS_PER_SECOND;
         double counted = seconds.values().stream().mapToDouble(Double::doubleValue).sum();
         seconds.put(MACHINE_REST, Math.max(0, busy - counted));
         Map<String, Double> micros = new LinkedHashMap<>();
         seconds.forEach((part, used) -> micros.put(part, rows > 0 ? used * 1e6 / rows : 0));
-        return micros;
+        double machineShare = machineTicks == 0 ? 0 : (machine[1] - machineAtStart[1]) / (double) machineTicks;
+        return new Window(micros, new CpuUse.Usage(jit / windowSeconds, machineShare, windowSeconds));
     }
 
     /**

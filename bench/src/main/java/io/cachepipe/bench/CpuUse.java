@@ -72,11 +72,6 @@ final class CpuUse {
         return new Usage((ticks.getAsLong() - startTicks) / TICKS_PER_SECOND / seconds, total == 0 ? 0 : busy / (double) total, seconds);
     }
 
-    /** Starts measuring the JIT compiler threads of one process, and the machine. */
-    static CpuUse ofCompilersOf(long pid) {
-        return new CpuUse(() -> Math.round(PartProbe.jitSeconds(pid) * TICKS_PER_SECOND));
-    }
-
     /** utime + stime of one process, all its threads. */
     static long processTicks(long pid) {
         return processTicks(read(Path.of("/proc", Long.toString(pid), "stat")));
