@@ -152,7 +152,8 @@ final class CommitVisibility {
     }
 
     private static final byte[] SOURCE = bytes("\"source\":{");
-    private static final byte[] NOT_SNAPSHOT = bytes("\"snapshot\":\"false\"");
+    /** A streamed change's: {@code null} (no default filled in, see DebeziumProperties) or {@code "false"}, Debezium's default. */
+    private static final byte[][] NOT_SNAPSHOT = {bytes("\"snapshot\":null"), bytes("\"snapshot\":\"false\"")};
     private static final byte[] TX_ID = bytes("\"txId\":");
 
     /**
@@ -169,7 +170,7 @@ final class CommitVisibility {
             return null;
         }
         int source = lastIndexOf(record, SOURCE);
-        if (source < 0 || indexOf(record, NOT_SNAPSHOT, source) < 0) {
+        if (source < 0 || !streamed(record, source)) {
             return null;
         }
         int field = indexOf(record, TX_ID, source);
@@ -182,6 +183,15 @@ final class CommitVisibility {
             xid = xid * 10 + (record[i] - '0');
         }
         return digits == 0 ? null : xid;
+    }
+
+    private static boolean streamed(byte[] record, int source) {
+        for (byte[] marker : NOT_SNAPSHOT) {
+            if (indexOf(record, marker, source) >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int indexOf(byte[] haystack, byte[] needle, int from) {

@@ -83,6 +83,11 @@ final class DebeziumProperties {
 
         // Envelope: plain JSON, exact decimals, deletes followed by compaction tombstones, truncates kept.
         props.setProperty("converter.schemas.enable", "false");
+        // A NULL is written as null. Kafka's JsonConverter otherwise writes a null field's schema default instead
+        // (KAFKA-8713), and Debezium puts a column's constant DEFAULT into its schema: a NULL in a nullable column with
+        // DEFAULT 'x' would reach the row image, and the cache, as 'x'. Debezium's own defaults go too: a streamed change's
+        // source.snapshot is null, not "false" (CommitVisibility reads either).
+        props.setProperty("converter.replace.null.with.default", "false");
         props.setProperty("decimal.handling.mode", "string");
         props.setProperty("tombstones.on.delete", "true");
         props.setProperty("skipped.operations", "none");

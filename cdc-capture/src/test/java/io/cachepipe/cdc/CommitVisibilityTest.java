@@ -30,6 +30,8 @@ class CommitVisibilityTest {
         }
         assertThat(CommitVisibility.transactionId(bytes("{\"after\":{\"id\":1},\"source\":{\"snapshot\":\"false\",\"txId\":748},\"op\":\"c\"}")))
                 .isEqualTo(748L);
+        assertThat(CommitVisibility.transactionId(bytes("{\"after\":{\"id\":1},\"source\":{\"snapshot\":null,\"txId\":749},\"op\":\"c\"}")))
+                .as("streamed, the converter filling in no default").isEqualTo(749L);
     }
 
     @Test
