@@ -38,8 +38,8 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
     /** What the pipeline depends on: changing one of these would break capture, not tune it. */
     static final Set<String> OWNED = Set.of("name", "connector.class", "topic.prefix", "offset.storage", "offset.storage.topic",
             "plugin.name", "slot.name", "publication.name", "table.include.list", "converter.schemas.enable",
-            "decimal.handling.mode", "tombstones.on.delete", "message.prefix.include.list", "bootstrap.servers",
-            "signal.data.collection", "notification.sink.topic.name");
+            "converter.replace.null.with.default", "decimal.handling.mode", "tombstones.on.delete", "message.prefix.include.list",
+            "bootstrap.servers", "signal.data.collection", "notification.sink.topic.name");
 
     /** Settings without Debezium properties of their own, and with the default signal table. */
     public CdcConfig(String slot, String publication, Duration pollInterval, Duration heartbeatInterval,

@@ -85,12 +85,19 @@ class DebeziumPropertiesTest {
     @Test
     void connectorPropertiesThePipelineDependsOn_areRefused() {
         Settings settings = Settings.of(Map.of("cdc.debezium.topic.prefix", "x", "cdc.debezium.slot.name", "y",
-                "cdc.debezium.signal.data.collection", "public.mine"));
+                "cdc.debezium.signal.data.collection", "public.mine", "cdc.debezium.converter.replace.null.with.default", "true"));
         settings.read(CdcConfig::read);
 
         assertThatThrownBy(settings::validate).hasMessageContaining("cdc.debezium.slot.name is set by cachepipe")
                 .hasMessageContaining("cdc.debezium.topic.prefix is set by cachepipe")
-                .hasMessageContaining("cdc.debezium.signal.data.collection is set by cachepipe");
+                .hasMessageContaining("cdc.debezium.signal.data.collection is set by cachepipe")
+                .hasMessageContaining("cdc.debezium.converter.replace.null.with.default is set by cachepipe");
+    }
+
+    /** Kafka's JSON converter would write a null column's schema default (Debezium's copy of the column's DEFAULT) instead. */
+    @Test
+    void aNullIsWrittenAsNull_notAsTheColumnsDefault() {
+        assertThat(properties("jdbc:postgresql://db/shop", Map.of())).containsEntry("converter.replace.null.with.default", "false");
     }
 
     private static Properties properties(String url, Map<String, String> more) {
