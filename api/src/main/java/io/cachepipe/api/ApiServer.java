@@ -116,6 +116,8 @@ public final class ApiServer implements AutoCloseable {
         javalin.concurrency.useVirtualThreads = true;
         javalin.startup.showJavalinBanner = false;
         javalin.http.maxRequestSize = config.maxBodyBytes();
+        // A method a path does not take is a 405 naming the ones it does, not a 404 (ProblemResponses).
+        javalin.http.prefer405over404 = true;
         javalin.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler(json)));
         javalin.jetty.modifyServletContextHandler(context -> context.addFilter(HttpMethods.ignoringOverrides(), "/*",
                 java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));

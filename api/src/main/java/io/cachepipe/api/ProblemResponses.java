@@ -8,6 +8,8 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.MethodNotAllowedResponse;
+import io.javalin.http.NotFoundResponse;
 import java.io.IOException;
 import java.sql.SQLException;
 import org.eclipse.jetty.http.HttpException;
@@ -31,9 +33,12 @@ final class ProblemResponses {
 
     static void register(JavalinConfig config, ObjectMapper json) {
         config.routes.exception(ApiException.class, (e, ctx) -> write(ctx, json, e.status(), e.title(), e.detail()));
-        config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, json, e.getStatus(),
-                title(e.getStatus()), e.getStatus() == 413 ? "the request body is larger than api.max-body-bytes allows"
-                        : title(e.getStatus())));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, json, e.getStatus(), title(e.getStatus()),
+                switch (e) {
+                    case MethodNotAllowedResponse notAllowed -> notAllowed(ctx, notAllowed);
+                    case NotFoundResponse notFound -> noRoute(ctx);
+                    default -> e.getStatus() == 413 ? "the request body is larger than api.max-body-bytes allows" : title(e.getStatus());
+                }));
         config.routes.exception(SQLException.class, (e, ctx) -> {
             ApiException mapped = fromSql(e);
             if (mapped.status() >= 500) {
@@ -53,11 +58,25 @@ final class ProblemResponses {
         });
         config.routes.error(404, "*", ctx -> {
             if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
-                write(ctx, json, 404, "Not found", "no route " + ctx.method() + " " + io.cachepipe.core.view.ParamType.quoted(ctx.path()));
+                write(ctx, json, 404, "Not found", noRoute(ctx));
             }
         });
-        config.routes.error(405, "*", ctx ->
-                write(ctx, json, 405, "Method not allowed", ctx.method() + " is not allowed on " + io.cachepipe.core.view.ParamType.quoted(ctx.path())));
+    }
+
+    private static String noRoute(Context ctx) {
+        return "no route " + ctx.method() + " " + io.cachepipe.core.view.ParamType.quoted(ctx.path());
+    }
+
+    /**
+     * A method the path's routes do not take (a PUT on a view, an OPTIONS anywhere): 405 with the
+     * {@code Allow} header RFC 9110 asks for, rather than a 404 that says the resource is not there.
+     */
+    private static String notAllowed(Context ctx, MethodNotAllowedResponse e) {
+        String allowed = e.getDetails().getOrDefault("availableMethods", "");
+        if (!allowed.isEmpty()) {
+            ctx.header("Allow", allowed);
+        }
+        return ctx.method() + " is not allowed on " + io.cachepipe.core.view.ParamType.quoted(ctx.path()) + " (allowed: " + allowed + ")";
     }
 
     static void write(Context ctx, ObjectMapper json, int status, String title, String detail) {

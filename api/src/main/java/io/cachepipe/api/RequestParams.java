@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,29 +26,40 @@ final class RequestParams {
         this.maxStringLength = maxStringLength;
     }
 
-    /** Parameters from path and query text; unknown query parameters are refused. */
-    Map<String, Object> fromText(Map<String, ParamSpec> specs, Function<String, @Nullable String> lookup, Set<String> given) {
+    /**
+     * Parameters from path and query text. Refused: an unknown query parameter, one given twice
+     * ({@code ?page=1&page=2} has no one meaning), and a query parameter that is the path's own.
+     */
+    Map<String, Object> fromText(Map<String, ParamSpec> specs, Map<String, String> path, Map<String, List<String>> query) {
         List<String> problems = new ArrayList<>();
-        for (String name : given) {
+        query.forEach((name, values) -> {
             if (!specs.containsKey(name)) {
                 problems.add("unknown parameter " + ParamType.quoted(name) + " (expected: " + String.join(", ", specs.keySet()) + ")");
+            } else if (path.containsKey(name)) {
+                problems.add("parameter '" + name + "' is part of the path, not a query parameter");
+            } else if (values.size() > 1) {
+                problems.add("parameter '" + name + "' given " + values.size() + " times");
             }
-        }
+        });
         Map<String, Object> values = new LinkedHashMap<>();
         for (ParamSpec spec : specs.values()) {
-            String text = lookup.apply(spec.name());
+            String text = path.containsKey(spec.name()) ? path.get(spec.name()) : first(query.get(spec.name()));
             try {
                 Object value = text == null ? spec.defaultValue() : spec.parse(text);
                 if (value == null) {
                     problems.add("parameter '" + spec.name() + "' is required");
                 } else {
-                    values.put(spec.name(), checkLength(value));
+                    values.put(spec.name(), checkText(value));
                 }
             } catch (IllegalArgumentException e) {
                 problems.add("parameter '" + spec.name() + "': " + e.getMessage());
             }
         }
         return checked(values, problems);
+    }
+
+    private static @Nullable String first(@Nullable List<String> values) {
+        return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
     /**
@@ -84,7 +93,7 @@ final class RequestParams {
                     }
                 }
                 if (value != null) {
-                    values.put(spec.name(), checkLength(value));
+                    values.put(spec.name(), checkText(value));
                 } else if (!spec.optional()) {
                     problems.add("field '" + spec.name() + "' is required");
                 }
@@ -117,11 +126,32 @@ final class RequestParams {
         };
     }
 
-    private Object checkLength(Object value) {
-        if (value instanceof String text && text.length() > maxStringLength
-                && text.codePointCount(0, text.length()) > maxStringLength) {
+    /**
+     * A string the database can store as it was sent: at most {@code maxStringLength} characters, Unicode
+     * text (JSON's {@code "\\ud800"} escape decodes to half a character, which the driver would send as
+     * {@code ?}: the row would hold something the client never wrote), and no U+0000, which PostgreSQL's
+     * text types cannot hold.
+     */
+    private Object checkText(Object value) {
+        if (!(value instanceof String text)) {
+            return value;
+        }
+        if (text.length() > maxStringLength && text.codePointCount(0, text.length()) > maxStringLength) {
             throw new IllegalArgumentException("longer than " + maxStringLength + " characters (" + text.codePointCount(0, text.length())
                     + "; the limit is api.max-string-length)");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                throw new IllegalArgumentException("holds the character U+0000 (character " + (text.codePointCount(0, i) + 1)
+                        + "), which PostgreSQL text cannot store");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "is not Unicode text: half a character "
+                        + "(an unpaired surrogate, \\u%04x) as character %d", (int) c, text.codePointCount(0, i) + 1));
+            }
         }
         return value;
     }

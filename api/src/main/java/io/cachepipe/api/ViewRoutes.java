@@ -44,8 +44,7 @@ final class ViewRoutes {
     }
 
     private void serve(Context ctx, ViewDefinition view, Map<String, String> path) throws Exception {
-        Map<String, Object> params = requestParams.fromText(view.params(),
-                name -> path.containsKey(name) ? path.get(name) : ctx.queryParam(name), ctx.queryParamMap().keySet());
+        Map<String, Object> params = requestParams.fromText(view.params(), path, ctx.queryParamMap());
         reads.accept(view, params);
         ViewReader.Answer answer = reader.read(view, params, ReadYourWritesHeader.parse(ctx.header(ReadYourWritesHeader.NAME)));
         statistics.record(view.name(), answer.outcome());

@@ -87,6 +87,28 @@ class HostileInputIT {
     }
 
     @Test
+    void halfACharacterOrANulInAString_isA400_andTheRowKeepsItsName() {
+        String before = namespace.jdbc().queryValue(String.class, "SELECT name FROM products WHERE id = 8");
+        // The JDBC driver sent a lone surrogate as '?': the row was renamed to "?" and the answer was 200.
+        assertProblem(write("PATCH", "/products/8", "{\"name\": \"\\ud800\"}"), 400, "unpaired surrogate");
+        assertProblem(write("PATCH", "/products/8", "{\"name\": \"a\\u0000b\"}"), 400, "U+0000");
+        assertThat(namespace.jdbc().queryValue(String.class, "SELECT name FROM products WHERE id = 8")).isEqualTo(before);
+    }
+
+    @Test
+    void aQueryParameterTwice_orRepeatingThePath_isA400_andAMethodARouteDoesNotTake_isA405WithAllow() {
+        assertProblem(api.http.send("GET", "/categories/3/products?page=1&page=2", Map.of(), new byte[0]), 400,
+                "parameter 'page' given 2 times");
+        assertProblem(api.http.send("GET", "/products/5?id=6", Map.of(), new byte[0]), 400, "part of the path");
+        for (String method : new String[] {"PUT", "OPTIONS"}) {
+            RawHttp.Response answer = api.http.send(method, "/categories/3", Map.of(), new byte[0]);
+            assertProblem(answer, 405, method + " is not allowed on '/categories/3'");
+            assertThat(answer.headers().get("allow")).as(method).contains("GET").doesNotContain("PUT");
+        }
+        assertProblem(api.http.send("GET", "/no/such/route", Map.of(), new byte[0]), 404, "no route GET '/no/such/route'");
+    }
+
+    @Test
     void aWriteThatIsNotJson_is415_andABodyPastTheLimitIs413() {
         RawHttp.Response plain = api.http.send("POST", "/products", Map.of("Content-Type", "text/plain",
                 "Authorization", "Bearer " + DemoApi.WRITE_TOKEN), "{\"sku\":\"CSRF\",\"name\":\"x\",\"price\":1}".getBytes(StandardCharsets.UTF_8));

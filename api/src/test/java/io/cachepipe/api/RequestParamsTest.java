@@ -9,8 +9,8 @@ import io.cachepipe.core.view.ParamSpec;
 import io.cachepipe.core.view.ParamType;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RequestParamsTest {
@@ -28,13 +28,13 @@ class RequestParamsTest {
 
     @Test
     void parsesTypedValuesAndAppliesDefaults() {
-        Map<String, Object> parsed = params.fromText(listing, Map.of("category_id", "3")::get, Set.of());
+        Map<String, Object> parsed = params.fromText(listing, Map.of("category_id", "3"), Map.of());
         assertThat(parsed).containsExactly(Map.entry("category_id", 3L), Map.entry("page", 1));
     }
 
     @Test
     void reportsEveryBadParameterInOneBadRequest() {
-        assertThatThrownBy(() -> params.fromText(listing, Map.of("category_id", "abc", "page", "0")::get, Set.of("page", "sort")))
+        assertThatThrownBy(() -> params.fromText(listing, Map.of("category_id", "abc"), query("page", "0", "sort", "name")))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).isEqualTo("unknown parameter 'sort' (expected: category_id, page); "
@@ -91,8 +91,41 @@ class RequestParamsTest {
         var exactly = new ObjectMapper().readTree("{\"price\": 1, \"name\": \"" + "😀".repeat(20) + "\"}");
         assertThat(params.fromBody(write, Map.of("id", "5"), exactly)).containsKey("name");
         Map<String, ParamSpec> search = Map.of("q", new ParamSpec("q", ParamType.STRING, null, null, null));
-        assertThatThrownBy(() -> params.fromText(search, Map.of("q", "x".repeat(21))::get, Set.of("q")))
+        assertThatThrownBy(() -> params.fromText(search, Map.of(), Map.of("q", List.of("x".repeat(21)))))
                 .hasMessageContaining("parameter 'q': longer than 20");
+    }
+
+    @Test
+    void aQueryParameterGivenTwice_orAlsoInThePath_isRefused_notReadAsOneOfItsValues() {
+        assertThatThrownBy(() -> params.fromText(listing, Map.of("category_id", "3"), Map.of("page", List.of("1", "2"))))
+                .hasMessage("parameter 'page' given 2 times");
+        assertThatThrownBy(() -> params.fromText(listing, Map.of("category_id", "3"), Map.of("category_id", List.of("4"))))
+                .hasMessage("parameter 'category_id' is part of the path, not a query parameter");
+    }
+
+    @Test
+    void halfACharacter_orANul_isRefused_notStoredAsAQuestionMark() throws Exception {
+        for (String[] bad : new String[][] {{"\\ud800", "unpaired surrogate, \\ud800) as character 1"},
+                {"ab\\udc00", "unpaired surrogate, \\udc00) as character 3"}, {"\\udbff\\udbff", "\\udbff) as character 1"},
+                {"😀\\ud83d", "unpaired surrogate, \\ud83d) as character 2"}, {"a\\u0000b", "U+0000 (character 2)"}}) {
+            var body = new ObjectMapper().readTree("{\"price\": 1, \"name\": \"" + bad[0] + "\"}");
+            assertThatThrownBy(() -> params.fromBody(write, Map.of("id", "5"), body)).as(bad[0])
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                    .hasMessageContaining("field 'name': ").hasMessageContaining(bad[1]);
+        }
+        var astral = new ObjectMapper().readTree("{\"price\": 1, \"name\": \"\\ud83d\\ude00 é\"}");
+        assertThat(params.fromBody(write, Map.of("id", "5"), astral)).containsEntry("name", "😀 é");
+        Map<String, ParamSpec> search = Map.of("q", new ParamSpec("q", ParamType.STRING, null, null, null));
+        assertThatThrownBy(() -> params.fromText(search, Map.of(), Map.of("q", List.of("a\0"))))
+                .hasMessageContaining("parameter 'q': holds the character U+0000");
+    }
+
+    private static Map<String, List<String>> query(String... namesAndValues) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            query.put(namesAndValues[i], List.of(namesAndValues[i + 1]));
+        }
+        return query;
     }
 
     @Test
