@@ -110,7 +110,7 @@ public final class CdcCapture implements AutoCloseable {
                 io.cachepipe.core.json.Json.mapper());
         BooleanSupplier stopping = () -> state.get() != State.RUNNING;
         publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), watermarks, ownTables.topics(topics),
-                stopping, metrics);
+                new OversizedChanges(MAX_MESSAGE_BYTES), stopping, metrics);
         slotGuard = new SlotGuard(pool, cdc.slot(), new StoredPosition(kafka, topics.cdcOffsets(), DebeziumProperties.engineName(kafka),
                 kafka.topicPrefix(), io.cachepipe.core.json.Json.mapper()), producer, topics, io.cachepipe.core.json.Json.mapper(),
                 java.time.Clock.systemUTC(), metrics);

@@ -41,6 +41,7 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
     private final CommitVisibility visibility;
     private final WatermarkPublisher watermarks;
     private final Set<String> ownTableTopics;
+    private final OversizedChanges oversized;
     private final BooleanSupplier stopping;
     private final MeterRegistry metrics;
     private final Map<String, Counter> eventsByTopic = new ConcurrentHashMap<>();
@@ -51,11 +52,12 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
      *                       dropped, not published (see {@link OwnTables})
      */
     ChangePublisher(Producer<byte[], byte[]> producer, CommitVisibility visibility, WatermarkPublisher watermarks,
-                    Set<String> ownTableTopics, BooleanSupplier stopping, MeterRegistry metrics) {
+                    Set<String> ownTableTopics, OversizedChanges oversized, BooleanSupplier stopping, MeterRegistry metrics) {
         this.producer = producer;
         this.visibility = visibility;
         this.watermarks = watermarks;
         this.ownTableTopics = Set.copyOf(ownTableTopics);
+        this.oversized = oversized;
         this.stopping = stopping;
         this.metrics = metrics;
     }
@@ -67,8 +69,8 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         List<@Nullable Sent> sent = new ArrayList<>(records.size());
         for (ChangeEvent<byte[], byte[]> record : records) {
             boolean published = !ownTableTopics.contains(record.destination()) && !watermarks.isWatermark(record.destination());
-            var message = new ProducerRecord<>(record.destination(), record.key(), record.value());
-            sent.add(published ? new Sent(message, send(message)) : null);
+            ProducerRecord<byte[], byte[]> message = published ? change(record) : null;
+            sent.add(message == null ? null : new Sent(message, send(message)));
         }
         for (int i = 0; i < records.size(); i++) {
             ChangeEvent<byte[], byte[]> record = records.get(i);
@@ -88,6 +90,18 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
         }
         committer.markBatchFinished();
         lastBatchAtMs = System.currentTimeMillis();
+    }
+
+    /** The change as its topic takes it: one message, however large its values (see {@link OversizedChanges}). */
+    private ProducerRecord<byte[], byte[]> change(ChangeEvent<byte[], byte[]> record) {
+        OversizedChanges.Fitted fitted = oversized.fit(record.key(), record.value());
+        if (!fitted.marked().isEmpty()) {
+            Counter.builder(MetricNames.CDC_OVERSIZED_CHANGES).tag("topic", record.destination()).register(metrics).increment();
+            log.warn("A change to {} ({} bytes, key {}) is larger than a Kafka message: published with {} marked unavailable, "
+                    + "which the pipeline loads from PostgreSQL", record.destination(), record.value() == null ? 0 : record.value().length,
+                    record.key() == null ? "none" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8), fitted.marked());
+        }
+        return new ProducerRecord<>(record.destination(), record.key(), fitted.value());
     }
 
     /** A change handed to the producer, kept to send again if Kafka fails it retriably. */

@@ -331,6 +331,39 @@ class AwkwardValuesIT {
                 .as("no stream thread died").isEqualTo(replacements);
     }
 
+    @Test
+    @Order(5)
+    void aValueLargerThanAKafkaMessage_isLoadedFromTheDatabase_andTheChangesAfterItKeepFlowing() throws Exception {
+        CacheKey huge = pipeline.key("awkward-row", Map.of("id", 3L));
+        CacheKey later = pipeline.key("awkward-row", Map.of("id", 4L));
+        for (CacheKey key : List.of(huge, later)) {
+            pipeline.get("/views/awkward-row?id=" + key.params().get("id"));
+            await().untilAsserted(() -> assertThat(pipeline.cached(key)).isEqualTo(pipeline.expected(key)));
+        }
+        Counter oversized = pipeline.pipeline().metrics().counter(MetricNames.CDC_OVERSIZED_CHANGES, "topic", changeTopic);
+        double before = oversized.count();
+
+        // 17.3 MB of text PostgreSQL stores without complaint: more than a Kafka message (16 MiB). Kafka refused the change,
+        // cdc-capture restarted into it again and again, and no later change reached the cache.
+        pipeline.jdbc().update("UPDATE awkward SET big = (SELECT string_agg(md5(n::text), '') FROM generate_series(1, 540000) n) WHERE id = 3");
+        pipeline.pipeline().awaitCaughtUp(Duration.ofSeconds(30));
+        pipeline.jdbc().update("UPDATE awkward SET touch = touch + 100 WHERE id = 4");
+
+        await("the change after the large one").untilAsserted(() -> assertThat(pipeline.cached(later)).isEqualTo(pipeline.expected(later)));
+        assertThat(oversized.count()).isEqualTo(before + 1);
+        ChangeEvent marked = await().until(() -> changes(classes().get(2)).stream()
+                .filter(event -> event.op() == ChangeOp.UPDATE && event.after().get("big").isTextual()
+                        && ChangeEvent.UNAVAILABLE_VALUE.equals(event.after().get("big").textValue())).toList(), found -> !found.isEmpty()).getLast();
+        assertThat(marked.before() == null ? ChangeEvent.UNAVAILABLE_VALUE : marked.before().get("big").textValue())
+                .as("marked in the before image too, where there is one (this table's REPLICA IDENTITY sends none)")
+                .isEqualTo(ChangeEvent.UNAVAILABLE_VALUE);
+        await("the large row loaded from the database").untilAsserted(() -> {
+            pipeline.get("/views/awkward-row?id=3");
+            assertThat(pipeline.cached(huge)).isEqualTo(pipeline.expected(huge));
+        });
+        assertThat(pipeline.expected(huge)).hasSizeGreaterThan(17_000_000);
+    }
+
     /** True when the change's row image renders as the database renders the row now; false when refused. */
     private boolean agreesOrIsRefused(ChangeEvent event) throws Exception {
         long id = event.after().get("id").longValue();

@@ -25,6 +25,8 @@ public final class MetricNames {
             "Commit to the re-warmed value written to Redis");
     public static final String CDC_EVENTS = metric("cachepipe.cdc.events",
             "Change events captured by cdc-capture, by table");
+    public static final String CDC_OVERSIZED_CHANGES = metric("cachepipe.cdc.oversized.changes",
+            "Changes larger than a Kafka message, published with their largest values as unavailable (loaded from PostgreSQL)");
     public static final String CDC_VISIBILITY_HOLDS = metric("cachepipe.cdc.visibility.holds",
             "Batches cdc-capture held back until their transactions were visible to new snapshots (see CommitVisibility)");
     public static final String CDC_VISIBILITY_HOLD_TIME = metric("cachepipe.cdc.visibility.hold",

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  *       {@code "NAN"}, {@code "POSITIVE_INFINITY"}, {@code "NEGATIVE_INFINITY"} (Debezium's
  *       {@code SpecialValueDecimal} names), mapped to {@link RowJson}'s spellings.</li>
  *   <li>{@code timestamptz}: ISO-8601, and {@code "infinity"}/{@code "-infinity"} as PostgreSQL spells them.</li>
- *   <li>An unchanged TOASTed value: Debezium's placeholder ({@link ChangeEvent#UNAVAILABLE_VALUE}), refused.</li>
+ *   <li>An unchanged TOASTed value, or one too large for a Kafka message: the placeholder ({@link ChangeEvent#UNAVAILABLE_VALUE}), refused.</li>
  * </ul>
  */
 final class RowImageRenderer {
@@ -54,7 +54,7 @@ final class RowImageRenderer {
                     return new Image.Refused(column.source(), "not in the row image");
                 }
                 if (value.isTextual() && ChangeEvent.UNAVAILABLE_VALUE.equals(value.textValue())) {
-                    return new Image.Refused(column.source(), "an unchanged TOAST value Debezium did not send");
+                    return new Image.Refused(column.source(), "a value the change does not carry (an unchanged TOAST value, or one too large for a Kafka message)");
                 }
                 out.writeFieldName(column.label());
                 if (value.isNull()) {

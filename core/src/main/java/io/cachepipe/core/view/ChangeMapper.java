@@ -104,7 +104,7 @@ public final class ChangeMapper {
             if (value.isTextual() && ChangeEvent.UNAVAILABLE_VALUE.equals(value.textValue())) {
                 JsonNode fallback = isBefore || event.before() == null ? null : event.before().get(column);
                 if (fallback == null || fallback.isTextual() && ChangeEvent.UNAVAILABLE_VALUE.equals(fallback.textValue())) {
-                    bound.widenReason = "column " + column + " of " + event.table() + " is an unchanged TOAST value Debezium did not receive";
+                    bound.widenReason = "column " + column + " of " + event.table() + " is a value the change does not carry (an unchanged TOAST value, or one too large for a Kafka message)";
                     return bound;
                 }
                 value = fallback;

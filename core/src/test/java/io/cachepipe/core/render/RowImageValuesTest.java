@@ -79,7 +79,7 @@ class RowImageValuesTest {
     @Test
     void anUnchangedToastValue_isRefused_withTheColumnNamed() throws Exception {
         assertThat(render("\"big\":\"" + ChangeEvent.UNAVAILABLE_VALUE + "\""))
-                .isEqualTo(new Image.Refused("big", "an unchanged TOAST value Debezium did not send"));
+                .isEqualTo(new Image.Refused("big", "a value the change does not carry (an unchanged TOAST value, or one too large for a Kafka message)"));
     }
 
     @Test
