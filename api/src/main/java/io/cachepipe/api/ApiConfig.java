@@ -13,6 +13,7 @@ import java.util.List;
  *                 reads PostgreSQL itself (never a stampede: at most one fill per key runs)
  * @param nearCache the in-process cache in front of Redis, kept coherent by the invalidator's messages
  * @param nearCacheTtl a bound on any near-cache entry's life, whatever the messages say
+ * @param nearCacheMaxMb a bound on the near cache's values, in MiB: entries are counted by their bytes
  * @param readYourWritesWait how long a read presenting a write's LSN waits for the cache to apply it
  * @param adminToken bearer token of the {@code /admin/*} routes; empty disables them
  * @param writeToken bearer token the declared write routes require; empty leaves them open (the demo)
@@ -23,7 +24,7 @@ import java.util.List;
  * @param slotLagAlarmMb replication slot lag (MiB) above which {@code /cache/summary} raises an alarm
  */
 public record ApiConfig(String host, int port, Duration busyWait, boolean nearCache, int nearCacheSize, Duration nearCacheTtl,
-                        Duration readYourWritesWait, String adminToken, String writeToken, int maxBodyBytes, int maxStringLength,
+                        int nearCacheMaxMb, Duration readYourWritesWait, String adminToken, String writeToken, int maxBodyBytes, int maxStringLength,
                         int hotKeys, int hitRateTarget, int slotLagAlarmMb) {
     public static final Setting<String> HOST = Setting.optional("api.host", "0.0.0.0", Parsers.nonBlank(),
             "address the HTTP API listens on");
@@ -38,6 +39,9 @@ public record ApiConfig(String host, int port, Duration busyWait, boolean nearCa
             Parsers.integer(1, 10_000_000), "entries the near cache holds at most");
     public static final Setting<Duration> NEAR_CACHE_TTL = Setting.optional("api.near-cache-ttl", "30s",
             Parsers.duration(Duration.ofMillis(100), Duration.ofHours(1)), "longest life of a near-cache entry");
+    public static final Setting<Integer> NEAR_CACHE_MAX_MB = Setting.optional("api.near-cache-max-mb", "64",
+            Parsers.integer(1, 1_000_000), "MiB of values the near cache holds at most, whatever their size (an entry counts "
+                    + "its bytes, and at least this over api.near-cache-size)");
 
     public static final Setting<Duration> READ_YOUR_WRITES_WAIT = Setting.optional("api.read-your-writes-wait", "250ms",
             Parsers.duration(Duration.ZERO, Duration.ofSeconds(10)),
@@ -68,18 +72,18 @@ public record ApiConfig(String host, int port, Duration busyWait, boolean nearCa
     }
 
     public static ApiConfig read(Settings settings) {
-        Settings.Values values = settings.require(HOST, PORT, BUSY_WAIT, NEAR_CACHE, NEAR_CACHE_SIZE, NEAR_CACHE_TTL,
+        Settings.Values values = settings.require(HOST, PORT, BUSY_WAIT, NEAR_CACHE, NEAR_CACHE_SIZE, NEAR_CACHE_TTL, NEAR_CACHE_MAX_MB,
                 READ_YOUR_WRITES_WAIT, ADMIN_TOKEN, WRITE_TOKEN, MAX_BODY_BYTES, MAX_STRING_LENGTH, HOT_KEYS, HIT_RATE_TARGET,
                 SLOT_LAG_ALARM_MB);
         return new ApiConfig(values.get(HOST), values.get(PORT), values.get(BUSY_WAIT), values.get(NEAR_CACHE),
-                values.get(NEAR_CACHE_SIZE), values.get(NEAR_CACHE_TTL), values.get(READ_YOUR_WRITES_WAIT),
+                values.get(NEAR_CACHE_SIZE), values.get(NEAR_CACHE_TTL), values.get(NEAR_CACHE_MAX_MB), values.get(READ_YOUR_WRITES_WAIT),
                 values.get(ADMIN_TOKEN), values.get(WRITE_TOKEN), values.get(MAX_BODY_BYTES), values.get(MAX_STRING_LENGTH),
                 values.get(HOT_KEYS),
                 values.get(HIT_RATE_TARGET), values.get(SLOT_LAG_ALARM_MB));
     }
 
     public static List<Setting<?>> settings() {
-        return List.of(HOST, PORT, BUSY_WAIT, NEAR_CACHE, NEAR_CACHE_SIZE, NEAR_CACHE_TTL, READ_YOUR_WRITES_WAIT, ADMIN_TOKEN,
+        return List.of(HOST, PORT, BUSY_WAIT, NEAR_CACHE, NEAR_CACHE_SIZE, NEAR_CACHE_TTL, NEAR_CACHE_MAX_MB, READ_YOUR_WRITES_WAIT, ADMIN_TOKEN,
                 WRITE_TOKEN, MAX_BODY_BYTES, MAX_STRING_LENGTH, HOT_KEYS, HIT_RATE_TARGET, SLOT_LAG_ALARM_MB);
     }
 
@@ -87,7 +91,7 @@ public record ApiConfig(String host, int port, Duration busyWait, boolean nearCa
     @Override
     public String toString() {
         return "ApiConfig[host=" + host + ", port=" + port + ", busyWait=" + busyWait + ", nearCache=" + nearCache
-                + ", nearCacheSize=" + nearCacheSize + ", nearCacheTtl=" + nearCacheTtl + ", readYourWritesWait="
+                + ", nearCacheSize=" + nearCacheSize + ", nearCacheTtl=" + nearCacheTtl + ", nearCacheMaxMb=" + nearCacheMaxMb + ", readYourWritesWait="
                 + readYourWritesWait + ", adminToken="
                 + ADMIN_TOKEN.mask(adminToken) + ", writeToken=" + WRITE_TOKEN.mask(writeToken) + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxStringLength=" + maxStringLength + ", hotKeys=" + hotKeys + ", hitRateTarget=" + hitRateTarget

@@ -51,16 +51,25 @@ final class NearCache implements AutoCloseable {
     private volatile boolean live;
     private @Nullable AutoCloseable subscription;
 
-    NearCache(long maximumSize, Duration ttl) {
-        this(maximumSize, ttl, ForkJoinPool.commonPool());
+    NearCache(long maximumSize, long maximumBytes, Duration ttl) {
+        this(maximumSize, maximumBytes, ttl, ForkJoinPool.commonPool());
     }
 
-    /** @param executor runs the cache's maintenance; tests pass {@code Runnable::run} */
-    NearCache(long maximumSize, Duration ttl, Executor executor) {
+    /**
+     * At most {@code maximumSize} entries and {@code maximumBytes} of values: an entry weighs its bytes and
+     * at least {@code maximumBytes / maximumSize}, so that small values fill the cache by count and large
+     * ones by size. Counted by entries alone, ten thousand rows of a megabyte held ten gigabytes.
+     *
+     * @param executor runs the cache's maintenance; tests pass {@code Runnable::run}
+     */
+    NearCache(long maximumSize, long maximumBytes, Duration ttl, Executor executor) {
+        long leastWeight = Math.max(1, maximumBytes / maximumSize);
         // Only an eviction (size, expiry) forgets a key's group, and synchronously. A removal listener would also run for
         // a replaced key or one a message dropped, and asynchronously: by then the key may be in again, and forgetting its
         // group would leave it out of the next group message, served stale until its TTL.
-        this.entries = Caffeine.newBuilder().maximumSize(maximumSize).expireAfterWrite(ttl).executor(executor)
+        this.entries = Caffeine.newBuilder().maximumWeight(maximumBytes)
+                .weigher((String key, Entry entry) -> (int) Math.min(Integer.MAX_VALUE, Math.max(leastWeight, entry.body().length + 2L * key.length())))
+                .expireAfterWrite(ttl).executor(executor)
                 .evictionListener((@Nullable String key, @Nullable Entry entry, RemovalCause cause) -> {
                     if (key != null) { // Caffeine passes null only for a collected weak key; these keys are strong
                         forget(key);

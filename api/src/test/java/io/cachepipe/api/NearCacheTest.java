@@ -23,7 +23,7 @@ class NearCacheTest {
     private static final CacheKey PAGE_2 = KEYS.key(CATALOG.view("category-products").orElseThrow(),
             Map.of("category_id", 3L, "page", 2));
 
-    private final NearCache near = new NearCache(100, Duration.ofMinutes(1), Runnable::run);
+    private final NearCache near = new NearCache(100, 1_000_000, Duration.ofMinutes(1), Runnable::run);
     private long sequence;
 
     @BeforeEach
@@ -142,6 +142,19 @@ class NearCacheTest {
         sequence++;
         String text = sequence + "\n" + NearCacheMessages.payload(keys, groups, everything);
         near.apply(NearCacheMessages.parse(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void holdsAtMostItsBytes_ofLargeValues_andAtMostItsEntries_ofSmallOnes() {
+        var product = CATALOG.view("product").orElseThrow();
+        for (long id = 1; id <= 50; id++) {
+            near.put(KEYS.key(product, Map.of("id", id)), entry("x".repeat(100_000)), near.beforeRead());
+        }
+        assertThat(near.size()).as("fifty values of 100 kB in a near cache of 1 MB").isLessThanOrEqualTo(10);
+        for (long id = 100; id < 400; id++) {
+            near.put(KEYS.key(product, Map.of("id", id)), entry("small"), near.beforeRead());
+        }
+        assertThat(near.size()).as("three hundred small values in a near cache of 100 entries").isEqualTo(100);
     }
 
     private static NearCache.Entry entry(String body) {
