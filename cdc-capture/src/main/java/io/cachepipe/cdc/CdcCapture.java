@@ -49,8 +49,6 @@ import org.slf4j.LoggerFactory;
 public final class CdcCapture implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CdcCapture.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-    /** Change rows can be large: allow messages up to this size on change topics. */
-    static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     /** Lifecycle, changed only by compare-and-set. */
     public enum State { CREATED, RUNNING, STOPPING, STOPPED }
@@ -110,7 +108,7 @@ public final class CdcCapture implements AutoCloseable {
                 io.cachepipe.core.json.Json.mapper());
         BooleanSupplier stopping = () -> state.get() != State.RUNNING;
         publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), watermarks, ownTables.topics(topics),
-                new OversizedChanges(MAX_MESSAGE_BYTES), stopping, metrics);
+                new OversizedChanges(TopicAdmin.MAX_CHANGE_MESSAGE_BYTES), stopping, metrics);
         slotGuard = new SlotGuard(pool, cdc.slot(), new StoredPosition(kafka, topics.cdcOffsets(), DebeziumProperties.engineName(kafka),
                 kafka.topicPrefix(), io.cachepipe.core.json.Json.mapper()), producer, topics, io.cachepipe.core.json.Json.mapper(),
                 java.time.Clock.systemUTC(), metrics);
@@ -141,8 +139,7 @@ public final class CdcCapture implements AutoCloseable {
         var topics = new Topics(kafka.topicPrefix());
         List<NewTopic> all = new ArrayList<>();
         for (TableName table : catalog.capturedTables()) {
-            all.add(TopicAdmin.changeTopic(kafka, topics.change(table),
-                    Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_MESSAGE_BYTES))));
+            all.add(TopicAdmin.changeTopic(kafka, topics.change(table)));
         }
         all.add(TopicAdmin.watermarkTopic(kafka, topics.watermarks()));
         all.add(TopicAdmin.slotLossTopic(kafka, topics.slotLosses()));
@@ -166,7 +163,7 @@ public final class CdcCapture implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, (int) cdc.batching().producerLinger().toMillis());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, cdc.batching().producerBatchBytes());
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, cdc.batching().compression().name().toLowerCase(java.util.Locale.ROOT));
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.MAX_CHANGE_MESSAGE_BYTES);
         // Kafka down is a wait, not a failure: the producer retries, the slot keeps the WAL.
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.MAX_VALUE);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Changes larger than one Kafka message, made to fit. PostgreSQL stores a value of up to 1 GB; Kafka
- * takes a message of at most {@link CdcCapture#MAX_MESSAGE_BYTES}. Refused by the producer, such a
+ * takes a message of at most {@link io.cachepipe.store.kafka.TopicAdmin#MAX_CHANGE_MESSAGE_BYTES}. Refused by the producer, such a
  * change stopped cdc-capture, which restarted into the same change, for good: every later change
  * waited behind it and the cache stayed stale.
  *

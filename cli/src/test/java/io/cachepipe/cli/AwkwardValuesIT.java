@@ -364,6 +364,26 @@ class AwkwardValuesIT {
         assertThat(pipeline.expected(huge)).hasSizeGreaterThan(17_000_000);
     }
 
+    @Test
+    @Order(6)
+    void aLargeChangeRedisRefuses_isDeadLetteredWhole() throws Exception {
+        CacheKey planted = pipeline.key("awkward-row", Map.of("id", 1L));
+        byte[] plantedKey = planted.redisKey().getBytes(StandardCharsets.UTF_8);
+        pipeline.redis().commands().set(plantedKey, "a string where a cache entry belongs".getBytes(StandardCharsets.UTF_8)).get();
+        var kafka = KafkaTopics.on(stack.kafka());
+        String deadLetters = new Topics(namespace.topicPrefix()).deadLetter();
+        int lettersBefore = kafka.readAll(deadLetters).size();
+
+        // 2 MB: more than Kafka's default message size (1 MB), which the dead-letter topic and the invalidator's producers had.
+        pipeline.jdbc().update("UPDATE awkward SET big = (SELECT string_agg(md5(n::text), '') FROM generate_series(1, 64000) n) WHERE id = 1");
+
+        ConsumerRecord<String, String> letter = await("the refused large change in the dead-letter topic")
+                .until(() -> kafka.readAll(deadLetters), letters -> letters.size() > lettersBefore).getLast();
+        assertThat(header(letter, DeadLetters.REASON)).contains("WRONGTYPE");
+        assertThat(letter.value()).hasSizeGreaterThan(2_048_000);
+        pipeline.redis().commands().del(plantedKey).get();
+    }
+
     /** True when the change's row image renders as the database renders the row now; false when refused. */
     private boolean agreesOrIsRefused(ChangeEvent event) throws Exception {
         long id = event.after().get("id").longValue();

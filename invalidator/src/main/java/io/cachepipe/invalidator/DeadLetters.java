@@ -47,7 +47,12 @@ public final class DeadLetters {
     static void send(Producer<byte[], byte[]> producer, String deadLetterTopic, RecordSource source, String reason) {
         var letter = new ProducerRecord<>(deadLetterTopic, null, source.timestamp(), source.key(), source.value());
         describe(letter.headers(), "invalidator", reason, source.topic(), source.partition(), source.offset());
-        producer.send(letter);
+        producer.send(letter, (written, error) -> {
+            if (error != null) {
+                log.error("The dead letter of record {}-{}@{} was not written ({}); the record is still at that offset of its topic",
+                        source.topic(), source.partition(), source.offset(), error.toString());
+            }
+        });
     }
 
     private static byte[] bytes(String text) {

@@ -203,6 +203,8 @@ public final class Invalidator implements AutoCloseable {
         // never hold a record back waiting for the other change topics' partitions of the same task.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // Its sink is the dead-letter topic, which takes a change as it was read.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), TopicAdmin.MAX_CHANGE_MESSAGE_BYTES);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A crashed instance's partitions move after 10 s, not the default 45 s.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) SESSION_TIMEOUT.toMillis());
@@ -218,6 +220,7 @@ public final class Invalidator implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, TopicAdmin.MAX_CHANGE_MESSAGE_BYTES);
         return props;
     }
 

@@ -27,6 +27,12 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class TopicAdmin {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The largest change message: what a change topic takes, and the dead-letter topic, which keeps a
+     * change as it was read; every producer that may send one allows it. A row with a larger value is
+     * made to fit by cdc-capture. Kafka's own default is 1 MB, well below what a row can hold.
+     */
+    public static final int MAX_CHANGE_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private TopicAdmin() {
     }
@@ -50,16 +56,14 @@ public final class TopicAdmin {
         return new NewTopic(name, partitions, kafka.replicationFactor()).configs(Map.copyOf(all));
     }
 
-    /** Change topics are compacted: the latest image of every row stays, a full rebuild source. */
+    /**
+     * Change topics are compacted: the latest image of every row stays, a full rebuild source. They take
+     * messages of {@link #MAX_CHANGE_MESSAGE_BYTES} whichever process creates them: the invalidator, started
+     * first, created them with Kafka's 1 MB, and every larger change then stopped cdc-capture.
+     */
     public static NewTopic changeTopic(KafkaConfig kafka, String name) {
-        return changeTopic(kafka, name, Map.of());
-    }
-
-    /** A change topic with more settings, such as a larger {@code max.message.bytes}. */
-    public static NewTopic changeTopic(KafkaConfig kafka, String name, Map<String, String> more) {
-        Map<String, String> configs = new HashMap<>(more);
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        return topic(kafka, name, kafka.partitions(), configs);
+        return topic(kafka, name, kafka.partitions(), Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_CHANGE_MESSAGE_BYTES)));
     }
 
     /** Warm requests are transient work; a day is ample to replay them. */
@@ -69,7 +73,8 @@ public final class TopicAdmin {
 
     /** Dead letters wait a week for an operator. */
     public static NewTopic deadLetterTopic(KafkaConfig kafka, String name) {
-        return topic(kafka, name, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())));
+        return topic(kafka, name, 1, Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis()),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_CHANGE_MESSAGE_BYTES)));
     }
 
     /** Slot losses are kept for good, the latest per slot ({@link SlotLossHistory}); one partition. */

@@ -29,12 +29,14 @@ class TopicAdminTest {
     }
 
     @Test
-    void aChangeTopicWithMoreSettings_staysCompacted_andKeepsMinInSyncReplicas() {
-        NewTopic topic = TopicAdmin.changeTopic(kafka(3), "c", Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000"));
+    void aChangeTopic_isCompacted_takesLargeChanges_whoeverCreatesIt_andKeepsMinInSyncReplicas() {
+        NewTopic topic = TopicAdmin.changeTopic(kafka(3), "c");
 
         assertThat(topic.configs()).containsEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
-                .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1000")
+                .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024))
                 .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2");
         assertThat(topic.numPartitions()).isEqualTo(3);
+        assertThat(TopicAdmin.deadLetterTopic(kafka(3), "d").configs()).as("a dead letter is a change as it was read")
+                .containsEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
     }
 }
