@@ -69,7 +69,8 @@ public final class ApiServer implements AutoCloseable {
         this.metrics = metrics;
         this.statistics = new CacheStatistics(metrics);
         this.store = store;
-        this.nearCache = cache.enabled() && config.nearCache() ? new NearCache(config.nearCacheSize(), config.nearCacheMaxMb() * 1024L * 1024L, config.nearCacheTtl()) : null;
+        this.nearCache = cache.enabled() && config.nearCache()
+                ? new NearCache(config.nearCacheSize(), config.nearCacheMaxMb() * 1024L * 1024L, config.nearCacheTtl()) : null;
         this.reader = new ViewReader(store, new ViewLoader(dataSource, LoadTimer.Cause.FILL), cache.enabled(), config.busyWait(), redis.timeout(),
                 new CircuitBreaker(5, Duration.ofSeconds(1), clock), nearCache,
                 new ReadYourWrites(store, dataSource, config.readYourWritesWait(), WalPosition.of(dataSource)), metrics);

@@ -68,7 +68,7 @@ final class NearCache implements AutoCloseable {
         // a replaced key or one a message dropped, and asynchronously: by then the key may be in again, and forgetting its
         // group would leave it out of the next group message, served stale until its TTL.
         this.entries = Caffeine.newBuilder().maximumWeight(maximumBytes)
-                .weigher((String key, Entry entry) -> (int) Math.min(Integer.MAX_VALUE, Math.max(leastWeight, entry.body().length + 2L * key.length())))
+                .weigher((String key, Entry entry) -> weight(key, entry, leastWeight))
                 .expireAfterWrite(ttl).executor(executor)
                 .evictionListener((@Nullable String key, @Nullable Entry entry, RemovalCause cause) -> {
                     if (key != null) { // Caffeine passes null only for a collected weak key; these keys are strong
@@ -77,6 +77,11 @@ final class NearCache implements AutoCloseable {
                 })
                 .build();
         this.invalidatedAt = Caffeine.newBuilder().expireAfterWrite(REMEMBER_INVALIDATIONS).build();
+    }
+
+    /** An entry's bytes (its value and its key's characters), and at least {@code least}. */
+    private static int weight(String key, Entry entry, long least) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(least, entry.body().length + 2L * key.length()));
     }
 
     /** Subscribes to the invalidation channel; the cache serves nothing until the subscription is active. */
