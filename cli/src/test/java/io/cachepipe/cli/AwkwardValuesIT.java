@@ -112,7 +112,8 @@ class AwkwardValuesIT {
                 new Awkward(24, "TOASTed text", "big", TOAST, "\"" + TOAST.substring(1, TOAST.length() - 1) + "\""),
                 new Awkward(25, "text with controls and astral", "big", "E'a\\nb\\u0001 é 😀'", "\"a\\nb\\u0001 é 😀\""),
                 // Debezium puts a column's constant DEFAULT into its schema, and Kafka's JsonConverter wrote that default for a null
-                new Awkward(26, "NULL in a column with a DEFAULT", "dflt", "NULL", "null"));
+                new Awkward(26, "NULL in a column with a DEFAULT", "dflt", "NULL", "null"),
+                new Awkward(27, "json kept as written (spacing, a key twice)", "jx", "'{\"b\": 1,  \"a\" : [2, 2.50], \"b\": 3}'", null));
     }
 
     /** The views below: each key of each is read, compared, rebuilt and audited. */
@@ -122,7 +123,7 @@ class AwkwardValuesIT {
               awkward-row:
                 key: awkward:{id}
                 params: {id: {type: long, min: 1}}
-                sql: SELECT id, kind, touch, f8, num, tstz, js, big, dflt FROM awkward WHERE id = :id
+                sql: SELECT id, kind, touch, f8, num, tstz, js, big, dflt, jx FROM awkward WHERE id = :id
                 result: row
                 ttl: 1h
                 sources: [{table: public.awkward, bind: {id: id}}]
@@ -136,7 +137,7 @@ class AwkwardValuesIT {
               awkward-all:
                 key: awkward-all:{id}
                 params: {id: {type: long, min: 1}}
-                sql: SELECT id, kind, touch, f8, num, tstz, js, big, dflt, d, ia, ta, b, iv, m, bits FROM awkward WHERE id = :id
+                sql: SELECT id, kind, touch, f8, num, tstz, js, big, dflt, d, ia, ta, b, iv, m, bits, jx FROM awkward WHERE id = :id
                 result: row
                 ttl: 1h
                 sources: [{table: public.awkward, bind: {id: id}}]
@@ -159,7 +160,7 @@ class AwkwardValuesIT {
         pipeline = ExamplePipeline.start(stack, namespace, AwkwardValuesIT::schema, VIEWS);
         try (Connection connection = pipeline.jdbc().connect(); Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO awkward SELECT id + " + STREAMED + ", kind || ' (streamed)', touch, f8, num, tstz, js, big, "
-                    + "d, ia, ta, b, iv, m, bits, dflt FROM awkward");
+                    + "d, ia, ta, b, iv, m, bits, jx, dflt FROM awkward");
         }
         pipeline.pipeline().awaitCaughtUp(Duration.ofSeconds(30));
         try (Connection connection = pipeline.jdbc().connect()) {
@@ -183,7 +184,7 @@ class AwkwardValuesIT {
             statement.execute("""
                     CREATE TABLE awkward (id bigint PRIMARY KEY, kind text NOT NULL, touch int NOT NULL DEFAULT 0,
                       f8 float8, num numeric, tstz timestamptz, js jsonb, big text,
-                      d date, ia int[], ta text[], b bytea, iv interval, m mood, bits bit(4),
+                      d date, ia int[], ta text[], b bytea, iv interval, m mood, bits bit(4), jx json,
                       dflt text DEFAULT 'unset', gen int GENERATED ALWAYS AS (touch * 2) STORED)""");
             // Out of line and uncompressed, so that an update leaving it alone sends Debezium no value for it.
             statement.execute("ALTER TABLE awkward ALTER COLUMN big SET STORAGE EXTERNAL");
