@@ -50,7 +50,7 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
 
     /**
      * One view's figures. Every registered entry the sample kept is in exactly one of: checked, pending,
-     * expired, gone.
+     * expired, gone, unread.
      *
      * @param registered  entries the view's registry names (for a pattern view: the members of its groups)
      * @param checked     entries holding a current value, compared with the database
@@ -62,13 +62,24 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
      *                    or evicted it, or a flush or an invalidation without re-warm dropped it over a tombstone TTL ago
      * @param pruned      gone or expired entries removed from the registry ({@code --fix})
      * @param goneKeys    a few of the gone keys
+     * @param unread      entries Redis did not answer for within {@code redis.timeout} (a value of many megabytes):
+     *                    not compared, so the audit cannot call the view clean
+     * @param unreadKeys  a few of the unread keys
      */
     public record ViewFindings(String view, long registered, long checked, long stale, long missing, long extra,
                                long unconfirmed, long pending, long expired, long gone, long pruned,
-                               List<Finding> examples, List<String> goneKeys) {
+                               List<Finding> examples, List<String> goneKeys, long unread, List<String> unreadKeys) {
         public ViewFindings {
             examples = List.copyOf(examples);
             goneKeys = List.copyOf(goneKeys);
+            unreadKeys = List.copyOf(unreadKeys);
+        }
+
+        /** A view whose every sampled entry was read. */
+        public ViewFindings(String view, long registered, long checked, long stale, long missing, long extra, long unconfirmed,
+                            long pending, long expired, long gone, long pruned, List<Finding> examples, List<String> goneKeys) {
+            this(view, registered, checked, stale, missing, extra, unconfirmed, pending, expired, gone, pruned, examples, goneKeys,
+                    0, List.of());
         }
 
         public long incoherent() {
@@ -108,6 +119,10 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
         return sum(ViewFindings::pruned);
     }
 
+    public long unread() {
+        return sum(ViewFindings::unread);
+    }
+
     /** No compared value differs from the database. Says nothing about how much was compared: see {@link #verdict()}. */
     public boolean coherent() {
         return incoherent() == 0;
@@ -122,7 +137,7 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
         if (incoherent() > 0) {
             return Verdict.INCOHERENT;
         }
-        if (unconfirmed() > 0) {
+        if (unconfirmed() > 0 || unread() > 0) {
             return Verdict.UNCONFIRMED;
         }
         if (loss != null) {
@@ -149,6 +164,9 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
             for (String key : view.goneKeys()) {
                 out.append(String.format(Locale.ROOT, "  %-8s %s (registered, but Redis holds nothing under it)%n", "GONE", key));
             }
+            for (String key : view.unreadKeys()) {
+                out.append(String.format(Locale.ROOT, "  %-8s %s (Redis did not answer within redis.timeout)%n", "UNREAD", key));
+            }
         }
         out.append(summary()).append(String.format(Locale.ROOT, " (%.1f s)%n", took.toMillis() / 1000.0));
         return out.toString();
@@ -162,11 +180,13 @@ public record AuditReport(List<ViewFindings> views, Duration took, boolean caugh
                 + expired() + " expired, " + gone() + " gone"
                 + (gone() > 0 ? " (registered keys Redis no longer holds before their TTL ran out: lost or evicted, or flushed "
                         + "or invalidated without a re-warm over a tombstone TTL ago; --fix prunes their entries)" : "")
-                + (pruned() > 0 ? "; " + pruned() + " entries of gone keys pruned from the registries" : "");
+                + (pruned() > 0 ? "; " + pruned() + " entries of gone keys pruned from the registries" : "")
+                + (unread() > 0 ? "; " + unread() + " unread: Redis did not answer for them within redis.timeout (values of many "
+                        + "megabytes take longer); audit them with a longer one, e.g. CACHEPIPE_REDIS_TIMEOUT=10s" : "");
         return verdict.label() + ": " + switch (verdict) {
             case INCOHERENT -> incoherent() + " of the " + checked() + " values compared differ from the database; " + notCompared;
-            case UNCONFIRMED -> compared + "; " + unconfirmed() + " mismatches remain, but the pipeline did not catch up within "
-                    + "the settle time, so they may be changes in flight: audit again; " + notCompared;
+            case UNCONFIRMED -> compared + "; " + (unconfirmed() > 0 ? unconfirmed() + " mismatches remain, but the pipeline did not "
+                    + "catch up within the settle time, so they may be changes in flight: audit again; " : "") + notCompared;
             case LOST -> {
                 CacheLoss.Loss lost = java.util.Objects.requireNonNull(loss, "the verdict is LOST only when there is a loss");
                 yield "Redis lost this namespace's entries at " + lost.at() + " (its registries named " + lost.total()

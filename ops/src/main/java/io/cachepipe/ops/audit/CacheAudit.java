@@ -13,6 +13,7 @@ import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.CacheStore.Registration;
 import io.cachepipe.store.redis.Inspection;
 import io.cachepipe.store.redis.ReadResult;
+import io.cachepipe.store.redis.RedisFailures;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -100,7 +101,12 @@ public final class CacheAudit {
                 if (options.sampleRate() < 1 && random.nextDouble() >= options.sampleRate()) {
                     continue;
                 }
-                switch (join(store.inspect(entry.key()))) {
+                Inspection inspection = inspect(entry.key());
+                if (inspection == null) {
+                    tally.unread(entry, options.examplesPerView());
+                    continue;
+                }
+                switch (inspection) {
                     case Inspection.Current current -> {
                         tally.checked++;
                         Mismatch mismatch = compare(entry.key(), current.hit());
@@ -129,7 +135,7 @@ public final class CacheAudit {
                     count(mine, Kind.MISSING), count(mine, Kind.EXTRA), unconfirmed, tally.pending, tally.expired, tally.gone,
                     tally.pruned, mine.stream().limit(options.examplesPerView())
                             .map(m -> new Finding(m.kind(), m.key().redisKey(), m.cached().version())).toList(),
-                    tally.goneKeys));
+                    tally.goneKeys, tally.unread, tally.unreadKeys));
         }
         return new AuditReport(findings, Duration.ofMillis(clock.millis() - started), caughtUp, loss);
     }
@@ -144,6 +150,8 @@ public final class CacheAudit {
         long gone;
         long pruned;
         final List<String> goneKeys = new ArrayList<>();
+        long unread;
+        final List<String> unreadKeys = new ArrayList<>();
         final List<Registration> goneEntries = new ArrayList<>();
 
         Tally(String view) {
@@ -160,6 +168,29 @@ public final class CacheAudit {
             if (goneKeys.size() < examples) {
                 goneKeys.add(entry.key().redisKey());
             }
+        }
+
+        void unread(Registration entry, int examples) {
+            unread++;
+            if (unreadKeys.size() < examples) {
+                unreadKeys.add(entry.key().redisKey());
+            }
+        }
+    }
+
+    /**
+     * The key as Redis holds it, or null when Redis did not answer within its timeout: a value of many
+     * megabytes passes through a script for longer than a reader's budget. One such key is counted
+     * unread; it does not end the audit of every other key.
+     */
+    private @Nullable Inspection inspect(CacheKey key) {
+        try {
+            return join(store.inspect(key));
+        } catch (java.util.concurrent.CompletionException e) {
+            if (RedisFailures.timedOut(e)) {
+                return null;
+            }
+            throw e;
         }
     }
 

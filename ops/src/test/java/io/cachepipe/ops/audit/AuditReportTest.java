@@ -48,6 +48,17 @@ class AuditReportTest {
     }
 
     @Test
+    void aKeyRedisDidNotAnswerFor_isUnread_andTheAuditCannotCallTheCacheClean() {
+        var unread = new ViewFindings("product", 3, 2, 0, 0, 0, 0, 0, 0, 0, 0, List.of(), List.of(), 1, List.of("cp:product:6"));
+        AuditReport report = new AuditReport(List.of(unread), Duration.ofMillis(40), true, null);
+
+        assertThat(report.verdict()).isEqualTo(Verdict.UNCONFIRMED);
+        assertThat(report.summary()).startsWith("UNCONFIRMED: compared 2 cached values with the database; of 3 registered entries")
+                .contains("; 1 unread: Redis did not answer for them within redis.timeout").contains("CACHEPIPE_REDIS_TIMEOUT=10s");
+        assertThat(report.render()).contains("UNREAD   cp:product:6 (Redis did not answer within redis.timeout)");
+    }
+
+    @Test
     void cleanStatesWhatWasCompared_andIncoherenceOutranksEverything() {
         AuditReport clean = report(null, findings(352, 350, 2, 0, 0));
         assertThat(clean.verdict()).isEqualTo(Verdict.CLEAN);

@@ -49,6 +49,19 @@ public final class RedisFailures {
         return false;
     }
 
+    /** True when Redis did not answer within the command timeout ({@code redis.timeout}). */
+    public static boolean timedOut(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof io.lettuce.core.RedisCommandTimeoutException) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /** The innermost cause, as {@code Type: message}, for a log line. */
     public static String rootMessage(Throwable error) {
         Throwable root = error;
