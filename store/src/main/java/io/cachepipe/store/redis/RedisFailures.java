@@ -3,6 +3,8 @@ package io.cachepipe.store.redis;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /** How to read a failed Redis call: worth retrying (Redis away, slow, loading) or refused outright. */
 public final class RedisFailures {
@@ -23,13 +25,12 @@ public final class RedisFailures {
      * waits out.
      */
     public static boolean refusedOutright(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RedisCommandExecutionException refused) {
-                String message = String.valueOf(refused.getMessage());
-                return (message.startsWith("ERR") && !message.startsWith(KEY_MIGRATED)) || message.startsWith("WRONGTYPE");
-            }
+        Throwable refused = firstCause(error, cause -> cause instanceof RedisCommandExecutionException);
+        if (refused == null) {
+            return false;
         }
-        return false;
+        String message = String.valueOf(refused.getMessage());
+        return (message.startsWith("ERR") && !message.startsWith(KEY_MIGRATED)) || message.startsWith("WRONGTYPE");
     }
 
     /**
@@ -38,28 +39,25 @@ public final class RedisFailures {
      * as a value that could not be rendered, which no amount of waiting for Redis fixes.
      */
     public static boolean fromRedis(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RedisException || cause instanceof TimeoutException) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return false;
+        return firstCause(error, cause -> cause instanceof RedisException || cause instanceof TimeoutException) != null;
     }
 
     /** True when Redis did not answer within the command timeout ({@code redis.timeout}). */
     public static boolean timedOut(Throwable error) {
+        return firstCause(error, cause -> cause instanceof io.lettuce.core.RedisCommandTimeoutException) != null;
+    }
+
+    /** The error or the first of its causes that is {@code wanted}; null when none is. */
+    private static @Nullable Throwable firstCause(Throwable error, Predicate<Throwable> wanted) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof io.lettuce.core.RedisCommandTimeoutException) {
-                return true;
+            if (wanted.test(cause)) {
+                return cause;
             }
             if (cause.getCause() == cause) {
                 break;
             }
         }
-        return false;
+        return null;
     }
 
     /** The innermost cause, as {@code Type: message}, for a log line. */
