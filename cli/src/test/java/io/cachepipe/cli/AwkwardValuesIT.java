@@ -273,10 +273,7 @@ class AwkwardValuesIT {
         for (CacheKey key : keys) {
             pipeline.redis().commands().del(key.redisKey().getBytes(StandardCharsets.UTF_8)).get();
         }
-        var dataSource = new PGSimpleDataSource();
-        dataSource.setURL(namespace.jdbcUrl());
-        dataSource.setUser(stack.postgres().user());
-        dataSource.setPassword(stack.postgres().password());
+        var dataSource = database();
         var store = pipeline.pipeline().store();
         RebuildReport report = new Rebuilder(pipeline.pipeline().config().kafka(), pipeline.pipeline().catalog(), store,
                 dataSource).run(new Rebuilder.Options(Set.of(), 100, true), (phase, done, total) -> { });
@@ -400,10 +397,7 @@ class AwkwardValuesIT {
         // 5 ms: no Redis passes 17 MB through a script that fast; the small keys may or may not make it.
         try (var hurried = RedisConnector.connect(new RedisConfig(redis.url(), redis.clusterNodes(), redis.namespace(), Duration.ofMillis(5)))) {
             var store = CacheStore.open(hurried, redis.namespace(), pipeline.pipeline().catalog(), config.cache());
-            var dataSource = new PGSimpleDataSource();
-            dataSource.setURL(namespace.jdbcUrl());
-            dataSource.setUser(stack.postgres().user());
-            dataSource.setPassword(stack.postgres().password());
+            var dataSource = database();
             var audit = new CacheAudit(store, new ViewLoader(dataSource, LoadTimer.Cause.AUDIT), dataSource, java.time.Clock.systemUTC(),
                     java.util.random.RandomGenerator.getDefault());
 
@@ -414,6 +408,15 @@ class AwkwardValuesIT {
             assertThat(report.verdict()).isEqualTo(AuditReport.Verdict.UNCONFIRMED);
             assertThat(report.summary()).contains("unread").contains("CACHEPIPE_REDIS_TIMEOUT");
         }
+    }
+
+    /** The test's database, as an operator command reaches it. */
+    private PGSimpleDataSource database() {
+        var dataSource = new PGSimpleDataSource();
+        dataSource.setURL(namespace.jdbcUrl());
+        dataSource.setUser(stack.postgres().user());
+        dataSource.setPassword(stack.postgres().password());
+        return dataSource;
     }
 
     /** True when the change's row image renders as the database renders the row now; false when refused. */
