@@ -133,6 +133,13 @@ class HostileInputIT {
         assertProblem(api.http.send("GET", "/products/8", Map.of("X-Commit-LSN", "7FFFFFFF/FFFFFFFF"), new byte[0]), 400,
                 "past the database's current WAL position");
         assertThat(api.http.send("GET", "/products/8", Map.of("X-Commit-LSN", "0/1"), new byte[0]).status()).isEqualTo(200);
+        // Two positions, as a client that made two writes sends them: the header twice (RawHttp writes the value's line
+        // break as is), or one field joined by a comma. Every position counts; the first alone did.
+        assertProblem(api.http.send("GET", "/products/8", Map.of("X-Commit-LSN", "0/1\r\nX-Commit-LSN: 7FFFFFFF/FFFFFFFF"), new byte[0]),
+                400, "past the database's current WAL position");
+        assertProblem(api.http.send("GET", "/products/8", Map.of("X-Commit-LSN", "0/1, 7FFFFFFF/FFFFFFFF"), new byte[0]), 400,
+                "past the database's current WAL position");
+        assertThat(api.http.send("GET", "/products/8", Map.of("X-Commit-LSN", "0/1, 0/2"), new byte[0]).status()).isEqualTo(200);
     }
 
     @Test
