@@ -46,7 +46,8 @@ final class ViewRoutes {
     private void serve(Context ctx, ViewDefinition view, Map<String, String> path) throws Exception {
         Map<String, Object> params = requestParams.fromText(view.params(), path, ctx.queryParamMap());
         reads.accept(view, params);
-        ViewReader.Answer answer = reader.read(view, params, ReadYourWritesHeader.parse(java.util.Collections.list(ctx.req().getHeaders(ReadYourWritesHeader.NAME))));
+        var positions = java.util.Collections.list(ctx.req().getHeaders(ReadYourWritesHeader.NAME));
+        ViewReader.Answer answer = reader.read(view, params, ReadYourWritesHeader.parse(positions));
         statistics.record(view.name(), answer.outcome());
         ctx.header("X-Cache", answer.outcome().name());
         if (answer.version() != null) {
