@@ -76,11 +76,19 @@ final class BatchApplier implements RedisEffects.Applier {
     /** Applies the items, waiting out Redis outages; false only if closed before it could. */
     @Override
     public boolean applyUntilDone(List<? extends EffectBatch.Item> items) {
+        boolean redisFull = false;
         while (!closed) {
             try {
-                apply(items);
+                new InFlight(items, redisFull).finish();
                 return true;
             } catch (RuntimeException e) {
+                if (!redisFull && RedisFailures.outOfMemory(e)) {
+                    // Waiting would leave every value this batch invalidates served as it is, for as long as Redis stays full.
+                    warnNowAndThen("Redis is out of memory (" + RedisFailures.rootMessage(e) + "): applying " + items.size()
+                            + " changes as invalidations alone, writing no value, until it has room (raise maxmemory or free memory)");
+                    redisFull = true;
+                    continue;
+                }
                 if (RedisFailures.refusedOutright(e) || !worthRetrying(e)) {
                     return items.size() == 1 ? deadLetter(items.getFirst(), e) : applyOneByOne(items, e);
                 }
@@ -125,14 +133,10 @@ final class BatchApplier implements RedisEffects.Applier {
         return true;
     }
 
-    private void apply(List<? extends EffectBatch.Item> items) {
-        new InFlight(items).finish();
-    }
-
     /** Builds the batch's effects and sends them at once; Redis works on them while the caller prepares the next batch. */
     @Override
     public RedisEffects.Sent send(List<? extends EffectBatch.Item> items) {
-        return new InFlight(items);
+        return new InFlight(items, false);
     }
 
     /**
@@ -147,12 +151,13 @@ final class BatchApplier implements RedisEffects.Applier {
         private final CompletionStage<List<CacheBatch.Outcome>> outcomes;
         private @Nullable CompletionStage<Void> bookkeeping;
 
-        InFlight(List<? extends EffectBatch.Item> items) {
+        /** @param redisFull Redis is out of memory: the effects as invalidations alone ({@link CacheBatch#executeWhenFull()}) */
+        InFlight(List<? extends EffectBatch.Item> items, boolean redisFull) {
             this.items = items;
             this.batch = new EffectBatch(store.keySpace(), items);
             CacheBatch operations = store.batch();
             this.effects = batch.addTo(operations);
-            this.outcomes = operations.execute();
+            this.outcomes = redisFull ? operations.executeWhenFull() : operations.execute();
         }
 
         @Override

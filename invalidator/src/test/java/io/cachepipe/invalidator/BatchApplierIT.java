@@ -110,6 +110,40 @@ class BatchApplierIT {
         assertThat(store.peek(key(5)).toCompletableFuture().join()).as("the other change of the batch").isEmpty();
     }
 
+    @Test
+    void whileRedisIsOutOfMemory_aBatchStillTakesAwayTheValuesItsChangesMadeOld_andWritesNone() throws Exception {
+        for (long id : new long[] {7, 8}) {
+            assertThat(store.write(key(id), new Version(0x100), bytes("{\"id\":" + id + ",\"price\":1}")).toCompletableFuture().join()).isTrue();
+        }
+        var server = redis.commands();
+        String policy = server.configGet("maxmemory-policy").get().get("maxmemory-policy");
+        server.configSet("maxmemory-policy", "noeviction").get();
+        server.configSet("maxmemory", "1").get(); // below what any Redis uses: every write is refused
+        try {
+            assertThat(store.write(key(9), new Version(0x100), bytes("{}")).toCompletableFuture())
+                    .as("Redis refuses writes").failsWithin(Duration.ofSeconds(5)).withThrowableThat().withMessageContaining("OOM");
+
+            // A row image (a replace) and an invalidation: the way the pipeline would retry them, both stay cached.
+            var image = new EffectBatch.Change(event(0x200), List.of(row(7)), List.of(bytes("{\"id\":7,\"price\":2}")),
+                    new RecordSource("cp.products", 0, 30, null, null, 0));
+            var invalidation = new EffectBatch.Change(event(0x200), List.of(new CacheTarget.Key(row(8).view(), row(8).params(), true)),
+                    java.util.Collections.singletonList(null), new RecordSource("cp.products", 0, 31, null, null, 0));
+            var applied = java.util.concurrent.CompletableFuture.supplyAsync(() -> applier.applyUntilDone(List.of(image, invalidation)));
+            assertThat(applied).as("applied, not waited out").succeedsWithin(Duration.ofSeconds(10)).isEqualTo(true);
+            assertThat(store.peek(key(7)).toCompletableFuture().join()).as("the imaged row's old value").isEmpty();
+            assertThat(store.peek(key(8)).toCompletableFuture().join()).as("the invalidated row's old value").isEmpty();
+            assertThat(deadLetters()).isEmpty();
+            applier.flushWarmRequests();
+            assertThat(producer.history().stream().filter(record -> record.topic().equals("cp.warm")).count())
+                    .as("both keys re-warmed once Redis has room").isEqualTo(2);
+        } finally {
+            server.configSet("maxmemory", "0").get();
+            server.configSet("maxmemory-policy", policy).get();
+        }
+        assertThat(store.write(key(7), new Version(0x200), bytes("{\"id\":7,\"price\":2}")).toCompletableFuture().join())
+                .as("the re-warm's write once Redis has room").isTrue();
+    }
+
     private List<ProducerRecord<byte[], byte[]>> deadLetters() {
         return new ArrayList<>(producer.history().stream().filter(record -> record.topic().equals(DEAD_LETTERS)).toList());
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -123,10 +124,7 @@ public final class CacheBatch {
 
     /** Runs every operation; the outcomes come in the order the operations were added. */
     public CompletionStage<List<Outcome>> execute() {
-        if (executed) {
-            throw new IllegalStateException("a batch executes once");
-        }
-        executed = true;
+        markExecuted();
         if (operations.isEmpty()) {
             return CompletableFuture.completedFuture(List.of());
         }
@@ -134,9 +132,30 @@ public final class CacheBatch {
         // One connection to a standalone Redis runs commands in the order they were sent: the scripts
         // may follow the registrations at once. A cluster spreads them over nodes: wait for them.
         CompletableFuture<Void> before = store.isCluster() ? registered : CompletableFuture.completedFuture(null);
-        return before.thenCompose(ignored -> runScripts())
+        return before.thenCompose(ignored -> runScripts(false))
                 .thenCombine(registered, (answers, ignored) -> answers)
                 .thenCompose(answers -> register(registrationsAfter(answers.expirySet())).thenApply(ignored -> answers.outcomes()));
+    }
+
+    /**
+     * Runs the batch as a Redis out of memory allows ({@code maxmemory} under {@code noeviction}, which
+     * refuses every write with {@code OOM}): every invalidation as {@link #execute()} runs it, every
+     * row image as an invalidation of its key (re-warmed by the view's policy once Redis takes writes
+     * again), and no write at all: a write's outcome is "not applied". So no cached value outlives a
+     * change while Redis is full, and memory only shrinks: a dropped value is worth many tombstones.
+     * Version rules are the same as {@link #execute()}'s, so running a batch this way after a part of it
+     * went through the other changes nothing twice.
+     */
+    public CompletionStage<List<Outcome>> executeWhenFull() {
+        markExecuted();
+        return runScripts(true).thenApply(Answers::outcomes);
+    }
+
+    private void markExecuted() {
+        if (executed) {
+            throw new IllegalStateException("a batch executes once");
+        }
+        executed = true;
     }
 
     private void add(Operation operation) {
@@ -178,10 +197,19 @@ public final class CacheBatch {
     }
 
     /** One script call per slot group and chunk, in {@link #MAX_CALLS_IN_FLIGHT} lanes that each send their calls one after the other. */
-    private CompletableFuture<Answers> runScripts() {
+    private CompletableFuture<Answers> runScripts(boolean whenFull) {
+        Outcome[] outcomes = new Outcome[operations.size()];
+        boolean[] expirySet = new boolean[operations.size()];
+        List<@Nullable Operation> sent = new ArrayList<>(operations.size());
         Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < operations.size(); i++) {
-            int slot = store.isCluster() ? SlotHash.getSlot(operations.get(i).keys()[0]) : 0;
+            Operation operation = whenFull ? whenFull(operations.get(i)) : operations.get(i);
+            sent.add(operation);
+            if (operation == null) {
+                outcomes[i] = new Outcome(false, List.of());
+                continue;
+            }
+            int slot = store.isCluster() ? SlotHash.getSlot(operation.keys()[0]) : 0;
             groups.computeIfAbsent(slot, any -> new ArrayList<>()).add(i);
         }
         List<List<Integer>> chunks = new ArrayList<>();
@@ -190,18 +218,21 @@ public final class CacheBatch {
                 chunks.add(group.subList(from, Math.min(group.size(), from + MAX_OPERATIONS_PER_CALL)));
             }
         }
-        Outcome[] outcomes = new Outcome[operations.size()];
-        boolean[] expirySet = new boolean[operations.size()];
+        RedisScript script = whenFull ? RedisScript.BATCH_WHEN_FULL : RedisScript.BATCH;
         List<CompletableFuture<Void>> lanes = new ArrayList<>(MAX_CALLS_IN_FLIGHT);
         for (int lane = 0; lane < Math.min(MAX_CALLS_IN_FLIGHT, chunks.size()); lane++) {
             CompletableFuture<Void> calls = CompletableFuture.completedFuture(null);
             for (int c = lane; c < chunks.size(); c += MAX_CALLS_IN_FLIGHT) {
                 List<Integer> chunk = chunks.get(c);
-                calls = calls.thenCompose(previous -> call(chunk)).thenAccept(reply -> {
+                calls = calls.thenCompose(previous -> call(script, chunk, sent)).thenAccept(reply -> {
                     for (int j = 0; j < chunk.size(); j++) {
-                        Operation operation = operations.get(chunk.get(j));
-                        outcomes[chunk.get(j)] = outcome(operation, reply.get(j));
-                        expirySet[chunk.get(j)] = operation.code() == 'r' && (Long) reply.get(j) == 2L;
+                        int index = chunk.get(j);
+                        Operation asked = operations.get(index);
+                        Operation ran = Objects.requireNonNull(sent.get(index));
+                        Outcome outcome = outcome(ran, reply.get(j));
+                        // A row image run as an invalidation wrote nothing, whatever the invalidation did.
+                        outcomes[index] = ran == asked ? outcome : new Outcome(false, outcome.toWarm());
+                        expirySet[index] = ran.code() == 'r' && (Long) reply.get(j) == 2L;
                     }
                 });
             }
@@ -210,18 +241,31 @@ public final class CacheBatch {
         return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new)).thenApply(done -> new Answers(List.of(outcomes), expirySet));
     }
 
-    private CompletableFuture<List<Object>> call(List<Integer> chunk) {
+    private CompletableFuture<List<Object>> call(RedisScript script, List<Integer> chunk, List<@Nullable Operation> sent) {
         List<byte[]> keys = new ArrayList<>(chunk.size() * 2);
         List<byte[]> args = new ArrayList<>(chunk.size() * 5 + 1);
         args.add(ScriptCodec.bytes(store.tombstoneTtl().toMillis()));
         for (int index : chunk) {
-            Operation operation = operations.get(index);
+            Operation operation = Objects.requireNonNull(sent.get(index));
             keys.addAll(List.of(operation.keys()));
             args.add(new byte[] {(byte) operation.code()});
             args.addAll(List.of(operation.args()));
         }
-        return RedisScript.BATCH.<List<Object>>run(store.commands(), keys.toArray(byte[][]::new), args.toArray(byte[][]::new))
-                .toCompletableFuture();
+        return script.<List<Object>>run(store.commands(), keys.toArray(byte[][]::new), args.toArray(byte[][]::new)).toCompletableFuture();
+    }
+
+    /**
+     * What of an operation a Redis out of memory runs (see {@link #executeWhenFull()}): an invalidation as
+     * it is; a row image as the invalidation of its key at the change's version, under the view's warm
+     * policy; a write not at all (null).
+     */
+    private static @Nullable Operation whenFull(Operation operation) {
+        return switch (operation.code()) {
+            case 'w', 'W' -> null;
+            case 'r' -> new Operation('i', operation.view(), operation.key(), operation.keys(),
+                    new byte[][] {operation.args()[0], ScriptCodec.mode(operation.view()), operation.args()[3]}, null); // version, policy
+            default -> operation;
+        };
     }
 
     private Outcome outcome(Operation operation, Object reply) {

@@ -42,6 +42,16 @@ public final class RedisFailures {
         return firstCause(error, cause -> cause instanceof RedisException || cause instanceof TimeoutException) != null;
     }
 
+    /**
+     * True when Redis refused a write for want of memory: at its {@code maxmemory} under the
+     * {@code noeviction} policy ({@code OOM command not allowed when used memory > 'maxmemory'}).
+     * Waiting helps only once keys expire or an operator frees memory.
+     */
+    public static boolean outOfMemory(Throwable error) {
+        Throwable refused = firstCause(error, cause -> cause instanceof RedisCommandExecutionException);
+        return refused != null && String.valueOf(refused.getMessage()).startsWith("OOM");
+    }
+
     /** True when Redis did not answer within the command timeout ({@code redis.timeout}). */
     public static boolean timedOut(Throwable error) {
         return firstCause(error, cause -> cause instanceof io.lettuce.core.RedisCommandTimeoutException) != null;

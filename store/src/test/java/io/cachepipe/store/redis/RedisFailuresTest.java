@@ -27,4 +27,13 @@ class RedisFailuresTest {
             assertThat(RedisFailures.fromRedis(error)).as(error.getMessage()).isTrue();
         }
     }
+
+    @Test
+    void aRedisAtItsMaxmemory_isOutOfMemory_notRefusedOutright() {
+        var full = new CompletionException(new RedisCommandExecutionException(
+                "OOM command not allowed when used memory > 'maxmemory'. script: 45fc89cc, on @user_script:115."));
+        assertThat(RedisFailures.outOfMemory(full)).isTrue();
+        assertThat(RedisFailures.refusedOutright(full)).isFalse();
+        assertThat(RedisFailures.outOfMemory(new RedisCommandExecutionException("WRONGTYPE Operation against a key"))).isFalse();
+    }
 }
