@@ -131,7 +131,7 @@ public final class ApiServer implements AutoCloseable {
         new ViewRoutes(catalog, reader, statistics, requestParams, config.hotKeys() == 0 ? (view, params) -> { }
                 : (view, params) -> hotKeys.record(store.keySpace().key(view, params).redisKey())).register(javalin);
         new AdminRoutes(new AdminAuth(config.adminToken()), catalog, store, dataSource, hotKeys, json).register(javalin);
-        var summary = new CacheSummary(this::figures, reader::redisAvailable, dataSource, metrics, config.hitRateTarget(),
+        var summary = new CacheSummary(this::figures, reader::redisState, dataSource, metrics, config.hitRateTarget(),
                 config.slotLagAlarmMb(), probe == null ? null : probe::read, this::lastSlotLoss);
         javalin.routes.get("/cache/summary", ctx -> ctx.contentType("application/json").result(summary.render(json).toString()));
         new WriteRoutes(catalog, writes, new WriteAuth(config.writeToken()), new JsonBody(config.maxStringLength()), requestParams)
@@ -187,6 +187,7 @@ public final class ApiServer implements AutoCloseable {
         }
         write(body.putObject("total"), total);
         body.put("redisAvailable", reader.redisAvailable());
+        body.put("redisFull", reader.redisState() == CacheSummary.RedisState.FULL);
         ObjectNode near = body.putObject("nearCache");
         near.put("enabled", nearCache != null);
         if (nearCache != null) {

@@ -1,5 +1,6 @@
 package io.cachepipe.api;
 
+import io.cachepipe.api.admin.CacheSummary;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.view.CacheKey;
@@ -7,6 +8,7 @@ import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.ReadResult;
+import io.cachepipe.store.redis.RedisFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +34,8 @@ import org.slf4j.LoggerFactory;
 final class ViewReader {
     private static final Logger log = LoggerFactory.getLogger(ViewReader.class);
     private static final Duration POLL = Duration.ofMillis(5);
+    /** How long after Redis last refused a write for want of memory the summary still calls it full. */
+    private static final Duration FULL_FOR = Duration.ofSeconds(30);
 
     /** A read's answer: {@code body} empty means "no such row" for row views. */
     record Answer(byte[] body, CacheStatistics.Outcome outcome, @Nullable Version version) {
@@ -50,6 +55,8 @@ final class ViewReader {
     private final @Nullable ReadYourWrites readYourWrites;
     private final Map<String, CompletableFuture<Answer>> inFlight = new ConcurrentHashMap<>();
     private final FreshFlight<Answer> freshFallbacks = new FreshFlight<>();
+    /** When Redis last refused a write for want of memory ({@link System#nanoTime()}), 0 if never. */
+    private final AtomicLong outOfMemoryAt = new AtomicLong();
 
     ViewReader(CacheStore store, ViewLoader loader, boolean enabled, Duration busyWait, Duration redisTimeout,
                CircuitBreaker breaker, @Nullable NearCache nearCache, @Nullable ReadYourWrites readYourWrites,
@@ -129,6 +136,14 @@ final class ViewReader {
         return !breaker.isOpen();
     }
 
+    CacheSummary.RedisState redisState() {
+        if (breaker.isOpen()) {
+            return CacheSummary.RedisState.UNREACHABLE;
+        }
+        long at = outOfMemoryAt.get();
+        return at != 0 && System.nanoTime() - at < FULL_FOR.toNanos() ? CacheSummary.RedisState.FULL : CacheSummary.RedisState.AVAILABLE;
+    }
+
     private Answer follow(CompletableFuture<Answer> leader, ViewDefinition view, Map<String, Object> params) throws SQLException {
         try {
             Answer shared = leader.get(busyWait.plus(redisTimeout).toMillis() + 5_000, TimeUnit.MILLISECONDS);
@@ -155,7 +170,7 @@ final class ViewReader {
             NearCache.Ticket ticket = nearCache == null ? null : nearCache.beforeRead();
             ReadResult result = redis(store.read(key).toCompletableFuture());
             if (result == null) {
-                return fallback(view, key.params(), "redis-unavailable");
+                return fallback(view, key.params(), redisState() == CacheSummary.RedisState.FULL ? "redis-full" : "redis-unavailable");
             }
             switch (result) {
                 case ReadResult.Hit hit -> {
@@ -184,13 +199,25 @@ final class ViewReader {
         }
     }
 
-    /** Waits for one Redis call; null (and a breaker failure) when Redis does not answer in time. */
+    /**
+     * Waits for one Redis call; null when it failed: a breaker failure when Redis does not answer in time
+     * or errs, none when it refused a write for want of memory. A Redis at its maxmemory still serves
+     * cached values, and the reads that need a write (a miss's lease, a read mark) go to PostgreSQL.
+     */
     private <T> @Nullable T redis(CompletableFuture<T> call) {
         try {
             T value = call.get(redisTimeout.toMillis(), TimeUnit.MILLISECONDS);
             breaker.success();
             return value;
         } catch (ExecutionException | TimeoutException e) {
+            if (RedisFailures.outOfMemory(e)) {
+                long previous = outOfMemoryAt.getAndSet(System.nanoTime());
+                if (previous == 0 || System.nanoTime() - previous > FULL_FOR.toNanos()) {
+                    log.warn("Redis is out of memory ({}): misses are served from PostgreSQL without filling the cache until it has room",
+                            RedisFailures.rootMessage(e));
+                }
+                return null;
+            }
             breaker.failure();
             log.debug("Redis call failed: {}", e.toString());
             return null;

@@ -3,11 +3,13 @@ package io.cachepipe.api;
 import static io.cachepipe.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.config.CacheConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.RedisConfig;
 import io.cachepipe.core.config.Settings;
+import io.cachepipe.core.json.Json;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.core.metrics.Metrics;
 import io.cachepipe.core.view.CacheKey;
@@ -208,6 +210,35 @@ class ReadPathIT {
         assertThat(failures).isEmpty();
         assertThat(fallbacks).isGreaterThanOrEqualTo(1000);
         await().until(() -> "HIT".equals(get(api, "/products/4").headers().firstValue("X-Cache").orElse("")));
+    }
+
+    @Test
+    void redisAtItsMaxmemory_servesWhatItHolds_andAnswersMissesFromPostgreSQL_withoutTakingItForAnOutage() throws Exception {
+        Api api = startApi(true, Map.of());
+        get(api, "/products/404");
+        assertThat(get(api, "/products/404").headers().firstValue("X-Cache")).contains("HIT");
+        var server = redis.commands();
+        String policy = server.configGet("maxmemory-policy").get().get("maxmemory-policy");
+        server.configSet("maxmemory-policy", "noeviction").get();
+        server.configSet("maxmemory", "1").get(); // below what any Redis uses: every write is refused
+        try {
+            for (int read = 0; read < 10; read++) { // more than the circuit breaker's threshold
+                HttpResponse<String> miss = get(api, "/products/405");
+                assertThat(miss.statusCode()).isEqualTo(200);
+                assertThat(miss.body()).contains("\"id\":405,");
+                assertThat(miss.headers().firstValue("X-Cache")).contains("FALLBACK");
+            }
+            assertThat(get(api, "/products/404").headers().firstValue("X-Cache")).as("a cached value is still served").contains("HIT");
+            assertThat(counted(api, MetricNames.CACHE_FALLBACKS, "reason", "redis-full")).isEqualTo(10);
+            JsonNode stats = Json.mapper().readTree(get(api, "/cache/stats").body());
+            assertThat(stats.path("redisAvailable").asBoolean()).as("breaker closed").isTrue();
+            assertThat(stats.path("redisFull").asBoolean()).isTrue();
+        } finally {
+            server.configSet("maxmemory", "0").get();
+            server.configSet("maxmemory-policy", policy).get();
+        }
+        get(api, "/products/405");
+        assertThat(get(api, "/products/405").headers().firstValue("X-Cache")).as("filled once Redis has room").contains("HIT");
     }
 
     @Test

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -38,33 +37,42 @@ public final class CacheSummary {
     static final long LAG_ALARM = 1000;
 
     private final Supplier<Map<String, ViewFigures>> figures;
-    private final BooleanSupplier redisAvailable;
+    private final Supplier<RedisState> redis;
     private final DataSource dataSource;
     private final MeterRegistry metrics;
     private final double hitRateTarget;
     private final ReplicationSlots slots;
     private final @Nullable Supplier<PipelineProbe.Reading> pipelineReading;
 
-    public CacheSummary(Supplier<Map<String, ViewFigures>> figures, BooleanSupplier redisAvailable, DataSource dataSource,
+    public CacheSummary(Supplier<Map<String, ViewFigures>> figures, Supplier<RedisState> redis, DataSource dataSource,
                         MeterRegistry metrics, int hitRateTargetPercent, int slotLagAlarmMb,
                         @Nullable Supplier<PipelineProbe.Reading> pipeline) {
-        this(figures, redisAvailable, dataSource, metrics, hitRateTargetPercent, slotLagAlarmMb, pipeline, Optional::empty);
+        this(figures, redis, dataSource, metrics, hitRateTargetPercent, slotLagAlarmMb, pipeline, Optional::empty);
     }
 
     /**
      * @param pipeline  what Kafka says ({@link PipelineProbe#read}), or null when this API has no Kafka settings
      * @param slotLoss  the last time the replication slot lost changes, if within a day ({@code SlotLossRecord})
      */
-    public CacheSummary(Supplier<Map<String, ViewFigures>> figures, BooleanSupplier redisAvailable, DataSource dataSource,
+    public CacheSummary(Supplier<Map<String, ViewFigures>> figures, Supplier<RedisState> redis, DataSource dataSource,
                         MeterRegistry metrics, int hitRateTargetPercent, int slotLagAlarmMb,
                         @Nullable Supplier<PipelineProbe.Reading> pipeline, Supplier<Optional<SlotLossNotice>> slotLoss) {
         this.figures = figures;
-        this.redisAvailable = redisAvailable;
+        this.redis = redis;
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.hitRateTarget = hitRateTargetPercent / 100.0;
         this.slots = new ReplicationSlots(slotLagAlarmMb * 1024L * 1024L, slotLoss);
         this.pipelineReading = pipeline;
+    }
+
+    /** What the API's reads last found of Redis. */
+    public enum RedisState {
+        AVAILABLE,
+        /** Answering, but refusing writes for want of memory. */
+        FULL,
+        /** Not answering: the circuit breaker is open. */
+        UNREACHABLE
     }
 
     record Finding(int points, String severity, String message) {
@@ -102,11 +110,17 @@ public final class CacheSummary {
         ObjectNode body = json.createObjectNode();
         List<Finding> findings = new ArrayList<>();
 
-        boolean redis = redisAvailable.getAsBoolean();
-        body.putObject("redis").put("available", redis);
-        if (!redis) {
-            findings.add(new Finding(40, "critical", "Redis is unreachable: every read goes to PostgreSQL. Check Redis and "
+        RedisState state = redis.get();
+        body.putObject("redis").put("available", state != RedisState.UNREACHABLE).put("full", state == RedisState.FULL);
+        switch (state) {
+            case UNREACHABLE -> findings.add(new Finding(40, "critical", "Redis is unreachable: every read goes to PostgreSQL. Check Redis and "
                     + "the network; reads recover on their own once the circuit breaker's probe succeeds."));
+            case FULL -> findings.add(new Finding(25, "critical", "Redis is out of memory (maxmemory under noeviction) and refuses "
+                    + "writes: cached values are still served and the pipeline still takes changed ones away, but misses and "
+                    + "re-warms are served from PostgreSQL without filling the cache. Raise maxmemory or free memory "
+                    + "(docs/deploy.md, Sizing)."));
+            case AVAILABLE -> {
+            }
         }
 
         ObjectNode hit = body.putObject("hitRate");

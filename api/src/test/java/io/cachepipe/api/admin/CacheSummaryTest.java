@@ -36,12 +36,13 @@ class CacheSummaryTest {
 
     private Map<String, CacheSummary.ViewFigures> views = Map.of("product", new CacheSummary.ViewFigures(1000, 0.95));
     private boolean redisUp = true;
+    private boolean redisFull;
     private List<Slot> slots = List.of(new Slot("cachepipe", true, 10_240));
     private boolean databaseUp = true;
     private PipelineProbe.@Nullable Reading reading = new PipelineProbe.Reading(Map.of("invalidator", 0L, "warmer", 3L), 0, null);
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private java.util.Optional<SlotLossNotice> slotLoss = java.util.Optional.empty();
-    private final CacheSummary summary = new CacheSummary(() -> views, () -> redisUp, slotsDataSource(), metrics,
+    private final CacheSummary summary = new CacheSummary(() -> views, this::redisState, slotsDataSource(), metrics,
             TARGET_PERCENT, SLOT_ALARM_MB, pipeline(), () -> slotLoss);
 
     @Test
@@ -134,6 +135,21 @@ class CacheSummaryTest {
         assertThat(body.path("redis").path("available").asBoolean()).isFalse();
         assertThat(recommendations(body)).containsExactly("critical: Redis is unreachable: every read goes to PostgreSQL. "
                 + "Check Redis and the network; reads recover on their own once the circuit breaker's probe succeeds.");
+    }
+
+    @Test
+    void redisFull_takesOff25_critical_andSaysWhatStillWorks() {
+        redisFull = true;
+        JsonNode body = render();
+        assertThat(body.path("healthScore").asInt()).isEqualTo(75);
+        assertThat(body.path("redis").path("available").asBoolean()).isTrue();
+        assertThat(body.path("redis").path("full").asBoolean()).isTrue();
+        assertThat(recommendations(body)).singleElement().asString().startsWith("critical: Redis is out of memory (maxmemory under noeviction)")
+                .contains("the pipeline still takes changed ones away").contains("Raise maxmemory");
+    }
+
+    private CacheSummary.RedisState redisState() {
+        return !redisUp ? CacheSummary.RedisState.UNREACHABLE : redisFull ? CacheSummary.RedisState.FULL : CacheSummary.RedisState.AVAILABLE;
     }
 
     @Test
@@ -242,7 +258,7 @@ class CacheSummaryTest {
 
     @Test
     void withoutKafkaSettings_thePipelineIsUnknown_withoutDeduction() {
-        var withoutKafka = new CacheSummary(() -> views, () -> redisUp, slotsDataSource(), new SimpleMeterRegistry(),
+        var withoutKafka = new CacheSummary(() -> views, this::redisState, slotsDataSource(), new SimpleMeterRegistry(),
                 TARGET_PERCENT, SLOT_ALARM_MB, null);
         ObjectNode body = withoutKafka.render(Json.mapper());
         assertThat(body.path("healthScore").asInt()).isEqualTo(100);

@@ -18,7 +18,7 @@ public final class MetricNames {
     public static final String CACHE_FILLS = metric("cachepipe.cache.fills",
             "Read-path fills by view and result: written, refused (a change voided the lease)");
     public static final String CACHE_FALLBACKS = metric("cachepipe.cache.fallbacks",
-            "Reads answered from PostgreSQL without the cache, by reason: redis-unavailable, busy, disabled");
+            "Reads answered from PostgreSQL without the cache, by reason: redis-unavailable, redis-full, busy, disabled");
     public static final String FRESHNESS_INVALIDATED = metric("cachepipe.freshness.invalidated",
             "Commit (source.ts_ms) to the invalidation applied in Redis");
     public static final String FRESHNESS_WARMED = metric("cachepipe.freshness.warmed",
