@@ -107,6 +107,7 @@ public final class Invalidator implements AutoCloseable {
         restartGuard = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform().daemon()
                 .name("cachepipe-redis-restart-guard").unstarted(runnable));
         restartGuard.scheduleWithFixedDelay(guard::check, 1, 1, TimeUnit.SECONDS);
+        restartGuard.scheduleWithFixedDelay(new EvictionPolicyWatch(store)::check, 0, 1, TimeUnit.MINUTES);
         var loss = new CacheLoss(store);
         loss.check();
         restartGuard.scheduleWithFixedDelay(() -> {

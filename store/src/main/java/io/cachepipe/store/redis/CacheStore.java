@@ -239,6 +239,14 @@ public final class CacheStore {
                 .findFirst());
     }
 
+    /** Redis's {@code maxmemory-policy} (of the node the connection reaches first, on Redis Cluster). */
+    public CompletionStage<EvictionPolicy> evictionPolicy() {
+        return redis.info("memory").thenApply(info -> new EvictionPolicy(info.lines()
+                .filter(line -> line.startsWith("maxmemory_policy:"))
+                .map(line -> line.substring("maxmemory_policy:".length()).strip())
+                .findFirst().orElse("unknown")));
+    }
+
     /** Whether any view's registry names a key: false when Redis came back empty. */
     public CompletionStage<Boolean> holdsEntries() {
         return registries.holdEntries();

@@ -66,6 +66,22 @@ class CacheStoreIT {
     }
 
     @Test
+    void evictionPolicy_isReadFromTheServer_andVolatileTtlIsARisk() throws Exception {
+        var server = connector.commands();
+        String configured = server.configGet("maxmemory-policy").get().get("maxmemory-policy");
+        try {
+            server.configSet("maxmemory-policy", "volatile-ttl").get();
+            EvictionPolicy policy = store.evictionPolicy().toCompletableFuture().join();
+            assertThat(policy.name()).isEqualTo("volatile-ttl");
+            assertThat(policy.risk()).hasValueSatisfying(risk -> assertThat(risk).contains("tombstones"));
+            server.configSet("maxmemory-policy", "allkeys-lru").get();
+            assertThat(store.evictionPolicy().toCompletableFuture().join().risk()).isEmpty();
+        } finally {
+            server.configSet("maxmemory-policy", configured).get();
+        }
+    }
+
+    @Test
     void staleSet_aFillWhoseLeaseAnInvalidationVoided_isRefused() {
         CacheKey key = keys.key(product, Map.of("id", 1L));
         var lease = (ReadResult.Leased) read(key);
