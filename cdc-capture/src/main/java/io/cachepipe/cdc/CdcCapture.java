@@ -92,6 +92,7 @@ public final class CdcCapture implements AutoCloseable {
         }
         var ownTables = new OwnTables(cdc, catalog.capturedTables());
         ownTables.create(pool, postgres.user());
+        SchemaChangeTrigger.ensure(pool, postgres.user());
         TopicAdmin.ensure(kafka, topics());
         var kafkaProducer = new KafkaProducer<byte[], byte[]>(producerProperties());
         producer = kafkaProducer;

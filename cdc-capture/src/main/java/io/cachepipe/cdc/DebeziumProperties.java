@@ -5,6 +5,7 @@ import io.cachepipe.core.config.KafkaConfig;
 import io.cachepipe.core.config.PostgresConfig;
 import io.cachepipe.core.config.Secrets;
 import io.cachepipe.store.kafka.KafkaClients;
+import io.cachepipe.store.kafka.SchemaChangeNotice;
 import io.cachepipe.store.kafka.Topics;
 import io.cachepipe.store.kafka.Watermarks;
 import java.util.ArrayList;
@@ -78,8 +79,9 @@ final class DebeziumProperties {
         if (cdc.heartbeatTable() != null) {
             props.setProperty("heartbeat.action.query", Heartbeats.actionQuery(cdc.heartbeatTable(), cdc.slot()));
         }
-        // Logical decoding messages: only cachepipe's watermarks (see Watermarks), on <prefix>.message.
-        props.setProperty("message.prefix.include.list", quote(Watermarks.MESSAGE_PREFIX));
+        // Logical decoding messages: only cachepipe's watermarks (see Watermarks) and schema changes (SchemaChangeTrigger),
+        // on <prefix>.message.
+        props.setProperty("message.prefix.include.list", quote(Watermarks.MESSAGE_PREFIX) + "," + quote(SchemaChangeNotice.MESSAGE_PREFIX));
 
         // Envelope: plain JSON, exact decimals, deletes followed by compaction tombstones, truncates kept.
         props.setProperty("converter.schemas.enable", "false");

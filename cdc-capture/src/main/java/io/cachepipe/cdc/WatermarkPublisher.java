@@ -2,6 +2,7 @@ package io.cachepipe.cdc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cachepipe.core.change.Version;
+import io.cachepipe.store.kafka.SchemaChangeNotice;
 import io.cachepipe.store.kafka.Watermarks;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -58,14 +59,15 @@ final class WatermarkPublisher {
     }
 
     /**
-     * The watermark-topic record for a message, to be sent once every change before it is acknowledged;
-     * null if the message is not a watermark.
+     * The watermark-topic record for a message, to be sent once every change before it is acknowledged:
+     * a watermark, or a {@link SchemaChangeNotice}; null if the message is neither.
      */
     @Nullable ProducerRecord<byte[], byte[]> record(byte @Nullable [] message) {
         Version watermark = Watermarks.ofMessage(json, message);
-        if (watermark == null) {
-            return null;
+        if (watermark != null) {
+            return new ProducerRecord<>(watermarkTopic, KEY, Watermarks.encode(json, new Watermarks.Watermark(watermark, ends)));
         }
-        return new ProducerRecord<>(watermarkTopic, KEY, Watermarks.encode(json, new Watermarks.Watermark(watermark, ends)));
+        SchemaChangeNotice schemaChange = SchemaChangeNotice.ofMessage(json, message);
+        return schemaChange == null ? null : new ProducerRecord<>(watermarkTopic, SchemaChangeNotice.KEY, schemaChange.encode(json));
     }
 }

@@ -32,6 +32,11 @@ final class EveryViewFlush {
 
     /** Answers how many values were dropped. */
     long flush(Version newest) {
+        return flush(views, newest);
+    }
+
+    /** Drops every cached value of these views alone, as {@link #flush(Version)} does all; answers how many. */
+    long flush(List<ViewDefinition> views, Version newest) {
         long dropped = 0;
         for (ViewDefinition view : views) {
             List<CacheKey> keys = join(store.cachedKeys(view));

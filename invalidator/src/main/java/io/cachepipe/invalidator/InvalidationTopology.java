@@ -3,6 +3,7 @@ package io.cachepipe.invalidator;
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.ChangeMapper;
+import io.cachepipe.store.kafka.SchemaChangeNotice;
 import io.cachepipe.store.kafka.SlotLossNotice;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.apache.kafka.streams.Topology;
  *   change topics ──▶ invalidate ──▶ ChangeEffects (batched: Redis, then the warm topic; see {@link RedisEffects})
  *                           └──────▶ dead-letter topic (records no rule can process, with the reason)
  *   watermark topic ─▶ watermark ──▶ ChangeEffects (recorded in Redis with the next batch; see Watermarks)
- *                    └ slot loss ──▶ every cached value dropped (SlotLossFlush)
+ *                    ├ slot loss ──▶ every cached value dropped (SlotLossFlush)
+ *                    └ schema change ▶ the cached values of the views reading the altered table dropped (SchemaChangeFlush)
  * </pre>
  *
  * Warm requests do not flow through the topology: they depend on what Redis answered for a whole
@@ -37,13 +39,14 @@ public final class InvalidationTopology {
     }
 
     static Topology build(List<String> changeTopics, String watermarkTopic, String deadLetterTopic, ChangeEnvelopes envelopes,
-                          ChangeMapper mapper, ChangeEffects effects, Consumer<SlotLossNotice> slotLoss, MeterRegistry metrics) {
+                          ChangeMapper mapper, ChangeEffects effects, Consumer<SlotLossNotice> slotLoss,
+                          Consumer<SchemaChangeNotice> schemaChange, MeterRegistry metrics) {
         var topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 changeTopics.toArray(String[]::new));
         topology.addProcessor(PROCESSOR, () -> new ChangeProcessor(envelopes, mapper, effects, metrics), SOURCE);
         topology.addSource(WATERMARK_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), watermarkTopic);
-        topology.addProcessor(WATERMARK_PROCESSOR, () -> new WatermarkProcessor(Json.mapper(), effects, slotLoss), WATERMARK_SOURCE);
+        topology.addProcessor(WATERMARK_PROCESSOR, () -> new WatermarkProcessor(Json.mapper(), effects, slotLoss, schemaChange), WATERMARK_SOURCE);
         topology.addSink(DEAD_LETTER_SINK, deadLetterTopic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), PROCESSOR);
         // A sink of its own: one shared with the change processor would join both into one sub-topology,
         // whose source topics Kafka Streams would then require to have the same number of partitions.

@@ -122,7 +122,8 @@ public final class Invalidator implements AutoCloseable {
         restartGuard.scheduleWithFixedDelay(committed::copy, 0, 1, TimeUnit.SECONDS);
         Topology topology = InvalidationTopology.build(changeTopics, topics.watermarks(), topics.deadLetter(), new ChangeEnvelopes(json),
                 new ChangeMapper(catalog), effects, new SlotLossFlush(new EveryViewFlush(store), effects::newest,
-                        new SlotLossRecord(store, json), metrics), metrics);
+                        new SlotLossRecord(store, json), metrics), new SchemaChangeFlush(new EveryViewFlush(store), catalog, effects::newest, metrics),
+                metrics);
         var kafkaStreams = new KafkaStreams(topology, properties(), new CommitBarrier(effects));
         kafkaStreams.setUncaughtExceptionHandler(error -> {
             log.error("Stream thread failed; replacing it, it resumes from the last committed offset", error);

@@ -1,6 +1,7 @@
 package io.cachepipe.invalidator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cachepipe.store.kafka.SchemaChangeNotice;
 import io.cachepipe.store.kafka.SlotLossNotice;
 import io.cachepipe.store.kafka.Watermarks;
 import java.util.function.Consumer;
@@ -12,20 +13,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One watermark in (from the watermark topic, as cdc-capture published it): handed to
- * {@link ChangeEffects} to be recorded in Redis with the batch it joins. A {@link SlotLossNotice} (the
- * same topic, its own key) goes to its handler. A record that is neither goes to the dead-letter topic
- * with the reason.
+ * {@link ChangeEffects} to be recorded in Redis with the batch it joins. A {@link SlotLossNotice} or a
+ * {@link SchemaChangeNotice} (the same topic, each its own key) goes to its handler. A record that is
+ * none of them goes to the dead-letter topic with the reason.
  */
 final class WatermarkProcessor implements Processor<byte[], byte[], Object, Object> {
     private final ObjectMapper json;
     private final ChangeEffects effects;
     private final Consumer<SlotLossNotice> slotLoss;
+    private final Consumer<SchemaChangeNotice> schemaChange;
     private @Nullable ProcessorContext<Object, Object> context;
 
-    WatermarkProcessor(ObjectMapper json, ChangeEffects effects, Consumer<SlotLossNotice> slotLoss) {
+    WatermarkProcessor(ObjectMapper json, ChangeEffects effects, Consumer<SlotLossNotice> slotLoss, Consumer<SchemaChangeNotice> schemaChange) {
         this.json = json;
         this.effects = effects;
         this.slotLoss = slotLoss;
+        this.schemaChange = schemaChange;
     }
 
     @Override
@@ -38,6 +41,8 @@ final class WatermarkProcessor implements Processor<byte[], byte[], Object, Obje
         try {
             if (SlotLossNotice.isNotice(record.key())) {
                 slotLoss.accept(SlotLossNotice.decode(json, record.value()));
+            } else if (SchemaChangeNotice.isNotice(record.key())) {
+                schemaChange.accept(SchemaChangeNotice.decode(json, record.value()));
             } else {
                 effects.watermark(Watermarks.decode(json, record.value()));
             }
@@ -47,7 +52,7 @@ final class WatermarkProcessor implements Processor<byte[], byte[], Object, Obje
             }
             RecordMetadata source = context.recordMetadata().orElseThrow();
             DeadLetters.forward(context, InvalidationTopology.WATERMARK_DEAD_LETTER_SINK, record, source,
-                    "neither a watermark nor a slot loss notice: " + e.getMessage());
+                    "neither a watermark nor a slot loss or schema change notice: " + e.getMessage());
         }
     }
 }

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cachepipe.core.change.ChangeEnvelopes;
 import io.cachepipe.core.change.ChangeEvent;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.change.Version;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.CacheTarget;
 import io.cachepipe.core.view.ChangeMapper;
 import io.cachepipe.core.view.ViewCatalog;
+import io.cachepipe.store.kafka.SchemaChangeNotice;
 import io.cachepipe.store.kafka.SlotLossNotice;
 import io.cachepipe.store.kafka.Watermarks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,6 +36,7 @@ class InvalidationTopologyTest {
     private final List<Version> versions = new ArrayList<>();
     private final List<Watermarks.Watermark> watermarks = new ArrayList<>();
     private final List<SlotLossNotice> slotLosses = new ArrayList<>();
+    private final List<SchemaChangeNotice> schemaChanges = new ArrayList<>();
     private final List<String> passed = new ArrayList<>();
     private final List<RecordSource> sources = new ArrayList<>();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
@@ -71,7 +74,7 @@ class InvalidationTopologyTest {
     void startDriver() {
         var json = Json.mapper();
         var topology = InvalidationTopology.build(List.of("cp.public.products", "cp.public.orders"), "cp.watermarks", "cp.dead-letter",
-                new ChangeEnvelopes(json), new ChangeMapper(catalog), recording, slotLosses::add, metrics);
+                new ChangeEnvelopes(json), new ChangeMapper(catalog), recording, slotLosses::add, schemaChanges::add, metrics);
         var props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -137,7 +140,7 @@ class InvalidationTopologyTest {
         assertThat(watermarks).containsExactly(watermark);
         assertThat(applied).isEmpty();
         assertThat(new String(deadLetters.readRecord().headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8))
-                .startsWith("neither a watermark nor a slot loss notice");
+                .startsWith("neither a watermark nor a slot loss or schema change notice");
     }
 
     @Test
@@ -146,6 +149,17 @@ class InvalidationTopologyTest {
         watermarkTopic.pipeInput(SlotLossNotice.KEY, notice.encode(Json.mapper()));
 
         assertThat(slotLosses).containsExactly(notice);
+        assertThat(watermarks).isEmpty();
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aSchemaChangeNoticeOnTheWatermarkTopic_goesToItsHandler_notToTheWatermarks() {
+        var notice = new SchemaChangeNotice(new TableName("public", "products"), new Version(0xABCDEF));
+        watermarkTopic.pipeInput(SchemaChangeNotice.KEY, notice.encode(Json.mapper()));
+
+        assertThat(schemaChanges).containsExactly(notice);
+        assertThat(slotLosses).isEmpty();
         assertThat(watermarks).isEmpty();
         assertThat(deadLetters.isEmpty()).isTrue();
     }

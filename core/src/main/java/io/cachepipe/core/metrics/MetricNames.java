@@ -87,6 +87,8 @@ public final class MetricNames {
             "Checks that found Redis data under a server not on record (a restart, a restore, a failover), by action: flushed or empty");
     public static final String INVALIDATOR_SLOT_LOSS_FLUSHES = metric("cachepipe.invalidator.slot.loss.flushes",
             "Slot loss notices from cdc-capture the invalidator acted on, dropping every cached value of every view");
+    public static final String INVALIDATOR_SCHEMA_CHANGE_FLUSHES = metric("cachepipe.invalidator.schema.change.flushes",
+            "Schema changes of captured tables the invalidator acted on, dropping the cached values of the views reading them");
     public static final String HTTP_SERVER_REQUESTS = metric("http.server.requests",
             "HTTP requests the API answered, by method, route and status");
 
