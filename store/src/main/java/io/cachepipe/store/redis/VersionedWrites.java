@@ -11,12 +11,9 @@ import io.cachepipe.core.view.KeyGroup;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewDefinition;
 import io.cachepipe.store.redis.CacheStore.Invalidation;
-import io.lettuce.core.Range;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -88,34 +85,6 @@ final class VersionedWrites {
                         new byte[][] {bytes(group.indexKey()), bytes(group.versionKey())},
                         bytes(version.hex()), mode(view), bytes(tombstoneMillis()), policy(view))
                 .thenApply(reply -> ScriptCodec.parseKeys(keys, reply));
-    }
-
-    /** Invalidates every key of a view through its registry, then prunes the registry; answers the keys to re-warm. */
-    CompletionStage<List<CacheKey>> invalidateView(ViewDefinition view, Version version) {
-        byte[] registry = bytes(keys.registry(view));
-        long now = clock.millis();
-        return redis.zrangebyscore(registry, Range.create((double) now, Double.POSITIVE_INFINITY))
-                .thenCompose(members -> {
-                    List<CompletableFuture<List<CacheKey>>> parts = new ArrayList<>(members.size());
-                    for (byte[] member : members) {
-                        String name = new String(member, StandardCharsets.UTF_8);
-                        if (view.hasPatternSources()) {
-                            parts.add(invalidateGroup(view, new KeyGroup(name, name + ":#version"), version).toCompletableFuture());
-                        } else {
-                            parts.add(keys.parse(name)
-                                    .map(key -> invalidate(key, version, true)
-                                            .thenApply(result -> result.warm() ? List.of(key) : List.<CacheKey>of()))
-                                    .orElse(CompletableFuture.completedStage(List.of())).toCompletableFuture());
-                        }
-                    }
-                    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(done -> {
-                        List<CacheKey> toWarm = new ArrayList<>();
-                        parts.forEach(part -> toWarm.addAll(part.join()));
-                        return toWarm;
-                    });
-                })
-                .thenCompose(toWarm -> redis.zremrangebyscore(registry, Range.create(Double.NEGATIVE_INFINITY, (double) now))
-                        .thenApply(pruned -> toWarm));
     }
 
     /** Drops one key's value for an operator (see {@code flush.lua}), never letting an older one back in. */
