@@ -105,8 +105,14 @@ public final class CdcCapture implements AutoCloseable {
         try (Admin admin = TopicAdmin.admin(kafka)) {
             endsAtStart = TopicAdmin.endOffsets(admin, changeTopics);
         }
+        var publicationGuard = new PublicationGuard(pool, cdc.publication(), catalog.capturedTables(), metrics);
         var watermarks = new WatermarkPublisher(topics.message(), topics.watermarks(), java.util.Set.copyOf(changeTopics), endsAtStart,
-                io.cachepipe.core.json.Json.mapper());
+                io.cachepipe.core.json.Json.mapper(), () -> {
+                    ScheduledExecutorService checks = scheduler;
+                    if (checks != null) {
+                        checks.execute(publicationGuard::check); // a table swapped in under a captured name comes with ALTER TABLE
+                    }
+                });
         BooleanSupplier stopping = () -> state.get() != State.RUNNING;
         publisher = new ChangePublisher(producer, new CommitVisibility(pool, stopping, metrics), watermarks, ownTables.topics(topics),
                 new OversizedChanges(TopicAdmin.MAX_CHANGE_MESSAGE_BYTES), stopping, metrics);
@@ -114,8 +120,9 @@ public final class CdcCapture implements AutoCloseable {
                 kafka.topicPrefix(), io.cachepipe.core.json.Json.mapper()), producer, topics, io.cachepipe.core.json.Json.mapper(),
                 java.time.Clock.systemUTC(), metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-slot-monitor"));
+        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-checks"));
         scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);
+        scheduler.scheduleWithFixedDelay(publicationGuard::check, 10, 10, TimeUnit.SECONDS);
         supervisor = daemon(this::superviseEngine, "cachepipe-cdc-engine");
         supervisor.start();
         log.info("cdc-capture started: slot {}, publication {}, tables {}, topics {}.*", cdc.slot(), cdc.publication(),

@@ -26,6 +26,7 @@ final class WatermarkPublisher {
     private final String watermarkTopic;
     private final ObjectMapper json;
     private final Set<String> changeTopics;
+    private final Runnable onSchemaChange;
     /** Next offset of each change-topic partition; only the publishing thread touches it. */
     private final Map<String, Long> ends = new HashMap<>();
 
@@ -33,10 +34,12 @@ final class WatermarkPublisher {
      * @param changeTopics the topics the invalidator reads: only their offsets are a watermark's business (Debezium's
      *                     heartbeats and notifications pass through the same producer, and nobody applies them)
      * @param endsAtStart  the change topics' end offsets before this process wrote anything
+     * @param onSchemaChange told of each schema change passed on (see {@link PublicationGuard}); returns at once
      */
     WatermarkPublisher(String messageTopic, String watermarkTopic, Set<String> changeTopics, Map<TopicPartition, Long> endsAtStart,
-                       ObjectMapper json) {
+                       ObjectMapper json, Runnable onSchemaChange) {
         this.messageTopic = messageTopic;
+        this.onSchemaChange = onSchemaChange;
         this.watermarkTopic = watermarkTopic;
         this.changeTopics = Set.copyOf(changeTopics);
         this.json = json;
@@ -68,6 +71,10 @@ final class WatermarkPublisher {
             return new ProducerRecord<>(watermarkTopic, KEY, Watermarks.encode(json, new Watermarks.Watermark(watermark, ends)));
         }
         SchemaChangeNotice schemaChange = SchemaChangeNotice.ofMessage(json, message);
-        return schemaChange == null ? null : new ProducerRecord<>(watermarkTopic, SchemaChangeNotice.KEY, schemaChange.encode(json));
+        if (schemaChange == null) {
+            return null;
+        }
+        onSchemaChange.run();
+        return new ProducerRecord<>(watermarkTopic, SchemaChangeNotice.KEY, schemaChange.encode(json));
     }
 }

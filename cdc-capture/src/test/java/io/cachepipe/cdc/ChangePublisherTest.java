@@ -63,7 +63,7 @@ class ChangePublisherTest {
 
     private static ChangePublisher publisher(MockProducer<byte[], byte[]> producer, Map<TopicPartition, Long> endsAtStart) {
         var noTransactions = new CommitVisibility(new org.postgresql.ds.PGSimpleDataSource(), () -> false, new SimpleMeterRegistry());
-        return new ChangePublisher(producer, noTransactions, new WatermarkPublisher("p.message", "p.watermarks", java.util.Set.of("p.public.products"), endsAtStart, Json.mapper()),
+        return new ChangePublisher(producer, noTransactions, new WatermarkPublisher("p.message", "p.watermarks", java.util.Set.of("p.public.products"), endsAtStart, Json.mapper(), () -> { }),
                 java.util.Set.of(HEARTBEATS, SIGNALS), new OversizedChanges(io.cachepipe.store.kafka.TopicAdmin.MAX_CHANGE_MESSAGE_BYTES), () -> false, new SimpleMeterRegistry());
     }
 

@@ -431,6 +431,33 @@ class AwkwardValuesIT {
         assertThat(flushes.count()).isEqualTo(before + 1);
     }
 
+    @Test
+    @Order(9)
+    void aTableSwappedInUnderACapturedName_isAddedToThePublication_andItsChangesReachTheCache() throws Exception {
+        CacheKey key = pipeline.key("awkward-row", Map.of("id", 25L));
+        String columns = "id, kind, touch, f8, num, tstz, js, big, d, ia, ta, b, iv, m, bits, jx, dflt";
+        // A migration's swap: a new table filled beside the old one, then renamed into its place. The publication holds the old one.
+        pipeline.jdbc().update("CREATE TABLE awkward_new (LIKE awkward INCLUDING ALL)");
+        pipeline.jdbc().update("INSERT INTO awkward_new (" + columns + ") SELECT " + columns + " FROM awkward");
+        try (Connection connection = pipeline.jdbc().connect(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("ALTER TABLE awkward RENAME TO awkward_old");
+            statement.execute("ALTER TABLE awkward_new RENAME TO awkward");
+            connection.commit();
+        }
+        Counter repairs = pipeline.pipeline().metrics().counter(MetricNames.CDC_PUBLICATION_REPAIRS);
+        await("the swapped-in table added to the publication").until(repairs::count, count -> count >= 1);
+        pipeline.get("/views/awkward-row?id=25");
+        await().untilAsserted(() -> assertThat(pipeline.cached(key)).isEqualTo(pipeline.expected(key)));
+
+        pipeline.jdbc().update("UPDATE awkward SET touch = touch + 7 WHERE id = 25");
+
+        await("the change to the swapped-in table").untilAsserted(() -> {
+            pipeline.get("/views/awkward-row?id=25");
+            assertThat(pipeline.cached(key)).isEqualTo(pipeline.expected(key));
+        });
+    }
+
     private PGSimpleDataSource database() {
         var dataSource = new PGSimpleDataSource();
         dataSource.setURL(namespace.jdbcUrl());

@@ -27,6 +27,8 @@ public final class MetricNames {
             "Change events captured by cdc-capture, by table");
     public static final String CDC_OVERSIZED_CHANGES = metric("cachepipe.cdc.oversized.changes",
             "Changes larger than a Kafka message, published with their largest values as unavailable (loaded from PostgreSQL)");
+    public static final String CDC_PUBLICATION_REPAIRS = metric("cachepipe.cdc.publication.repairs",
+            "Captured tables cdc-capture found missing from its publication (swapped in under the name, or created again) and added");
     public static final String CDC_VISIBILITY_HOLDS = metric("cachepipe.cdc.visibility.holds",
             "Batches cdc-capture held back until their transactions were visible to new snapshots (see CommitVisibility)");
     public static final String CDC_VISIBILITY_HOLD_TIME = metric("cachepipe.cdc.visibility.hold",
