@@ -447,8 +447,11 @@ class AwkwardValuesIT {
         }
         Counter repairs = pipeline.pipeline().metrics().counter(MetricNames.CDC_PUBLICATION_REPAIRS);
         await("the swapped-in table added to the publication").until(repairs::count, count -> count >= 1);
-        pipeline.get("/views/awkward-row?id=25");
-        await().untilAsserted(() -> assertThat(pipeline.cached(key)).isEqualTo(pipeline.expected(key)));
+        // The repair's own schema change drops the views' values once it reaches the invalidator: read until one stays.
+        await().untilAsserted(() -> {
+            pipeline.get("/views/awkward-row?id=25");
+            assertThat(pipeline.cached(key)).isEqualTo(pipeline.expected(key));
+        });
 
         pipeline.jdbc().update("UPDATE awkward SET touch = touch + 7 WHERE id = 25");
 
