@@ -9,9 +9,7 @@ import io.cachepipe.core.view.KeyGroup;
 import io.cachepipe.core.view.KeySpace;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
-import io.lettuce.core.Range;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +29,7 @@ import java.util.random.RandomGenerator;
  *
  * <p>The work is done by package-private collaborators, one per responsibility: {@link LeasedReads}
  * (reads, leases, fills), {@link VersionedWrites} (writes, replacements, invalidations, flushes),
- * {@link ViewRegistries} (the registries), {@link AppliedWatermarks} (the pipeline's applied position)
+ * {@link WholeViewInvalidation} (a view's every key), {@link ViewRegistries} (the registries), {@link AppliedWatermarks} (the pipeline's applied position)
  * and {@link EntryLifetimes} (TTLs); {@link ScriptCodec} is how their scripts' arguments and replies
  * are encoded.
  */
@@ -197,23 +195,7 @@ public final class CacheStore {
      * proportion to the view's cached keys, never to the whole keyspace.
      */
     public CompletionStage<List<CacheKey>> invalidateView(ViewDefinition view, Version version) {
-        byte[] registry = bytes(keys.registry(view));
-        long now = clock.millis();
-        // One batch (a script call per 200 keys, a few in flight): a view of 10,000 cached keys sent as
-        // 10,000 scripts at once kept the last ones waiting past the command timeout.
-        return redis.zrangebyscore(registry, Range.create((double) now, Double.POSITIVE_INFINITY)).thenCompose(members -> {
-            CacheBatch batch = batch();
-            for (byte[] member : members) {
-                String name = new String(member, StandardCharsets.UTF_8);
-                if (view.hasPatternSources()) {
-                    batch.invalidateGroup(view, new KeyGroup(name, name + ":#version"), version);
-                } else {
-                    keys.parse(name).ifPresent(key -> batch.invalidate(key, version, true));
-                }
-            }
-            return batch.execute();
-        }).thenCompose(outcomes -> redis.zremrangebyscore(registry, Range.create(Double.NEGATIVE_INFINITY, (double) now))
-                .thenApply(pruned -> outcomes.stream().flatMap(outcome -> outcome.toWarm().stream()).toList()));
+        return WholeViewInvalidation.run(this, clock.millis(), view, version);
     }
 
     /**
