@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -86,6 +87,29 @@ public final class KafkaTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted listing the topics of " + bootstrapServers, e);
+        }
+    }
+
+    /**
+     * Deletes every topic whose name holds {@code token} as a whole word (bounded by the name's ends or
+     * by characters other than letters and digits), as a namespace's topics and its Streams
+     * applications' internal topics do; answers how many.
+     */
+    public int deleteNaming(String token) {
+        Pattern word = Pattern.compile("(^|[^a-z0-9])" + Pattern.quote(token) + "([^a-z0-9]|$)");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<String> named = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).stream()
+                    .filter(topic -> word.matcher(topic).find()).toList();
+            if (!named.isEmpty()) {
+                admin.deleteTopics(named).all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            }
+            return named.size();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not delete the topics naming " + token + " on " + bootstrapServers + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted deleting the topics naming " + token + " on " + bootstrapServers, e);
         }
     }
 

@@ -22,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * external stack.
  *
  * <p>Closing drops the database (each costs about 7 MB, and {@code target/dev-stack} outlives
- * runs). {@link DevStackExtension} closes the namespaces it hands out when their class or method
- * ends; a logical replication slot still in use on the database keeps it from being dropped.
+ * runs) and deletes the Kafka topics naming the namespace: a module's tests leave thousands of
+ * partitions on the stack's broker otherwise, and a broker restarted by a later test (a fault
+ * injected) loads every one of them first. {@link DevStackExtension} closes the namespaces it hands
+ * out when their class or method ends; a logical replication slot still in use on the database
+ * keeps it from being dropped.
  */
 public final class TestNamespace implements AutoCloseable {
     /** On a {@code TestNamespace} parameter: a fresh namespace for each test method instead of one per class. */
@@ -42,6 +45,8 @@ public final class TestNamespace implements AutoCloseable {
     private final String name;
     private final Supplier<DevStack> stack;
     private volatile boolean databaseCreated;
+    /** Set once the namespace created its database or named a topic: the stack has started, and topics may exist. */
+    private volatile boolean stackUsed;
 
     private TestNamespace(String name, Supplier<DevStack> stack) {
         this.name = name;
@@ -72,6 +77,7 @@ public final class TestNamespace implements AutoCloseable {
                 if (!databaseCreated) {
                     stack.get().postgres().createDatabase(name);
                     databaseCreated = true;
+                    stackUsed = true;
                 }
             }
         }
@@ -90,11 +96,13 @@ public final class TestNamespace implements AutoCloseable {
 
     /** {@code <name>}: use as Debezium's {@code topic.prefix} or wherever a bare prefix is wanted. */
     public String topicPrefix() {
+        stackUsed = true;
         return name;
     }
 
     /** {@code <name>.<base>}, such as {@code t3k9x2q.invalidations}. */
     public String topic(String base) {
+        stackUsed = true;
         return name + "." + base;
     }
 
@@ -110,6 +118,7 @@ public final class TestNamespace implements AutoCloseable {
 
     /** {@code <base>-<name>}, for consumer groups and Kafka Streams application ids. */
     public String groupId(String base) {
+        stackUsed = true;
         return base + "-" + name;
     }
 
@@ -118,11 +127,28 @@ public final class TestNamespace implements AutoCloseable {
         return groupId(base);
     }
 
-    /** Drops the database if this namespace created it. */
+    /** Drops the database if this namespace created it, and deletes the topics naming it. */
     @Override
     public void close() {
         if (databaseCreated) {
             quietlyDropDatabase();
+        }
+        if (stackUsed) {
+            quietlyDeleteTopics();
+        }
+    }
+
+    private void quietlyDeleteTopics() {
+        var kafka = stack.get().kafka();
+        if (!kafka.isRunning()) {
+            return;
+        }
+        try {
+            int deleted = KafkaTopics.on(kafka).deleteNaming(name);
+            stackUsed = false;
+            LOG.debug("Deleted the {} topics of namespace {}", deleted, name);
+        } catch (IllegalStateException e) {
+            LOG.warn("Could not delete the topics of namespace {}: {}", name, e.getMessage());
         }
     }
 

@@ -101,6 +101,25 @@ class DevStackExtensionIT {
         assertThat(server.queryValue(Long.class, exists, namespace.name())).isZero();
     }
 
+    @Test
+    void closingANamespace_deletesTheTopicsNamingIt_andNoOther(KafkaServer kafka, DevStack stack) {
+        TestNamespace namespace = TestNamespace.create(stack);
+        TestNamespace other = TestNamespace.create(stack);
+        KafkaTopics topics = KafkaTopics.on(kafka);
+        String own = namespace.topic("changes");
+        String streamsInternal = namespace.applicationId("invalidator") + "-KSTREAM-AGGREGATE-STATE-STORE-0000000001-changelog";
+        String longerName = namespace.name() + "x.changes";
+        String others = other.topic("changes");
+        topics.create(own, streamsInternal, longerName, others);
+
+        namespace.close();
+
+        Await.await("the namespace's topics deleted").until(() -> !topics.names().contains(own) && !topics.names().contains(streamsInternal));
+        assertThat(topics.names()).contains(longerName, others);
+        other.close();
+        topics.deleteNaming(namespace.name() + "x");
+    }
+
     @Nested
     @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
     class AfterAFaultInjectionTestFails {
