@@ -86,9 +86,10 @@ public final class CdcCapture implements AutoCloseable {
         DebeziumPatch.warnIfShadowed(log);
         pool = DataSources.pool(postgres.withPoolSize(3), "cdc", metrics);
         try (Connection connection = pool.getConnection()) {
+            PublicationGuard.refusePartitionsOfCaptured(connection, catalog.capturedTables());
             ReplicaIdentityCheck.run(connection, catalog, cdc.replicaIdentity());
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot check REPLICA IDENTITY of the captured tables: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot check the captured tables: " + e.getMessage(), e);
         }
         var ownTables = new OwnTables(cdc, catalog.capturedTables());
         ownTables.create(pool, postgres.user());
@@ -120,6 +121,7 @@ public final class CdcCapture implements AutoCloseable {
                 kafka.topicPrefix(), io.cachepipe.core.json.Json.mapper()), producer, topics, io.cachepipe.core.json.Json.mapper(),
                 java.time.Clock.systemUTC(), metrics);
         var monitor = new SlotMonitor(pool, cdc.slot(), metrics);
+        publicationGuard.check(); // before Debezium streams: it aligns the tables of a publication that exists, not its options
         scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "cachepipe-cdc-checks"));
         scheduler.scheduleWithFixedDelay(monitor::measure, 0, 10, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(publicationGuard::check, 10, 10, TimeUnit.SECONDS);

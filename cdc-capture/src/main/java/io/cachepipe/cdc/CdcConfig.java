@@ -37,7 +37,7 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
     public static final String DEBEZIUM_PROPERTIES = "cdc.debezium.";
     /** What the pipeline depends on: changing one of these would break capture, not tune it. */
     static final Set<String> OWNED = Set.of("name", "connector.class", "topic.prefix", "offset.storage", "offset.storage.topic",
-            "plugin.name", "slot.name", "publication.name", "table.include.list", "converter.schemas.enable",
+            "plugin.name", "slot.name", "publication.name", "publish.via.partition.root", "table.include.list", "converter.schemas.enable",
             "converter.replace.null.with.default", "decimal.handling.mode", "tombstones.on.delete", "message.prefix.include.list",
             "bootstrap.servers", "signal.data.collection", "notification.sink.topic.name");
 

@@ -64,6 +64,9 @@ final class DebeziumProperties {
         props.setProperty("slot.name", cdc.slot());
         props.setProperty("publication.name", cdc.publication());
         props.setProperty("publication.autocreate.mode", "filtered");
+        // A change to a partitioned table's row comes under the partition's name otherwise, which no view names, and no
+        // view would hear of it. Debezium sets this on a publication it creates; PublicationGuard on one that exists.
+        props.setProperty("publish.via.partition.root", "true");
         props.setProperty("table.include.list", tables.stream()
                 .map(table -> quote(table.schema()) + "\\." + quote(table.table())).collect(Collectors.joining(",")));
         props.setProperty("snapshot.mode", cdc.snapshot().name().toLowerCase(Locale.ROOT));

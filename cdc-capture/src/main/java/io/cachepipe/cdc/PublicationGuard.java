@@ -10,7 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -18,15 +21,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every captured table in the publication while cdc-capture runs. A publication holds tables,
- * not names: a table swapped in under a captured table's name ({@code ALTER TABLE ... RENAME}, as
- * migrations and {@code pg_repack}-style rewrites do), or dropped and created again, is not in it, and
- * none of its changes reach the slot (seen on the demo: an update after a swap, and the cache served the
- * old price until its TTL). Debezium aligns the publication with the captured tables only when its engine
- * starts. So on every schema change notice, and every 10 s, this adds a captured table that exists but
- * is missing, and writes, in the same transaction, a schema change message for it: the invalidator drops
- * the values of the views reading the table, which may hold what its uncaptured changes changed. Adding
- * a table takes its owner; without that, it logs the statement to run. Runs on one thread; never throws.
+ * Keeps every captured table in the publication while cdc-capture runs, under its own name. A
+ * publication holds tables, not names: a table swapped in under a captured table's name ({@code ALTER
+ * TABLE ... RENAME}, as migrations and {@code pg_repack}-style rewrites do), or dropped and created
+ * again, is not in it, and none of its changes reach the slot (seen on the demo: an update after a
+ * swap, and the cache served the old price until its TTL). And a publication without {@code
+ * publish_via_partition_root} publishes a change to a partitioned table's row under the partition's
+ * name, which no view names: the cache served a row's old price until its TTL. Debezium aligns the
+ * publication with the captured tables only when its engine starts, and sets that option only on a
+ * publication it creates. So at start, on every schema change notice, and every 10 s, this sets the
+ * option where a captured table is partitioned and adds a captured table that exists but is missing,
+ * and writes, in the same transaction, a schema change message for each such table: the invalidator
+ * drops the values of the views reading it, which may hold what its uncaptured changes changed. Both
+ * take the publication's or the table's owner; without that, it logs the statement to run. Runs on
+ * one thread; never throws.
  */
 final class PublicationGuard {
     private static final Logger log = LoggerFactory.getLogger(PublicationGuard.class);
@@ -34,24 +42,48 @@ final class PublicationGuard {
     private final DataSource dataSource;
     private final String publication;
     private final Set<TableName> captured;
-    private final Counter added;
-    private final Set<TableName> reported = new HashSet<>();
+    private final Counter repairs;
+    private final Set<String> reported = new HashSet<>();
 
     PublicationGuard(DataSource dataSource, String publication, Set<TableName> captured, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.publication = publication;
         this.captured = Set.copyOf(captured);
-        this.added = Counter.builder(MetricNames.CDC_PUBLICATION_REPAIRS).register(metrics);
+        this.repairs = Counter.builder(MetricNames.CDC_PUBLICATION_REPAIRS).register(metrics);
     }
 
-    /** One look at the publication; answers the tables added. */
+    /**
+     * Refuses a captured partition of a captured partitioned table, naming every one: the publication
+     * publishes the partition's changes under the partitioned table's name, so a view naming the
+     * partition would hear of none of them.
+     */
+    static void refusePartitionsOfCaptured(Connection connection, Set<TableName> captured) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        for (TableName table : captured) {
+            TableName root = partitionRoot(connection, table);
+            if (root != null && !root.equals(table) && captured.contains(root)) {
+                problems.add(table + " is a partition of " + root + ", which views read too: PostgreSQL publishes the changes of "
+                        + table + " as changes of " + root + ", so name " + root + " in the sources of the views that read " + table);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("views' sources name partitions of partitioned tables they also name:\n  - "
+                    + String.join("\n  - ", problems));
+        }
+    }
+
+    /** One look at the publication; answers the tables repaired. */
     synchronized Set<TableName> check() {
         Set<TableName> repaired = new HashSet<>();
         try (Connection connection = dataSource.getConnection()) {
-            Set<TableName> published = published(connection);
-            if (published == null) {
-                return repaired; // not created yet: Debezium creates it with every captured table when its engine starts
+            Boolean viaRoot = publishesViaPartitionRoot(connection);
+            if (viaRoot == null) {
+                return repaired; // not created yet: Debezium creates it with every captured table and the option when its engine starts
             }
+            if (!viaRoot) {
+                repaired.addAll(publishViaPartitionRoot(connection));
+            }
+            Set<TableName> published = published(connection);
             for (TableName table : captured) {
                 if (!published.contains(table) && exists(connection, table) && add(connection, table)) {
                     repaired.add(table);
@@ -63,31 +95,63 @@ final class PublicationGuard {
         return repaired;
     }
 
+    private Set<TableName> publishViaPartitionRoot(Connection connection) throws SQLException {
+        List<TableName> partitioned = new ArrayList<>();
+        for (TableName table : captured) {
+            if (isPartitioned(connection, table)) {
+                partitioned.add(table);
+            }
+        }
+        if (partitioned.isEmpty()) {
+            return Set.of();
+        }
+        String statement = "ALTER PUBLICATION " + quote(publication) + " SET (publish_via_partition_root = true)";
+        if (!repair(connection, statement, partitioned)) {
+            return Set.of();
+        }
+        log.warn("Publication {} published the changes of partitioned tables {} under their partitions' names, which no view names: set "
+                + "publish_via_partition_root; the views reading them drop their cached values", publication, partitioned);
+        return Set.copyOf(partitioned);
+    }
+
     private boolean add(Connection connection, TableName table) {
         String statement = "ALTER PUBLICATION " + quote(publication) + " ADD TABLE " + quote(table.schema()) + "." + quote(table.table());
+        if (!repair(connection, statement, List.of(table))) {
+            return false;
+        }
+        log.warn("Table {} was not in publication {} (a table swapped in under its name, or dropped and created again), so its "
+                + "changes were not captured: added it; the views reading it drop their cached values", table, publication);
+        return true;
+    }
+
+    /**
+     * Runs the statement and writes a schema change message for each table in one transaction; logs
+     * the statement to run once when it may not. Answers whether it committed.
+     */
+    private boolean repair(Connection connection, String statement, Collection<TableName> tables) {
         try {
             connection.setAutoCommit(false);
             try (Statement alter = connection.createStatement();
                  PreparedStatement message = connection.prepareStatement(
                          "SELECT pg_logical_emit_message(true, ?, json_build_object('schema', ?::text, 'table', ?::text)::text)")) {
                 alter.execute(statement);
-                message.setString(1, SchemaChangeNotice.MESSAGE_PREFIX);
-                message.setString(2, table.schema());
-                message.setString(3, table.table());
-                message.execute();
+                for (TableName table : tables) {
+                    message.setString(1, SchemaChangeNotice.MESSAGE_PREFIX);
+                    message.setString(2, table.schema());
+                    message.setString(3, table.table());
+                    message.execute();
+                }
                 connection.commit();
             }
-            added.increment();
-            reported.remove(table);
-            log.warn("Table {} was not in publication {} (a table swapped in under its name, or dropped and created again), so its "
-                    + "changes were not captured: added it; the views reading it drop their cached values", table, publication);
+            repairs.increment();
+            reported.remove(statement);
             return true;
         } catch (SQLException e) {
             rollback(connection);
-            if (reported.add(table)) {
-                log.error("Table {} is not in publication {}, so its changes are not captured, and it cannot be added ({}). "
-                        + "Run as the table's owner: {}; then cachepipe flush --view for each view that reads it", table, publication,
-                        e.getMessage(), statement);
+            if (reported.add(statement)) {
+                log.error("The changes of {} do not reach the views reading them, and publication {} cannot be mended ({}). Run as "
+                        + "the owner: {}; then cachepipe flush --view for each view that reads them", tables, publication, e.getMessage(),
+                        statement);
             }
             return false;
         } finally {
@@ -99,16 +163,18 @@ final class PublicationGuard {
         }
     }
 
-    /** The publication's tables; null when it does not exist. */
-    private @Nullable Set<TableName> published(Connection connection) throws SQLException {
-        try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
-            exists.setString(1, publication);
-            try (ResultSet rows = exists.executeQuery()) {
-                if (!rows.next()) {
-                    return null;
-                }
+    /** The publication's {@code publish_via_partition_root}; null when it does not exist. */
+    private @Nullable Boolean publishesViaPartitionRoot(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT pubviaroot FROM pg_publication WHERE pubname = ?")) {
+            query.setString(1, publication);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? rows.getBoolean(1) : null;
             }
         }
+    }
+
+    /** The tables the publication publishes under their own names. */
+    private Set<TableName> published(Connection connection) throws SQLException {
         Set<TableName> tables = new HashSet<>();
         try (PreparedStatement query = connection.prepareStatement("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
             query.setString(1, publication);
@@ -127,6 +193,30 @@ final class PublicationGuard {
             query.setString(2, table.table());
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
+            }
+        }
+    }
+
+    private static boolean isPartitioned(Connection connection, TableName table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            query.setString(1, table.schema());
+            query.setString(2, table.table());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        }
+    }
+
+    /** The partitioned table at the top of the table's partition tree, or null if the table is in none (or absent). */
+    private static @Nullable TableName partitionRoot(Connection connection, TableName table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.oid = pg_partition_root(to_regclass(format('%I.%I', ?::text, ?::text)))")) {
+            query.setString(1, table.schema());
+            query.setString(2, table.table());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? new TableName(rows.getString(1), rows.getString(2)) : null;
             }
         }
     }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,30 +42,58 @@ final class ReplicaIdentityCheck {
     static List<Finding> run(Connection connection, ViewCatalog catalog, CdcConfig.ReplicaIdentityPolicy policy) throws SQLException {
         List<Finding> findings = new ArrayList<>();
         for (Map.Entry<TableName, Set<String>> entry : boundColumns(catalog).entrySet()) {
-            TableName table = entry.getKey();
-            String identity = identity(connection, table);
-            if (identity == null || "f".equals(identity)) {
-                continue;
-            }
-            Set<String> outsideKey = new LinkedHashSet<>(entry.getValue());
-            outsideKey.removeAll(primaryKey(connection, table));
-            if (outsideKey.isEmpty()) {
-                continue;
-            }
-            var finding = new Finding(table, describe(identity), outsideKey);
-            if (policy == CdcConfig.ReplicaIdentityPolicy.SET) {
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(finding.fix());
-                }
-                log.info("Set REPLICA IDENTITY FULL on {} (views bind {} outside its primary key)", table, outsideKey);
-            } else {
-                log.warn("Table {} has REPLICA IDENTITY {} but views bind {} outside its primary key: updates there cannot"
-                        + " name the keys of the old values and will invalidate whole views. Fix: {}; or set"
-                        + " cdc.replica-identity=set", table, finding.identity(), outsideKey, finding.fix());
-                findings.add(finding);
+            for (TableName table : storedIn(connection, entry.getKey())) {
+                check(connection, table, entry.getValue(), policy).ifPresent(findings::add);
             }
         }
         return findings;
+    }
+
+    /** The finding for one table that stores rows, if it needs FULL and the policy does not set it. */
+    private static Optional<Finding> check(Connection connection, TableName table, Set<String> bound, CdcConfig.ReplicaIdentityPolicy policy)
+            throws SQLException {
+        String identity = identity(connection, table);
+        if (identity == null || "f".equals(identity)) {
+            return Optional.empty();
+        }
+        Set<String> outsideKey = new LinkedHashSet<>(bound);
+        outsideKey.removeAll(primaryKey(connection, table));
+        if (outsideKey.isEmpty()) {
+            return Optional.empty();
+        }
+        var finding = new Finding(table, describe(identity), outsideKey);
+        if (policy == CdcConfig.ReplicaIdentityPolicy.SET) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(finding.fix());
+            }
+            log.info("Set REPLICA IDENTITY FULL on {} (views bind {} outside its primary key)", table, outsideKey);
+            return Optional.empty();
+        }
+        log.warn("Table {} has REPLICA IDENTITY {} but views bind {} outside its primary key: updates there cannot"
+                + " name the keys of the old values and will invalidate whole views. Fix: {}; or set"
+                + " cdc.replica-identity=set", table, finding.identity(), outsideKey, finding.fix());
+        return Optional.of(finding);
+    }
+
+    /**
+     * The tables holding the table's rows: its leaf partitions when it is partitioned (PostgreSQL decodes
+     * an update's old row with the partition's REPLICA IDENTITY, and a partitioned table's own is not
+     * passed on to its partitions), else the table itself.
+     */
+    private static List<TableName> storedIn(Connection connection, TableName table) throws SQLException {
+        List<TableName> leaves = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT n.nspname, c.relname FROM pg_partition_tree(to_regclass(format('%I.%I', ?::text, ?::text))) t"
+                        + " JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf ORDER BY 1, 2")) {
+            query.setString(1, table.schema());
+            query.setString(2, table.table());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    leaves.add(new TableName(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return leaves.isEmpty() ? List.of(table) : leaves;
     }
 
     private static Map<TableName, Set<String>> boundColumns(ViewCatalog catalog) {

@@ -55,6 +55,32 @@ class ReplicaIdentityCheckIT {
         }
     }
 
+    @Test
+    void aPartitionedTable_isCheckedAndSetInEachPartition_whereUpdatesAreDecoded(TestNamespace namespace) throws Exception {
+        ViewCatalog orders = ViewsFile.parse("identity-partitioned-it.yaml", """
+                views:
+                  customer-orders:
+                    key: customer:{customer_id}:orders
+                    params: {customer_id: long}
+                    sql: SELECT * FROM orders WHERE customer_id = :customer_id
+                    result: list
+                    sources: [{table: orders, bind: {customer_id: customer_id}}]
+                """);
+        namespace.jdbc().execute("CREATE TABLE orders (id bigint, year int, customer_id bigint, PRIMARY KEY (id, year)) PARTITION BY LIST (year)");
+        namespace.jdbc().execute("CREATE TABLE orders_2025 PARTITION OF orders FOR VALUES IN (2025)");
+        namespace.jdbc().execute("CREATE TABLE orders_2026 PARTITION OF orders FOR VALUES IN (2026)");
+        // Set on the partitioned table, FULL is not passed on to its partitions.
+        namespace.jdbc().execute("ALTER TABLE orders REPLICA IDENTITY FULL");
+        try (Connection connection = namespace.jdbc().connect()) {
+            assertThat(ReplicaIdentityCheck.run(connection, orders, CdcConfig.ReplicaIdentityPolicy.WARN))
+                    .extracting(finding -> finding.table().toString()).containsExactly("public.orders_2025", "public.orders_2026");
+
+            assertThat(ReplicaIdentityCheck.run(connection, orders, CdcConfig.ReplicaIdentityPolicy.SET)).isEmpty();
+            assertThat(identity(namespace, "orders_2025")).isEqualTo("f");
+            assertThat(identity(namespace, "orders_2026")).isEqualTo("f");
+        }
+    }
+
     private static String identity(TestNamespace namespace, String table) {
         return namespace.jdbc().queryValue(String.class, "SELECT relreplident::text FROM pg_class WHERE relname = ?", table);
     }
