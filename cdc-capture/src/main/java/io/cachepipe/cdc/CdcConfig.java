@@ -116,7 +116,7 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
     public static final Setting<SnapshotMode> SNAPSHOT = Setting.optional("cdc.snapshot", "initial",
             Parsers.oneOf(SnapshotMode.class), "initial: copy existing rows to the change topics first; no-data: changes only");
     public static final Setting<ReplicaIdentityPolicy> REPLICA_IDENTITY = Setting.optional("cdc.replica-identity", "warn",
-            Parsers.oneOf(ReplicaIdentityPolicy.class), "warn, or set REPLICA IDENTITY FULL where views need old values");
+            Parsers.oneOf(ReplicaIdentityPolicy.class), "warn (refuse a table with no identity), or set REPLICA IDENTITY FULL where views need old values or a table has none");
     public static final Setting<Integer> MAX_BATCH_SIZE = Setting.optional("cdc.max-batch-size", "4096", Parsers.integer(1, 1_000_000),
             "most changes Debezium hands over in one batch (max.batch.size)");
     public static final Setting<Integer> MAX_QUEUE_SIZE = Setting.optional("cdc.max-queue-size", "16384", Parsers.integer(2, 10_000_000),

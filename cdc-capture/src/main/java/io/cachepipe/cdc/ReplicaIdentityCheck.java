@@ -24,13 +24,18 @@ import org.slf4j.LoggerFactory;
  * Finds captured tables whose views bind columns outside the primary key while REPLICA IDENTITY is
  * not FULL: their updates arrive without the old row, so the keys the old values mapped to cannot be
  * named and the invalidator must fall back to whole-view invalidation. Warns with the exact fix, or
- * applies it when configured to.
+ * applies it when configured to. A table with no identity at all (no primary key under DEFAULT, or
+ * NOTHING) is refused unless the policy sets FULL: once it is in the publication, PostgreSQL refuses
+ * every UPDATE and DELETE of it, so capturing it would break its writers.
  */
 final class ReplicaIdentityCheck {
     private static final Logger log = LoggerFactory.getLogger(ReplicaIdentityCheck.class);
 
-    /** A table that needs FULL identity and does not have it. */
-    record Finding(TableName table, String identity, Set<String> columns) {
+    /**
+     * A table that needs FULL identity and does not have it: for the columns views bind outside its key,
+     * or, {@code refusesWrites}, because it has no identity at all.
+     */
+    record Finding(TableName table, String identity, Set<String> columns, boolean refusesWrites) {
         String fix() {
             return "ALTER TABLE " + table + " REPLICA IDENTITY FULL";
         }
@@ -46,6 +51,14 @@ final class ReplicaIdentityCheck {
                 check(connection, table, entry.getValue(), policy).ifPresent(findings::add);
             }
         }
+        List<String> refused = findings.stream().filter(Finding::refusesWrites).map(finding -> finding.table() + " has REPLICA IDENTITY "
+                + finding.identity() + (finding.identity().equals("DEFAULT") ? " and no primary key" : "") + ". Fix: " + finding.fix()
+                + (finding.identity().equals("DEFAULT") ? ", or add a primary key" : "")).toList();
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("captured tables without a replica identity: once in the publication, PostgreSQL refuses every "
+                    + "UPDATE and DELETE of them (\"does not have a replica identity and publishes updates\"). Set cdc.replica-identity=set "
+                    + "to have cdc-capture give them FULL, or:\n  - " + String.join("\n  - ", refused));
+        }
         return findings;
     }
 
@@ -56,18 +69,24 @@ final class ReplicaIdentityCheck {
         if (identity == null || "f".equals(identity)) {
             return Optional.empty();
         }
+        Set<String> key = primaryKey(connection, table);
+        boolean refusesWrites = "n".equals(identity) || ("d".equals(identity) && key.isEmpty());
         Set<String> outsideKey = new LinkedHashSet<>(bound);
-        outsideKey.removeAll(primaryKey(connection, table));
-        if (outsideKey.isEmpty()) {
+        outsideKey.removeAll(key);
+        if (outsideKey.isEmpty() && !refusesWrites) {
             return Optional.empty();
         }
-        var finding = new Finding(table, describe(identity), outsideKey);
+        var finding = new Finding(table, describe(identity), outsideKey, refusesWrites);
         if (policy == CdcConfig.ReplicaIdentityPolicy.SET) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute(finding.fix());
             }
-            log.info("Set REPLICA IDENTITY FULL on {} (views bind {} outside its primary key)", table, outsideKey);
+            log.info("Set REPLICA IDENTITY FULL on {} ({})", table, refusesWrites ? "it had none, and PostgreSQL refuses the updates and"
+                    + " deletes of a published table without one" : "views bind " + outsideKey + " outside its primary key");
             return Optional.empty();
+        }
+        if (refusesWrites) {
+            return Optional.of(finding);
         }
         log.warn("Table {} has REPLICA IDENTITY {} but views bind {} outside its primary key: updates there cannot"
                 + " name the keys of the old values and will invalidate whole views. Fix: {}; or set"

@@ -1,6 +1,7 @@
 package io.cachepipe.cdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
@@ -78,6 +79,39 @@ class ReplicaIdentityCheckIT {
             assertThat(ReplicaIdentityCheck.run(connection, orders, CdcConfig.ReplicaIdentityPolicy.SET)).isEmpty();
             assertThat(identity(namespace, "orders_2025")).isEqualTo("f");
             assertThat(identity(namespace, "orders_2026")).isEqualTo("f");
+        }
+    }
+
+    @Test
+    void tablesWithNoIdentityAtAll_areRefusedTogether_sinceTheirWritesWouldFail_unlessTheCheckSetsFull(
+            @TestNamespace.PerMethod TestNamespace namespace) throws Exception {
+        ViewCatalog logs = ViewsFile.parse("identity-none-it.yaml", """
+                views:
+                  log-line:
+                    key: log:{id}
+                    params: {id: long}
+                    sql: SELECT * FROM log_lines WHERE id = :id
+                    sources: [{table: log_lines, bind: {id: id}}]
+                  setting:
+                    key: setting:{name}
+                    params: {name: string}
+                    sql: SELECT * FROM settings WHERE name = :name
+                    sources: [{table: settings, bind: {name: name}}]
+                """);
+        namespace.jdbc().execute("CREATE TABLE log_lines (id bigint, line text)");
+        namespace.jdbc().execute("CREATE TABLE settings (name text PRIMARY KEY, value text)");
+        namespace.jdbc().execute("ALTER TABLE settings REPLICA IDENTITY NOTHING");
+        try (Connection connection = namespace.jdbc().connect()) {
+            assertThatThrownBy(() -> ReplicaIdentityCheck.run(connection, logs, CdcConfig.ReplicaIdentityPolicy.WARN))
+                    .hasMessageContaining("PostgreSQL refuses every UPDATE and DELETE of them")
+                    .hasMessageContaining("public.log_lines has REPLICA IDENTITY DEFAULT and no primary key. Fix: ALTER TABLE "
+                            + "public.log_lines REPLICA IDENTITY FULL, or add a primary key")
+                    .hasMessageContaining("public.settings has REPLICA IDENTITY NOTHING. Fix: ALTER TABLE public.settings REPLICA IDENTITY FULL");
+            assertThat(identity(namespace, "log_lines")).as("warn changes nothing").isEqualTo("d");
+
+            assertThat(ReplicaIdentityCheck.run(connection, logs, CdcConfig.ReplicaIdentityPolicy.SET)).isEmpty();
+            assertThat(identity(namespace, "log_lines")).isEqualTo("f");
+            assertThat(identity(namespace, "settings")).isEqualTo("f");
         }
     }
 
