@@ -1,6 +1,7 @@
 package io.cachepipe.store.postgres;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.json.Json;
 import io.cachepipe.core.view.NamedSql;
 import io.cachepipe.core.view.ViewCatalog;
@@ -13,8 +14,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,6 +53,25 @@ public final class PlanCheck {
 
     /** Each view's plan: {@code null} when PostgreSQL could not explain it (the reason is logged). */
     public record Plan(String view, @Nullable JsonNode plan, List<FullScan> fullScans) {
+        /** Every table a node of the plan reads, in the order met: partitions, not their partitioned tables. */
+        public Set<TableName> tables() {
+            Set<TableName> tables = new LinkedHashSet<>();
+            if (plan != null) {
+                collectTables(plan, tables);
+            }
+            return tables;
+        }
+
+        private static void collectTables(JsonNode node, Set<TableName> tables) {
+            String relation = node.path("Relation Name").asText("");
+            if (!relation.isEmpty()) {
+                tables.add(new TableName(node.path("Schema").asText("public"), relation));
+            }
+            for (JsonNode child : node.path("Plans")) {
+                collectTables(child, tables);
+            }
+        }
+
         /** How the plan reads each table, such as {@code Index Scan using products_pkey on products}. */
         public String summary() {
             if (plan == null) {

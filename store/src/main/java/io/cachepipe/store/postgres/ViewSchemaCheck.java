@@ -12,18 +12,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a view catalog against the database at start-up: every source table exists, every bound
- * column exists, and every view's SQL parses and plans (PostgreSQL prepares it without running it).
- * Reports every problem at once, each naming the views file, the view and the field, like the
- * problems {@link io.cachepipe.core.view.ViewsFile} finds without a database.
+ * column exists, every view's SQL parses and plans (PostgreSQL prepares it without running it), and
+ * every table its plan reads is one of its sources: a change to a table the sources leave out would
+ * leave the view's values stale until their TTL, with nothing to say so. Reports every problem at
+ * once, each naming the views file, the view and the field, like the problems {@link
+ * io.cachepipe.core.view.ViewsFile} finds without a database.
  */
 public final class ViewSchemaCheck {
     private static final String SYNTAX_ERROR = "42601";
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema");
 
     private ViewSchemaCheck() {
     }
@@ -50,10 +54,47 @@ public final class ViewSchemaCheck {
             for (var write : catalog.writes()) {
                 checkSql(connection, catalog.origin() + ": write '" + write.name() + "'", write.sql(), problems);
             }
+            if (problems.isEmpty()) {
+                checkReads(catalog, connection, problems);
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check views against the database: " + e.getMessage(), e);
         }
         problems.throwIfAny();
+    }
+
+    /** Each table a view's plan reads (a partition as its partitioned table) must be one of the view's sources. */
+    private static void checkReads(ViewCatalog catalog, Connection connection, Problems problems) throws SQLException {
+        for (PlanCheck.Plan plan : PlanCheck.explain(catalog, connection, Long.MAX_VALUE)) {
+            ViewDefinition view = catalog.view(plan.view()).orElseThrow();
+            Set<TableName> sources = new HashSet<>();
+            view.sources().forEach(source -> sources.add(source.table()));
+            Set<TableName> unsourced = new LinkedHashSet<>();
+            for (TableName table : plan.tables()) {
+                TableName read = partitionRoot(connection, table);
+                if (!sources.contains(read) && !SYSTEM_SCHEMAS.contains(read.schema())) {
+                    unsourced.add(read);
+                }
+            }
+            for (TableName table : unsourced) {
+                problems.add(catalog.origin() + ": view '" + view.name() + "': sql reads " + table + ", which none of its sources names,"
+                        + " so a change there would leave its values stale: add {table: " + table + ", bind: {...}} to its sources,"
+                        + " binding the parameters a changed row determines (with none bound, a change there invalidates every key of the view)");
+            }
+        }
+    }
+
+    /** The partitioned table at the top of the table's partition tree, or the table itself. */
+    private static TableName partitionRoot(Connection connection, TableName table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.oid = pg_partition_root(to_regclass(format('%I.%I', ?::text, ?::text)))")) {
+            query.setString(1, table.schema());
+            query.setString(2, table.table());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? new TableName(rows.getString(1), rows.getString(2)) : table;
+            }
+        }
     }
 
     private static Set<String> columns(Connection connection, TableName table) throws SQLException {

@@ -25,6 +25,12 @@ class ViewSchemaCheckIT {
     @BeforeEach
     void schema(PostgresServer postgres, TestNamespace namespace) {
         namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS products (id bigint PRIMARY KEY, category_id bigint, name text)");
+        namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS categories (id bigint PRIMARY KEY, name text)");
+        namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS stock (product_id bigint, region text, quantity int, PRIMARY KEY (product_id, region))"
+                + " PARTITION BY LIST (region)");
+        namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS stock_eu PARTITION OF stock FOR VALUES IN ('eu')");
+        namespace.jdbc().execute("CREATE OR REPLACE VIEW named_products AS SELECT p.id, p.name, c.name AS category FROM products p"
+                + " JOIN categories c ON c.id = p.category_id");
         var source = new PGSimpleDataSource();
         source.setURL(namespace.jdbcUrl());
         source.setUser(postgres.user());
@@ -103,6 +109,24 @@ class ViewSchemaCheckIT {
                 .hasMessageContaining("bad.yaml: view 'product': sources[1]: table public.inventory does not exist")
                 .hasMessageContaining("bad.yaml: view 'listing': sources[0]: bind.category_id: table public.products has no column 'category'")
                 .hasMessageContaining("bad.yaml: view 'listing': sql does not prepare on the database: ERROR: column \"nme\" does not exist");
+    }
+
+    @Test
+    void aTableTheSqlReadsThatNoSourceNames_isRefused_throughJoinsSubqueriesAndViews() {
+        String message = "shop-views.yaml: view 'product': sql reads public.categories, which none of its sources names, so a change"
+                + " there would leave its values stale: add {table: public.categories, bind: {...}} to its sources, binding the parameters"
+                + " a changed row determines (with none bound, a change there invalidates every key of the view)";
+        assertThat(problems(view("SELECT p.id, c.name FROM products p JOIN categories c ON c.id = p.category_id WHERE p.id = :id",
+                "products", "id"))).containsExactly(message);
+        assertThat(problems(view("SELECT id, (SELECT name FROM categories WHERE id = category_id) FROM products WHERE id = :id",
+                "products", "id"))).containsExactly(message);
+        assertThat(problems(view("SELECT * FROM named_products WHERE id = :id", "products", "id"))).containsExactly(message);
+    }
+
+    @Test
+    void aPartitionedTableNamedAsTheSource_coversThePartitionsThePlanReads() {
+        assertThat(problems(view("SELECT product_id, sum(quantity) FROM stock WHERE product_id = :id GROUP BY product_id",
+                "stock", "product_id"))).isEmpty();
     }
 
     private List<String> problems(String yaml) {
