@@ -40,6 +40,11 @@ public final class ViewSchemaCheck {
                 for (int i = 0; i < view.sources().size(); i++) {
                     SourceMapping source = view.sources().get(i);
                     String at = where + ": sources[" + i + "]";
+                    String unfit = notInTheChangeLog(connection, source.table());
+                    if (unfit != null) {
+                        problems.add(at + ": " + source.table() + " " + unfit);
+                        continue;
+                    }
                     Set<String> columns = columns(connection, source.table());
                     if (columns.isEmpty()) {
                         problems.add(at + ": table " + source.table() + " does not exist");
@@ -77,9 +82,44 @@ public final class ViewSchemaCheck {
                 }
             }
             for (TableName table : unsourced) {
-                problems.add(catalog.origin() + ": view '" + view.name() + "': sql reads " + table + ", which none of its sources names,"
-                        + " so a change there would leave its values stale: add {table: " + table + ", bind: {...}} to its sources,"
-                        + " binding the parameters a changed row determines (with none bound, a change there invalidates every key of the view)");
+                String unfit = notInTheChangeLog(connection, table);
+                problems.add(catalog.origin() + ": view '" + view.name() + "': sql reads " + table + (unfit != null ? ", which " + unfit
+                        : ", which none of its sources names, so a change there would leave its values stale: add {table: " + table
+                        + ", bind: {...}} to its sources, binding the parameters a changed row determines (with none bound, a change"
+                        + " there invalidates every key of the view)"));
+            }
+        }
+    }
+
+    /**
+     * Why no change of the relation reaches the change log cachepipe reads, or null when its changes do:
+     * PostgreSQL publishes the rows of logged tables (and partitioned ones) only.
+     */
+    private static @Nullable String notInTheChangeLog(Connection connection, TableName table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT c.relkind::text, c.relpersistence::text FROM pg_class c"
+                + " WHERE c.oid = to_regclass(format('%I.%I', ?::text, ?::text))")) {
+            query.setString(1, table.schema());
+            query.setString(2, table.table());
+            try (ResultSet rows = query.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                String kind = rows.getString(1);
+                if (kind.equals("m")) {
+                    return "is a materialized view: REFRESH rewrites it outside the change log, so no change of it would reach the cache;"
+                            + " read the tables it is built from instead";
+                }
+                if (kind.equals("v")) {
+                    return "is a view: name the tables it reads as the sources";
+                }
+                if (kind.equals("f")) {
+                    return "is a foreign table: its changes are in another database's change log, not this one's";
+                }
+                if (rows.getString(2).equals("u")) {
+                    return "is UNLOGGED: its changes are not in the write-ahead log, which cachepipe reads; ALTER TABLE " + table
+                            + " SET LOGGED";
+                }
+                return null;
             }
         }
     }

@@ -29,6 +29,9 @@ class ViewSchemaCheckIT {
         namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS stock (product_id bigint, region text, quantity int, PRIMARY KEY (product_id, region))"
                 + " PARTITION BY LIST (region)");
         namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS stock_eu PARTITION OF stock FOR VALUES IN ('eu')");
+        namespace.jdbc().execute("CREATE UNLOGGED TABLE IF NOT EXISTS sessions (id bigint PRIMARY KEY, product_id bigint)");
+        namespace.jdbc().execute("CREATE MATERIALIZED VIEW IF NOT EXISTS category_sizes AS SELECT category_id AS id, count(*) AS size"
+                + " FROM products GROUP BY category_id");
         namespace.jdbc().execute("CREATE OR REPLACE VIEW named_products AS SELECT p.id, p.name, c.name AS category FROM products p"
                 + " JOIN categories c ON c.id = p.category_id");
         var source = new PGSimpleDataSource();
@@ -121,6 +124,20 @@ class ViewSchemaCheckIT {
         assertThat(problems(view("SELECT id, (SELECT name FROM categories WHERE id = category_id) FROM products WHERE id = :id",
                 "products", "id"))).containsExactly(message);
         assertThat(problems(view("SELECT * FROM named_products WHERE id = :id", "products", "id"))).containsExactly(message);
+    }
+
+    @Test
+    void aSourceOrAReadWhoseChangesAreNotInTheChangeLog_isRefused_sayingWhy() {
+        assertThat(problems(view("SELECT id FROM sessions WHERE id = :id", "sessions", "id"))).containsExactly(
+                "shop-views.yaml: view 'product': sources[0]: public.sessions is UNLOGGED: its changes are not in the write-ahead log,"
+                        + " which cachepipe reads; ALTER TABLE public.sessions SET LOGGED");
+        assertThat(problems(view("SELECT id, size FROM category_sizes WHERE id = :id", "category_sizes", "id"))).singleElement()
+                .asString().startsWith("shop-views.yaml: view 'product': sources[0]: public.category_sizes is a materialized view: REFRESH");
+        assertThat(problems(view("SELECT id FROM named_products WHERE id = :id", "named_products", "id"))).containsExactly(
+                "shop-views.yaml: view 'product': sources[0]: public.named_products is a view: name the tables it reads as the sources");
+        assertThat(problems(view("SELECT p.id, s.size FROM products p JOIN category_sizes s ON s.id = p.category_id WHERE p.id = :id",
+                "products", "id"))).singleElement().asString()
+                .startsWith("shop-views.yaml: view 'product': sql reads public.category_sizes, which is a materialized view");
     }
 
     @Test
