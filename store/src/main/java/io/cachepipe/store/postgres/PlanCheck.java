@@ -18,6 +18,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class PlanCheck {
     private static final Logger log = LoggerFactory.getLogger(PlanCheck.class);
     private static final String STATEMENT = "cachepipe_plan_check";
+    /** As EXPLAIN VERBOSE prints a call of a function whose result moves with time or chance. */
+    private static final Pattern CLOCK = Pattern.compile("\\b(?:now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday"
+            + "|random|random_normal)\\(\\)|\\b(?:CURRENT_DATE|CURRENT_TIMESTAMP|CURRENT_TIME|LOCALTIMESTAMP|LOCALTIME)\\b");
 
     private PlanCheck() {
     }
@@ -70,6 +75,30 @@ public final class PlanCheck {
             for (JsonNode child : node.path("Plans")) {
                 collectTables(child, tables);
             }
+        }
+
+        /** The clock's and chance's functions the plan's expressions call, such as {@code now()} or {@code CURRENT_DATE}. */
+        public Set<String> clockReads() {
+            Set<String> reads = new LinkedHashSet<>();
+            if (plan != null) {
+                collectClockReads(plan, reads);
+            }
+            return reads;
+        }
+
+        private static void collectClockReads(JsonNode node, Set<String> reads) {
+            node.properties().forEach(field -> {
+                if (field.getKey().equals("Plans")) {
+                    field.getValue().forEach(child -> collectClockReads(child, reads));
+                } else if (field.getValue().isTextual() || field.getValue().isArray()) {
+                    for (JsonNode text : field.getValue().isArray() ? field.getValue() : List.of(field.getValue())) {
+                        Matcher matcher = CLOCK.matcher(text.asText());
+                        while (matcher.find()) {
+                            reads.add(matcher.group());
+                        }
+                    }
+                }
+            });
         }
 
         /** How the plan reads each table, such as {@code Index Scan using products_pkey on products}. */

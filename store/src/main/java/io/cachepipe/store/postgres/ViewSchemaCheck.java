@@ -2,6 +2,7 @@ package io.cachepipe.store.postgres;
 
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.ConfigException;
+import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.Problems;
 import io.cachepipe.core.view.NamedSql;
 import io.cachepipe.core.view.SourceMapping;
@@ -16,16 +17,20 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks a view catalog against the database at start-up: every source table exists, every bound
  * column exists, every view's SQL parses and plans (PostgreSQL prepares it without running it), and
  * every table its plan reads is one of its sources: a change to a table the sources leave out would
- * leave the view's values stale until their TTL, with nothing to say so. Reports every problem at
+ * leave the view's values stale until their TTL, with nothing to say so. It warns of a view whose
+ * SQL reads the clock (its value moves with no change at all). Reports every problem at
  * once, each naming the views file, the view and the field, like the problems {@link
  * io.cachepipe.core.view.ViewsFile} finds without a database.
  */
 public final class ViewSchemaCheck {
+    private static final Logger log = LoggerFactory.getLogger(ViewSchemaCheck.class);
     private static final String SYNTAX_ERROR = "42601";
     private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema");
 
@@ -72,6 +77,12 @@ public final class ViewSchemaCheck {
     private static void checkReads(ViewCatalog catalog, Connection connection, Problems problems) throws SQLException {
         for (PlanCheck.Plan plan : PlanCheck.explain(catalog, connection, Long.MAX_VALUE)) {
             ViewDefinition view = catalog.view(plan.view()).orElseThrow();
+            Set<String> clock = plan.clockReads();
+            if (!clock.isEmpty()) {
+                log.warn("View '{}' reads the clock or chance ({}): its value moves as time passes, which is no change, so a cached value"
+                        + " is served as of its load for up to its ttl ({}); lower the ttl, or make the time a parameter", view.name(),
+                        String.join(", ", clock), Parsers.format(view.ttl()));
+            }
             Set<TableName> sources = new HashSet<>();
             view.sources().forEach(source -> sources.add(source.table()));
             Set<TableName> unsourced = new LinkedHashSet<>();

@@ -116,6 +116,14 @@ class PlanCheckIT {
     }
 
     @Test
+    void aViewWhoseSqlReadsTheClock_isWarnedOf_byTheStartUpCheck() {
+        List<ILoggingEvent> warnings = logged(ViewSchemaCheck.class, () -> ViewSchemaCheck.check(catalog, pool));
+
+        assertThat(warnings).extracting(ILoggingEvent::getFormattedMessage).singleElement().asString()
+                .startsWith("View 'customer-count' reads the clock or chance (now()): its value moves as time passes, which is no change");
+    }
+
+    @Test
     void aSlowLoad_isLoggedWithItsSql_andCounted() throws Exception {
         var view = catalog.view("slow-order").orElseThrow();
         List<ILoggingEvent> warnings = logged(LoadTimer.class, () -> new ViewLoader(pool, LoadTimer.Cause.WARM).load(view, Map.of("id", 7L)));
