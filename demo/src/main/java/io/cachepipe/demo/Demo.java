@@ -127,7 +127,7 @@ final class Demo implements AutoCloseable {
         values.put("redis.url", stack.redis().uri());
         values.put("views.file", switch (options.data()) {
             case ExampleCatalog example -> ExampleSchema.CATALOG.viewsLocation();
-            case OwnSchema own -> own.views().toString();
+            case OwnSchema own -> own.views().toAbsolutePath().toString(); // the settings file sits elsewhere
         });
         values.put("api.host", "127.0.0.1");
         values.put("api.port", Integer.toString(options.apiPort()));

@@ -34,7 +34,7 @@ public record InvalidatorConfig(String applicationId, Duration commitInterval, D
             "stream threads in this instance: each parses and maps the changes of its partitions (up to one per change-topic"
                     + " partition, kafka.partitions); one applier sends their effects to Redis in batches");
     public static final Setting<String> STATE_DIR = Setting.optional("invalidator.state-dir",
-            System.getProperty("java.io.tmpdir") + "/cachepipe-streams", Parsers.nonBlank(), "Kafka Streams state directory");
+            System.getProperty("java.io.tmpdir") + "/cachepipe-streams", Parsers.nonBlank(), "Kafka Streams state directory").asPath();
     public static final Setting<Integer> ADMIN_PORT = Setting.optional("invalidator.admin-port", "9402", Parsers.port(),
             "port of /metrics, /health/live, /health/ready and /version (0 picks a free port)");
 

@@ -16,7 +16,8 @@ public record CacheConfig(boolean enabled, String viewsFile, Duration leaseTtl, 
     public static final Setting<Boolean> ENABLED = Setting.optional("cache.enabled", "true", Parsers.bool(),
             "kill switch: false serves every read from PostgreSQL").withEnv("CACHE_ENABLED");
     public static final Setting<String> VIEWS_FILE = Setting.required("views.file", Parsers.nonBlank(),
-            "path of the views declaration (YAML); classpath:<resource> for a bundled example");
+            "path of the views declaration (YAML), relative to the settings file's directory when given there;"
+                    + " classpath:<resource> for a bundled example").asPath();
     public static final Setting<Duration> LEASE_TTL = Setting.optional("cache.lease-ttl", "2s",
             Parsers.duration(Duration.ofMillis(10), Duration.ofMinutes(5)), "lease of one read-path fill");
     public static final Setting<Duration> TOMBSTONE_TTL = Setting.optional("cache.tombstone-ttl", "60s",

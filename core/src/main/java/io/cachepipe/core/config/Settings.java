@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 public final class Settings {
     /** Names the settings file; read from the environment or a system property. */
     public static final String CONFIG_FILE_ENV = "CACHEPIPE_CONFIG";
+    private static final String FILE_ORIGIN = "file ";
 
     private final Map<String, String> overrides;
     private final Properties systemProperties;
@@ -100,6 +101,9 @@ public final class Settings {
     /** Returns the value, or {@code null} after recording a problem when it is missing or malformed. */
     public <T> @Nullable T get(Setting<T> setting) {
         String text = raw(setting);
+        if (text != null && setting.path() && origin(setting).equals(FILE_ORIGIN + fileName)) {
+            text = relativeToFile(text);
+        }
         if (text == null) {
             if (!environment.names(setting.env() + EnvironmentVariables.FILE_SUFFIX)) { // an unreadable file was reported already
                 problems.add(setting.key() + " is required: set " + setting.env() + " (" + setting.description() + ")");
@@ -280,8 +284,22 @@ public final class Settings {
         if (environment.names(setting.env() + EnvironmentVariables.FILE_SUFFIX)) {
             return "the file " + setting.env() + EnvironmentVariables.FILE_SUFFIX + " names";
         }
-        if (file.containsKey(setting.key())) return "file " + fileName;
+        if (file.containsKey(setting.key())) return FILE_ORIGIN + fileName;
         return "default";
+    }
+
+    /** A relative filesystem path resolved against the settings file's directory; anything else as it is. */
+    private String relativeToFile(String text) {
+        if (text.startsWith("classpath:")) {
+            return text;
+        }
+        try {
+            Path path = Path.of(text);
+            Path directory = Path.of(fileName).toAbsolutePath().getParent();
+            return path.isAbsolute() || directory == null ? text : directory.resolve(path).normalize().toString();
+        } catch (java.nio.file.InvalidPathException e) {
+            return text; // the setting's own parser or reader says what is wrong with it
+        }
     }
 
     private static void flatten(String prefix, JsonNode node, Map<String, String> out) {

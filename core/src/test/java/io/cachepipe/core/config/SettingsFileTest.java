@@ -51,6 +51,21 @@ class SettingsFileTest {
         assertThat(SettingsFile.DEFAULT_LOCATION).isEqualTo(Path.of(".cachepipe", "cachepipe.settings"));
     }
 
+    @Test
+    void aRelativePathInASettingsFile_isRelativeToItsDirectory_andOneFromTheEnvironmentToTheWorkingDirectory(@TempDir Path dir)
+            throws Exception {
+        Path file = Files.writeString(dir.resolve("cachepipe.yaml"), "views: {file: views.yaml}\ninvalidator: {state-dir: /var/lib/streams}\n");
+        Settings fromFile = Settings.of(Map.of(), new java.util.Properties(), Map.of()).withFile(file);
+        Settings fromEnvironment = Settings.of(Map.of(), new java.util.Properties(), Map.of("CACHEPIPE_VIEWS_FILE", "views.yaml")).withFile(file);
+        Settings bundled = Settings.of(Map.of("views.file", "classpath:catalog/views.yaml"));
+
+        assertThat(fromFile.get(CacheConfig.VIEWS_FILE)).isEqualTo(dir.resolve("views.yaml").toString());
+        assertThat(fromFile.get(Setting.optional("invalidator.state-dir", "x", Parsers.nonBlank(), "a directory").asPath()))
+                .as("absolute").isEqualTo("/var/lib/streams");
+        assertThat(fromEnvironment.get(CacheConfig.VIEWS_FILE)).isEqualTo("views.yaml");
+        assertThat(bundled.get(CacheConfig.VIEWS_FILE)).isEqualTo("classpath:catalog/views.yaml");
+    }
+
     private static Setting<String> setting(String key) {
         return Setting.required(key, Parsers.text(), key);
     }

@@ -25,7 +25,8 @@ class SettingsTest {
                         "postgres.pool-size = 'zero' (from explicit value): expected a whole number",
                         "redis.timeout = 'forever' (from explicit value): expected a duration such as 250ms, 10s, 5m, 1h or 2d",
                         "kafka.bootstrap is required: set CACHEPIPE_KAFKA_BOOTSTRAP (Kafka bootstrap servers, host:port[,host:port])",
-                        "views.file is required: set CACHEPIPE_VIEWS_FILE (path of the views declaration (YAML); classpath:<resource> for a bundled example)"));
+                        "views.file is required: set CACHEPIPE_VIEWS_FILE (path of the views declaration (YAML), relative to the settings file's"
+                                + " directory when given there; classpath:<resource> for a bundled example)"));
     }
 
     @Test
