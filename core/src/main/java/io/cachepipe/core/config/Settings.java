@@ -1,10 +1,6 @@
 package io.cachepipe.core.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,18 +30,15 @@ public final class Settings {
     private final Map<String, String> overrides;
     private final Properties systemProperties;
     private final EnvironmentVariables environment;
-    private final Map<String, String> file;
-    private final String fileName;
+    private final FileValues file;
     private final Problems problems = new Problems();
     private final Map<String, String> resolved = new LinkedHashMap<>();
 
-    private Settings(Map<String, String> overrides, Properties systemProperties, Map<String, String> environment,
-                     Map<String, String> file, String fileName) {
+    private Settings(Map<String, String> overrides, Properties systemProperties, Map<String, String> environment, FileValues file) {
         this.overrides = Map.copyOf(overrides);
         this.systemProperties = systemProperties;
         this.environment = new EnvironmentVariables(environment, problems);
-        this.file = Map.copyOf(file);
-        this.fileName = fileName;
+        this.file = file;
     }
 
     /** Settings of this process: system properties, environment, and the file named by {@value #CONFIG_FILE_ENV}. */
@@ -61,7 +54,7 @@ public final class Settings {
      * that chooses its file itself, and for tests that stand in for a process's environment.
      */
     public static Settings of(Map<String, String> overrides, Properties systemProperties, Map<String, String> environment) {
-        return new Settings(overrides, systemProperties, environment, Map.of(), "");
+        return new Settings(overrides, systemProperties, environment, FileValues.NONE);
     }
 
     /** The settings file these sources name ({@code -Dcachepipe.config} or {@value #CONFIG_FILE_ENV}), if any. */
@@ -78,31 +71,25 @@ public final class Settings {
 
     /** Settings from explicit values only: for tests and for the in-process demo. */
     public static Settings of(Map<String, String> values) {
-        return new Settings(values, new Properties(), Map.of(), Map.of(), "");
+        return new Settings(values, new Properties(), Map.of(), FileValues.NONE);
     }
 
     /** Adds a settings file. A file that cannot be read is a recorded problem, not an exception. */
     public Settings withFile(Path path) {
-        Map<String, String> flat = new HashMap<>();
-        Settings result;
         try {
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(path));
-            if (root != null && !root.isMissingNode() && !root.isNull()) {
-                flatten("", root, flat);
-            }
-            result = new Settings(overrides, systemProperties, environment.map(), flat, path.toString());
+            return new Settings(overrides, systemProperties, environment.map(), FileValues.read(path));
         } catch (IOException e) {
-            result = new Settings(overrides, systemProperties, environment.map(), Map.of(), path.toString());
+            Settings result = new Settings(overrides, systemProperties, environment.map(), new FileValues(path.toString(), Map.of()));
             result.problems.add("settings file " + path + " cannot be read: " + e.getMessage());
+            return result;
         }
-        return result;
     }
 
     /** Returns the value, or {@code null} after recording a problem when it is missing or malformed. */
     public <T> @Nullable T get(Setting<T> setting) {
         String text = raw(setting);
-        if (text != null && setting.path() && origin(setting).equals(FILE_ORIGIN + fileName)) {
-            text = relativeToFile(text);
+        if (text != null && setting.path() && origin(setting).equals(FILE_ORIGIN + file.name())) {
+            text = file.relative(text);
         }
         if (text == null) {
             if (!environment.names(setting.env() + EnvironmentVariables.FILE_SUFFIX)) { // an unreadable file was reported already
@@ -187,7 +174,7 @@ public final class Settings {
      */
     public Map<String, String> prefixed(String prefix) {
         Map<String, String> values = new LinkedHashMap<>();
-        putUnder(prefix, file, values);
+        putUnder(prefix, file.values(), values);
         values.putAll(environment.family(prefix));
         systemProperties.stringPropertyNames().forEach(name -> putUnder("cachepipe." + prefix, name, systemProperties.getProperty(name), values));
         putUnder(prefix, overrides, values);
@@ -284,34 +271,7 @@ public final class Settings {
         if (environment.names(setting.env() + EnvironmentVariables.FILE_SUFFIX)) {
             return "the file " + setting.env() + EnvironmentVariables.FILE_SUFFIX + " names";
         }
-        if (file.containsKey(setting.key())) return FILE_ORIGIN + fileName;
+        if (file.has(setting.key())) return FILE_ORIGIN + file.name();
         return "default";
-    }
-
-    /** A relative filesystem path resolved against the settings file's directory; anything else as it is. */
-    private String relativeToFile(String text) {
-        if (text.startsWith("classpath:")) {
-            return text;
-        }
-        try {
-            Path path = Path.of(text);
-            Path directory = Path.of(fileName).toAbsolutePath().getParent();
-            return path.isAbsolute() || directory == null ? text : directory.resolve(path).normalize().toString();
-        } catch (java.nio.file.InvalidPathException e) {
-            return text; // the setting's own parser or reader says what is wrong with it
-        }
-    }
-
-    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
-            node.properties().forEach(entry ->
-                    flatten(prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey(), entry.getValue(), out));
-        } else if (node.isArray()) {
-            var joined = new StringBuilder();
-            node.forEach(item -> joined.append(joined.isEmpty() ? "" : ",").append(item.asText()));
-            out.put(prefix, joined.toString());
-        } else if (!node.isNull()) {
-            out.put(prefix, node.asText());
-        }
     }
 }
