@@ -3,6 +3,7 @@ package io.cachepipe.cdc;
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.store.kafka.SchemaChangeNotice;
+import io.cachepipe.store.postgres.Partitions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
@@ -60,7 +61,7 @@ final class PublicationGuard {
     static void refusePartitionsOfCaptured(Connection connection, Set<TableName> captured) throws SQLException {
         List<String> problems = new ArrayList<>();
         for (TableName table : captured) {
-            TableName root = partitionRoot(connection, table);
+            TableName root = Partitions.root(connection, table);
             if (root != null && !root.equals(table) && captured.contains(root)) {
                 problems.add(table + " is a partition of " + root + ", which views read too: PostgreSQL publishes the changes of "
                         + table + " as changes of " + root + ", so name " + root + " in the sources of the views that read " + table);
@@ -98,7 +99,7 @@ final class PublicationGuard {
     private Set<TableName> publishViaPartitionRoot(Connection connection) throws SQLException {
         List<TableName> partitioned = new ArrayList<>();
         for (TableName table : captured) {
-            if (isPartitioned(connection, table)) {
+            if (Partitions.isPartitioned(connection, table)) {
                 partitioned.add(table);
             }
         }
@@ -193,30 +194,6 @@ final class PublicationGuard {
             query.setString(2, table.table());
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
-            }
-        }
-    }
-
-    private static boolean isPartitioned(Connection connection, TableName table) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
-            query.setString(1, table.schema());
-            query.setString(2, table.table());
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
-            }
-        }
-    }
-
-    /** The partitioned table at the top of the table's partition tree, or null if the table is in none (or absent). */
-    private static @Nullable TableName partitionRoot(Connection connection, TableName table) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.oid = pg_partition_root(to_regclass(format('%I.%I', ?::text, ?::text)))")) {
-            query.setString(1, table.schema());
-            query.setString(2, table.table());
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? new TableName(rows.getString(1), rows.getString(2)) : null;
             }
         }
     }

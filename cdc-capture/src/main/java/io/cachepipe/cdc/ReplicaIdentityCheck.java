@@ -4,6 +4,7 @@ import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.view.SourceMapping;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
+import io.cachepipe.store.postgres.Partitions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -100,18 +101,7 @@ final class ReplicaIdentityCheck {
      * passed on to its partitions), else the table itself.
      */
     private static List<TableName> storedIn(Connection connection, TableName table) throws SQLException {
-        List<TableName> leaves = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT n.nspname, c.relname FROM pg_partition_tree(to_regclass(format('%I.%I', ?::text, ?::text))) t"
-                        + " JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf ORDER BY 1, 2")) {
-            query.setString(1, table.schema());
-            query.setString(2, table.table());
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    leaves.add(new TableName(rows.getString(1), rows.getString(2)));
-                }
-            }
-        }
+        List<TableName> leaves = Partitions.leaves(connection, table);
         return leaves.isEmpty() ? List.of(table) : leaves;
     }
 

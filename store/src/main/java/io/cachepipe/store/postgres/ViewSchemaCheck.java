@@ -87,7 +87,8 @@ public final class ViewSchemaCheck {
             view.sources().forEach(source -> sources.add(source.table()));
             Set<TableName> unsourced = new LinkedHashSet<>();
             for (TableName table : plan.tables()) {
-                TableName read = partitionRoot(connection, table);
+                TableName root = Partitions.root(connection, table);
+                TableName read = root == null ? table : root;
                 if (!sources.contains(read) && !SYSTEM_SCHEMAS.contains(read.schema())) {
                     unsourced.add(read);
                 }
@@ -131,19 +132,6 @@ public final class ViewSchemaCheck {
                             + " SET LOGGED";
                 }
                 return null;
-            }
-        }
-    }
-
-    /** The partitioned table at the top of the table's partition tree, or the table itself. */
-    private static TableName partitionRoot(Connection connection, TableName table) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(
-                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.oid = pg_partition_root(to_regclass(format('%I.%I', ?::text, ?::text)))")) {
-            query.setString(1, table.schema());
-            query.setString(2, table.table());
-            try (ResultSet rows = query.executeQuery()) {
-                return rows.next() ? new TableName(rows.getString(1), rows.getString(2)) : table;
             }
         }
     }
