@@ -56,7 +56,7 @@ final class OpenApiSchemas {
             case LONG -> NODES.objectNode().put("type", "integer").put("format", "int64");
             case INT -> NODES.objectNode().put("type", "integer").put("format", "int32");
             case DECIMAL -> NODES.objectNode().put("type", "number");
-            case STRING -> string().put("maxLength", maxStringLength);
+            case STRING, CHAR -> string().put("maxLength", maxStringLength);
             case UUID -> string().put("format", "uuid");
         };
         if (type.isNumeric() && spec.min() != null) {

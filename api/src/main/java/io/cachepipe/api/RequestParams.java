@@ -104,22 +104,22 @@ final class RequestParams {
         return checked(values, problems);
     }
 
-    /** A body value held to its declared JSON type; the conversion itself is the type's own. */
+    /** A body value held to its declared JSON type, read as written (a decimal keeps its scale); the conversion is the type's own. */
     private static Object typed(ParamType type, JsonNode node) {
         boolean fits = switch (type) {
-            case STRING, UUID -> node.isTextual();
+            case STRING, CHAR, UUID -> node.isTextual();
             case LONG, INT -> node.isIntegralNumber();
             case DECIMAL -> node.isNumber() || node.isTextual();
         };
         if (!fits) {
             throw new IllegalArgumentException("expected " + expected(type) + ", found " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
-        return type.fromJson(node);
+        return type.asWritten(node);
     }
 
     private static String expected(ParamType type) {
         return switch (type) {
-            case STRING -> "a string";
+            case STRING, CHAR -> "a string";
             case UUID -> "a UUID string";
             case LONG, INT -> "a whole number";
             case DECIMAL -> "a decimal number";

@@ -77,32 +77,53 @@ public enum ParamType {
             statement.setString(index, (String) value);
         }
     },
-    DECIMAL {
+    /**
+     * Text compared as PostgreSQL compares {@code char(n)}: trailing spaces do not count, so {@code 'AB'}
+     * and {@code 'AB  '} find the same row. They are dropped, so that both are one key, the key a change
+     * to the row (whose image is padded to {@code n}) invalidates.
+     */
+    CHAR {
         @Override
         public Object parse(String text) {
-            String trimmed = text.strip();
-            // A decimal within bounds is at most this long in any notation; longer text is not parsed at all.
-            if (trimmed.length() > 2 * MAX_DECIMAL_DIGITS + 16) {
-                throw new IllegalArgumentException("a decimal number of " + trimmed.length() + " characters: at most "
-                        + MAX_DECIMAL_DIGITS + " digits before and " + MAX_DECIMAL_DIGITS + " after the point are accepted");
-            }
-            try {
-                return bounded(new java.math.BigDecimal(trimmed));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(quoted(text) + " is not a decimal number");
-            }
+            return withoutTrailingSpaces(text);
         }
 
         @Override
         public Object fromJson(JsonNode value) {
+            return withoutTrailingSpaces((String) STRING.fromJson(value));
+        }
+
+        @Override
+        public void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+            statement.setString(index, (String) value);
+        }
+    },
+    /**
+     * A decimal, one key per number: PostgreSQL's {@code numeric} equality ignores trailing zeros
+     * ({@code 1.5 = 1.50}), and a change's image carries the column's scale ({@code 1.50} in a
+     * {@code numeric(12,2)}), so a view's parameter is held without them ({@link #canonical}). A write's
+     * field keeps the scale it was sent with ({@link #asWritten}): {@code numeric} stores it.
+     */
+    DECIMAL {
+        @Override
+        public Object parse(String text) {
+            return canonical(exactDecimal(text));
+        }
+
+        @Override
+        public Object fromJson(JsonNode value) {
+            return canonical((java.math.BigDecimal) asWritten(value));
+        }
+
+        @Override
+        public Object asWritten(JsonNode value) {
             if (value.isNumber() && !value.isFloatingPointNumber() || value.isBigDecimal()) {
                 return bounded(value.decimalValue());
             }
-            if (value.isNumber()) {
+            if (value.isNumber() || value.isTextual()) {
                 // A double (a mapper without USE_BIG_DECIMAL_FOR_FLOATS): its text is short and exact enough to re-read.
-                return parse(value.asText());
+                return exactDecimal(value.asText());
             }
-            if (value.isTextual()) return parse(value.textValue());
             throw new IllegalArgumentException("expected a decimal number, found " + value.getNodeType());
         }
 
@@ -190,9 +211,47 @@ public enum ParamType {
             case LONG -> java.sql.Types.BIGINT;
             case INT -> java.sql.Types.INTEGER;
             case DECIMAL -> java.sql.Types.NUMERIC;
-            case STRING -> java.sql.Types.VARCHAR;
+            case STRING, CHAR -> java.sql.Types.VARCHAR;
             case UUID -> java.sql.Types.OTHER;
         });
+    }
+
+    /**
+     * A value of a write's JSON body, kept as sent where the type's key form would change what is stored
+     * (a decimal's trailing zeros); for the other types what {@link #fromJson} reads.
+     */
+    public Object asWritten(JsonNode value) {
+        return fromJson(value);
+    }
+
+    /** The decimal as written, scale and all, if within bounds. */
+    private static java.math.BigDecimal exactDecimal(String text) {
+        String trimmed = text.strip();
+        // A decimal within bounds is at most this long in any notation; longer text is not parsed at all.
+        if (trimmed.length() > 2 * MAX_DECIMAL_DIGITS + 16) {
+            throw new IllegalArgumentException("a decimal number of " + trimmed.length() + " characters: at most "
+                    + MAX_DECIMAL_DIGITS + " digits before and " + MAX_DECIMAL_DIGITS + " after the point are accepted");
+        }
+        try {
+            return bounded(new java.math.BigDecimal(trimmed));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(quoted(text) + " is not a decimal number");
+        }
+    }
+
+    /** One decimal per number: without trailing zeros, and never in exponent form ({@code 100}, not {@code 1E+2}). */
+    static java.math.BigDecimal canonical(java.math.BigDecimal value) {
+        java.math.BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+
+    /** {@code char(n)}'s padding removed: only U+0020, as PostgreSQL pads and compares. */
+    static String withoutTrailingSpaces(String text) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     /** The canonical text of a value, as it appears in cache keys. */
@@ -205,9 +264,10 @@ public enum ParamType {
             case "long", "bigint", "int8" -> LONG;
             case "int", "integer", "int4" -> INT;
             case "string", "text" -> STRING;
+            case "char", "character", "bpchar" -> CHAR;
             case "decimal", "numeric" -> DECIMAL;
             case "uuid" -> UUID;
-            default -> throw new IllegalArgumentException("unknown parameter type '" + name + "' (use long, int, decimal, string or uuid)");
+            default -> throw new IllegalArgumentException("unknown parameter type '" + name + "' (use long, int, decimal, string, char or uuid)");
         };
     }
 

@@ -25,7 +25,7 @@ class ParamTypeTest {
 
     @Test
     void aDecimalWithinTheLimit_isKeptExactly() {
-        assertThat(ParamType.DECIMAL.parse("1e999")).isEqualTo(new BigDecimal("1e999"));
+        assertThat((BigDecimal) ParamType.DECIMAL.parse("1e999")).isEqualByComparingTo(new BigDecimal("1e999"));
         assertThat(ParamType.DECIMAL.fromJson(json("9.99"))).isEqualTo(new BigDecimal("9.99"));
         assertThat(ParamType.DECIMAL.fromJson(json("\"9.99\""))).isEqualTo(new BigDecimal("9.99"));
         assertThat(ParamType.DECIMAL.parse("0." + "1".repeat(1000))).isInstanceOf(BigDecimal.class);
@@ -55,6 +55,33 @@ class ParamTypeTest {
             assertThatThrownBy(() -> type.parse(junk)).as(type.name())
                     .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200).contains("100000 characters"));
         }
+    }
+
+    @Test
+    void aDecimal_isOneKeyForEverySpellingOfItsNumber_asARequestOrAChangeImageGivesIt() {
+        // A numeric(12,2) row image carries 359.10; a request may say 359.1, 359.100 or 3.591e2: PostgreSQL finds the same rows.
+        String imageKey = ParamType.DECIMAL.render(ParamType.DECIMAL.fromJson(json("\"359.10\"")));
+        for (String request : new String[] {"359.1", "359.10", "359.1000", " 3.591e2 ", "+359.100"}) {
+            assertThat(ParamType.DECIMAL.render(ParamType.DECIMAL.parse(request))).as(request).isEqualTo(imageKey).isEqualTo("359.1");
+        }
+        assertThat(ParamType.DECIMAL.render(ParamType.DECIMAL.parse("1E+2"))).isEqualTo("100");
+        assertThat(ParamType.DECIMAL.render(ParamType.DECIMAL.parse("-0.00"))).isEqualTo("0");
+        assertThat(ParamType.DECIMAL.render(ParamType.DECIMAL.fromJson(json("100.00")))).isEqualTo("100");
+    }
+
+    @Test
+    void aWrittenDecimal_keepsTheScaleItWasSentWith() {
+        assertThat(ParamType.DECIMAL.asWritten(json("\"1.50\""))).isEqualTo(new BigDecimal("1.50"));
+        assertThat(ParamType.DECIMAL.asWritten(json("100"))).isEqualTo(new BigDecimal("100"));
+    }
+
+    @Test
+    void aChar_dropsTrailingSpacesOnly_asPostgreSqlComparesCharN() {
+        assertThat(ParamType.CHAR.parse("AB  ")).isEqualTo("AB");
+        assertThat(ParamType.CHAR.fromJson(json("\"AB   \""))).isEqualTo(ParamType.CHAR.parse("AB")).isEqualTo("AB");
+        assertThat(ParamType.CHAR.parse("  AB\t")).isEqualTo("  AB\t");
+        assertThat(ParamType.CHAR.parse("   ")).isEqualTo("");
+        assertThat(ParamType.named("char(5)".substring(0, 4))).isEqualTo(ParamType.CHAR);
     }
 
     private static JsonNode json(String text) {

@@ -189,7 +189,7 @@ public final class BatchLoader {
         return switch (type) {
             case LONG -> "bigint";
             case INT -> "integer";
-            case STRING -> "text";
+            case STRING, CHAR -> "text";
             case DECIMAL -> "numeric";
             case UUID -> "uuid";
         };

@@ -34,6 +34,10 @@ class ViewSchemaCheckIT {
                 + " FROM products GROUP BY category_id");
         namespace.jdbc().execute("CREATE OR REPLACE VIEW named_products AS SELECT p.id, p.name, c.name AS category FROM products p"
                 + " JOIN categories c ON c.id = p.category_id");
+        namespace.jdbc().execute("CREATE COLLATION IF NOT EXISTS any_case (provider = icu, locale = 'und-u-ks-level2', deterministic = false)");
+        namespace.jdbc().execute("DO $$ BEGIN CREATE DOMAIN country AS char(2); EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS members (id bigint PRIMARY KEY, code char(3), country country,"
+                + " email text COLLATE any_case, name text)");
         var source = new PGSimpleDataSource();
         source.setURL(namespace.jdbcUrl());
         source.setUser(postgres.user());
@@ -146,8 +150,40 @@ class ViewSchemaCheckIT {
                 "stock", "product_id"))).isEmpty();
     }
 
+    @Test
+    void aStringParameterBoundToACharColumn_isRefused_forACharParameter_whichDropsThePadding() {
+        assertThat(problems(member("string", "code"))).singleElement().asString().startsWith(
+                "shop-views.yaml: view 'member': sources[0]: bind.key: public.members.code is char(n), which PostgreSQL compares"
+                        + " without trailing spaces");
+        assertThat(problems(member("string", "country"))).singleElement().asString().contains("members.country is char(n)");
+        assertThat(problems(member("char", "code"))).isEmpty();
+        assertThat(problems(member("char", "country"))).isEmpty();
+        assertThat(problems(member("char", "name"))).singleElement().asString().contains(
+                "members.name is text, whose trailing spaces count, but its parameter is {type: char}");
+    }
+
+    @Test
+    void aColumnWithANondeterministicCollation_isRefused() {
+        assertThat(problems(member("string", "email"))).singleElement().asString().contains(
+                "public.members.email has a nondeterministic collation");
+    }
+
     private List<String> problems(String yaml) {
         return ViewSchemaCheck.problems(ViewsFile.parse("shop-views.yaml", yaml), dataSource);
+    }
+
+    /** A view of one member keyed by {@code column}, its parameter of {@code type}. */
+    private static String member(String type, String column) {
+        return """
+                views:
+                  member:
+                    key: member:{key}
+                    params: {key: %s}
+                    sql: SELECT id, name FROM members WHERE %s = :key
+                    sources:
+                      - table: members
+                        bind: {key: %s}
+                """.formatted(type, column, column);
     }
 
     private static String view(String sql, String table, String column) {
