@@ -167,6 +167,11 @@ public final class ViewSchemaCheck {
                         + " two keys, and a change to the row (its image padded to n) reaches only one of them, leaving the other"
                         + " stale. Declare the parameter {type: char}: it drops trailing spaces, so every spelling is one key";
             }
+            if (("float8".equals(baseType) || "float4".equals(baseType)) && param == ParamType.DECIMAL) {
+                return "is " + baseType + ", which holds many decimals as one binary value: 0.1 and 0.10000000000000001 find the"
+                        + " same row under two keys, and a change to the row reaches only the key of the decimal its image"
+                        + " prints, leaving the other stale. Bind a numeric column";
+            }
             if (!"bpchar".equals(baseType) && param == ParamType.CHAR) {
                 return "is " + baseType + ", whose trailing spaces count, but its parameter is {type: char}, which drops them:"
                         + " declare it {type: string}";

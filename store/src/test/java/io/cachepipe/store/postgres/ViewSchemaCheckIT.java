@@ -37,7 +37,7 @@ class ViewSchemaCheckIT {
         namespace.jdbc().execute("CREATE COLLATION IF NOT EXISTS any_case (provider = icu, locale = 'und-u-ks-level2', deterministic = false)");
         namespace.jdbc().execute("DO $$ BEGIN CREATE DOMAIN country AS char(2); EXCEPTION WHEN duplicate_object THEN NULL; END $$");
         namespace.jdbc().execute("CREATE TABLE IF NOT EXISTS members (id bigint PRIMARY KEY, code char(3), country country,"
-                + " email text COLLATE any_case, name text)");
+                + " email text COLLATE any_case, name text, score float8, rank numeric)");
         var source = new PGSimpleDataSource();
         source.setURL(namespace.jdbcUrl());
         source.setUser(postgres.user());
@@ -160,6 +160,13 @@ class ViewSchemaCheckIT {
         assertThat(problems(member("char", "country"))).isEmpty();
         assertThat(problems(member("char", "name"))).singleElement().asString().contains(
                 "members.name is text, whose trailing spaces count, but its parameter is {type: char}");
+    }
+
+    @Test
+    void aDecimalParameterBoundToAFloatColumn_isRefused_andToANumericOnePasses() {
+        assertThat(problems(member("decimal", "score"))).singleElement().asString().contains(
+                "public.members.score is float8, which holds many decimals as one binary value");
+        assertThat(problems(member("decimal", "rank"))).isEmpty();
     }
 
     @Test
