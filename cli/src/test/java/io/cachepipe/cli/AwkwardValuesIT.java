@@ -153,6 +153,27 @@ class AwkwardValuesIT {
                 result: row
                 ttl: 1h
                 sources: [{table: public.parted, bind: {id: id}}]
+              line-row:
+                key: line:{id}
+                params: {id: {type: long, min: 1}}
+                sql: SELECT "Id" AS id, "Code" AS code, "Qty" AS qty FROM "Sales"."Order Lines" WHERE "Id" = :id
+                result: row
+                ttl: 1h
+                sources: [{table: '"Sales"."Order Lines"', bind: {id: '"Id"'}}]
+              line-by-code:
+                key: line-code:{code}
+                params: {code: char}
+                sql: SELECT "Id" AS id, "Qty" AS qty FROM "Sales"."Order Lines" WHERE "Code" = :code
+                result: row
+                ttl: 1h
+                sources: [{table: '"Sales"."Order Lines"', bind: {code: '"Code"'}}]
+              lines-at-price:
+                key: line-price:{price}
+                params: {price: decimal}
+                sql: SELECT count(*) AS lines FROM "Sales"."Order Lines" WHERE "Price" = :price
+                result: row
+                ttl: 1h
+                sources: [{table: '"Sales"."Order Lines"', bind: {price: '"Price"'}}]
             """;
 
     private final ChangeEnvelopes envelopes = new ChangeEnvelopes(Json.mapper());
@@ -204,6 +225,13 @@ class AwkwardValuesIT {
             statement.execute("CREATE TABLE parted_eu PARTITION OF parted FOR VALUES IN ('eu')");
             statement.execute("CREATE TABLE parted_us PARTITION OF parted FOR VALUES IN ('us')");
             statement.execute("INSERT INTO parted VALUES (1, 'eu', 1.00), (2, 'us', 2.00)");
+            // Names as ORMs write them (quoted, capitals, a space), and key columns PostgreSQL compares loosely:
+            // char(n) without its padding, numeric without trailing zeros.
+            statement.execute("CREATE SCHEMA \"Sales\"");
+            statement.execute("CREATE TABLE \"Sales\".\"Order Lines\" (\"Id\" bigint PRIMARY KEY, \"Code\" char(4) NOT NULL UNIQUE,"
+                    + " \"Qty\" int NOT NULL, \"Price\" numeric(10,2) NOT NULL)");
+            statement.execute("ALTER TABLE \"Sales\".\"Order Lines\" REPLICA IDENTITY FULL");
+            statement.execute("INSERT INTO \"Sales\".\"Order Lines\" VALUES (1, 'AB', 5, 5.10)");
             // Out of line and uncompressed, so that an update leaving it alone sends Debezium no value for it.
             statement.execute("ALTER TABLE awkward ALTER COLUMN big SET STORAGE EXTERNAL");
             for (Awkward awkward : classes()) {
@@ -492,6 +520,32 @@ class AwkwardValuesIT {
             pipeline.get("/views/parted-row?id=1");
             assertThat(pipeline.cached(key)).contains("1.75").isEqualTo(pipeline.expected(key));
         });
+    }
+
+    @Test
+    @Order(11)
+    void aChangeToATableWithAQuotedName_reachesItsKeys_underEverySpellingOfTheirParameters() throws Exception {
+        CacheKey row = pipeline.key("line-row", Map.of("id", 1L));
+        CacheKey byCode = pipeline.key("line-by-code", Map.of("code", "AB"));
+        CacheKey atPrice = pipeline.key("lines-at-price", Map.of("price", new java.math.BigDecimal("5.1")));
+        // The spellings a client may use: the image says 'AB  ' (char(4)) and 5.10 (numeric(10,2)).
+        assertThat(pipeline.get("/views/line-row?id=1").body()).contains("\"qty\":5");
+        assertThat(pipeline.get("/views/line-by-code?code=AB%20").body()).contains("\"qty\":5");
+        assertThat(pipeline.get("/views/lines-at-price?price=5.100").body()).contains("\"lines\":1");
+        await().untilAsserted(() -> assertThat(List.of(pipeline.cached(row), pipeline.cached(byCode), pipeline.cached(atPrice)))
+                .containsExactly(pipeline.expected(row), pipeline.expected(byCode), pipeline.expected(atPrice)));
+
+        pipeline.jdbc().update("UPDATE \"Sales\".\"Order Lines\" SET \"Qty\" = 6 WHERE \"Id\" = 1");
+        pipeline.jdbc().update("INSERT INTO \"Sales\".\"Order Lines\" VALUES (2, 'CD', 1, 5.1)");
+        await("the change reaching every key").untilAsserted(() -> {
+            assertThat(pipeline.get("/views/line-row?id=1").body()).contains("\"qty\":6");
+            assertThat(pipeline.get("/views/line-by-code?code=AB%20").body()).contains("\"qty\":6");
+            assertThat(pipeline.get("/views/line-by-code?code=AB").body()).contains("\"qty\":6");
+            assertThat(pipeline.get("/views/lines-at-price?price=5.100").body()).contains("\"lines\":2");
+            assertThat(pipeline.get("/views/lines-at-price?price=5.1").body()).contains("\"lines\":2");
+        });
+        assertThat(pipeline.cached(byCode)).isEqualTo(pipeline.expected(byCode));
+        assertThat(pipeline.cached(atPrice)).isEqualTo(pipeline.expected(atPrice));
     }
 
     private PGSimpleDataSource database() {

@@ -4,6 +4,7 @@ import static io.cachepipe.core.view.FieldReader.named;
 import static io.cachepipe.core.view.FieldReader.sorted;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cachepipe.core.change.SqlIdentifier;
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.config.Problems;
 import io.cachepipe.core.view.ViewDefinition.ChangeMode;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -124,7 +124,11 @@ final class ViewReader {
                     } else if (!entry.getValue().isTextual() || entry.getValue().textValue().isBlank()) {
                         problems.add(at + ": bind." + entry.getKey() + ": expected a column name of " + table);
                     } else {
-                        bind.put(entry.getKey(), entry.getValue().textValue().strip().toLowerCase(Locale.ROOT));
+                        try {
+                            bind.put(entry.getKey(), SqlIdentifier.parse(entry.getValue().textValue()));
+                        } catch (IllegalArgumentException e) {
+                            problems.add(at + ": bind." + entry.getKey() + ": " + e.getMessage());
+                        }
                     }
                 });
             }

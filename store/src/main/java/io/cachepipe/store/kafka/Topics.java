@@ -10,8 +10,22 @@ import io.cachepipe.core.change.TableName;
  * Change topic names have three dot-separated parts, pipeline topics two, so they cannot collide.
  */
 public record Topics(String prefix) {
+    /** Kafka's longest topic name, at which Debezium cuts a change topic's. */
+    private static final int MAX_TOPIC_NAME = 249;
+
+    /**
+     * The table's change topic, named as Debezium names it: a character Kafka does not allow in a topic name
+     * (a space, a quote, a letter outside ASCII) becomes {@code _}, and the name is cut at 249 characters.
+     */
     public String change(TableName table) {
-        return prefix + "." + table.schema() + "." + table.table();
+        String name = prefix + "." + table.schema() + "." + table.table();
+        var topic = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean allowed = c == '.' || c == '_' || c == '-' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+            topic.append(allowed ? c : '_');
+        }
+        return topic.length() > MAX_TOPIC_NAME ? topic.substring(0, MAX_TOPIC_NAME) : topic.toString();
     }
 
     public String warm() {
