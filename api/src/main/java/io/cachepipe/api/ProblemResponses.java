@@ -41,7 +41,10 @@ final class ProblemResponses {
                 }));
         config.routes.exception(SQLException.class, (e, ctx) -> {
             ApiException mapped = fromSql(e);
-            if (mapped.status() >= 500) {
+            if (mapped.status() == 503) {
+                log.warn("Database busy on {} {}: {}", ctx.method(), ctx.path(), mapped.detail());
+                ctx.header("Retry-After", "1");
+            } else if (mapped.status() >= 500) {
                 log.error("Database error on {} {}", ctx.method(), ctx.path(), e);
             }
             write(ctx, json, mapped.status(), mapped.title(), mapped.detail());
@@ -120,6 +123,7 @@ final class ProblemResponses {
 
     /**
      * SQLSTATE class 23 is a constraint the write broke: the client's to fix, so 4xx with the reason. A
+     * statement cancelled or refused for now (a timeout, a lock, a serialization failure) is a 503. A
      * stored value the API cannot render is a 422 naming the column: asking again will not help, and
      * the server did not fail (docs/api.md, "Values").
      */
@@ -130,9 +134,17 @@ final class ProblemResponses {
         }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String reason = firstLine(e.getMessage());
+        if (e instanceof java.sql.SQLTransientConnectionException) {
+            // No connection to be had: the pool's busy (postgres.pool-connection-timeout ran out) or the database is down.
+            return new ApiException(503, "Service unavailable", "no database connection: " + reason);
+        }
         return switch (state) {
             case "23505" -> new ApiException(409, "Conflict", reason);
             case "23503", "23514", "23502" -> new ApiException(422, "Unprocessable content", reason);
+            // Cancelled (postgres.statement-timeout, an operator), a lock not granted, a transaction to retry: try again later.
+            case "57014", "55P03", "40001", "40P01" -> new ApiException(503, "Service unavailable", reason
+                    + ("57014".equals(state) ? " (a statement runs at most postgres.statement-timeout: a lock held by a migration,"
+                    + " or a view's query that slow)" : ""));
             default -> state.startsWith("22")
                     ? new ApiException(400, "Bad request", reason)
                     : new ApiException(500, "Database error", "the database failed to answer; the error is logged");

@@ -42,7 +42,7 @@ final class DemoApi implements AutoCloseable {
     final RawHttp http;
     private final AutoCloseable pool;
 
-    /** {@code settings}: API settings over the defaults (tokens as above, short read-your-writes wait, no near cache). */
+    /** {@code settings}: API and {@code postgres.*} settings over the defaults (tokens as above, short read-your-writes wait, no near cache). */
     DemoApi(DevStack stack, TestNamespace namespace, Map<String, String> settings, Map<String, String> cache) throws Exception {
         try (Connection connection = namespace.jdbc().connect()) {
             ExampleSchema.CATALOG.create(connection);
@@ -55,12 +55,22 @@ final class DemoApi implements AutoCloseable {
         cacheSettings.putAll(cache);
         CacheConfig cacheConfig = CacheConfig.read(Settings.of(cacheSettings));
         store = new CacheStore(redis, new KeySpace(namespace.keyPrefix(), catalog), cacheConfig, Clock.systemUTC(), new Random(42));
-        var dataSource = DataSources.pool(PostgresConfig.read(Settings.of(Map.of("postgres.url", namespace.jdbcUrl(),
-                "postgres.user", stack.postgres().user(), "postgres.password", stack.postgres().password()))), "demo-api-it");
+        Map<String, String> postgres = new HashMap<>(Map.of("postgres.url", namespace.jdbcUrl(), "postgres.user", stack.postgres().user(),
+                "postgres.password", stack.postgres().password()));
+        settings.forEach((name, value) -> {
+            if (name.startsWith("postgres.")) {
+                postgres.put(name, value);
+            }
+        });
+        var dataSource = DataSources.pool(PostgresConfig.read(Settings.of(postgres)), "demo-api-it");
         pool = dataSource;
         Map<String, String> api = new HashMap<>(Map.of("api.host", "127.0.0.1", "api.port", "0", "api.near-cache", "false",
                 "api.admin-token", ADMIN_TOKEN, "api.read-your-writes-wait", "20ms"));
-        api.putAll(settings);
+        settings.forEach((name, value) -> {
+            if (!name.startsWith("postgres.")) {
+                api.put(name, value);
+            }
+        });
         server = new ApiServer(ApiConfig.read(Settings.of(api)), cacheConfig, redisConfig, catalog, store, dataSource, metrics,
                 Clock.systemUTC());
         server.start();

@@ -12,6 +12,8 @@ import io.cachepipe.testsupport.TestNamespace;
 import io.cachepipe.testsupport.WithDevStack;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ class HostileInputIT {
     void start(DevStack stack, TestNamespace namespace) throws Exception {
         this.namespace = namespace;
         api = new DemoApi(stack, namespace, Map.of("api.write-token", DemoApi.WRITE_TOKEN, "api.max-body-bytes", "65536",
-                "api.max-string-length", "200"), Map.of());
+                "api.max-string-length", "200", "postgres.statement-timeout", "1s"), Map.of());
     }
 
     @AfterAll
@@ -212,6 +214,21 @@ class HostileInputIT {
 
     private Object price(long id) {
         return namespace.jdbc().queryValue(String.class, "SELECT price::text FROM products WHERE id = " + id);
+    }
+
+    @Test
+    void aReadOfATableAMigrationHoldsLocked_isA503WithRetryAfter_afterTheStatementTimeout_notAHungConnection() throws Exception {
+        try (Connection migration = namespace.jdbc().connect()) {
+            migration.setAutoCommit(false);
+            try (Statement statement = migration.createStatement()) {
+                statement.execute("LOCK TABLE products IN ACCESS EXCLUSIVE MODE");
+            }
+            RawHttp.Response answer = api.http.send("GET", "/products/191", Map.of(), new byte[0]);
+            assertProblem(answer, 503, "canceling statement due to statement timeout");
+            assertThat(answer.headers()).containsEntry("retry-after", "1");
+            migration.rollback();
+        }
+        assertThat(api.http.send("GET", "/products/191", Map.of(), new byte[0]).body()).contains("\"id\":191");
     }
 
     private long requests(String method, String route) {

@@ -144,6 +144,11 @@ class RequestParamsTest {
         assertThat(ProblemResponses.fromSql(new java.sql.SQLException("ERROR: violates foreign key", "23503")).status()).isEqualTo(422);
         assertThat(ProblemResponses.fromSql(new java.sql.SQLException("ERROR: numeric overflow", "22003")).status()).isEqualTo(400);
         assertThat(ProblemResponses.fromSql(new java.sql.SQLException("connection lost", "08006")).status()).isEqualTo(500);
+        for (String busy : new String[] {"57014", "55P03", "40001", "40P01"}) {
+            assertThat(ProblemResponses.fromSql(new java.sql.SQLException("ERROR: busy", busy)).status()).as(busy).isEqualTo(503);
+        }
+        assertThat(ProblemResponses.fromSql(new java.sql.SQLTransientConnectionException("pool: request timed out")).status())
+                .isEqualTo(503);
     }
 
     @Test

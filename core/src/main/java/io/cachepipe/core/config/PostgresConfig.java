@@ -28,6 +28,10 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     public static final Setting<Duration> POOL_KEEPALIVE = Setting.optional("postgres.pool-keepalive", "2m",
             Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
             "idle connections are tested this often, so a dead one is found before a read takes it (0: never)");
+    public static final Setting<Duration> STATEMENT_TIMEOUT = Setting.optional("postgres.statement-timeout", "10s",
+            Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
+            "PostgreSQL cancels a statement of cachepipe's (a load, a write, a check) that runs longer, so that a table a migration"
+                    + " holds locked cannot hold every pooled connection; the API answers 503 then (0: never)");
     public static final Setting<Duration> SLOW_LOAD = Setting.optional("postgres.slow-load", "500ms",
             Parsers.duration(Duration.ZERO, Duration.ofHours(1)),
             "a view load slower than this is logged with its view, keys and SQL (0: never); every load is timed on /metrics");
@@ -41,13 +45,15 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
     /**
      * HikariCP's settings beside the size.
      *
-     * @param keepalive     0 for never
-     * @param leakDetection 0 for off
+     * @param keepalive        0 for never
+     * @param leakDetection    0 for off
+     * @param statementTimeout each connection's {@code statement_timeout}; 0 for none
      */
-    public record Pool(int minIdle, Duration connectionTimeout, Duration maxLifetime, Duration keepalive, Duration leakDetection) {
+    public record Pool(int minIdle, Duration connectionTimeout, Duration maxLifetime, Duration keepalive, Duration leakDetection,
+                       Duration statementTimeout) {
         /** The documented defaults. */
         public static final Pool DEFAULTS = new Pool(2, Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2),
-                Duration.ZERO);
+                Duration.ZERO, Duration.ofSeconds(10));
     }
 
     /** A connection with the pool's default settings. */
@@ -69,15 +75,16 @@ public record PostgresConfig(String jdbcUrl, String user, String password, int p
 
     public static PostgresConfig read(Settings settings) {
         Settings.Values values = settings.require(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE, POOL_CONNECTION_TIMEOUT,
-                POOL_MAX_LIFETIME, POOL_KEEPALIVE, POOL_LEAK_DETECTION, SLOW_LOAD, PLAN_CHECK_ROWS);
+                POOL_MAX_LIFETIME, POOL_KEEPALIVE, POOL_LEAK_DETECTION, STATEMENT_TIMEOUT, SLOW_LOAD, PLAN_CHECK_ROWS);
         return new PostgresConfig(values.get(URL), values.get(USER), values.get(PASSWORD), values.get(POOL_SIZE),
                 new Pool(values.get(POOL_MIN_IDLE), values.get(POOL_CONNECTION_TIMEOUT), values.get(POOL_MAX_LIFETIME),
-                        values.get(POOL_KEEPALIVE), values.get(POOL_LEAK_DETECTION)), values.get(SLOW_LOAD), values.get(PLAN_CHECK_ROWS));
+                        values.get(POOL_KEEPALIVE), values.get(POOL_LEAK_DETECTION), values.get(STATEMENT_TIMEOUT)), values.get(SLOW_LOAD),
+                values.get(PLAN_CHECK_ROWS));
     }
 
     public static List<Setting<?>> settings() {
         return List.of(URL, USER, PASSWORD, POOL_SIZE, POOL_MIN_IDLE, POOL_CONNECTION_TIMEOUT, POOL_MAX_LIFETIME, POOL_KEEPALIVE,
-                POOL_LEAK_DETECTION, SLOW_LOAD, PLAN_CHECK_ROWS);
+                POOL_LEAK_DETECTION, STATEMENT_TIMEOUT, SLOW_LOAD, PLAN_CHECK_ROWS);
     }
 
     /** The same connection and pool settings with another pool size. */

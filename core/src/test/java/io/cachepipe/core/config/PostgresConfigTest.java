@@ -19,16 +19,17 @@ class PostgresConfigTest {
         assertThat(config.poolSize()).isEqualTo(8);
         assertThat(config.pool()).isEqualTo(PostgresConfig.Pool.DEFAULTS);
         assertThat(config.pool().keepalive()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.pool().statementTimeout()).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void poolSettingsAreRead() {
         PostgresConfig config = PostgresConfig.read(Settings.of(Map.of("postgres.url", URL, "postgres.pool-size", "20",
                 "postgres.pool-min-idle", "5", "postgres.pool-connection-timeout", "2s", "postgres.pool-max-lifetime", "10m",
-                "postgres.pool-keepalive", "0s", "postgres.pool-leak-detection", "30s")));
+                "postgres.pool-keepalive", "0s", "postgres.pool-leak-detection", "30s", "postgres.statement-timeout", "0s")));
 
         assertThat(config.pool()).isEqualTo(new PostgresConfig.Pool(5, Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ZERO,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30), Duration.ZERO));
     }
 
     @Test

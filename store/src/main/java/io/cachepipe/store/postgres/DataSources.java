@@ -41,6 +41,10 @@ public final class DataSources {
         hikari.setLeakDetectionThreshold(config.pool().leakDetection().toMillis());
         hikari.setValidationTimeout(Duration.ofSeconds(2).toMillis());
         hikari.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+        if (!config.pool().statementTimeout().isZero()) {
+            // Set per session rather than as a startup option, which PgBouncer refuses unless told to ignore it.
+            hikari.setConnectionInitSql("SET statement_timeout = " + config.pool().statementTimeout().toMillis());
+        }
         hikari.addDataSourceProperty("ApplicationName", "cachepipe-" + name);
         hikari.addDataSourceProperty("prepareThreshold", "1");
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
