@@ -9,7 +9,6 @@ import io.cachepipe.core.process.PartStart;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewsFile;
 import io.cachepipe.store.postgres.DataSources;
-import io.cachepipe.store.postgres.PlanCheck;
 import io.cachepipe.store.postgres.ViewSchemaCheck;
 import io.cachepipe.store.redis.CacheStore;
 import io.cachepipe.store.redis.RedisConnector;
@@ -43,8 +42,7 @@ public final class ApiMain {
         ViewCatalog catalog = ViewsFile.load(cache.get().viewsFile());
         var metrics = Metrics.prometheus("api");
         var pool = DataSources.pool(postgres.get(), "api", metrics);
-        ViewSchemaCheck.check(catalog, pool);
-        PlanCheck.warn(catalog, pool, postgres.get().planCheckRows());
+        ViewSchemaCheck.check(catalog, pool, postgres.get().planCheckRows());
         var connector = RedisConnector.connect(redis.get(), metrics);
         var store = CacheStore.open(connector, redis.get().namespace(), catalog, cache.get());
         var api = new ApiServer(config.get(), cache.get(), redis.get(), catalog, store, pool, metrics, Clock.systemUTC());

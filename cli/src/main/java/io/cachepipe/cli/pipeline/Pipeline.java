@@ -23,7 +23,6 @@ import io.cachepipe.ops.audit.CacheAudit;
 import io.cachepipe.store.postgres.ConnectionPool;
 import io.cachepipe.store.postgres.DataSources;
 import io.cachepipe.store.postgres.LoadTimer;
-import io.cachepipe.store.postgres.PlanCheck;
 import io.cachepipe.store.postgres.ViewLoader;
 import io.cachepipe.store.postgres.ViewSchemaCheck;
 import io.cachepipe.store.redis.CacheStore;
@@ -107,8 +106,7 @@ public final class Pipeline implements AutoCloseable {
         CdcCapture cdc = null;
         Pipeline pipeline;
         try {
-            ViewSchemaCheck.check(catalog, pool);
-            PlanCheck.warn(catalog, pool, config.postgres().planCheckRows());
+            ViewSchemaCheck.check(catalog, pool, config.postgres().planCheckRows());
             cdc = startCdc(config, catalog, metrics);
             pipeline = new Pipeline(config, catalog, metrics, pool, cdc);
         } catch (RuntimeException e) {

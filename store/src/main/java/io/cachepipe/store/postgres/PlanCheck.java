@@ -117,10 +117,13 @@ public final class PlanCheck {
         if (largeTable <= 0) {
             return List.of();
         }
+        return warnOf(explain(catalog, dataSource, largeTable));
+    }
+
+    /** Logs a warning for each full scan the plans found; answers them. */
+    public static List<FullScan> warnOf(List<Plan> plans) {
         List<FullScan> scans = new ArrayList<>();
-        for (Plan plan : explain(catalog, dataSource, largeTable)) {
-            scans.addAll(plan.fullScans());
-        }
+        plans.forEach(plan -> scans.addAll(plan.fullScans()));
         scans.forEach(scan -> log.warn(scan.message()));
         return scans;
     }

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -41,6 +42,14 @@ public final class ViewSchemaCheck {
     }
 
     public static void check(ViewCatalog catalog, DataSource dataSource) {
+        check(catalog, dataSource, 0);
+    }
+
+    /**
+     * The check, and a warning for each view that reads every row of a table of at least {@code largeTable}
+     * rows ({@link PlanCheck}; 0: none), from the same plans: PostgreSQL explains each view once.
+     */
+    public static void check(ViewCatalog catalog, DataSource dataSource, long largeTable) {
         var problems = new Problems();
         try (Connection connection = dataSource.getConnection()) {
             for (ViewDefinition view : catalog.views()) {
@@ -77,7 +86,11 @@ public final class ViewSchemaCheck {
                 checkSql(connection, catalog.origin() + ": write '" + write.name() + "'", write.sql(), problems);
             }
             if (problems.isEmpty()) {
-                checkReads(catalog, connection, problems);
+                List<PlanCheck.Plan> plans = PlanCheck.explain(catalog, connection, largeTable > 0 ? largeTable : Long.MAX_VALUE);
+                checkReads(catalog, plans, connection, problems);
+                if (problems.isEmpty()) {
+                    PlanCheck.warnOf(plans);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot check views against the database: " + e.getMessage(), e);
@@ -86,8 +99,9 @@ public final class ViewSchemaCheck {
     }
 
     /** Each table a view's plan reads (a partition as its partitioned table) must be one of the view's sources. */
-    private static void checkReads(ViewCatalog catalog, Connection connection, Problems problems) throws SQLException {
-        for (PlanCheck.Plan plan : PlanCheck.explain(catalog, connection, Long.MAX_VALUE)) {
+    private static void checkReads(ViewCatalog catalog, List<PlanCheck.Plan> plans, Connection connection, Problems problems)
+            throws SQLException {
+        for (PlanCheck.Plan plan : plans) {
             ViewDefinition view = catalog.view(plan.view()).orElseThrow();
             Set<String> clock = plan.clockReads();
             if (!clock.isEmpty()) {
