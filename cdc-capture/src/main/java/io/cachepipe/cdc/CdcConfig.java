@@ -34,7 +34,7 @@ public record CdcConfig(String slot, String publication, Duration pollInterval, 
                         @Nullable TableName heartbeatTable, @Nullable TableName signalTable, Duration offsetFlush, SnapshotMode snapshot, ReplicaIdentityPolicy replicaIdentity,
                         Batching batching, int adminPort, Map<String, String> debezium) {
     /** Prefix of the Debezium connector properties handed on: {@code cdc.debezium.snapshot.fetch.size=20000}. */
-    public static final String DEBEZIUM_PROPERTIES = "cdc.debezium.";
+    public static final String DEBEZIUM_PROPERTIES = Setting.passedOn("cdc.debezium.");
     /** What the pipeline depends on: changing one of these would break capture, not tune it. */
     static final Set<String> OWNED = Set.of("name", "connector.class", "topic.prefix", "offset.storage", "offset.storage.topic",
             "plugin.name", "slot.name", "publication.name", "publish.via.partition.root", "table.include.list", "converter.schemas.enable",

@@ -44,6 +44,13 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void theSectionsAMisspeltKeyIsLookedForIn_areTheSectionsOfTheSettingsThereAre() {
+        Set<String> sections = ConfigCommand.allSettings().values().stream().flatMap(java.util.List::stream)
+                .map(setting -> Setting.section(setting.key())).collect(Collectors.toSet());
+        assertThat(Setting.SECTIONS).isEqualTo(sections);
+    }
+
+    @Test
     void composeRunsEveryProcessMainAndParsesAsYaml() throws Exception {
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
         String commands = compose.get("services").toString();

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public record KafkaConfig(String bootstrapServers, String topicPrefix, int partitions, short replicationFactor,
                           Map<String, String> clientProperties) {
     /** Prefix of the client settings handed to every Kafka client: {@code kafka.properties.security.protocol=SASL_SSL}. */
-    public static final String CLIENT_PROPERTIES = "kafka.properties.";
+    public static final String CLIENT_PROPERTIES = Setting.passedOn("kafka.properties.");
     /** Client settings cachepipe sets itself, per client: a pass-through of one would break it. */
     static final Set<String> OWNED = Set.of("bootstrap.servers", "key.serializer", "value.serializer", "key.deserializer",
             "value.deserializer", "group.id", "application.id", "enable.auto.commit", "auto.offset.reset", "isolation.level");

@@ -1,5 +1,8 @@
 package io.cachepipe.core.config;
 
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +21,10 @@ import org.jspecify.annotations.Nullable;
 public record Setting<T>(
         String key, String env, @Nullable String defaultValue, Parser<T> parser, String description, boolean secret, boolean path) {
 
+    /** The first dotted part of every setting's key ({@link #section}); {@code ConfigCommandTest} holds it to the settings there are. */
+    public static final Set<String> SECTIONS = Set.of("api", "audit", "cache", "cdc", "invalidator", "kafka", "postgres", "redis", "views",
+            "warmer");
+
     /** Turns the setting's text into a value, or throws {@link IllegalArgumentException} saying why not. */
     @FunctionalInterface
     public interface Parser<T> {
@@ -25,24 +32,39 @@ public record Setting<T>(
     }
 
     public static <T> Setting<T> optional(String key, String defaultValue, Parser<T> parser, String description) {
-        return new Setting<>(key, envName(key), defaultValue, parser, description, false, false);
+        return Declared.add(new Setting<>(key, envName(key), defaultValue, parser, description, false, false));
     }
 
     public static <T> Setting<T> required(String key, Parser<T> parser, String description) {
-        return new Setting<>(key, envName(key), null, parser, description, false, false);
+        return Declared.add(new Setting<>(key, envName(key), null, parser, description, false, false));
+    }
+
+    /**
+     * A family of keys handed on whole to a client ({@code kafka.properties.}, {@code cdc.debezium.}), read
+     * with {@link Settings#prefixed}: declared so that its keys are not taken for misspelt settings.
+     */
+    public static String passedOn(String prefix) {
+        Declared.PASSED_ON.add(prefix);
+        return prefix;
     }
 
     public Setting<T> asSecret() {
-        return new Setting<>(key, env, defaultValue, parser, description, true, path);
+        return Declared.add(new Setting<>(key, env, defaultValue, parser, description, true, path));
     }
 
     /** A file or directory, relative to the settings file's directory when that file gives it. */
     public Setting<T> asPath() {
-        return new Setting<>(key, env, defaultValue, parser, description, secret, true);
+        return Declared.add(new Setting<>(key, env, defaultValue, parser, description, secret, true));
     }
 
     public Setting<T> withEnv(String otherEnv) {
-        return new Setting<>(key, otherEnv, defaultValue, parser, description, secret, path);
+        return Declared.add(new Setting<>(key, otherEnv, defaultValue, parser, description, secret, path));
+    }
+
+    /** The section a key belongs to: its first dotted part ({@code postgres} of {@code postgres.url}). */
+    public static String section(String key) {
+        int dot = key.indexOf('.');
+        return dot < 0 ? key : key.substring(0, dot);
     }
 
     public boolean isRequired() {
@@ -60,5 +82,31 @@ public record Setting<T>(
             return value.isEmpty() ? value : Secrets.MASK;
         }
         return Secrets.maskUrlPasswords(value);
+    }
+
+    /**
+     * Every setting declared so far, by key: a class declares all of its settings when it is first used,
+     * and each section's settings are declared by one class, so a section with one declared setting here
+     * has all of them ({@link UnknownSettings}).
+     */
+    static final class Declared {
+        private static final Map<String, Setting<?>> SETTINGS = new ConcurrentHashMap<>();
+        private static final Set<String> PASSED_ON = ConcurrentHashMap.newKeySet();
+
+        private Declared() {
+        }
+
+        static <T> Setting<T> add(Setting<T> setting) {
+            SETTINGS.put(setting.key(), setting);
+            return setting;
+        }
+
+        static Map<String, Setting<?>> settings() {
+            return Map.copyOf(SETTINGS);
+        }
+
+        static Set<String> passedOn() {
+            return Set.copyOf(PASSED_ON);
+        }
     }
 }

@@ -33,6 +33,7 @@ public final class Settings {
     private final FileValues file;
     private final Problems problems = new Problems();
     private final Map<String, String> resolved = new LinkedHashMap<>();
+    private boolean unknownChecked;
 
     private Settings(Map<String, String> overrides, Properties systemProperties, Map<String, String> environment, FileValues file) {
         this.overrides = Map.copyOf(overrides);
@@ -248,8 +249,16 @@ public final class Settings {
         problems.add(problem);
     }
 
-    /** Throws one {@link ConfigException} listing every problem recorded so far. */
+    /**
+     * Throws one {@link ConfigException} listing every problem recorded so far, and every name in the
+     * settings file or the environment that looks like a setting of a section read here and is none
+     * ({@link UnknownSettings}): a misspelt key would otherwise leave its setting at the default unsaid.
+     */
     public void validate() {
+        if (!unknownChecked) {
+            unknownChecked = true;
+            problems.addAll(UnknownSettings.find(file.name(), file.values().keySet(), environment.map().keySet()));
+        }
         problems.throwIfAny();
     }
 
