@@ -5,7 +5,6 @@ import io.cachepipe.core.config.ConfigException;
 import io.cachepipe.core.config.Parsers;
 import io.cachepipe.core.config.Problems;
 import io.cachepipe.core.view.NamedSql;
-import io.cachepipe.core.view.ParamType;
 import io.cachepipe.core.view.SourceMapping;
 import io.cachepipe.core.view.ViewCatalog;
 import io.cachepipe.core.view.ViewDefinition;
@@ -13,7 +12,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a view catalog against the database at start-up: every source table exists, every bound
- * column exists and compares values as a key spells them ({@link Column#keyProblem}), every view's SQL parses and plans (PostgreSQL prepares it without running it), and
+ * column exists and compares values as a key spells them ({@link BoundColumn#keyProblem}), every
+ * view's SQL parses and plans (PostgreSQL prepares it without running it), and
  * every table its plan reads is one of its sources: a change to a table the sources leave out would
  * leave the view's values stale until their TTL, with nothing to say so. It warns of a view whose
  * SQL reads the clock (its value moves with no change at all). Reports every problem at
@@ -62,13 +61,13 @@ public final class ViewSchemaCheck {
                         problems.add(at + ": " + source.table() + " " + unfit);
                         continue;
                     }
-                    Map<String, Column> columns = columns(connection, source.table());
+                    Map<String, BoundColumn> columns = BoundColumn.of(connection, source.table());
                     if (columns.isEmpty()) {
                         problems.add(at + ": table " + source.table() + " does not exist");
                         continue;
                     }
                     source.bind().forEach((param, name) -> {
-                        Column column = columns.get(name);
+                        BoundColumn column = columns.get(name);
                         if (column == null) {
                             problems.add(at + ": bind." + param + ": table " + source.table() + " has no column '" + name
                                     + "' (columns: " + columns.keySet().stream().sorted().toList() + ")");
@@ -160,58 +159,6 @@ public final class ViewSchemaCheck {
                 return null;
             }
         }
-    }
-
-    /**
-     * A column a parameter is bound to: its type (a domain's base type) and whether its collation is
-     * deterministic. A key holds one spelling of a value, the one a changed row's image carries; a
-     * column PostgreSQL compares more loosely than byte for byte finds the row for other spellings too,
-     * and their keys would never hear of the change.
-     */
-    record Column(String baseType, boolean deterministic) {
-        @Nullable String keyProblem(ParamType param) {
-            boolean text = param == ParamType.STRING || param == ParamType.CHAR;
-            if (text && !deterministic) {
-                return "has a nondeterministic collation: PostgreSQL finds its row for other spellings of the value too (another"
-                        + " case, other accents), each cached under its own key, and a change to the row reaches only the key of"
-                        + " the spelling it stores, leaving the others stale. Bind a column with a deterministic collation";
-            }
-            if ("bpchar".equals(baseType) && param == ParamType.STRING) {
-                return "is char(n), which PostgreSQL compares without trailing spaces: 'AB' and 'AB  ' find the same row under"
-                        + " two keys, and a change to the row (its image padded to n) reaches only one of them, leaving the other"
-                        + " stale. Declare the parameter {type: char}: it drops trailing spaces, so every spelling is one key";
-            }
-            if (("float8".equals(baseType) || "float4".equals(baseType)) && param == ParamType.DECIMAL) {
-                return "is " + baseType + ", which holds many decimals as one binary value: 0.1 and 0.10000000000000001 find the"
-                        + " same row under two keys, and a change to the row reaches only the key of the decimal its image"
-                        + " prints, leaving the other stale. Bind a numeric column";
-            }
-            if (!"bpchar".equals(baseType) && param == ParamType.CHAR) {
-                return "is " + baseType + ", whose trailing spaces count, but its parameter is {type: char}, which drops them:"
-                        + " declare it {type: string}";
-            }
-            return null;
-        }
-    }
-
-    private static Map<String, Column> columns(Connection connection, TableName table) throws SQLException {
-        Map<String, Column> columns = new HashMap<>();
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT a.attname, coalesce(base.typname, t.typname), coalesce(c.collisdeterministic, true)
-                FROM pg_attribute a
-                JOIN pg_type t ON t.oid = a.atttypid
-                LEFT JOIN pg_type base ON t.typtype = 'd' AND base.oid = t.typbasetype
-                LEFT JOIN pg_collation c ON c.oid = a.attcollation
-                WHERE a.attrelid = to_regclass(format('%I.%I', ?, ?)) AND a.attnum > 0 AND NOT a.attisdropped""")) {
-            query.setString(1, table.schema());
-            query.setString(2, table.table());
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    columns.put(rows.getString(1), new Column(rows.getString(2), rows.getBoolean(3)));
-                }
-            }
-        }
-        return columns;
     }
 
     private static void checkSql(Connection connection, String what, String text, Problems problems) {
