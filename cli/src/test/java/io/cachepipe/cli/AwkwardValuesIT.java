@@ -156,7 +156,7 @@ class AwkwardValuesIT {
               line-row:
                 key: line:{id}
                 params: {id: {type: long, min: 1}}
-                sql: SELECT "Id" AS id, "Code" AS code, "Qty" AS qty FROM "Sales"."Order Lines" WHERE "Id" = :id
+                sql: SELECT "Id" AS id, "Qty" AS qty, "Price" FROM "Sales"."Order Lines" WHERE "Id" = :id
                 result: row
                 ttl: 1h
                 sources: [{table: '"Sales"."Order Lines"', bind: {id: '"Id"'}}]

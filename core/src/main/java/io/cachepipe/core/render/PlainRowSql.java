@@ -1,10 +1,10 @@
 package io.cachepipe.core.render;
 
+import io.cachepipe.core.change.SqlIdentifier;
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.view.ViewDefinition;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
 /**
  * Recognises the SQL of a {@link PlainRowView}: {@code SELECT a, b AS c FROM t WHERE id = :id} with
  * {@code result: row}, one parameter, and a source of {@code t} that binds that parameter to that
- * column. Plain column names only: an expression, a join or any other filter is not a plain row.
+ * column. Column names only, plain or quoted: an expression, a join or any other filter is not a plain row.
  * Reads the text alone, no database.
  */
 final class PlainRowSql {
-    private static final Pattern SHAPE = Pattern.compile(
-            "(?is)^\\s*select\\s+(.+?)\\s+from\\s+([a-z_][a-z0-9_]*(?:\\.[a-z_][a-z0-9_]*)?)\\s+where\\s+([a-z_][a-z0-9_]*)\\s*=\\s*:([a-z_][a-z0-9_]*)\\s*;?\\s*$");
-    private static final Pattern ITEM = Pattern.compile("(?i)^([a-z_][a-z0-9_]*)(?:\\s+as\\s+([a-z_][a-z0-9_]*))?$");
+    /** An identifier as SQL writes it: plain, or in double quotes ({@code "Order Lines"}, {@code ""} for a quote). */
+    private static final String NAME = "(?:[a-z_][a-z0-9_$]*|\"(?:[^\"]|\"\")+\")";
+    private static final Pattern SHAPE = Pattern.compile("(?is)^\\s*select\\s+(.+?)\\s+from\\s+(" + NAME + "(?:\\." + NAME
+            + ")?)\\s+where\\s+(" + NAME + ")\\s*=\\s*:([a-z_][a-z0-9_]*)\\s*;?\\s*$");
+    private static final Pattern ITEM = Pattern.compile("(?is)^(" + NAME + ")(?:\\s+as\\s+(" + NAME + "))?$");
 
     private PlainRowSql() {
     }
@@ -33,8 +35,8 @@ final class PlainRowSql {
         if (!matcher.matches()) {
             return Optional.empty();
         }
-        TableName table = TableName.parse(matcher.group(2).toLowerCase(Locale.ROOT));
-        String keyColumn = matcher.group(3).toLowerCase(Locale.ROOT);
+        TableName table = TableName.parse(matcher.group(2));
+        String keyColumn = SqlIdentifier.parse(matcher.group(3));
         String param = matcher.group(4);
         if (!view.params().containsKey(param)) {
             return Optional.empty();
@@ -50,8 +52,8 @@ final class PlainRowSql {
             if (!one.matches()) {
                 return Optional.empty();
             }
-            String source = one.group(1).toLowerCase(Locale.ROOT);
-            String label = one.group(2) == null ? source : one.group(2).toLowerCase(Locale.ROOT);
+            String source = SqlIdentifier.parse(one.group(1));
+            String label = one.group(2) == null ? source : SqlIdentifier.parse(one.group(2));
             items.add(new String[] {label, source});
         }
         return Optional.of(new PlainRowView.Shape(table, keyColumn, param, items));

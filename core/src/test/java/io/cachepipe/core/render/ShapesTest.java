@@ -31,4 +31,22 @@ class ShapesTest {
         assertThat(PlainRowView.shape(TestViews.ofSql("SELECT id FROM products WHERE sku = :id", "id", ViewDefinition.ResultShape.ROW)))
                 .as("the source binds id, the SQL filters on sku").isEmpty();
     }
+
+    @Test
+    void quotedNames_asAnOrmWritesThem_makeAPlainRowToo() {
+        var catalog = io.cachepipe.core.view.ViewsFile.parse("v.yaml", """
+                views:
+                  line:
+                    key: line:{id}
+                    params: {id: long}
+                    sql: SELECT "Id" AS id, "Qty", Note FROM "Sales"."Order Lines" WHERE "Id" = :id
+                    result: row
+                    sources: [{table: '"Sales"."Order Lines"', bind: {id: '"Id"'}}]
+                """);
+        assertThat(PlainRowView.shape(catalog.view("line").orElseThrow())).hasValueSatisfying(found -> {
+            assertThat(found.table()).isEqualTo(new TableName("Sales", "Order Lines"));
+            assertThat(found.keyColumn()).isEqualTo("Id");
+            assertThat(found.items()).extracting(item -> item[0] + "<-" + item[1]).containsExactly("id<-Id", "Qty<-Qty", "note<-note");
+        });
+    }
 }
