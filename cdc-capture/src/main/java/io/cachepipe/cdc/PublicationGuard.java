@@ -1,5 +1,6 @@
 package io.cachepipe.cdc;
 
+import io.cachepipe.core.change.SqlIdentifier;
 import io.cachepipe.core.change.TableName;
 import io.cachepipe.core.metrics.MetricNames;
 import io.cachepipe.store.kafka.SchemaChangeNotice;
@@ -106,7 +107,7 @@ final class PublicationGuard {
         if (partitioned.isEmpty()) {
             return Set.of();
         }
-        String statement = "ALTER PUBLICATION " + quote(publication) + " SET (publish_via_partition_root = true)";
+        String statement = "ALTER PUBLICATION " + SqlIdentifier.quoted(publication) + " SET (publish_via_partition_root = true)";
         if (!repair(connection, statement, partitioned)) {
             return Set.of();
         }
@@ -116,7 +117,7 @@ final class PublicationGuard {
     }
 
     private boolean add(Connection connection, TableName table) {
-        String statement = "ALTER PUBLICATION " + quote(publication) + " ADD TABLE " + quote(table.schema()) + "." + quote(table.table());
+        String statement = "ALTER PUBLICATION " + SqlIdentifier.quoted(publication) + " ADD TABLE " + table;
         if (!repair(connection, statement, List.of(table))) {
             return false;
         }
@@ -206,7 +207,4 @@ final class PublicationGuard {
         }
     }
 
-    private static String quote(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 }
