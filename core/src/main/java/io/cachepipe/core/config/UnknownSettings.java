@@ -49,7 +49,7 @@ final class UnknownSettings {
                 continue;
             }
             // Only a declared section's variables: CACHEPIPE_CONFIG, CACHEPIPE_JAVA_OPTS, CACHEPIPE_DEVSTACK_* are no settings.
-            if (sections.stream().anyMatch(section -> name.startsWith(ENV_PREFIX + section.toUpperCase(java.util.Locale.ROOT) + "_"))) {
+            if (sections.stream().anyMatch(section -> name.startsWith(Setting.envName(section + ".")))) {
                 problems.add("environment " + name + " is not a setting" + suggestion(name, envs)
                         .map(near -> " (did you mean " + near + "?)").orElse(" (cachepipe config lists them all)"));
             }
